@@ -1,0 +1,53 @@
+# LGR Share. Two commands: `make run` (set up, load the demo, serve) and `make test` (everything).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint unit browser lock clean
+
+run: $(VENV)/.installed-base node_modules/.installed
+	$(BIN)/lgrshare demo
+	$(BIN)/lgrshare serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev node_modules/.installed lint unit
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# pytest exits 5 when it collects no tests: for this suite that means something is broken.
+unit: $(VENV)/.installed-dev node_modules/.installed
+	LGRSHARE_HOME=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is broken"; fi; exit $$rc
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LGR Share needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+# Locked, hashed dependency sets: `make run` needs base, `make test` needs dev (base + tools).
+$(VENV)/.installed-base: $(BIN)/python requirements/build.txt requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/build.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile requirements/build.in --python-version 3.11 --generate-hashes -o requirements/build.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,76 @@
+"""The JSON API under /api/v1/ (django-ninja): bearer-token auth and one error shape.
+
+Every error body is ``{"code": ..., "message": ...}``: ``LgrShareError`` carries its own code and
+status; ninja's own errors (no or bad token, invalid input) are mapped here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from lgrshare import __version__
+from lgrshare.accounts.services import token_authenticate
+from lgrshare.councils.api import router as councils_router
+from lgrshare.domain.errors import LgrShareError
+from lgrshare.web.middleware import HTTP_CODES, error_json
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer lgr_...``: a personal API token created in the interface."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="LGR Share API",
+    version="1",
+    description="Councils sharing data safely during Local Government Reorganisation. "
+    "Authenticate with a personal API token: `Authorization: Bearer <token>`.",
+    urls_namespace="api-1",
+    auth=BearerToken(),
+    docs_url=None,
+)
+api.add_router("/", councils_router)
+
+
+@api.exception_handler(LgrShareError)
+def _domain_error(request: HttpRequest, exc: LgrShareError) -> HttpResponse:
+    return error_json(exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_json(401)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+        for e in exc.errors
+    )
+    return error_json(422, "invalid-input", f"The request is not valid: {problems}")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code, _ = HTTP_CODES.get(exc.status_code, ("error", ""))
+    return error_json(exc.status_code, code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_json(413)
+
+
+__all__ = ["__version__", "api"]

@@ -1,0 +1,171 @@
+"""Commands that work on the hub itself: serve, migrate, demo, reference data, users, tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lgrshare.cli.base import setup_django
+from lgrshare.domain.errors import InvalidInput
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve LGR Share over HTTP with waitress (put TLS in front of it in production)."""
+    setup_django()
+    from waitress import serve as waitress_serve
+
+    from lgrshare.wsgi import application
+
+    click.echo(f"LGR Share is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="LGR Share")
+
+
+@click.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo("The database is up to date.")
+
+
+@click.command()
+def demo() -> None:
+    """Migrate, load reference data and the Surrey demo area, and print the demo sign-ins."""
+    setup_django()
+    from django.core.management import call_command
+
+    from lgrshare.demo import demo_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    sign_ins = demo_load()
+    click.echo("The Surrey demo area is ready. Demo sign-ins (generated for this machine):\n")
+    width = max(len(s.username) for s in sign_ins)
+    for sign_in in sign_ins:
+        click.echo(f"  {sign_in.username:<{width}}  {sign_in.password}  {sign_in.description}")
+    click.echo("")
+
+
+@click.group()
+def reference() -> None:
+    """Reference data: England's councils and the two-tier LGR areas."""
+
+
+@reference.command("load")
+def reference_load_command() -> None:
+    """Load (or refresh) every English council and the 21 two-tier areas. Idempotent."""
+    setup_django()
+    from lgrshare.councils.services import reference_load
+
+    summary = reference_load()
+    click.echo(
+        f"Loaded {summary.councils} councils and {summary.areas} areas "
+        f"({summary.created} new, {summary.updated} refreshed)."
+    )
+
+
+@click.group()
+def user() -> None:
+    """People who use LGR Share."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--council", "council_gss", help="GSS code of the person's council.")
+@click.option("--contractor", "contractor_name", help="Name of the person's contractor.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="A role (repeat for more): analyst, data-lead, ig-officer, dpo, "
+    "senior-signatory, it-security, programme-lead, area-admin.",
+)
+@click.option("--area", "area_gss", help="GSS code of the county area to join.")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the password from this file (default: generate and print one).",
+)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--email", default="")
+def user_create_command(
+    username: str,
+    council_gss: str | None,
+    contractor_name: str | None,
+    roles: tuple[str, ...],
+    area_gss: str | None,
+    password_file: Path | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+) -> None:
+    """Create a person in a council (or contractor) with one or more roles."""
+    setup_django()
+    from lgrshare.councils import services
+    from lgrshare.councils.models import Area, Contractor
+
+    council = services.council_get(gss_code=council_gss) if council_gss else None
+    contractor = None
+    if contractor_name:
+        contractor = Contractor.objects.filter(name=contractor_name).first()
+        if contractor is None:
+            raise InvalidInput(
+                f"There is no contractor {contractor_name!r}", code="contractor-not-found"
+            )
+    area = None
+    if area_gss:
+        area = Area.objects.filter(county_id=area_gss.strip().upper()).first()
+        if area is None:
+            raise InvalidInput(f"There is no area {area_gss!r}", code="area-not-found")
+    password = None
+    if password_file is not None:
+        password = password_file.read_text(encoding="utf-8").strip()
+    person, chosen = services.user_create(
+        username=username,
+        roles=roles,
+        council=council,
+        contractor=contractor,
+        area=area,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+    )
+    click.echo(f"Created {person.username} ({person.organisation_name}).")
+    if password is None:
+        click.echo(f"Password (shown once): {chosen}")
+
+
+@click.group()
+def token() -> None:
+    """Personal API tokens."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def token_create_command(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it (it is not stored, only its hash)."""
+    setup_django()
+    from lgrshare.accounts.services import token_create
+    from lgrshare.councils.models import User
+
+    person = User.objects.filter(username=username).first()
+    if person is None:
+        raise InvalidInput(f"There is no user {username!r}", code="user-not-found")
+    _, secret = token_create(user=person, name=name)
+    click.echo(secret)
+
+
+def register(main: click.Group) -> None:
+    """Add the hub's commands to ``main``."""
+    for command in (serve, migrate, demo, reference, user, token):
+        main.add_command(command)

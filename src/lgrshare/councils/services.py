@@ -1,0 +1,196 @@
+"""Use cases for councils, areas and people. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from lgrshare.councils.models import (
+    Area,
+    AreaMembership,
+    Contractor,
+    Council,
+    Role,
+    RoleGrant,
+    User,
+)
+from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.reference import CouncilKind, load_reference_data
+
+
+@dataclass(frozen=True)
+class ReferenceLoadSummary:
+    councils: int
+    areas: int
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def reference_load() -> ReferenceLoadSummary:
+    """Load every English council and the 21 two-tier areas; safe to run again (idempotent)."""
+    data = load_reference_data()
+    created = updated = 0
+    # Counties come first in the reference data, so each district's county row exists already.
+    for record in data.councils:
+        _, was_created = Council.objects.update_or_create(
+            gss_code=record.gss_code,
+            defaults={
+                "name": record.name,
+                "official_name": record.official_name,
+                "kind": record.kind.value,
+                "county_id": record.county_gss,
+                "region_gss": record.region_gss,
+                "region_name": record.region_name,
+                "population_mid2024": record.population_mid2024,
+                "land_area_ha": record.land_area_ha,
+            },
+        )
+        created += was_created
+        updated += not was_created
+    for county in data.counties:
+        Area.objects.update_or_create(county_id=county.gss_code, defaults={"name": county.name})
+    return ReferenceLoadSummary(
+        councils=len(data.councils), areas=len(data.counties), created=created, updated=updated
+    )
+
+
+def council_get(*, gss_code: str) -> Council:
+    """Return the council with this GSS code; raises ``NotFound`` (code ``council-not-found``)."""
+    try:
+        return Council.objects.get(gss_code=gss_code.strip().upper())
+    except Council.DoesNotExist:
+        raise NotFound(
+            f"There is no council with code {gss_code!r}", code="council-not-found"
+        ) from None
+
+
+def area_for_council(council: Council) -> Area | None:
+    """Return the two-tier area a county or district belongs to, or None for a unitary."""
+    county_id = council.gss_code if council.kind == CouncilKind.COUNTY else council.county_id
+    if county_id is None:
+        return None
+    return Area.objects.filter(county_id=county_id).first()
+
+
+def area_get_for_user(*, county_gss: str, user: User) -> Area:
+    """Return an area ``user`` belongs to; raises ``NotFound`` for unknown *or* not visible.
+
+    Both cases answer the same, so an outsider cannot learn which areas exist on this hub.
+    """
+    area = Area.objects.visible_to(user).filter(county_id=county_gss.strip().upper()).first()
+    if area is None:
+        raise NotFound(f"There is no area {county_gss!r} that you can see", code="area-not-found")
+    return area
+
+
+def council_get_for_user(*, gss_code: str, user: User) -> Council:
+    """Return a council in one of ``user``'s areas; raises ``NotFound`` otherwise."""
+    council = Council.objects.filter(gss_code=gss_code.strip().upper()).first()
+    area = area_for_council(council) if council else None
+    if council is None or area is None or not Area.objects.visible_to(user).filter(pk=area.pk):
+        raise NotFound(
+            f"There is no council {gss_code!r} that you can see", code="council-not-found"
+        )
+    return council
+
+
+def _parse_roles(roles: Iterable[str]) -> list[Role]:
+    parsed = []
+    for value in roles:
+        try:
+            parsed.append(Role(value))
+        except ValueError:
+            known = ", ".join(r.value for r in Role)
+            raise InvalidInput(
+                f"Unknown role {value!r}; use one of {known}", code="unknown-role"
+            ) from None
+    if not parsed:
+        raise InvalidInput("Give the person at least one role", code="no-role")
+    return parsed
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    roles: Iterable[str],
+    council: Council | None = None,
+    contractor: Contractor | None = None,
+    area: Area | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    job_title: str = "",
+    password: str | None = None,
+    added_by: User | None = None,
+) -> tuple[User, str]:
+    """Create a person with roles and area membership; return them and their password.
+
+    A council employee of a two-tier area joins that area; a contractor joins the area of the
+    council it works for. With no password given a strong one is generated (the caller shows it
+    once). Raises ``InvalidInput`` (``username-taken``, ``unknown-role``, ``no-organisation``,
+    ``weak-password``, ``council-not-in-area``).
+    """
+    parsed_roles = _parse_roles(roles)
+    if (council is None) == (contractor is None):
+        raise InvalidInput(
+            "A person belongs to exactly one council or one contractor", code="no-organisation"
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(f"The username {username!r} is taken", code="username-taken")
+    home_council = council if council is not None else contractor.works_for  # type: ignore[union-attr]
+    home_area = area_for_council(home_council)
+    if area is not None and home_area is not None and area != home_area:
+        raise InvalidInput(f"{home_council} is not in the {area} area", code="council-not-in-area")
+    user = User(
+        username=username,
+        council=council,
+        contractor=contractor,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        job_title=job_title,
+    )
+    chosen = password if password is not None else secrets.token_urlsafe(12)
+    try:
+        validate_password(chosen, user)
+    except DjangoValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), code="weak-password") from None
+    user.set_password(chosen)
+    user.save()
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in parsed_roles])
+    target = area or home_area
+    if target is not None:
+        AreaMembership.objects.create(area=target, user=user, added_by=added_by)
+    return user, chosen
+
+
+def is_area_admin(*, area: Area, user: User) -> bool:
+    """Return whether ``user`` is an administrator and a member of ``area``."""
+    if not user.is_authenticated or not user.has_role(Role.AREA_ADMIN):
+        return False
+    return AreaMembership.objects.filter(area=area, user=user).exists()
+
+
+def require_area_admin(*, area: Area, user: User) -> None:
+    """Raises ``PermissionDenied`` unless ``user`` administers ``area``."""
+    if not is_area_admin(area=area, user=user):
+        raise PermissionDenied(
+            f"Only an administrator of {area} can add people to it", code="not-area-admin"
+        )
+
+
+def area_person_add(*, area: Area, admin: User, **person: object) -> tuple[User, str]:
+    """An area administrator adds a new person to one of the area's councils or contractors.
+
+    Returns the person and their one-time password. Raises ``PermissionDenied``
+    (``not-area-admin``) or the errors of ``user_create``.
+    """
+    require_area_admin(area=area, user=admin)
+    return user_create(area=area, added_by=admin, **person)  # type: ignore[arg-type]

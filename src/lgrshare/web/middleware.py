@@ -1,0 +1,106 @@
+"""The one place where errors become responses for people (GOV.UK pages) and for the API (JSON)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from lgrshare.domain.errors import LgrShareError
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+# Codes for errors that Django or ninja produce before our code runs.
+HTTP_CODES = {
+    400: ("bad-request", "The request could not be understood"),
+    401: ("not-authenticated", "Send a valid API token as 'Authorization: Bearer <token>'"),
+    403: ("forbidden", "You do not have permission to do that"),
+    404: ("not-found", "There is nothing at this address"),
+    405: ("method-not-allowed", "That method is not allowed here"),
+    413: ("request-too-large", "The request body is larger than this service accepts"),
+    415: ("unsupported-media-type", "Send the request body as JSON"),
+    422: ("invalid-input", "The request is not valid"),
+    429: ("too-many-requests", "Too many requests: wait and try again"),
+    500: ("server-error", "Something went wrong on our side; it has been logged"),
+}
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def error_json(status: int, code: str | None = None, message: str | None = None) -> JsonResponse:
+    default_code, default_message = HTTP_CODES.get(status, ("error", "Something went wrong"))
+    return JsonResponse(
+        {"code": code or default_code, "message": message or default_message}, status=status
+    )
+
+
+def error_page(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    return render(
+        request, "error.html", {"status": status, "code": code, "message": message}, status=status
+    )
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a signed-in person, except those marked ``login_not_required``.
+
+    The API authenticates with bearer tokens instead, and answers 401 in JSON rather than
+    redirecting to the sign-in page.
+    """
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponseBase | None:
+        if is_api(request):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ErrorPageMiddleware:
+    """Turn ``LgrShareError`` and oversized bodies into a GOV.UK page or a JSON error body.
+
+    API responses that Django itself makes (404 for an unknown address, 405 for a wrong method)
+    are given the same ``{"code", "message"}`` shape.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if is_api(request) and response.status_code >= 400 and not _is_json(response):
+            return error_json(response.status_code)
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, LgrShareError):
+            status, code, message = exc.status, exc.code, exc.message
+        elif isinstance(exc, RequestDataTooBig):
+            status, (code, message) = 413, HTTP_CODES[413]
+        else:
+            return None
+        if status >= 500:
+            log.error("%s on %s %s: %s", code, request.method, request.path, message)
+        if is_api(request):
+            return error_json(status, code, message)
+        return error_page(request, status, code, message)
+
+
+def _is_json(response: HttpResponse) -> bool:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return False
+    try:
+        body = json.loads(response.content)
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(body, dict) and "code" in body

@@ -1,0 +1,30 @@
+"""Template helpers that render Django form widgets with GOV.UK Frontend classes."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_CLASSES = {
+    "select": ("govuk-select", "govuk-select--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+}
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """Return the field's widget HTML with GOV.UK classes, error state and hint/error links."""
+    base, error = _CLASSES.get(field.widget_type, ("govuk-input", "govuk-input--error"))
+    classes = [base] + ([error] if field.errors else [])
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-error")
+    attrs: dict[str, str | bool] = {"class": " ".join(classes)}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

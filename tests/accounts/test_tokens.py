@@ -1,0 +1,46 @@
+"""Personal API tokens: created in the interface, shown once, stored hashed, revocable."""
+
+from lgrshare.accounts.models import ApiToken
+
+
+def test_a_token_is_shown_once_and_stored_only_as_a_hash(signed_in, alice):
+    client = signed_in(alice)
+    response = client.post("/account/tokens", {"name": "nightly script"})
+    assert response.status_code == 200
+    secret = response.context["new_token"]
+    assert secret.startswith("lgr_")
+    token = ApiToken.objects.get(user=alice)
+    assert secret not in {token.digest, token.prefix}
+    assert secret[4:14] == token.prefix
+    # The list page shows the prefix but never the secret again.
+    again = client.get("/account/tokens").content.decode()
+    assert token.prefix in again
+    assert secret not in again
+
+
+def test_a_token_needs_a_name(signed_in, alice):
+    response = signed_in(alice).post("/account/tokens", {"name": ""})
+    assert b"Enter a name for the token" in response.content
+    assert not ApiToken.objects.exists()
+
+
+def test_a_revoked_token_no_longer_opens_the_api(signed_in, alice):
+    client = signed_in(alice)
+    secret = client.post("/account/tokens", {"name": "script"}).context["new_token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/v1/areas", **auth).status_code == 200
+    token = ApiToken.objects.get(user=alice)
+    assert client.post(f"/account/tokens/{token.pk}/revoke").status_code == 302
+    response = client.get("/api/v1/areas", **auth)
+    assert response.status_code == 401
+    assert response.json()["code"] == "not-authenticated"
+
+
+def test_nobody_can_revoke_someone_elses_token(signed_in, client, alice, bob):
+    from lgrshare.accounts.services import token_create
+
+    token, _ = token_create(user=alice, name="mine")
+    response = signed_in(bob).post(f"/account/tokens/{token.pk}/revoke")
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None

@@ -1,0 +1,117 @@
+"""The hub's commands, through click's CliRunner: clean messages and exit codes, no tracebacks."""
+
+import json
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from lgrshare import __version__
+from lgrshare.accounts.services import token_authenticate
+from lgrshare.cli import main
+from lgrshare.councils.models import Council, Role, User
+from tests.conftest import GUILDFORD, PASSWORD
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.django_db
+def test_reference_load_is_idempotent(run):
+    first = run("reference", "load")
+    second = run("reference", "load")
+    assert first.exit_code == second.exit_code == 0
+    assert "317 councils and 21 areas (0 new, 317 refreshed)" in second.output
+    assert Council.objects.count() == 317
+
+
+@pytest.mark.django_db
+def test_user_create_with_a_password_file(run, tmp_path):
+    secret = tmp_path / "pw"
+    secret.write_text(PASSWORD + "\n")
+    result = run(
+        "user",
+        "create",
+        "nia",
+        "--council",
+        GUILDFORD,
+        "--role",
+        "analyst",
+        "--role",
+        "dpo",
+        "--password-file",
+        str(secret),
+    )
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    nia = User.objects.get(username="nia")
+    assert nia.check_password(PASSWORD)
+    assert nia.role_codes == {Role.ANALYST.value, Role.DPO.value}
+
+
+@pytest.mark.django_db
+def test_user_create_generates_and_prints_a_password_once(run):
+    result = run("user", "create", "nia", "--council", GUILDFORD, "--role", "analyst")
+    assert result.exit_code == 0
+    password = result.output.split("Password (shown once): ")[1].strip()
+    assert User.objects.get(username="nia").check_password(password)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--council", "E07999999", "--role", "analyst"], "council-not-found"),
+        (["--council", GUILDFORD, "--role", "wizard"], "unknown-role"),
+        (
+            ["--council", GUILDFORD, "--role", "analyst", "--area", "E10000016"],
+            "council-not-in-area",
+        ),
+        (["--role", "analyst"], "no-organisation"),
+    ],
+)
+def test_user_create_errors_are_clean(run, args, code):
+    result = run("user", "create", "nia", *args)
+    assert result.exit_code == 2
+    assert f"Error [{code}]" in result.output
+    assert "Traceback" not in result.output
+    assert not User.objects.filter(username="nia").exists()
+
+
+def test_token_create_prints_a_working_token(run, alice):
+    result = run("token", "create", "alice", "--name", "upload script")
+    assert result.exit_code == 0
+    assert token_authenticate(result.output.strip()) == alice
+
+
+@pytest.mark.django_db
+def test_token_create_for_an_unknown_user(run):
+    result = run("token", "create", "nobody")
+    assert result.exit_code == 2
+    assert "Error [user-not-found]" in result.output
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent_and_prints_the_same_sign_ins(run, settings, tmp_path):
+    settings.HOME = tmp_path
+    first = run("demo")
+    second = run("demo")
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output
+    saved = json.loads((tmp_path / "demo-sign-ins.json").read_text())
+    assert stat.S_IMODE((tmp_path / "demo-sign-ins.json").stat().st_mode) == 0o600
+    assert f"guildford.analyst    {saved['guildford.analyst']}" in first.output
+    assert User.objects.get(username="guildford.analyst").check_password(saved["guildford.analyst"])

@@ -1,0 +1,41 @@
+"""The Surrey demo: real councils, every role covered, passwords generated not hard-coded."""
+
+import pytest
+
+from lgrshare.councils.models import Area, Role, User
+from lgrshare.demo import DEMO_PEOPLE, demo_load
+from tests.conftest import GUILDFORD, SURREY, WOKING
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.HOME = tmp_path
+    return demo_load()
+
+
+def test_demo_people_cover_every_role_across_surrey_guildford_woking_and_a_contractor(demo):
+    people = User.objects.filter(username__in=[p.username for p in DEMO_PEOPLE])
+    roles = {grant.role for person in people for grant in person.role_grants.all()}
+    assert roles == {role.value for role in Role}
+    councils = {p.council_id for p in people}
+    assert {SURREY, GUILDFORD, WOKING} <= councils
+    assert people.filter(contractor__isnull=False).exists()
+
+
+def test_demo_people_in_surrey_see_surrey_and_its_twelve_councils(demo):
+    analyst = User.objects.get(username="guildford.analyst")
+    area = Area.objects.visible_to(analyst).get()
+    assert area.county_id == SURREY
+    assert area.councils().count() == 12
+
+
+def test_demo_passwords_are_generated_per_installation(db, settings, tmp_path):
+    settings.HOME = tmp_path / "one"
+    settings.HOME.mkdir()
+    first = {s.username: s.password for s in demo_load()}
+    User.objects.filter(username__in=first).delete()
+    settings.HOME = tmp_path / "two"
+    settings.HOME.mkdir()
+    second = {s.username: s.password for s in demo_load()}
+    assert first.keys() == second.keys()
+    assert all(first[name] != second[name] for name in first)
