@@ -14,8 +14,8 @@ run: $(VENV)/.installed-base node_modules/.installed
 test: $(VENV)/.installed-dev node_modules/.installed lint unit
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -106,6 +106,8 @@ def test_add_person_form_errors_are_listed_and_nothing_is_created(signed_in, adm
     html = response.content.decode()
     assert "There is a problem" in html
     assert "Select at least one role" in html
+    assert "Enter their first name" in html
+    assert 'href="#id_roles_0"' in html  # the summary links to the first checkbox
     assert User.objects.filter(username="alice").count() == 1
 
 

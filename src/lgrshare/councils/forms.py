@@ -12,19 +12,33 @@ from lgrshare.councils.models import Area, Contractor, Council, Role
 class PersonAddForm(forms.Form):
     """An area administrator adds a person to one of the area's councils or contractors."""
 
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address")
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter their work email address",
+            "invalid": "Enter an email address in the correct format, like name@council.gov.uk",
+        },
+    )
     username = forms.RegexField(
         label="Username",
         regex=r"^[a-z0-9][a-z0-9.\-]{2,40}$",
         help_text="Lower case letters, numbers, full stops and hyphens, such as jo.smith",
         error_messages={
-            "invalid": "Enter a username of lower case letters, numbers, full stops and hyphens"
+            "required": "Enter a username",
+            "invalid": "Enter a username of lower case letters, numbers, full stops and hyphens",
         },
     )
     job_title = forms.CharField(label="Job title", max_length=120, required=False)
-    organisation = forms.ChoiceField(label="Organisation")
+    organisation = forms.ChoiceField(
+        label="Organisation",
+        error_messages={"required": "Choose the council or contractor they work for"},
+    )
     roles = forms.MultipleChoiceField(
         label="Roles",
         choices=Role.choices,
