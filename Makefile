@@ -39,8 +39,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
+# GOV.UK Frontend from npm, compiled with Arial (services outside GOV.UK must not use its font).
+node_modules/.installed: package.json package-lock.json frontend/govuk.scss
 	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p node_modules/.lgrshare
+	npx --no-install sass --load-path=node_modules --style=compressed --no-source-map \
+		--quiet-deps frontend/govuk.scss node_modules/.lgrshare/govuk-frontend.css
 	touch $@
 
 lock:

@@ -5,7 +5,7 @@ from lgrshare.accounts.models import ApiToken
 
 def test_a_token_is_shown_once_and_stored_only_as_a_hash(signed_in, alice):
     client = signed_in(alice)
-    response = client.post("/account/tokens", {"name": "nightly script"})
+    response = client.post("/account/tokens", {"name": "nightly script"}, follow=True)
     assert response.status_code == 200
     secret = response.context["new_token"]
     assert secret.startswith("lgr_")
@@ -26,7 +26,7 @@ def test_a_token_needs_a_name(signed_in, alice):
 
 def test_a_revoked_token_no_longer_opens_the_api(signed_in, alice):
     client = signed_in(alice)
-    secret = client.post("/account/tokens", {"name": "script"}).context["new_token"]
+    secret = client.post("/account/tokens", {"name": "script"}, follow=True).context["new_token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert client.get("/api/v1/areas", **auth).status_code == 200
     token = ApiToken.objects.get(user=alice)
@@ -44,3 +44,11 @@ def test_nobody_can_revoke_someone_elses_token(signed_in, client, alice, bob):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_token_names_are_unique_among_a_persons_live_tokens(signed_in, alice):
+    client = signed_in(alice)
+    client.post("/account/tokens", {"name": "script"})
+    response = client.post("/account/tokens", {"name": "Script"})
+    assert "already have a token called" in response.content.decode()
+    assert ApiToken.objects.filter(user=alice).count() == 1

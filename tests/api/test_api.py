@@ -85,6 +85,7 @@ def test_no_or_bad_token_is_401(client, header):
     response = client.get("/api/v1/areas", **kwargs)
     assert response.status_code == 401
     assert response.json()["code"] == "not-authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_a_signed_in_browser_session_is_not_an_api_credential(signed_in, alice):

@@ -38,11 +38,14 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db):
+    from lgrshare.catalogue.services import catalogue_load_public
     from lgrshare.councils.services import reference_load
 
     # Transactional tests empty the tables afterwards, so each browser test loads its own.
     reference_load()
-    context = browser.new_context(base_url=live_server.url)
+    catalogue_load_public()
+    # bypass_csp lets the test inject axe-core; the pages themselves keep their policy.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -81,6 +81,7 @@ def test_user_create_generates_and_prints_a_password_once(run):
             "council-not-in-area",
         ),
         (["--role", "analyst"], "no-organisation"),
+        (["--council", GUILDFORD, "--role", "analyst", "--email", "not-an-email"], "email-invalid"),
     ],
 )
 def test_user_create_errors_are_clean(run, args, code):
@@ -115,3 +116,60 @@ def test_demo_is_idempotent_and_prints_the_same_sign_ins(run, settings, tmp_path
     assert stat.S_IMODE((tmp_path / "demo-sign-ins.json").stat().st_mode) == 0o600
     assert f"guildford.analyst    {saved['guildford.analyst']}" in first.output
     assert User.objects.get(username="guildford.analyst").check_password(saved["guildford.analyst"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["Bad Name!", "", "x"])
+def test_user_create_refuses_usernames_the_web_form_would(run, username):
+    result = run("user", "create", username, "--council", GUILDFORD, "--role", "analyst")
+    assert result.exit_code == 2
+    assert "Error [username-invalid]" in result.output
+
+
+@pytest.mark.django_db
+def test_contractor_create_then_its_staff(run, tmp_path):
+    made = run("contractor", "create", "Example Analytics Ltd", "--works-for", "E10000030")
+    assert made.exit_code == 0, made.output
+    again = run("contractor", "create", "example analytics ltd", "--works-for", "E10000030")
+    assert again.exit_code == 2
+    assert "contractor-exists" in again.output
+    person = run(
+        "user", "create", "lee", "--contractor", "Example Analytics Ltd", "--role", "analyst"
+    )
+    assert person.exit_code == 0, person.output
+    assert User.objects.get(username="lee").contractor.works_for_id == "E10000030"
+
+
+def test_commands_on_an_empty_database_say_to_migrate(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LGRSHARE_", "DATABASE_URL"))}
+    env["LGRSHARE_HOME"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "lgrshare.cli", "token", "create", "someone"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Error [database-not-ready]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_database_url_is_a_clean_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LGRSHARE_")}
+    env.update(LGRSHARE_HOME=str(tmp_path), DATABASE_URL="garbage")
+    result = subprocess.run(
+        [sys.executable, "-m", "lgrshare.cli", "reference", "load"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Error [configuration-error]: DATABASE_URL" in result.stderr

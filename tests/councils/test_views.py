@@ -81,13 +81,21 @@ def test_an_area_admin_adds_a_person_who_can_then_sign_in(signed_in, admin):
             "organisation": f"council:{GUILDFORD}",
             "roles": ["analyst", "data-lead"],
         },
+        follow=True,
     )
     assert response.status_code == 200
     password = response.context["password"]
     nia = User.objects.get(username="nia.jones")
     assert nia.council_id == GUILDFORD
     assert nia.role_codes == {"analyst", "data-lead"}
-    assert Client().login(username="nia.jones", password=password)
+    # The password is shown once: reloading the page does not show it (or add anyone) again.
+    again = client.get(f"/areas/{SURREY}/people/added")
+    assert again.status_code == 302
+    assert password not in again.content.decode()
+    newcomer = Client()
+    signed = newcomer.post("/sign-in", {"username": "nia.jones", "password": password})
+    assert signed.status_code == 302
+    assert newcomer.get("/").status_code == 200
 
 
 def test_add_person_form_errors_are_listed_and_nothing_is_created(signed_in, admin, alice):
@@ -124,7 +132,9 @@ def test_sign_in_and_out(client, alice):
     response = client.post("/sign-in", {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    assert client.get("/sign-out").status_code == 405  # sign-out is a POST, never a link
+    confirm = client.get("/sign-out")  # a typed address asks first; it never signs out
+    assert b"Do you want to sign out?" in confirm.content
+    assert client.get("/").status_code == 200
     client.post("/sign-out")
     assert client.get("/").status_code == 302
 
@@ -155,3 +165,74 @@ def test_an_oversized_form_body_is_refused_with_413(signed_in, admin, settings):
     response = signed_in(admin).post(f"/areas/{SURREY}/people/add", {"first_name": "x" * 5000})
     assert response.status_code == 413
     assert b"request-too-large" in response.content
+
+
+def test_an_oversized_sign_in_is_413_even_before_the_view(client, settings):
+    # The CSRF check reads the body first, so this is refused by middleware, not the view.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/sign-in", {"username": "x" * 5000, "password": "y"})
+    assert response.status_code == 413
+
+
+def test_a_duplicate_email_is_refused(signed_in, admin, alice):
+    alice.email = "alice@guildford.gov.uk"
+    alice.save()
+    response = signed_in(admin).post(
+        f"/areas/{SURREY}/people/add",
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "email": "ALICE@guildford.gov.uk",
+            "username": "alice.two",
+            "organisation": f"council:{GUILDFORD}",
+            "roles": ["analyst"],
+        },
+    )
+    assert "Someone already uses the email address" in response.content.decode()
+    assert not User.objects.filter(username="alice.two").exists()
+
+
+def test_an_expired_form_gets_a_govuk_page_not_djangos(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post("/account/tokens", {"name": "x"})
+    assert response.status_code == 403
+    assert b"csrf-failed" in response.content
+    assert b"govuk-heading-l" in response.content
+
+
+def test_a_wrong_method_gets_a_govuk_page(signed_in, alice):
+    response = signed_in(alice).delete("/")
+    assert response.status_code == 405
+    assert b"method-not-allowed" in response.content
+    assert "GET" in response["Allow"]
+
+
+def test_signed_in_pages_are_not_cached_and_have_a_content_security_policy(signed_in, alice):
+    response = signed_in(alice).get(f"/areas/{SURREY}/")
+    assert response["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client, alice):
+    for _ in range(5):
+        client.post("/sign-in", {"username": "alice", "password": "wrong-password"})
+    locked = client.post("/sign-in", {"username": "alice", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert b"sign-in-locked" in locked.content
+    assert client.get("/").status_code == 302
+
+
+def test_people_change_their_own_password(signed_in, alice):
+    client = signed_in(alice)
+    response = client.post(
+        "/account/password",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a-new-long-passphrase")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+)
+from django.contrib.auth.forms import (
+    PasswordChangeForm as DjangoPasswordChangeForm,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -28,3 +33,11 @@ class TokenCreateForm(forms.Form):
         help_text="What the token is for, such as 'nightly upload script'",
         error_messages={"required": "Enter a name for the token"},
     )
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    error_messages = {
+        **DjangoPasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not right: enter it again",
+        "password_mismatch": "The two new passwords do not match",
+    }

@@ -37,6 +37,11 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         )
     if not user.is_active:
         raise InvalidInput(f"{user.username} is not an active user", code="user-inactive")
+    if ApiToken.objects.filter(user=user, name__iexact=name, revoked_at__isnull=True).exists():
+        raise InvalidInput(
+            f"You already have a token called {name!r}: choose another name",
+            code="token-name-taken",
+        )
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     prefix = "".join(secrets.choice(alphabet) for _ in range(10))
     secret = secrets.token_urlsafe(32)

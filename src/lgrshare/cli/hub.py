@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from lgrshare.cli.base import setup_django
-from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.errors import ConfigurationError, InvalidInput
 
 
 @click.command()
@@ -17,12 +17,25 @@ from lgrshare.domain.errors import InvalidInput
 def serve(host: str, port: int, threads: int) -> None:
     """Serve LGR Share over HTTP with waitress (put TLS in front of it in production)."""
     setup_django()
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from lgrshare.wsgi import application
 
+    try:
+        server = create_server(
+            application, host=host, port=port, threads=threads, ident="LGR Share"
+        )
+    except OSError as exc:
+        raise ConfigurationError(
+            f"Cannot listen on {host}:{port} ({exc.strerror}). Is LGR Share already running? "
+            "Choose another port with --port.",
+            code="port-unavailable",
+        ) from exc
     click.echo(f"LGR Share is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="LGR Share")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 @click.command()
@@ -145,6 +158,28 @@ def user_create_command(
 
 
 @click.group()
+def contractor() -> None:
+    """Contractor organisations working for councils."""
+
+
+@contractor.command("create")
+@click.argument("name")
+@click.option("--works-for", "council_gss", required=True, help="GSS code of the council.")
+@click.option("--companies-house", "number", default="", help="Companies House number.")
+def contractor_create_command(name: str, council_gss: str, number: str) -> None:
+    """Record a contractor NAME working for a council (then add its staff with user create)."""
+    setup_django()
+    from lgrshare.councils import services
+
+    created = services.contractor_create(
+        name=name,
+        works_for=services.council_get(gss_code=council_gss),
+        companies_house_number=number,
+    )
+    click.echo(f"Recorded {created.name}, working for {created.works_for}.")
+
+
+@click.group()
 def token() -> None:
     """Personal API tokens."""
 
@@ -167,5 +202,5 @@ def token_create_command(username: str, name: str) -> None:
 
 def register(main: click.Group) -> None:
     """Add the hub's commands to ``main``."""
-    for command in (serve, migrate, demo, reference, user, token):
+    for command in (serve, migrate, demo, reference, user, contractor, token):
         main.add_command(command)

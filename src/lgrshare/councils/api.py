@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from lgrshare.councils import services
 from lgrshare.councils.models import Area, Council
+from lgrshare.web.auth import person
 
 router = Router(tags=["areas and councils"])
 
@@ -60,7 +61,7 @@ class ErrorOut(Schema):
 
 @router.get("/areas", response=list[AreaOut], summary="The areas you belong to")
 def areas_list(request: HttpRequest) -> list[Area]:
-    return list(Area.objects.visible_to(request.user).select_related("county"))  # type: ignore[arg-type]
+    return list(Area.objects.visible_to(person(request)).select_related("county"))
 
 
 @router.get(
@@ -69,11 +70,11 @@ def areas_list(request: HttpRequest) -> list[Area]:
     summary="One area with its councils",
 )
 def area_detail(request: HttpRequest, county_gss: str) -> Area:
-    return services.area_get_for_user(county_gss=county_gss, user=request.user)  # type: ignore[arg-type]
+    return services.area_get_for_user(county_gss=county_gss, user=person(request))
 
 
 @router.get(
     "/councils/{gss_code}", response={200: CouncilOut, 404: ErrorOut}, summary="One council"
 )
 def council_detail(request: HttpRequest, gss_code: str) -> Council:
-    return services.council_get_for_user(gss_code=gss_code, user=request.user)  # type: ignore[arg-type]
+    return services.council_get_for_user(gss_code=gss_code, user=person(request))

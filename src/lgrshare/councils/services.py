@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from lgrshare.councils.models import (
@@ -100,6 +102,36 @@ def council_get_for_user(*, gss_code: str, user: User) -> Council:
     return council
 
 
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]{2,40}$")
+
+
+def _clean_username(raw: str) -> str:
+    username = raw.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise InvalidInput(
+            "Enter a username of 3 to 41 lower case letters, numbers, full stops and hyphens, "
+            "such as jo.smith",
+            code="username-invalid",
+        )
+    return username
+
+
+def _clean_email(raw: str) -> str:
+    email = raw.strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise InvalidInput(
+            "Enter an email address in the correct format, like name@council.gov.uk",
+            code="email-invalid",
+        ) from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvalidInput(f"Someone already uses the email address {email}", code="email-taken")
+    return email
+
+
 def _parse_roles(roles: Iterable[str]) -> list[Role]:
     parsed = []
     for value in roles:
@@ -134,10 +166,13 @@ def user_create(
 
     A council employee of a two-tier area joins that area; a contractor joins the area of the
     council it works for. With no password given a strong one is generated (the caller shows it
-    once). Raises ``InvalidInput`` (``username-taken``, ``unknown-role``, ``no-organisation``,
-    ``weak-password``, ``council-not-in-area``).
+    once). Raises ``InvalidInput`` (``username-invalid``, ``username-taken``, ``email-invalid``,
+    ``email-taken``, ``unknown-role``, ``no-organisation``, ``weak-password``,
+    ``council-not-in-area``).
     """
     parsed_roles = _parse_roles(roles)
+    username = _clean_username(username)
+    email = _clean_email(email)
     if (council is None) == (contractor is None):
         raise InvalidInput(
             "A person belongs to exactly one council or one contractor", code="no-organisation"
@@ -184,6 +219,27 @@ def require_area_admin(*, area: Area, user: User) -> None:
         raise PermissionDenied(
             f"Only an administrator of {area} can add people to it", code="not-area-admin"
         )
+
+
+@transaction.atomic
+def contractor_create(
+    *, name: str, works_for: Council, companies_house_number: str = ""
+) -> Contractor:
+    """Record a contractor working for a council; raises ``InvalidInput`` on a bad or taken name."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Give the contractor's name", code="contractor-name-required")
+    if Contractor.objects.filter(name__iexact=name).exists():
+        raise InvalidInput(
+            f"There is already a contractor called {name!r}", code="contractor-exists"
+        )
+    number = companies_house_number.strip().upper()
+    if number and not re.fullmatch(r"[A-Z0-9]{8}", number):
+        raise InvalidInput(
+            "A Companies House number has 8 letters or digits",
+            code="companies-house-number-invalid",
+        )
+    return Contractor.objects.create(name=name, works_for=works_for, companies_house_number=number)
 
 
 def area_person_add(*, area: Area, admin: User, **person: object) -> tuple[User, str]:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare.councils import services
 from lgrshare.councils.forms import PersonAddForm
 from lgrshare.councils.models import Area, User
 from lgrshare.domain.errors import InvalidInput
+from lgrshare.web.auth import person
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    areas = Area.objects.visible_to(request.user).select_related("county")  # type: ignore[arg-type]
+    areas = Area.objects.visible_to(person(request)).select_related("county")
     return render(request, "councils/home.html", {"areas": areas})
 
 
@@ -32,21 +33,21 @@ def _people_by_council(area: Area) -> list[tuple[str, list[User]]]:
 
 @require_safe
 def area_dashboard(request: HttpRequest, county_gss: str) -> HttpResponse:
-    area = services.area_get_for_user(county_gss=county_gss, user=request.user)  # type: ignore[arg-type]
+    area = services.area_get_for_user(county_gss=county_gss, user=person(request))
     councils = list(area.councils())
     context = {
         "area": area,
         "councils": councils,
         "district_population": sum(c.population_mid2024 for c in councils if c.county_id),
         "people_by_organisation": _people_by_council(area),
-        "is_admin": services.is_area_admin(area=area, user=request.user),  # type: ignore[arg-type]
+        "is_admin": services.is_area_admin(area=area, user=person(request)),
     }
     return render(request, "councils/area.html", context)
 
 
 @require_safe
 def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
-    council = services.council_get_for_user(gss_code=gss_code, user=request.user)  # type: ignore[arg-type]
+    council = services.council_get_for_user(gss_code=gss_code, user=person(request))
     people = (
         council.people.filter(is_active=True)
         .prefetch_related("role_grants")
@@ -61,15 +62,15 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, county_gss: str) -> HttpResponse:
-    area = services.area_get_for_user(county_gss=county_gss, user=request.user)  # type: ignore[arg-type]
-    services.require_area_admin(area=area, user=request.user)  # type: ignore[arg-type]
+    area = services.area_get_for_user(county_gss=county_gss, user=person(request))
+    services.require_area_admin(area=area, user=person(request))
     form = PersonAddForm(request.POST or None, area=area)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person, password = services.area_person_add(
+            newcomer, password = services.area_person_add(
                 area=area,
-                admin=request.user,  # type: ignore[arg-type]
+                admin=person(request),
                 username=data["username"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -79,12 +80,27 @@ def person_add(request: HttpRequest, county_gss: str) -> HttpResponse:
                 **form.organisation_kwargs(),
             )
         except InvalidInput as exc:
-            field = "username" if exc.code == "username-taken" else None
+            field = {"username": "username", "email": "email"}.get(exc.code.split("-")[0])
             form.add_error(field, exc.message)
         else:
-            return render(
-                request,
-                "councils/person_added.html",
-                {"area": area, "person": person, "password": password},
-            )
+            # The password is shown once on the next page; a reload cannot add them twice.
+            request.session[_ADDED] = {"person": newcomer.pk, "password": password}
+            return redirect("person-added", county_gss=area.gss_code)
     return render(request, "councils/person_add.html", {"area": area, "form": form})
+
+
+_ADDED = "lgrshare.person-added"
+
+
+@require_safe
+def person_added(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = services.area_get_for_user(county_gss=county_gss, user=person(request))
+    added = request.session.pop(_ADDED, None)
+    if added is None:
+        return redirect("area", county_gss=area.gss_code)
+    newcomer = User.objects.get(pk=added["person"])
+    return render(
+        request,
+        "councils/person_added.html",
+        {"area": area, "person": newcomer, "password": added["password"]},
+    )

@@ -14,6 +14,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
     # Each item: its text, its address, and the paths that belong to that section.
     items = [
         ("My areas", reverse("home"), ("/areas/", "/councils/")),
+        ("Find data", reverse("catalogue"), (reverse("catalogue"),)),
+        ("Data standards", reverse("standards"), (reverse("standards"),)),
         ("API tokens", reverse("tokens"), (reverse("tokens"),)),
     ]
     path = request.path
@@ -21,4 +23,16 @@ def service(request: HttpRequest) -> dict[str, Any]:
         {"text": text, "href": href, "current": path == href or path.startswith(sections)}
         for text, href, sections in items
     ]
+    if request.user.is_authenticated:
+        from lgrshare.requests.models import Notification
+
+        unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        href = reverse("notifications")
+        navigation.append(
+            {
+                "text": f"Notifications ({unread})" if unread else "Notifications",
+                "href": href,
+                "current": path.startswith(href),
+            }
+        )
     return {"service_name": settings.SERVICE_NAME, "navigation": navigation}

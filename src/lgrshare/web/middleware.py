@@ -78,9 +78,18 @@ class ErrorPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if is_api(request) and response.status_code >= 400 and not _is_json(response):
-            return error_json(response.status_code)
-        return response
+        status = response.status_code
+        if is_api(request) and status >= 400 and not _is_json(response):
+            replacement: HttpResponse = error_json(status)
+        elif not is_api(request) and status == 405 and not response.content:
+            replacement = error_page(request, 405, *HTTP_CODES[405])
+        else:
+            return response
+        if response.has_header("Allow"):
+            replacement["Allow"] = response["Allow"]
+        if status == 401:
+            replacement["WWW-Authenticate"] = 'Bearer realm="LGR Share API"'
+        return replacement
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if isinstance(exc, LgrShareError):
@@ -94,6 +103,32 @@ class ErrorPageMiddleware:
         if is_api(request):
             return error_json(status, code, message)
         return error_page(request, status, code, message)
+
+
+# Pages use only their own scripts and styles; nothing may frame them.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response; no caching of pages for signed-in people.
+
+    ``no-store`` keeps a shared computer's Back button from showing data after sign-out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or is_api(request):
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 def _is_json(response: HttpResponse) -> bool:

@@ -11,6 +11,8 @@ register = template.Library()
 _CLASSES = {
     "select": ("govuk-select", "govuk-select--error"),
     "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "clearablefile": ("govuk-file-upload", "govuk-file-upload--error"),
 }
 
 
