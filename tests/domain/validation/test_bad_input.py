@@ -1,0 +1,219 @@
+"""Bad input: each a clear code and message, in bounded memory and time, never a crash."""
+
+from __future__ import annotations
+
+import resource
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from validation_helpers import GOOD_ROW, HEADER
+
+from lgrshare.domain.standards.model import Standard
+from lgrshare.domain.validation import Report, SourceNotFound, validate
+
+Check = Callable[..., Report]
+
+
+def _fatal(report: Report) -> tuple[str, str]:
+    assert not report.valid
+    assert not report.readable
+    (error,) = report.errors
+    return error.code, error.message
+
+
+def test_an_empty_file(check: Check) -> None:
+    code, message = _fatal(check(b""))
+
+    assert code == "format-error"
+    assert "empty" in message
+
+
+def test_a_file_of_blank_lines(check: Check) -> None:
+    assert _fatal(check(b"\r\n\r\n"))[0] == "format-error"
+
+
+def test_a_header_only_file_is_valid_with_no_rows(check: Check) -> None:
+    report = check(f"{HEADER}\n")
+
+    assert report.valid
+    assert report.stats["rows"] == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (bytes(range(256)) * 64, "binary"),
+    ],
+)
+def test_a_binary_file_renamed_csv(check: Check, content: bytes, what: str) -> None:
+    code, message = _fatal(check(content))
+
+    assert code == "format-error"
+    assert what in message
+
+
+def test_utf16_text_is_an_encoding_error(check: Check) -> None:
+    code, message = _fatal(check(f"{HEADER}\n{GOOD_ROW}\n".encode("utf-16")))
+
+    assert code == "encoding-error"
+    assert "UTF-16" in message
+
+
+def test_a_nul_byte_is_an_encoding_error_at_its_line(check: Check) -> None:
+    rows = "\n".join([HEADER] + [GOOD_ROW.replace("L001", f"L{i:03d}") for i in range(300)])
+    data = rows.encode() + b"\nL999,E07000209,1\x00,1,,,,a\n"
+    code, message = _fatal(check(data))
+
+    assert code == "encoding-error"
+    assert "NUL" in message
+    assert "line 302" in message
+
+
+def test_a_zip_that_is_not_a_workbook(check: Check, tmp_path: Path) -> None:
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+
+    code, message = _fatal(check(path.read_bytes(), name="data.xlsx"))
+
+    assert code == "format-error"
+    assert "not an Excel workbook" in message
+
+
+def test_a_corrupt_workbook(check: Check, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.save(tmp_path / "good.xlsx")
+    data = (tmp_path / "good.xlsx").read_bytes()
+
+    code, message = _fatal(check(data[: len(data) // 2], name="data.xlsx"))
+
+    assert code == "format-error"
+    assert "damaged" in message
+
+
+def test_a_password_protected_workbook(check: Check) -> None:
+    # What Excel writes for a workbook with a password: an OLE2 container with an
+    # "EncryptionInfo" stream (MS-OFFCRYPTO). A minimal synthetic one: header + directory name.
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    directory = "EncryptionInfo".encode("utf-16-le") + b"\x00" * 50
+    code, message = _fatal(check(header + directory + b"\x00" * 4096, name="data.xlsx"))
+
+    assert code == "format-error"
+    assert "password-protected" in message
+
+
+def test_a_workbook_that_expands_enormously_is_refused_unread(check: Check, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<c/>" * (40 * 1024 * 1024 // 4))
+
+    code, message = _fatal(check(path.read_bytes(), name="data.xlsx"))
+
+    assert code == "format-error"
+    assert "ZIP bomb" in message
+
+
+def test_xml_entities_in_a_workbook_are_refused(check: Check, tmp_path: Path) -> None:
+    path = tmp_path / "laughs.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><sst>&lol2;</sst>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    code, message = _fatal(check(path.read_bytes(), name="data.xlsx"))
+
+    assert code == "format-error"
+    assert "entities" in message
+
+
+def test_formula_cells_read_their_saved_value_and_one_without_is_an_error(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "formulas.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(["L001", "E07000209", "=1+2", 3, None, None, None, None])
+    book.save(path)
+    book.active.append(["L002", "E07000209", "=2*2", 1, None, None, None, None])
+    book.save(path)
+    # openpyxl saves no value for a formula; give the first one the value Excel would save.
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert b"<f>1+2</f><v />" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>", 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    report = validate(path, standard)
+
+    assert [(e.code, e.row, e.field, e.field_number) for e in report.errors] == [
+        ("format-error", 3, "amount", 3)
+    ]
+    assert "formula" in report.errors[0].message
+    assert report.readable
+    assert report.file["formula_cells"] == 2
+    amount = next(profile for profile in report.profile if profile.name == "amount")
+    assert amount.max == 3
+
+
+def test_a_single_100_mb_line_is_refused_in_bounded_memory(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "long.csv"
+    with path.open("wb") as handle:
+        handle.write(f"{HEADER}\n".encode())
+        chunk = b"x" * (1024 * 1024)
+        for _ in range(100):
+            handle.write(chunk)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    report = validate(path, standard)
+
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert [e.code for e in report.errors] == ["format-error"]
+    assert "longer than 16 MB" in report.errors[0].message
+    assert grown_mb < 300
+
+
+def test_a_100_mb_header_line_is_refused(tmp_path: Path, standard: Standard) -> None:
+    path = tmp_path / "long-header.csv"
+    with path.open("wb") as handle:
+        for _ in range(100):
+            handle.write(b"y" * (1024 * 1024))
+
+    report = validate(path, standard)
+
+    assert [e.code for e in report.errors] == ["format-error"]
+    assert "first line" in report.errors[0].message
+
+
+def test_a_quote_never_closed_is_a_format_error(check: Check) -> None:
+    rows = "\n".join(GOOD_ROW.replace("L001", f"L{i:03d}") for i in range(5))
+    report = check(f'{HEADER}\n{rows}\nL900,E07000209,1,1,,,,"never closed\n{rows}\n')
+
+    assert [(e.code, e.row) for e in report.errors] == [("format-error", 7)]
+
+
+def test_a_missing_file_raises_because_nothing_can_be_validated(standard: Standard) -> None:
+    with pytest.raises(SourceNotFound) as raised:
+        validate(Path("/no/such/file.csv"), standard)
+
+    assert raised.value.code == "source-not-found"
