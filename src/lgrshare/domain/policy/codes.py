@@ -1,0 +1,100 @@
+"""The vocabulary of the access policy: actions, access kinds, agreement states, roles, reasons."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    VIEW_METADATA = "view-metadata"
+    VIEW_DATA = "view-data"
+    DOWNLOAD = "download"
+    EXPORT = "export"
+    COMPILE = "compile"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    SIGN = "sign"
+    SUSPEND = "suspend"
+    TERMINATE = "terminate"
+
+
+READ_ACTIONS = frozenset({Action.VIEW_DATA, Action.DOWNLOAD, Action.EXPORT, Action.COMPILE})
+GOVERNANCE_ACTIONS = frozenset({Action.APPROVE, Action.SIGN, Action.SUSPEND, Action.TERMINATE})
+
+
+class Access(StrEnum):
+    PUBLIC = "public"
+    UNDER_AGREEMENT = "under-agreement"
+    HELD = "held"
+
+
+class AgreementState(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+    EXPIRED = "expired"
+
+
+class Role(StrEnum):
+    """The roles a person holds in their council (the same codes as ``councils.models.Role``)."""
+
+    ANALYST = "analyst"
+    DATA_LEAD = "data-lead"
+    IG_OFFICER = "ig-officer"
+    DPO = "dpo"
+    SENIOR_SIGNATORY = "senior-signatory"
+    IT_SECURITY = "it-security"
+    PROGRAMME_LEAD = "programme-lead"
+    AREA_ADMIN = "area-admin"
+
+
+class DecisionReason(StrEnum):
+    """Why an access was allowed or refused: the code that is audited and shown."""
+
+    ALLOWED = "allowed"
+    PUBLIC_DATA = "public-data"
+    OTHER_AREA = "other-area"
+    NO_AGREEMENT = "no-agreement"
+    NOT_A_PARTY = "not-a-party"
+    NOT_NAMED = "not-named"
+    NOT_THE_HOLDER = "not-the-holder"
+    CONTRACTOR_NOT_PERMITTED = "contractor-not-permitted"
+    CONTRACTOR_AGREEMENT_MISSING = "contractor-agreement-missing"
+    CONTRACTOR_AGREEMENT_EXPIRED = "contractor-agreement-expired"
+    CONTRACTOR_NOT_NAMED = "contractor-not-named"
+    ROLE_NOT_PERMITTED = "role-not-permitted"
+    AGREEMENT_NOT_ACTIVE = "agreement-not-active"
+    AGREEMENT_NOT_IN_REVIEW = "agreement-not-in-review"
+    AGREEMENT_SUSPENDED = "agreement-suspended"
+    AGREEMENT_TERMINATED = "agreement-terminated"
+    AGREEMENT_EXPIRED = "agreement-expired"
+    TERMS_NOT_ACCEPTED = "terms-not-accepted"
+
+    @property
+    def message(self) -> str:
+        """Return the reason in words, for the person asking."""
+        return _MESSAGES[self.value]
+
+
+_MESSAGES = {
+    "allowed": "Allowed under the data sharing agreement.",
+    "public-data": "Allowed: the data is public.",
+    "other-area": "This belongs to another area.",
+    "no-agreement": "There is no data sharing agreement for this data.",
+    "not-a-party": "Your organisation is not a party to the data sharing agreement.",
+    "not-named": "The agreement names who may access the data, and you are not one of them.",
+    "not-the-holder": "Only the council that holds this data can submit it.",
+    "contractor-not-permitted": "Contractors cannot do this: only council staff can.",
+    "contractor-agreement-missing": "No contractor agreement is recorded for your organisation.",
+    "contractor-agreement-expired": "Your organisation's contractor agreement has ended.",
+    "contractor-not-named": "The data sharing agreement does not name your organisation.",
+    "role-not-permitted": "The agreement does not allow your role to do this.",
+    "agreement-not-active": "The data sharing agreement is not active yet.",
+    "agreement-not-in-review": "The data sharing agreement is not in review.",
+    "agreement-suspended": "The data sharing agreement is suspended.",
+    "agreement-terminated": "The data sharing agreement has been terminated.",
+    "agreement-expired": "The data sharing agreement has expired: the data is due for deletion.",
+    "terms-not-accepted": "Accept the terms of this version of the agreement first.",
+}
