@@ -20,10 +20,12 @@ SURREY, GUILDFORD, WOKING, KENT = "E10000030", "E07000209", "E07000217", "E10000
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    from lgrshare.catalogue.services import catalogue_load_public
     from lgrshare.councils.services import reference_load
 
     with django_db_blocker.unblock():
         reference_load()
+        catalogue_load_public()
 
 
 def _make(username: str, roles: list[str], council: str | None = None, contractor=None):

@@ -16,8 +16,11 @@ from ninja.security import HttpBearer
 
 from lgrshare import __version__
 from lgrshare.accounts.services import token_authenticate
+from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
 from lgrshare.domain.errors import LgrShareError
+from lgrshare.requests.api import router as requests_router
+from lgrshare.standards.api import router as standards_router
 from lgrshare.web.middleware import HTTP_CODES, error_json
 
 
@@ -41,6 +44,9 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", councils_router)
+api.add_router("/", standards_router)
+api.add_router("/", catalogue_router)
+api.add_router("/", requests_router)
 
 
 @api.exception_handler(LgrShareError)
@@ -50,7 +56,9 @@ def _domain_error(request: HttpRequest, exc: LgrShareError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_json(401)
+    response = error_json(401)
+    response["WWW-Authenticate"] = 'Bearer realm="LGR Share API"'
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
-from lgrshare.councils.models import Contractor, Council, Role, User
+from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
 
 SURREY = "E10000030"
@@ -183,11 +184,112 @@ def _demo_people(passwords: dict[str, str]) -> dict[str, str]:
     return passwords
 
 
+def _surrey_figures_csv() -> bytes:
+    """Real published figures for Surrey's councils, laid out in LG Inform's long shape."""
+    import polars as pl
+
+    from lgrshare.domain.public_data import load_public_table
+
+    codes = [c.gss_code for c in Council.objects.filter(Q(pk=SURREY) | Q(county_id=SURREY))]
+    population = load_public_table("population-mid-2024").filter(pl.col("gss_code").is_in(codes))
+    tax = load_public_table("council-tax-2023-24").filter(pl.col("gss_code").is_in(codes))
+    rows = [
+        ("ons-mye-all-ages", "Population, all ages (ONS mid-year estimate)", r["gss_code"],
+         "mid-2024", str(r["population_mid2024"]), "persons")
+        for r in population.iter_rows(named=True)
+    ] + [
+        ("ctr-band-d-own", "Average Band D council tax of the council itself", r["gss_code"],
+         "2023-24", str(r["band_d_own_excluding_parishes"]), "£")
+        for r in tax.iter_rows(named=True)
+    ]  # fmt: skip
+    lines = ["metric_id,metric_title,area_code,period,value,unit"]
+    lines += [",".join(f'"{cell}"' for cell in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _demo_catalogue() -> None:
+    from lgrshare.catalogue.imports import metrics_import
+    from lgrshare.catalogue.models import Dataset
+    from lgrshare.catalogue.services import catalogue_load_public, dataset_held_create
+
+    catalogue_load_public()
+    surrey = Area.objects.get(county_id=SURREY)
+    metrics_import(
+        content=_surrey_figures_csv(),
+        file_name="surrey-key-figures.csv",
+        title="Surrey councils: population and council tax",
+        publisher="ONS and MHCLG (published figures)",
+        source="ONS mid-year estimates mid-2024; DLUHC Council Tax levels 2023-24, Table 9",
+        vintage="mid-2024 and 2023-24",
+        area=surrey,
+    )
+    if not Dataset.objects.filter(area=surrey, standard_name="contracts-register").exists():
+        dataset_held_create(
+            user=User.objects.get(username="surrey.analyst"),
+            area=surrey,
+            title="Contracts register",
+            description="Every contract over £5,000 Surrey County Council has let, as published "
+            "under the Local Government Transparency Code, with break clauses and the districts "
+            "each contract serves.",
+            geography_level="council",
+            standard_name="contracts-register",
+            contact="procurement.data@surreycc.gov.uk",
+            vintage="2026",
+        )
+
+
+def _demo_request() -> None:
+    from lgrshare.requests import services as requests
+    from lgrshare.requests.models import DataRequest
+
+    surrey = Area.objects.get(county_id=SURREY)
+    if DataRequest.objects.filter(area=surrey, standard_name="contracts-register").exists():
+        return
+    analyst = User.objects.get(username="guildford.analyst")
+    request = requests.request_create_from_form(
+        user=analyst,
+        area=surrey,
+        data={
+            "question": "Which Surrey County Council contracts serving Guildford run beyond the "
+            "date the new councils take over, and what do they cost each year?",
+            "not_enough": "Spending over £500 is published, but not contract end dates, break "
+            "clauses or which districts each contract serves.",
+            "purpose": "To cost the transfer of county contracts in the proposal for the west "
+            "of Surrey.",
+            "legal_power": "Local Government Act 1972 s.111; Local Government and Public "
+            "Involvement in Health Act 2007 Part 1 (reorganisation proposals)",
+            "standard": "contracts-register",
+            "holders": [SURREY],
+            "fields_wanted": [
+                "contract_reference",
+                "title",
+                "supplier_name",
+                "end_date",
+                "estimated_annual_value_gbp",
+                "break_clause_date",
+                "districts_served",
+            ],
+            "geography_level": "council",
+            "period": "Contracts live on 1 April 2026",
+        },
+    )  # fmt: skip
+    requests.request_open(user=analyst, request=request)
+    requests.request_answer(
+        user=User.objects.get(username="surrey.analyst"),
+        request=request,
+        answer="needs-agreement",
+        reason="The register holds commercially sensitive values: we will share it under a "
+        "data sharing agreement covering the proposal work.",
+    )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
     with transaction.atomic():
         passwords = _demo_people(_read_passwords())
+        _demo_catalogue()
+        _demo_request()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

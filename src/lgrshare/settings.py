@@ -7,11 +7,13 @@ Nothing here is production-only: the embedded default (SQLite, generated secrets
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
 from lgrshare.config import env_bool, env_int, env_list, env_str, home_dir, secret
+from lgrshare.domain.errors import ConfigurationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -22,13 +24,18 @@ SECRET_KEY = secret("LGRSHARE_SECRET_KEY", generated_into=HOME / "secret_key")
 ALLOWED_HOSTS = env_list("LGRSHARE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("LGRSHARE_CSRF_TRUSTED_ORIGINS", [])
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{HOME / 'lgrshare.sqlite3'}"),
-        conn_max_age=env_int("LGRSHARE_DB_CONN_MAX_AGE", default=60),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{HOME / 'lgrshare.sqlite3'}"),
+            conn_max_age=env_int("LGRSHARE_DB_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as exc:
+    raise ConfigurationError(
+        f"DATABASE_URL is not a database address LGR Share can use: {exc}"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -46,11 +53,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "lgrshare.councils",
     "lgrshare.accounts",
+    "lgrshare.catalogue",
+    "lgrshare.requests",
+    "lgrshare.standards",
     "lgrshare.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lgrshare.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lgrshare.web.middleware.ErrorPageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lgrshare.urls"
@@ -82,6 +95,19 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "councils.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (django-axes): after 5 failures for one username from one address, that
+# pair is locked out for 15 minutes. Failures are recorded in the database and logged.
+AXES_FAILURE_LIMIT = env_int("LGRSHARE_SIGN_IN_FAILURES", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+CSRF_FAILURE_VIEW = "lgrshare.web.views.csrf_failure"
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
@@ -130,7 +156,12 @@ GOVUK_FRONTEND = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"
 STATIC_URL = "/assets/"
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [GOVUK_FRONTEND / "assets", ("govuk", GOVUK_FRONTEND), PACKAGE_DIR / "static"]
+STATICFILES_DIRS = [
+    GOVUK_FRONTEND / "assets",
+    ("govuk", GOVUK_FRONTEND),
+    ("govuk-arial", NODE_MODULES / ".lgrshare"),  # built by `make` from frontend/govuk.scss
+    PACKAGE_DIR / "static",
+]
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env_str("LGRSHARE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -144,5 +175,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LGRSHARE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }

@@ -2,20 +2,56 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from lgrshare.accounts import views as accounts
 from lgrshare.api import api
+from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
+from lgrshare.requests import views as requests
+from lgrshare.standards import views as standards
+
+handler400 = "lgrshare.web.views.bad_request"
 
 urlpatterns = [
     path("", councils.home, name="home"),
     path("sign-in", accounts.SignInView.as_view(), name="sign-in"),
     path("sign-out", accounts.SignOutView.as_view(), name="sign-out"),
+    path("account/password", accounts.PasswordChangeView.as_view(), name="password-change"),
     path("account/tokens", accounts.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke", accounts.token_revoke, name="token-revoke"),
     path("areas/<str:county_gss>/", councils.area_dashboard, name="area"),
     path("areas/<str:county_gss>/people/add", councils.person_add, name="person-add"),
+    path("areas/<str:county_gss>/people/added", councils.person_added, name="person-added"),
     path("councils/<str:gss_code>/", councils.council_detail, name="council"),
+    path("catalogue/", catalogue.catalogue, name="catalogue"),
+    path("catalogue/<slug:slug>/", catalogue.dataset, name="dataset"),
+    path("catalogue/<slug:slug>/data.csv", catalogue.dataset_download, name="dataset-download"),
+    path("areas/<str:county_gss>/catalogue/held", catalogue.held_new, name="held-new"),
+    path(
+        "areas/<str:county_gss>/catalogue/import",
+        catalogue.metrics_import_page,
+        name="catalogue-import",
+    ),
+    path("areas/<str:county_gss>/find/", requests.find_start, name="find-start"),
+    path("areas/<str:county_gss>/find/results", requests.find_results, name="find-results"),
+    path("areas/<str:county_gss>/requests/", requests.register, name="register"),
+    path("areas/<str:county_gss>/requests/new", requests.request_new, name="request-new"),
+    path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/<slug:action>", requests.request_action, name="request-action"),
+    path(
+        "requests/<int:pk>/attachments/<int:attachment_id>",
+        requests.attachment,
+        name="request-attachment",
+    ),
+    path("notifications/", requests.notifications, name="notifications"),
+    path("standards/", standards.standards, name="standards"),
+    path("standards/<slug:name>/", standards.standard_detail, name="standard"),
+    path("standards/<slug:name>/schema.json", standards.standard_schema, name="standard-schema"),
+    re_path(
+        r"^standards/(?P<name>[-a-z0-9]+)/template\.(?P<fmt>csv|xlsx)$",
+        standards.standard_template,
+        name="standard-template",
+    ),
     path("api/v1/", api.urls),
 ]

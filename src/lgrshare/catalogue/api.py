@@ -1,0 +1,98 @@
+"""API: search the catalogue, read a dataset's metadata, and page through public data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from lgrshare import access
+from lgrshare.catalogue import services
+from lgrshare.catalogue.models import Dataset
+from lgrshare.web.auth import person
+
+router = Router(tags=["catalogue"])
+
+
+class DatasetOut(Schema):
+    slug: str
+    title: str
+    description: str
+    publisher_name: str
+    publisher_gss: str | None
+    source: str
+    licence: str
+    vintage: str
+    geography_level: str
+    standard_name: str
+    access: str
+    area_gss: str | None
+    contact: str
+    fields: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_publisher_gss(obj: Dataset) -> str | None:
+        return obj.publisher_id
+
+    @staticmethod
+    def resolve_area_gss(obj: Dataset) -> str | None:
+        return obj.area.county_id if obj.area else None
+
+
+class SearchParams(Schema):
+    q: str = ""
+    geography_level: str = ""
+    access: str = ""
+    standard: str = ""
+    council: str = ""
+
+
+class RowsOut(Schema):
+    columns: list[str]
+    rows: list[list[Any]]
+    total_rows: int
+    offset: int
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+@router.get("/catalogue", response=list[DatasetOut], summary="Search the catalogue")
+def catalogue_search(request: HttpRequest, params: Query[SearchParams]) -> list[Dataset]:
+    filters = services.SearchFilters(
+        geography_level=params.geography_level,
+        access=params.access,
+        standard=params.standard,
+        council=params.council,
+    )
+    return list(
+        services.dataset_search(user=person(request), text=params.q[:200], filters=filters)[:100]
+    )
+
+
+@router.get("/catalogue/{slug}", response={200: DatasetOut, 404: ErrorOut}, summary="One dataset")
+def dataset_detail(request: HttpRequest, slug: str) -> Dataset:
+    return services.dataset_get_for_user(slug=slug, user=person(request))
+
+
+@router.get(
+    "/catalogue/{slug}/rows",
+    response={200: RowsOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Rows of a dataset you may see",
+)
+def dataset_rows(
+    request: HttpRequest, slug: str, offset: int = 0, limit: int = 100
+) -> dict[str, Any]:
+    found = services.dataset_get_for_user(slug=slug, user=person(request))
+    access.require(user=person(request), action=access.Action.VIEW_DATA, dataset=found)
+    frame = services.dataset_frame(dataset=found)
+    offset, limit = max(0, offset), min(max(1, limit), 1000)
+    return {
+        "columns": frame.columns,
+        "rows": [list(r) for r in frame.slice(offset, limit).rows()],
+        "total_rows": frame.height,
+        "offset": offset,
+    }

@@ -1,0 +1,170 @@
+"""Catalogue use cases: load the public tables, search, open a table, record held data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import transaction
+from django.utils.text import slugify
+
+from lgrshare.catalogue import search as fulltext
+from lgrshare.catalogue.models import Access, Dataset, DatasetQuerySet, Kind, MetricValue
+from lgrshare.councils.models import Area, Council, User
+from lgrshare.domain.errors import InvalidInput, NotFound
+from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
+
+PAGE_ROWS = 50
+
+
+def _fields_of(frame: pl.DataFrame) -> list[dict[str, str]]:
+    return [
+        {"name": name, "title": name.replace("_", " "), "type": str(dtype)}
+        for name, dtype in frame.schema.items()
+    ]
+
+
+@transaction.atomic
+def catalogue_load_public() -> int:
+    """Create or refresh the catalogue entries of the shipped public tables; return how many."""
+    for table in PUBLIC_TABLES:
+        dataset, _ = Dataset.objects.update_or_create(
+            slug=table.slug,
+            defaults={
+                "title": table.title,
+                "description": table.description,
+                "publisher_name": table.publisher,
+                "source": table.source,
+                "licence": table.licence,
+                "vintage": table.vintage,
+                "geography_level": table.geography_level,
+                "fields": _fields_of(load_public_table(table.slug).head(0)),
+                "access": Access.PUBLIC,
+                "kind": Kind.REFERENCE,
+                "area": None,
+            },
+        )
+        fulltext.index_dataset(dataset)
+    return len(PUBLIC_TABLES)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    geography_level: str = ""
+    council: str = ""
+    access: str = ""
+    standard: str = ""
+
+
+def dataset_search(
+    *,
+    user: User,
+    text: str = "",
+    filters: SearchFilters | None = None,
+    any_word: bool = False,
+    ignore: frozenset[str] = frozenset(),
+) -> DatasetQuerySet:
+    """Return the datasets ``user`` may see that match ``text`` and the filters, best first.
+
+    ``any_word`` matches a question (any significant word) rather than a search (every word).
+    """
+    found = Dataset.objects.visible_to(user).select_related("publisher", "area")
+    filters = filters or SearchFilters()
+    if filters.geography_level:
+        found = found.filter(geography_level=filters.geography_level)
+    if filters.access:
+        found = found.filter(access=filters.access)
+    if filters.standard:
+        found = found.filter(standard_name=filters.standard)
+    if filters.council:
+        found = found.filter(publisher_id=filters.council)
+    return fulltext.search(found, text, any_word=any_word, ignore=ignore)
+
+
+def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
+    """Return a dataset ``user`` may see; raises ``NotFound`` (``dataset-not-found``) otherwise."""
+    dataset = (
+        Dataset.objects.visible_to(user)
+        .select_related("publisher", "area")
+        .filter(slug=slug)
+        .first()
+    )
+    if dataset is None:
+        raise NotFound(f"There is no dataset {slug!r} that you can see", code="dataset-not-found")
+    return dataset
+
+
+def dataset_frame(*, dataset: Dataset) -> pl.DataFrame:
+    """Return a public dataset's figures as a table.
+
+    Raises ``NotFound`` (``no-data-here``) for catalogue entries whose data is held elsewhere.
+    Callers must have passed the access check for ``view-data`` or ``download`` first.
+    """
+    if dataset.kind == Kind.REFERENCE:
+        return load_public_table(dataset.slug)
+    if dataset.kind == Kind.METRICS:
+        rows = MetricValue.objects.filter(dataset=dataset).order_by(
+            "metric_id", "area_code", "period"
+        )
+        return pl.DataFrame(
+            list(rows.values("metric_id", "metric_title", "area_code", "period", "value", "unit")),
+            schema={
+                "metric_id": pl.String,
+                "metric_title": pl.String,
+                "area_code": pl.String,
+                "period": pl.String,
+                "value": pl.Float64,
+                "unit": pl.String,
+            },
+        )
+    raise NotFound(
+        "This entry records who holds the data; the data itself is not on LGR Share",
+        code="no-data-here",
+    )
+
+
+@transaction.atomic
+def dataset_held_create(
+    *,
+    user: User,
+    area: Area,
+    title: str,
+    description: str,
+    geography_level: str,
+    standard_name: str = "",
+    fields: list[dict[str, str]] | None = None,
+    contact: str,
+    vintage: str = "",
+) -> Dataset:
+    """Record that the user's council holds a dataset (no agreement yet). Returns the entry.
+
+    Raises ``InvalidInput`` (``not-a-council-member``) for contractors, who hold nothing.
+    """
+    if user.council_id is None:
+        raise InvalidInput(
+            "Only council staff can record what their council holds", code="not-a-council-member"
+        )
+    council: Council = user.council  # type: ignore[assignment]
+    base = slugify(f"{council.name}-{title}")[:70] or "dataset"
+    slug, n = base, 1
+    while Dataset.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    dataset = Dataset.objects.create(
+        slug=slug,
+        title=title,
+        description=description,
+        publisher_name=council.official_name,
+        publisher=council,
+        geography_level=geography_level,
+        standard_name=standard_name,
+        fields=fields or [],
+        access=Access.HELD,
+        kind=Kind.REGISTER,
+        area=area,
+        contact=contact,
+        vintage=vintage,
+        created_by=user,
+    )
+    fulltext.index_dataset(dataset)
+    return dataset

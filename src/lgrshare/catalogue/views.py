@@ -1,0 +1,128 @@
+"""Catalogue pages: search, a dataset with its table, CSV download, recording held data."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from lgrshare import access
+from lgrshare.catalogue import services
+from lgrshare.catalogue.forms import HeldForm, ImportForm, SearchForm
+from lgrshare.catalogue.imports import ImportInvalid, metrics_import
+from lgrshare.councils.models import Area
+from lgrshare.councils.services import area_get_for_user
+from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.web.auth import person
+
+
+@require_safe
+def catalogue(request: HttpRequest) -> HttpResponse:
+    areas = list(Area.objects.visible_to(person(request)))
+    form = SearchForm(request.GET or None, areas=areas)
+    filters, text = services.SearchFilters(), ""
+    if form.is_valid():
+        data = form.cleaned_data
+        text = data["q"]
+        filters = services.SearchFilters(
+            geography_level=data["geography_level"],
+            council=data["council"],
+            access=data["access"],
+            standard=data["standard"],
+        )
+    results = services.dataset_search(user=person(request), text=text, filters=filters)
+    return render(
+        request,
+        "catalogue/search.html",
+        {"form": form, "results": results[:100], "text": text, "areas": areas},
+    )
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+@require_safe
+def dataset(request: HttpRequest, slug: str) -> HttpResponse:
+    found = services.dataset_get_for_user(slug=slug, user=person(request))
+    context: dict[str, object] = {"dataset": found}
+    user: Any = person(request)
+    decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
+    context["data_reason"] = decision.reason
+    if decision.allowed and found.kind != "register":
+        frame = services.dataset_frame(dataset=found)
+        pages = max(1, -(-frame.height // services.PAGE_ROWS))
+        page = min(_page_number(request.GET.get("page")), pages)
+        start = (page - 1) * services.PAGE_ROWS
+        context.update(
+            columns=frame.columns,
+            rows=frame.slice(start, services.PAGE_ROWS).rows(),
+            total_rows=frame.height,
+            page=page,
+            pages=pages,
+            first_row=start + 1,
+            last_row=min(start + services.PAGE_ROWS, frame.height),
+        )
+    return render(request, "catalogue/dataset.html", context)
+
+
+@require_safe
+def dataset_download(request: HttpRequest, slug: str) -> HttpResponse:
+    found = services.dataset_get_for_user(slug=slug, user=person(request))
+    access.require(user=person(request), action=access.Action.DOWNLOAD, dataset=found)
+    buffer = io.BytesIO()
+    services.dataset_frame(dataset=found).write_csv(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def held_new(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    form = HeldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.dataset_held_create(user=person(request), area=area, **form.cleaned_data)
+        return redirect("dataset", slug=created.slug)
+    return render(request, "catalogue/held_new.html", {"form": form, "area": area})
+
+
+IMPORT_ROLES = {"analyst", "data-lead", "programme-lead"}
+
+
+@require_http_methods(["GET", "POST"])
+def metrics_import_page(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    if request.user.council_id is None or not IMPORT_ROLES & request.user.role_codes:  # type: ignore[union-attr]
+        raise PermissionDenied(
+            "Only council analysts, data leads and programme leads import published data",
+            code="role-not-permitted",
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
+        try:
+            result = metrics_import(
+                content=upload.read(),
+                file_name=upload.name,
+                area=area,
+                user=person(request),
+                **data,
+            )
+        except ImportInvalid as exc:
+            report = exc.report
+            form.add_error("file", exc.message)
+        except InvalidInput as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("dataset", slug=result.dataset.slug)
+    context = {"form": form, "area": area, "report": report}
+    return render(request, "catalogue/import.html", context, status=400 if form.errors else 200)

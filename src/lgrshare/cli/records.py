@@ -1,0 +1,105 @@
+"""Commands for the catalogue and the area forum: import published metrics, list requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lgrshare.cli.base import setup_django
+
+
+@click.group()
+def catalogue() -> None:
+    """The catalogue of datasets."""
+
+
+@catalogue.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help="Title of the dataset in the catalogue.")
+@click.option("--publisher", required=True, help="Who published the figures, e.g. 'LG Inform'.")
+@click.option("--source", default="", help="Where the figures came from (address or citation).")
+@click.option("--licence", default="Open Government Licence v3.0", show_default=True)
+@click.option("--vintage", default="", help="Period or date of the figures.")
+@click.option("--area", "area_gss", default="", help="Show it to one area only (county GSS).")
+def catalogue_import(
+    file: Path,
+    title: str,
+    publisher: str,
+    source: str,
+    licence: str,
+    vintage: str,
+    area_gss: str,
+) -> None:
+    """Import published metrics in long form (CSV, XLSX or JSON) as public data."""
+    setup_django()
+    from lgrshare.catalogue.imports import ImportInvalid, metrics_import
+    from lgrshare.councils.models import Area
+    from lgrshare.domain.errors import InvalidInput
+
+    area = None
+    if area_gss:
+        area = Area.objects.filter(county_id=area_gss.strip().upper()).first()
+        if area is None:
+            raise InvalidInput(f"There is no area {area_gss!r}", code="area-not-found")
+    try:
+        result = metrics_import(
+            content=file.read_bytes(),
+            file_name=file.name,
+            title=title,
+            publisher=publisher,
+            source=source,
+            licence=licence,
+            vintage=vintage,
+            area=area,
+        )
+    except ImportInvalid as exc:
+        for error in exc.report.errors[:20]:
+            click.echo(
+                f"  row {error.row} {error.field or ''}: [{error.code}] {error.message}", err=True
+            )
+        raise
+    click.echo(
+        f"Imported {result.rows} figures as '{result.dataset.title}' ({result.dataset.slug})."
+    )
+
+
+@click.group()
+def requests() -> None:
+    """Data requests in an area's forum."""
+
+
+@requests.command("list")
+@click.option("--area", "area_gss", required=True, help="County GSS code of the area.")
+def requests_list(area_gss: str) -> None:
+    """List an area's requests (drafts excluded) with their status, age and answers."""
+    setup_django()
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    from lgrshare.councils.models import Area
+    from lgrshare.domain.errors import InvalidInput
+    from lgrshare.requests.models import DataRequest
+
+    area = Area.objects.filter(county_id=area_gss.strip().upper()).first()
+    if area is None:
+        raise InvalidInput(f"There is no area {area_gss!r}", code="area-not-found")
+    found = (
+        DataRequest.objects.filter(area=area)
+        .exclude(state="draft")
+        .select_related("requesting_council")
+        .prefetch_related("responses__council")
+    )
+    now = timezone.now()
+    click.echo(f"{area.name}: {found.count()} request(s)")
+    for r in found:
+        answers = ", ".join(f"{x.council.name}: {x.answer}" for x in r.responses.all())
+        age = timesince(r.opened_at or r.created_at, now)
+        who = r.requesting_council.name
+        click.echo(f"{r.reference}  {r.state:<9}  {age:<14}  {who}  {r.question[:70]}")
+        click.echo(f"    {answers}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(catalogue)
+    main.add_command(requests)

@@ -1,0 +1,427 @@
+"""Data request use cases: find first, raise, open, answer, discuss, join, fulfil or close."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from lgrshare.catalogue.models import Access, Dataset
+from lgrshare.catalogue.search import significant_words
+from lgrshare.catalogue.services import dataset_search
+from lgrshare.councils.models import Area, Council, Role, User
+from lgrshare.domain import request_flow as flow
+from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.files import check_file
+from lgrshare.domain.screening.minimisation import RequestFacts as ScreeningRequest
+from lgrshare.domain.screening.minimisation import minimisation_warnings
+from lgrshare.requests.models import Attachment, Comment, DataRequest, HolderResponse, Notification
+from lgrshare.standards.services import standard_get
+
+ATTACHMENT_MAX_BYTES = 5_000_000
+
+
+def _actor(user: User) -> flow.Actor:
+    return flow.Actor(
+        user_id=user.pk,
+        council=user.council_id,
+        roles=frozenset(user.role_codes),
+        areas=frozenset(
+            str(a) for a in user.area_memberships.values_list("area__county_id", flat=True)
+        ),
+    )
+
+
+def _facts(request: DataRequest) -> flow.RequestFacts:
+    return flow.RequestFacts(
+        area=request.area.county_id,
+        state=request.state_enum,
+        author_id=request.author_id,
+        requesting_council=request.requesting_council_id,
+        holders=frozenset(request.responses.values_list("council_id", flat=True)),
+    )
+
+
+def check(user: User, verb: flow.Verb, request: DataRequest) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may ``verb`` ``request``."""
+    flow.check(_actor(user), verb, _facts(request))
+
+
+def can(user: User, verb: flow.Verb, request: DataRequest) -> bool:
+    try:
+        check(user, verb, request)
+    except (PermissionDenied, InvalidInput):
+        return False
+    return True
+
+
+def request_register(*, user: User, area: Area) -> QuerySet[DataRequest]:
+    """The area's requests for its members: all but other people's drafts, newest first."""
+    flow.check(_actor(user), flow.Verb.READ, area=area.county_id)
+    return (
+        DataRequest.objects.filter(area=area)
+        .exclude(Q(state=flow.State.DRAFT) & ~Q(author=user))
+        .select_related("requesting_council", "author")
+        .prefetch_related("responses__council")
+    )
+
+
+def request_get_for_user(*, pk: int, user: User) -> DataRequest:
+    """Return a request ``user`` may read; ``NotFound`` (``request-not-found``) otherwise.
+
+    A request of another area, or someone else's draft, answers exactly like a missing one.
+    """
+    request = (
+        DataRequest.objects.select_related("area", "requesting_council", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    visible = request is not None and can(user, flow.Verb.READ, request)
+    if (
+        request is None
+        or not visible
+        or (request.state == flow.State.DRAFT and request.author_id != user.pk)
+    ):
+        raise NotFound(f"There is no request {pk} that you can see", code="request-not-found")
+    return request
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """What already answers a need, in the order a person should consider it."""
+
+    public: list[Dataset]
+    under_agreement: list[Dataset]
+    held: list[Dataset]
+    open_requests: list[DataRequest]
+
+
+def find(*, user: User, area: Area, question: str, standard: str = "") -> FindResult:
+    """Search public data, then agreements, then held data, then open requests in the area."""
+    flow.check(_actor(user), flow.Verb.READ, area=area.county_id)
+    # Within an area its own place names say nothing about which dataset is meant.
+    places = frozenset(w for c in area.councils() for w in c.name.lower().split())
+    matches = list(dataset_search(user=user, text=question, any_word=True, ignore=places)[:50])
+    if standard:
+        by_standard = Dataset.objects.visible_to(user).filter(standard_name=standard)
+        matches += [d for d in by_standard if d not in matches]
+    in_area = [d for d in matches if d.area_id in (None, area.pk)]
+    open_requests = DataRequest.objects.filter(area=area, state=flow.State.OPEN)
+    same: list[DataRequest] = []
+    words = set(significant_words(question, ignore=places))
+    for candidate in open_requests.select_related("requesting_council"):
+        same_standard = bool(standard) and candidate.standard_name == standard
+        shared_words = words & set(significant_words(candidate.question, ignore=places))
+        if same_standard or len(shared_words) >= 2:
+            same.append(candidate)
+    return FindResult(
+        public=[d for d in in_area if d.access == Access.PUBLIC][:10],
+        under_agreement=[d for d in in_area if d.access == Access.UNDER_AGREEMENT],
+        held=[d for d in in_area if d.access == Access.HELD],
+        open_requests=same,
+    )
+
+
+def _holders(area: Area, codes: list[str], requesting: Council) -> list[Council]:
+    councils = {c.gss_code: c for c in area.councils()}
+    unknown = [code for code in codes if code not in councils]
+    if unknown or not codes:
+        raise InvalidInput(
+            "Choose the councils in the area that hold the data", code="holders-invalid"
+        )
+    if requesting.gss_code in codes:
+        raise InvalidInput("Your own council cannot be asked for data", code="holders-invalid")
+    return [councils[code] for code in codes]
+
+
+@transaction.atomic
+def request_create(
+    *,
+    user: User,
+    area: Area,
+    question: str,
+    holders: list[str],
+    purpose: str = "",
+    legal_power: str = "",
+    standard_name: str = "",
+    data_items: list[dict[str, str]] | None = None,
+    geography_level: str = "",
+    period: str = "",
+    needed_by: date | None = None,
+    flags: dict[str, bool] | None = None,
+    discovery: dict[str, Any] | None = None,
+) -> DataRequest:
+    """Create a draft request; raises ``PermissionDenied`` or ``InvalidInput``."""
+    flow.check(_actor(user), flow.Verb.RAISE, area=area.county_id)
+    if not question.strip():
+        raise InvalidInput("Say what question the data will answer", code="question-required")
+    requesting = Council.objects.get(pk=user.council_id)
+    chosen = _holders(area, holders, requesting)
+    _check_items(standard_name, data_items or [])
+    flags = flags or {}
+    request = DataRequest.objects.create(
+        area=area,
+        question=question.strip(),
+        purpose=purpose,
+        legal_power=legal_power,
+        requesting_council=requesting,
+        author=user,
+        standard_name=standard_name,
+        data_items=data_items or [],
+        geography_level=geography_level,
+        period=period,
+        needed_by=needed_by,
+        discovery=discovery or {},
+        **{name: bool(flags.get(name)) for name in FLAGS},
+    )
+    HolderResponse.objects.bulk_create(HolderResponse(request=request, council=c) for c in chosen)
+    return request
+
+
+def _check_items(standard_name: str, items: list[dict[str, str]]) -> None:
+    if not items:
+        raise InvalidInput("Name the data items the question needs", code="data-items-required")
+    wanted = [i["field"] for i in items if "field" in i]
+    if not wanted:
+        return
+    if not standard_name:
+        raise InvalidInput("Fields can be named only from a data standard", code="unknown-field")
+    known = {f.name for f in standard_get(name=standard_name).fields}
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise InvalidInput(
+            f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the "
+            f"{standard_name} standard",
+            code="unknown-field",
+        )
+
+
+FLAGS = (
+    "personal_data",
+    "special_category",
+    "children_or_vulnerable",
+    "data_matching",
+    "contractor_access",
+)
+
+
+def _notify(users: list[User], request: DataRequest, text: str) -> None:
+    Notification.objects.bulk_create(
+        Notification(user=u, request=request, text=text) for u in users
+    )
+    link = reverse("request", args=[request.pk])
+    messages = [
+        (
+            f"LGR Share: {text}",
+            f"{text}\n\nOpen it in LGR Share: {link}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [u.email],
+        )
+        for u in users
+        if u.email
+    ]
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+def _data_leads(councils: list[str]) -> list[User]:
+    return list(
+        User.objects.filter(
+            council_id__in=councils, is_active=True, role_grants__role=Role.DATA_LEAD
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def request_open(*, user: User, request: DataRequest) -> DataRequest:
+    """Open a draft so the holders can answer; notifies the holders' data leads."""
+    check(user, flow.Verb.OPEN, request)
+    request.state = flow.State.OPEN
+    request.opened_at = timezone.now()
+    request.save(update_fields=["state", "opened_at"])
+    holders = list(request.responses.values_list("council_id", flat=True))
+    _notify(
+        _data_leads(holders),
+        request,
+        f"{request.requesting_council.name} asks for data: {request.question[:150]}",
+    )
+    return request
+
+
+@transaction.atomic
+def request_answer(
+    *, user: User, request: DataRequest, answer: str, reason: str = ""
+) -> HolderResponse:
+    """Record the answer of the user's council; notifies the requester."""
+    check(user, flow.Verb.ANSWER, request)
+    chosen = flow.answer_of(answer, reason)
+    response = request.responses.select_for_update().get(council_id=user.council_id)
+    response.answer = chosen.value
+    response.reason = reason.strip()
+    response.answered_by = user
+    response.answered_at = timezone.now()
+    response.save()
+    if request.author is not None:
+        _notify(
+            [request.author],
+            request,
+            f"{response.council.name} answered {request.reference}: {chosen.label}",
+        )
+    return response
+
+
+@transaction.atomic
+def request_comment(
+    *, user: User, request: DataRequest, body: str, upload: UploadedFile | None = None
+) -> Comment:
+    """Add a comment (and optionally a checked attachment) to the request's thread."""
+    check(user, flow.Verb.COMMENT, request)
+    if not body.strip():
+        raise InvalidInput("Write a comment", code="comment-required")
+    attachment = None
+    if upload is not None:
+        head = upload.read(4096)
+        upload.seek(0)
+        checked = check_file(
+            name=upload.name or "", size=upload.size or 0, head=head, max_bytes=ATTACHMENT_MAX_BYTES
+        )
+        content = upload.read()
+        attachment = Attachment.objects.create(
+            name=checked.name,
+            content_type=checked.content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+        )
+    comment = Comment.objects.create(
+        request=request, author=user, body=body.strip(), attachment=attachment
+    )
+    others: set[int] = set(request.joined.values_list("pk", flat=True))
+    if request.author_id is not None:
+        others.add(request.author_id)
+    others.discard(user.pk)
+    _notify(
+        list(User.objects.filter(pk__in=others)),
+        request,
+        f"{user.get_full_name() or user.username} commented on {request.reference}",
+    )
+    return comment
+
+
+@transaction.atomic
+def request_join(*, user: User, request: DataRequest) -> DataRequest:
+    """Join an open request instead of raising a duplicate; the requester is told."""
+    check(user, flow.Verb.JOIN, request)
+    request.joined.add(user)
+    if request.author is not None and request.author != user:
+        _notify(
+            [request.author],
+            request,
+            f"{user.get_full_name() or user.username} ({user.organisation_name}) "
+            f"needs the same data and joined {request.reference}",
+        )
+    return request
+
+
+@transaction.atomic
+def request_fulfil(*, user: User, request: DataRequest) -> DataRequest:
+    check(user, flow.Verb.FULFIL, request)
+    request.state = flow.State.FULFILLED
+    request.ended_at = timezone.now()
+    request.save(update_fields=["state", "ended_at"])
+    return request
+
+
+@transaction.atomic
+def request_close(*, user: User, request: DataRequest, reason: str, note: str) -> DataRequest:
+    """Close with an explicit stop reason and an explanation; raises ``InvalidInput``."""
+    check(user, flow.Verb.CLOSE, request)
+    stop = flow.stop_reason(reason, note)
+    request.state = flow.State.CLOSED
+    request.stop_reason = stop.value
+    request.stop_note = note.strip()
+    request.ended_at = timezone.now()
+    request.save(update_fields=["state", "stop_reason", "stop_note", "ended_at"])
+    return request
+
+
+def attachment_get(*, user: User, request: DataRequest, attachment_id: int) -> Attachment:
+    """Return an attachment of a request ``user`` may read; ``NotFound`` otherwise."""
+    check(user, flow.Verb.READ, request)
+    found = Attachment.objects.filter(pk=attachment_id, comment__request=request).first()
+    if found is None:
+        raise NotFound("There is no such attachment", code="attachment-not-found")
+    return found
+
+
+def request_create_from_form(*, user: User, area: Area, data: dict[str, Any]) -> DataRequest:
+    """Create a draft from the request form, recording what was checked first and why not enough.
+
+    The record of what was checked is made here, by searching again, not taken from the form.
+    """
+    found = find(user=user, area=area, question=data["question"], standard=data["standard"])
+    items = [{"field": name} for name in data.get("fields_wanted") or []]
+    items += [
+        {"item": line.strip()} for line in (data.get("items") or "").splitlines() if line.strip()
+    ]
+    discovery = {
+        "checked_at": timezone.now().isoformat(),
+        "public": [d.slug for d in found.public],
+        "under_agreement": [d.slug for d in found.under_agreement],
+        "held": [d.slug for d in found.held],
+        "open_requests": [r.pk for r in found.open_requests],
+        "why_not_enough": data["not_enough"],
+    }
+    return request_create(
+        user=user,
+        area=area,
+        question=data["question"],
+        holders=list(data["holders"]),
+        purpose=data["purpose"],
+        legal_power=data.get("legal_power", ""),
+        standard_name=data.get("standard", ""),
+        data_items=items,
+        geography_level=data.get("geography_level", ""),
+        period=data.get("period", ""),
+        needed_by=data.get("needed_by"),
+        flags={name: bool(data.get(name)) for name in FLAGS},
+        discovery=discovery,
+    )
+
+
+def _personal_data_class(request: DataRequest) -> str:
+    if request.special_category:
+        return "special-category"
+    if request.personal_data:
+        return "personal"
+    if request.standard_name:
+        try:
+            return standard_get(name=request.standard_name).personal_data
+        except NotFound:
+            return "none"
+    return "none"
+
+
+def request_warnings(request: DataRequest) -> list[tuple[str, str]]:
+    """Warnings that the request asks for more than its question needs: (code, message).
+
+    Direct identifiers, a finer geography than the question implies, whole records where
+    counts would do; the rules are data in ``lgrshare/domain/rules/minimisation.json``.
+    """
+    facts = ScreeningRequest(
+        question=request.question,
+        fields=tuple(i["field"] for i in request.data_items if "field" in i),
+        described_items=tuple(i["item"] for i in request.data_items if "item" in i),
+        geography_level=request.geography_level or None,
+        personal_data=_personal_data_class(request),
+    )
+    return [(w.code, w.message) for w in minimisation_warnings(facts)]

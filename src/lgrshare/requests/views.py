@@ -1,0 +1,224 @@
+"""Pages: where can I get it, raising a request, the area register, a request's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lgrshare.councils.services import area_get_for_user
+from lgrshare.domain import request_flow as flow
+from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.standards.model import StandardNotFound
+from lgrshare.requests import services
+from lgrshare.requests.forms import AnswerForm, CloseForm, CommentForm, FindForm, RequestForm
+from lgrshare.requests.models import DataRequest, Notification
+from lgrshare.standards.services import standard_get
+from lgrshare.web.auth import person
+
+
+@require_http_methods(["GET", "POST"])
+def find_start(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    form = FindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
+        return redirect(f"/areas/{area.gss_code}/find/results?{query}")
+    return render(request, "requests/find_start.html", {"area": area, "form": form})
+
+
+@require_safe
+def find_results(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    form = FindForm(request.GET)
+    if not form.is_valid():
+        return render(request, "requests/find_start.html", {"area": area, "form": form})
+    need = form.cleaned_data
+    result = services.find(
+        user=person(request),
+        area=area,
+        question=need["question"],
+        standard=need["standard"],
+    )
+    return render(
+        request,
+        "requests/find_results.html",
+        {"area": area, "need": need, "result": result, "query": request.GET.urlencode()},
+    )
+
+
+def _standard_fields(name: str) -> list[str]:
+    if not name:
+        return []
+    try:
+        return [f.name for f in standard_get(name=name).fields]
+    except StandardNotFound:
+        return []
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        k: request.GET.get(k, "") for k in ("question", "standard", "geography_level", "period")
+    }
+    standard = (data or request.GET).get("standard", "")
+    form = RequestForm(
+        data,
+        initial=initial,
+        area=area,
+        own_council=request.user.council_id or "",  # type: ignore[union-attr]
+        fields=_standard_fields(standard),
+    )
+    if data is not None and form.is_valid():
+        created = services.request_create_from_form(
+            user=person(request), area=area, data=form.cleaned_data
+        )
+        return redirect("request", pk=created.pk)
+    return render(request, "requests/request_new.html", {"area": area, "form": form})
+
+
+@require_safe
+def register(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    rows = services.request_register(user=person(request), area=area)
+    return render(
+        request, "requests/register.html", {"area": area, "requests": rows, "now": timezone.now()}
+    )
+
+
+@require_safe
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = services.request_get_for_user(pk=pk, user=person(request))
+    return _detail(request, found)
+
+
+def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpResponse:
+    user = person(request)
+    can = {verb.value: services.can(user, verb, found) for verb in flow.Verb}
+    context = {
+        "req": found,
+        "area": found.area,
+        "can": can,
+        "responses": found.responses.select_related("council", "answered_by"),
+        "comments": found.comments.select_related("author", "attachment"),
+        "warnings": services.request_warnings(found),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "joined": found.joined.filter(pk=user.pk).exists(),
+    }
+    status = (
+        400 if any(f is not None and getattr(f, "errors", None) for f in forms.values()) else 200
+    )
+    return render(request, "requests/request_detail.html", context, status=status)
+
+
+_FORMS: dict[str, type[forms.Form]] = {
+    "answer": AnswerForm,
+    "comment": CommentForm,
+    "close": CloseForm,
+}
+# Which field a service's refusal belongs to, so the error shows next to it.
+_ERROR_FIELDS = {
+    "decline-reason-required": "reason",
+    "answer-invalid": "answer",
+    "comment-required": "body",
+    "stop-note-required": "note",
+    "stop-reason-required": "reason",
+}
+
+
+@require_POST
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Open, answer, comment, join, fulfil or close: each one service call.
+
+    Form errors and the services' refusals of bad input are shown on the request page, next to
+    the field they concern; refusals of permission become the GOV.UK error page.
+    """
+    found = services.request_get_for_user(pk=pk, user=person(request))
+    user = person(request)
+    form = _FORMS[action](request.POST, request.FILES) if action in _FORMS else None
+    if form is not None and not form.is_valid():
+        return _detail(request, found, **{f"{action}_form": form})
+    data = form.cleaned_data if form is not None else {}
+    try:
+        done = _ACTIONS[action](user, found, data)
+    except KeyError:
+        raise InvalidInput(f"Unknown action {action!r}", code="unknown-action") from None
+    except InvalidInput as exc:
+        if form is None:
+            raise
+        field = "attachment" if exc.code.startswith("file") else _ERROR_FIELDS.get(exc.code)
+        form.add_error(field if field in form.fields else None, exc.message)
+        return _detail(request, found, **{f"{action}_form": form})
+    if done:
+        messages.success(request, done)
+    return redirect("request", pk=found.pk)
+
+
+def _open(user: Any, found: DataRequest, data: dict[str, Any]) -> str:
+    services.request_open(user=user, request=found)
+    return f"{found.reference} is open. The holders' data leads have been told."
+
+
+def _answer(user: Any, found: DataRequest, data: dict[str, Any]) -> str:
+    services.request_answer(user=user, request=found, answer=data["answer"], reason=data["reason"])
+    return "Your council's answer has been recorded."
+
+
+def _comment(user: Any, found: DataRequest, data: dict[str, Any]) -> str:
+    services.request_comment(user=user, request=found, body=data["body"], upload=data["attachment"])
+    return ""
+
+
+def _join(user: Any, found: DataRequest, data: dict[str, Any]) -> str:
+    services.request_join(user=user, request=found)
+    return f"You have joined {found.reference}: you will hear about its answers."
+
+
+def _fulfil(user: Any, found: DataRequest, data: dict[str, Any]) -> str:
+    services.request_fulfil(user=user, request=found)
+    return f"{found.reference} is marked as fulfilled."
+
+
+def _close(user: Any, found: DataRequest, data: dict[str, Any]) -> str:
+    services.request_close(user=user, request=found, reason=data["reason"], note=data["note"])
+    return f"{found.reference} is closed."
+
+
+_ACTIONS = {
+    "open": _open,
+    "answer": _answer,
+    "comment": _comment,
+    "join": _join,
+    "fulfil": _fulfil,
+    "close": _close,
+}
+
+
+@require_safe
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    found = services.request_get_for_user(pk=pk, user=person(request))
+    item = services.attachment_get(user=person(request), request=found, attachment_id=attachment_id)
+    response = HttpResponse(bytes(item.content), content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{item.name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.filter(user=person(request)).select_related("request")[:100]
+    if request.method == "POST":
+        Notification.objects.filter(user=person(request), read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("notifications")
+    return render(request, "requests/notifications.html", {"notifications": mine})
