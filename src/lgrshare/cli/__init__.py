@@ -21,10 +21,17 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import hub
+    from lgrshare.cli import hub, records
 
     hub.register(main)
+    records.register(main)
     # -- commands from the standards and validation work (issue 3) register below --
+    from lgrshare.cli import standards
+
+    standards.register(main)
+    from lgrshare.cli import validate
+
+    validate.register(main)
 
 
 _register()

@@ -1,0 +1,194 @@
+"""Benchmark the validator against frictionless-py and a bare Polars read of the same file.
+
+    python bench/validate.py [--rows 1000000] [--frictionless-rows 100000] [--big-rows 0]
+
+Generates the workload once (``bench/data/``, not in git) with the issued generator, then runs
+each contender in its own child process, timing the work and reading the child's peak memory
+(``ru_maxrss``):
+
+- ``lgrshare``: ``validate(file, standard)`` on the whole file;
+- ``polars_read``: ``pl.read_csv(file, infer_schema=False)`` (every cell as text: the floor;
+  inferring types fails on this file's injected errors);
+- ``frictionless``: ``frictionless.validate`` on the first ``--frictionless-rows`` rows only,
+  because the whole file takes many minutes; its rows per second are what is compared.
+
+``--big-rows N`` also validates an N-row file (10,000,000 for the issue's memory target) for
+peak memory. Prints the figures and writes ``bench/results/validate.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+RESULTS = HERE / "results" / "validate.json"
+GENERATOR_COPIES = (
+    ROOT.parent / "shared" / "bench" / "gen_council_records.py",
+    ROOT / "tests" / "domain" / "validation" / "data" / "gen_council_records.py.txt",
+)
+SCHEMA = ROOT / "tests" / "domain" / "validation" / "data" / "council_records.schema.json"
+TARGETS = {
+    "x_frictionless_rows_per_second": 50.0,
+    "x_bare_read_time": 2.5,
+    "x_file_size_memory": 4.0,
+}
+
+_CHILD = """
+import json, resource, sys, time
+kind, path, schema = sys.argv[1], sys.argv[2], sys.argv[3]
+if kind == "lgrshare":
+    from lgrshare.domain.standards.model import load_standard
+    from lgrshare.domain.validation import validate
+    standard = load_standard(schema)
+    started = time.perf_counter()
+    report = validate(path, standard)
+    seconds = time.perf_counter() - started
+    extra = {"rows": report.stats["rows"], "errors": report.stats["error_count"]}
+elif kind == "polars_read":
+    import polars as pl
+    started = time.perf_counter()
+    frame = pl.read_csv(path, infer_schema=False)
+    seconds = time.perf_counter() - started
+    extra = {"rows": frame.height}
+else:
+    import frictionless
+    started = time.perf_counter()
+    report = frictionless.validate(path, schema=schema, limit_errors=10**9)
+    assert report.tasks[0].errors and report.tasks[0].errors[0].type != "scheme-error", report
+    seconds = time.perf_counter() - started
+    rows = sum(1 for _ in open(path, "rb")) - 1  # the generator writes no line breaks in cells
+    extra = {"rows": rows, "errors": report.stats["errors"]}
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak_bytes": peak, **extra}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--frictionless-rows", type=int, default=100_000)
+    parser.add_argument("--big-rows", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the fast contenders")
+    args = parser.parse_args()
+
+    data = workload(args.rows)
+    sample = head(data, args.frictionless_rows)
+    size = data.stat().st_size
+    ours = best_of(args.repeat, "lgrshare", data)
+    floor = best_of(args.repeat, "polars_read", data)
+    reference = child("frictionless", sample)
+    figures = {
+        "file": {"rows": args.rows, "bytes": size},
+        "lgrshare": ours | {"rows_per_second": args.rows / ours["seconds"]},
+        "polars_read": floor | {"rows_per_second": args.rows / floor["seconds"]},
+        "frictionless": reference
+        | {
+            "rows_per_second": reference["rows"] / reference["seconds"],
+            "note": f"first {reference['rows']:,} rows only: the whole file takes too long",
+        },
+    }
+    figures["ratios"] = {
+        "x_frictionless_rows_per_second": figures["lgrshare"]["rows_per_second"]
+        / figures["frictionless"]["rows_per_second"],
+        "x_bare_read_time": ours["seconds"] / floor["seconds"],
+        "x_file_size_memory": ours["peak_bytes"] / size,
+    }
+    if args.big_rows:
+        big = workload(args.big_rows)
+        figures["big"] = child("lgrshare", big) | {
+            "file_rows": args.big_rows,
+            "file_bytes": big.stat().st_size,
+        }
+    figures["targets"] = TARGETS
+    figures["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    report(figures)
+
+
+def workload(rows: int) -> Path:
+    """Return the generated file of ``rows`` rows, generating it the first time."""
+    path = DATA / f"data_{rows}.csv"
+    if path.exists():
+        return path
+    generator = next(copy for copy in GENERATOR_COPIES if copy.exists())
+    DATA.mkdir(parents=True, exist_ok=True)
+    print(f"generating {path.name} (once) ...", flush=True)
+    subprocess.run(
+        [sys.executable, str(generator), "--rows", str(rows), "--out", str(path),
+         "--schema", str(DATA / "schema.json")],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def head(path: Path, rows: int) -> Path:
+    """Return a file of the header and the first ``rows`` rows of ``path``."""
+    sample = path.with_name(f"{path.stem}_head{rows}.csv")
+    if not sample.exists():
+        with path.open("rb") as source, sample.open("wb") as target:
+            for _ in range(rows + 1):
+                target.write(source.readline())
+    return sample
+
+
+def child(kind: str, path: Path) -> dict[str, float]:
+    """Run one contender in a fresh process; return its seconds and peak memory."""
+    # Relative paths: frictionless refuses absolute ones as unsafe.
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, kind, os.path.relpath(path, ROOT),
+         os.path.relpath(SCHEMA, ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def best_of(times: int, kind: str, path: Path) -> dict[str, float]:
+    """Return the fastest of ``times`` runs (the machine is shared; the best is the least noisy)."""
+    runs = [child(kind, path) for _ in range(max(times, 1))]
+    return min(runs, key=lambda run: run["seconds"])
+
+
+def report(figures: dict) -> None:  # type: ignore[type-arg]
+    size = figures["file"]["bytes"]
+    print(f"file: {figures['file']['rows']:,} rows, {size / 1e6:.1f} MB")
+    for name in ("lgrshare", "polars_read", "frictionless"):
+        run = figures[name]
+        print(
+            f"  {name:13s} {run['seconds']:8.2f} s  {run['rows_per_second']:>12,.0f} rows/s  "
+            f"peak {run['peak_bytes'] / 1e6:7.0f} MB"
+            + (f"  ({run['note']})" if "note" in run else "")
+        )
+    for key, value in figures["ratios"].items():
+        target = TARGETS[key]
+        good = value >= target if key.startswith("x_frictionless") else value <= target
+        print(f"  {key:32s} {value:8.2f}  target {target}  {'met' if good else 'NOT MET'}")
+    if "big" in figures:
+        big = figures["big"]
+        print(
+            f"  {big['file_rows']:,} rows ({big['file_bytes'] / 1e9:.2f} GB): "
+            f"{big['seconds']:.1f} s, peak {big['peak_bytes'] / 1e9:.2f} GB (target < 2 GB)"
+        )
+    print(f"written {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

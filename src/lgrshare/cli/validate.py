@@ -1,0 +1,138 @@
+"""``lgrshare validate FILE --standard NAME_OR_PATH``: check a file before sending it.
+
+Runs offline. Exit status: 0 valid, 1 invalid, 2 could not validate (an unknown standard or
+sheet, a missing file, or a file that cannot be read as a table at all). ``--json`` prints only
+the report's JSON on stdout; otherwise a summary groups the errors by code with the first
+examples. A progress bar goes to stderr, only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from lgrshare.domain.standards.model import load_standard
+from lgrshare.domain.validation import ERROR_TYPES, Report, validate
+from lgrshare.domain.validation.engine import Progress
+
+EXAMPLES_PER_CODE = 3
+_PROGRESS_FROM_BYTES = 5 * 1024 * 1024
+
+
+def register(main: click.Group) -> None:
+    """Add the ``validate`` command to ``main``."""
+    main.add_command(validate_command)
+
+
+@click.command("validate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--standard",
+    "-s",
+    "standard_ref",
+    required=True,
+    metavar="NAME_OR_PATH",
+    help="A built-in standard's name (see `lgrshare standards list`) or a standard JSON file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only the report, as JSON.")
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="List at most this many errors (all are counted).",
+)
+@click.option("--sheet", help="The XLSX sheet to check (default: the first).")
+@click.pass_context
+def validate_command(
+    ctx: click.Context,
+    file: Path,
+    standard_ref: str,
+    as_json: bool,
+    max_errors: int,
+    sheet: str | None,
+) -> None:
+    """Check FILE (CSV or XLSX) against a data standard."""
+    standard = load_standard(standard_ref)
+    size = file.stat().st_size if file.is_file() else 0
+    with _progress_bar(size) as progress:
+        report = validate(file, standard, max_errors=max_errors, sheet=sheet, progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
+    else:
+        click.echo(render(report))
+    ctx.exit(0 if report.valid else 1 if report.readable else 2)
+
+
+@contextmanager
+def _progress_bar(size: int) -> Iterator[Progress | None]:
+    if size < _PROGRESS_FROM_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=size, label="Validating", file=sys.stderr) as bar:
+
+        def progress(done: int) -> None:
+            bar.update(done - bar.pos)
+
+        yield progress
+
+
+def render(report: Report) -> str:
+    """Return the report as people read it: verdict, figures, errors grouped by code."""
+    stats, file = report.stats, report.file
+    verdict = "valid" if report.valid else "NOT VALID"
+    lines = [
+        f"{file.get('name', 'file')}: {verdict} against {report.standard_name} "
+        f"{report.standard_version}",
+        f"{stats['rows']:,} rows, {stats['fields']} fields, {_size(stats['bytes'])}, "
+        f"checked in {stats['seconds']:.2f} s ({_describe(file)})",
+    ]
+    if not report.readable:
+        lines.append("The file could not be read as a table, so nothing else was checked:")
+    total = stats.get("error_count", len(report.errors))
+    if total:
+        lines.append(f"{total:,} error{'s' if total != 1 else ''}:")
+    counts = stats.get("counts", {})
+    for code, errors in report.errors_by_code().items():
+        title = ERROR_TYPES.get(code, (code, ""))[0]
+        lines.append(f"  {code} ({counts.get(code, len(errors)):,}): {title}")
+        for error in errors[:EXAMPLES_PER_CODE]:
+            lines.append(f"    {error.message}")
+        more = counts.get(code, len(errors)) - min(len(errors), EXAMPLES_PER_CODE)
+        if more > 0:
+            lines.append(f"    … and {more:,} more")
+    for code, number in counts.items():
+        if code not in report.errors_by_code():
+            lines.append(f"  {code} ({number:,}): not listed (over --max-errors)")
+    if stats.get("errors_capped"):
+        lines.append(
+            f"Listed the first {len(report.errors):,} of {total:,} errors: use --max-errors to "
+            "list more, --json to see every listed error."
+        )
+    for caveat in report.caveats:
+        where = f" ({caveat.field})" if caveat.field else ""
+        lines.append(f"Caveat, {caveat.label}{where}: {caveat.text}")
+    return "\n".join(lines)
+
+
+def _size(number: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if number < 1024 or unit == "GB":
+            return f"{number:,} {unit}" if unit == "bytes" else f"{number:,.1f} {unit}"
+        number /= 1024  # type: ignore[assignment]
+    return f"{number} bytes"
+
+
+def _describe(file: dict[str, object] | object) -> str:
+    info = dict(file) if isinstance(file, dict) else {}
+    if info.get("format") == "xlsx":
+        return f"XLSX, sheet {info.get('sheet')!r}"
+    if info.get("format") == "csv":
+        delimiter = {"\t": "tab"}.get(str(info.get("delimiter")), repr(info.get("delimiter")))
+        return f"CSV, {info.get('encoding')}, delimiter {delimiter}, {info.get('line_terminator')}"
+    return "unread"

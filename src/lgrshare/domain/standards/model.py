@@ -1,0 +1,346 @@
+"""The Standard: a Frictionless Table Schema plus the metadata LGR Share needs.
+
+A standard file is JSON::
+
+    {"name": "kebab-name", "title", "description", "version": "1.0.0",
+     "geography_level": "council" | "ward" | "lsoa" | "point" | "none",
+     "personal_data": "none" | "aggregate" | "personal" | "special-category",
+     "sensitivity": "OFFICIAL" | "OFFICIAL-SENSITIVE",
+     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...]}}
+
+A plain Table Schema (just ``{"fields": ...}``) loads too, its metadata defaulted from the file
+name. Every problem in a standard is found when it is parsed (``standard-invalid``), so the
+validator never meets a bad rule halfway through a file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from lgrshare.domain.errors import LgrShareError
+
+FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year", "yearmonth")
+GEOGRAPHY_LEVELS = ("council", "ward", "lsoa", "point", "none")
+PERSONAL_DATA_CLASSES = ("none", "aggregate", "personal", "special-category")
+SENSITIVITIES = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+CODE_LIST_REFS = ("gss:lad", "gss:county", "gss:ward-2024", "gss:lsoa-2021")
+CONSTRAINTS = (
+    "required",
+    "unique",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "enum",
+)
+STRING_FORMATS = ("default", "email", "uri", "uuid")
+DEFAULT_TRUE_VALUES = ("true", "True", "TRUE", "1")
+DEFAULT_FALSE_VALUES = ("false", "False", "FALSE", "0")
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+_FIELD_KEYS = {
+    "name", "type", "format", "title", "description", "unit", "example", "constraints",
+    "codeList", "decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues", "rdfType",
+}  # fmt: skip
+_BUILTIN = "builtin"
+
+
+class StandardNotFound(LgrShareError):
+    code = "standard-not-found"
+    title = "No such standard"
+    status = 404
+
+
+class StandardInvalid(LgrShareError):
+    code = "standard-invalid"
+    title = "The standard is not valid"
+    status = 400
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One column of a standard: a Table Schema field plus its code list."""
+
+    name: str
+    type: str
+    format: str = "default"
+    title: str = ""
+    description: str = ""
+    unit: str = ""
+    example: str = ""
+    constraints: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    code_list: str | None = None
+    decimal_char: str = "."
+    group_char: str = ""
+    bare_number: bool = True
+    true_values: tuple[str, ...] = DEFAULT_TRUE_VALUES
+    false_values: tuple[str, ...] = DEFAULT_FALSE_VALUES
+
+    @property
+    def required(self) -> bool:
+        """Return whether every row must have a value here."""
+        return bool(self.constraints.get("required"))
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    """An agreed table layout: metadata, fields, primary key and missing values."""
+
+    name: str
+    title: str
+    description: str
+    version: str
+    geography_level: str
+    personal_data: str
+    sensitivity: str
+    fields: tuple[FieldSpec, ...]
+    primary_key: tuple[str, ...]
+    missing_values: tuple[str, ...]
+    table_schema: dict[str, Any]
+
+    def get_field(self, name: str) -> FieldSpec | None:
+        """Return the field called ``name``, or None."""
+        return next((spec for spec in self.fields if spec.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the standard file's JSON: metadata and the Table Schema."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "version": self.version,
+            "geography_level": self.geography_level,
+            "personal_data": self.personal_data,
+            "sensitivity": self.sensitivity,
+            "schema": json.loads(json.dumps(self.table_schema)),
+        }
+
+
+def load_standard(name_or_path: str) -> Standard:
+    """Load a built-in standard by name, or a standard or Table Schema JSON file by path.
+
+    Raises ``StandardNotFound`` when there is neither, ``StandardInvalid`` when the file is not
+    a valid standard.
+    """
+    if _NAME.match(name_or_path):
+        resource = resources.files("lgrshare") / "domain" / "standards" / _BUILTIN
+        entry = resource / f"{name_or_path}.json"
+        if entry.is_file():
+            return _parse_text(entry.read_text(encoding="utf-8"), default_name=name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        known = ", ".join(standard.name for standard in builtin_standards())
+        raise StandardNotFound(
+            f"No built-in standard or file called {name_or_path!r}. Built-in standards: {known}."
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StandardInvalid(f"Cannot read the standard file {path.name}: {exc}") from exc
+    return _parse_text(text, default_name=_name_from_path(path))
+
+
+def builtin_standards() -> list[Standard]:
+    """Return every built-in standard, sorted by name."""
+    directory = resources.files("lgrshare") / "domain" / "standards" / _BUILTIN
+    entries = sorted(
+        (entry for entry in directory.iterdir() if entry.name.endswith(".json")),
+        key=lambda entry: entry.name,
+    )
+    return [
+        _parse_text(entry.read_text(encoding="utf-8"), default_name=entry.name[:-5])
+        for entry in entries
+    ]
+
+
+def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
+    """Return the Standard described by ``data`` (a standard or a plain Table Schema).
+
+    Raises ``StandardInvalid`` naming the first problem found.
+    """
+    if not isinstance(data, dict):
+        raise StandardInvalid("A standard must be a JSON object.")
+    if "schema" in data:
+        meta, schema = data, data["schema"]
+    elif "fields" in data:
+        meta, schema = {}, data
+    else:
+        raise StandardInvalid('A standard needs a "schema" (or, for a Table Schema, "fields").')
+    if not isinstance(schema, dict):
+        raise StandardInvalid('"schema" must be a JSON object.')
+    name = _text(meta, "name", default_name)
+    if not _NAME.match(name):
+        raise StandardInvalid(f"Name {name!r} must be lower-case words joined by hyphens.")
+    version = _text(meta, "version", "1.0.0")
+    if not _VERSION.match(version):
+        raise StandardInvalid(f"Version {version!r} must look like 1.0.0.")
+    fields = _parse_fields(schema.get("fields"))
+    names = [spec.name for spec in fields]
+    missing_values = schema.get("missingValues", [""])
+    if not isinstance(missing_values, list) or not all(isinstance(v, str) for v in missing_values):
+        raise StandardInvalid('"missingValues" must be a list of strings.')
+    primary_key = schema.get("primaryKey", [])
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    if not isinstance(primary_key, list) or not all(key in names for key in primary_key):
+        raise StandardInvalid(f'"primaryKey" {primary_key!r} must name fields of the standard.')
+    return Standard(
+        name=name,
+        title=_text(meta, "title", name.replace("-", " ").capitalize()),
+        description=_text(meta, "description", ""),
+        version=version,
+        geography_level=_choice(meta, "geography_level", GEOGRAPHY_LEVELS, "none"),
+        personal_data=_choice(meta, "personal_data", PERSONAL_DATA_CLASSES, "none"),
+        sensitivity=_choice(meta, "sensitivity", SENSITIVITIES, "OFFICIAL"),
+        fields=fields,
+        primary_key=tuple(primary_key),
+        missing_values=tuple(missing_values),
+        table_schema=json.loads(json.dumps(schema)),
+    )
+
+
+def _parse_text(text: str, *, default_name: str) -> Standard:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StandardInvalid(f"The standard is not valid JSON: {exc}") from exc
+    return parse_standard(data, default_name=default_name)
+
+
+def _name_from_path(path: Path) -> str:
+    stem = path.name
+    for suffix in (".json", ".schema", ".standard"):
+        stem = stem.removesuffix(suffix)
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return slug or "standard"
+
+
+def _text(data: Mapping[str, Any], key: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise StandardInvalid(f'"{key}" must be text.')
+    return value
+
+
+def _choice(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+    value = data.get(key, default)
+    if value not in allowed:
+        raise StandardInvalid(f'"{key}" is {value!r}; it must be one of {", ".join(allowed)}.')
+    return str(value)
+
+
+def _parse_fields(raw: Any) -> tuple[FieldSpec, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise StandardInvalid('"fields" must be a non-empty list.')
+    specs = tuple(_parse_field(item, position) for position, item in enumerate(raw, start=1))
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise StandardInvalid(f"Field {spec.name!r} is defined twice.")
+        seen.add(spec.name)
+    return specs
+
+
+def _parse_field(raw: Any, position: int) -> FieldSpec:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
+        raise StandardInvalid(f"Field {position} must be an object with a non-empty name.")
+    name = raw["name"]
+    where = f"Field {name!r}"
+    unknown = set(raw) - _FIELD_KEYS
+    if unknown:
+        raise StandardInvalid(f"{where} has unknown properties: {', '.join(sorted(unknown))}.")
+    type_ = raw.get("type", "string")
+    if type_ not in FIELD_TYPES:
+        raise StandardInvalid(f"{where} has type {type_!r}; supported: {', '.join(FIELD_TYPES)}.")
+    format_ = raw.get("format", "default")
+    if not isinstance(format_, str) or (type_ == "string" and format_ not in STRING_FORMATS):
+        raise StandardInvalid(f"{where} has an unsupported format {format_!r}.")
+    code_list = raw.get("codeList")
+    if code_list is not None and code_list not in CODE_LIST_REFS:
+        raise StandardInvalid(
+            f"{where} refers to code list {code_list!r}; known: {', '.join(CODE_LIST_REFS)}."
+        )
+    true_values = _strings(raw, "trueValues", DEFAULT_TRUE_VALUES, where)
+    false_values = _strings(raw, "falseValues", DEFAULT_FALSE_VALUES, where)
+    if set(true_values) & set(false_values):
+        raise StandardInvalid(f"{where} has a value that is both true and false.")
+    decimal_char = raw.get("decimalChar", ".")
+    group_char = raw.get("groupChar", "")
+    if not isinstance(decimal_char, str) or len(decimal_char) != 1:
+        raise StandardInvalid(f"{where}: decimalChar must be one character.")
+    if not isinstance(group_char, str) or len(group_char) > 1 or group_char == decimal_char:
+        raise StandardInvalid(f"{where}: groupChar must be one character other than decimalChar.")
+    bare_number = raw.get("bareNumber", True)
+    if not isinstance(bare_number, bool):
+        raise StandardInvalid(f"{where}: bareNumber must be true or false.")
+    spec = FieldSpec(
+        name=name,
+        type=type_,
+        format=format_,
+        title=str(raw.get("title", "")),
+        description=str(raw.get("description", "")),
+        unit=str(raw.get("unit", "")),
+        example="" if raw.get("example") is None else str(raw.get("example")),
+        constraints=MappingProxyType(dict(raw.get("constraints") or {})),
+        code_list=code_list,
+        decimal_char=decimal_char,
+        group_char=group_char,
+        bare_number=bare_number,
+        true_values=true_values,
+        false_values=false_values,
+    )
+    _check_constraints(spec, where)
+    return spec
+
+
+def _strings(
+    raw: Mapping[str, Any], key: str, default: tuple[str, ...], where: str
+) -> tuple[str, ...]:
+    value = raw.get(key, list(default))
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise StandardInvalid(f"{where}: {key} must be a non-empty list of strings.")
+    return tuple(value)
+
+
+def _check_constraints(spec: FieldSpec, where: str) -> None:
+    # Imported here: the cell parsers live with the validator, which imports this module.
+    from lgrshare.domain.validation.casting import parse_literal, pattern_problem
+
+    constraints = spec.constraints
+    unknown = set(constraints) - set(CONSTRAINTS)
+    if unknown:
+        raise StandardInvalid(f"{where} has unknown constraints: {', '.join(sorted(unknown))}.")
+    for key in ("required", "unique"):
+        if key in constraints and not isinstance(constraints[key], bool):
+            raise StandardInvalid(f"{where}: constraint {key} must be true or false.")
+    for key in ("minLength", "maxLength"):
+        value = constraints.get(key)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise StandardInvalid(f"{where}: constraint {key} must be a whole number, 0 or more.")
+    for key in ("minimum", "maximum"):
+        if key in constraints and parse_literal(spec, constraints[key]) is None:
+            raise StandardInvalid(
+                f"{where}: constraint {key} {constraints[key]!r} is not a valid {spec.type}."
+            )
+    if "enum" in constraints:
+        enum = constraints["enum"]
+        if not isinstance(enum, list) or not enum:
+            raise StandardInvalid(f"{where}: constraint enum must be a non-empty list.")
+        bad = [value for value in enum if parse_literal(spec, value) is None]
+        if bad:
+            raise StandardInvalid(f"{where}: enum values {bad!r} are not valid {spec.type}s.")
+    if "pattern" in constraints:
+        pattern = constraints["pattern"]
+        problem = pattern_problem(pattern) if isinstance(pattern, str) else "it is not text"
+        if problem:
+            raise StandardInvalid(f"{where}: pattern {pattern!r} cannot be used: {problem}.")

@@ -1,0 +1,152 @@
+"""The exact CSV reader: Python's csv module, record by record.
+
+The reference for what a CSV file holds (a ``"`` inside an unquoted cell is a character, a
+quoted cell may hold line breaks). It loops in Python over every row, so the engine uses it only
+when the fast reader cannot read a file faithfully (``csv_fast.FastPathFailed``), and tests use
+it to check the fast reader. Memory is bounded by a batch of rows plus one record (16 MB).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+import polars as pl
+
+from lgrshare.domain.validation.csv_fast import BLOCK_BYTES, MAX_RECORD_BYTES
+from lgrshare.domain.validation.csv_layout import CsvLayout
+from lgrshare.domain.validation.encoding import TextDecoder
+from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
+from lgrshare.domain.validation.unreadable import format_error
+
+ROWS_PER_BATCH = 100_000
+
+
+def exact_batches(
+    handle: BinaryIO,
+    *,
+    layout: CsvLayout,
+    decoder: TextDecoder,
+    size: int,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[pl.DataFrame]:
+    """Yield the data rows as batch frames, exactly as Python's csv module reads them.
+
+    Raises ``Unreadable`` for an encoding error, a cell over 16 MB or a quote never closed.
+    """
+    width = len(layout.labels)
+    lines = _lines(handle, layout=layout, decoder=decoder, size=size, progress=progress)
+    reader = csv.reader(lines, delimiter=layout.delimiter)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    try:
+        next_row, last_line = 2, layout.header_lines
+        values: list[list[str | None]] = [[] for _ in range(width)]
+        cells: list[int] = []
+        extra: list[list[str] | None] = []
+        while True:
+            try:
+                record = next(reader, None)
+            except csv.Error as exc:
+                raise format_error(f"Row {next_row + len(cells):,} cannot be read: {exc}.") from exc
+            if record is None:
+                break
+            spans_lines = reader.line_num - last_line > 1
+            if spans_lines and record and record[-1].endswith(("\n", "\r")) and _at_end(lines):
+                raise format_error(
+                    f"Row {next_row + len(cells):,} opens a quote that is never closed, "
+                    "so the rest of the file is one cell.",
+                    row=next_row + len(cells),
+                )
+            last_line = reader.line_num
+            cells.append(len(record))
+            for j in range(width):
+                values[j].append(record[j] or None if j < len(record) else None)
+            extra.append(record[width:] if len(record) > width else None)
+            if len(cells) == ROWS_PER_BATCH:
+                yield _frame(values, cells, extra, first_row=next_row)
+                next_row += len(cells)
+                values, cells, extra = [[] for _ in range(width)], [], []
+        if cells:
+            yield _frame(values, cells, extra, first_row=next_row)
+    finally:
+        csv.field_size_limit(limit)
+
+
+class _Lines:
+    """The file's decoded lines, with ends kept, read block by block."""
+
+    def __init__(self, blocks: Iterator[str]) -> None:
+        self._blocks = blocks
+        self._lines: Iterator[str] = iter(())
+        self.finished = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            line = next(self._lines, None)
+            if line is not None:
+                return line
+            block = next(self._blocks, None)
+            if block is None:
+                self.finished = True
+                raise StopIteration
+            self._lines = iter(io.StringIO(block, newline=""))
+
+
+def _at_end(lines: _Lines) -> bool:
+    try:
+        lines._lines = iter([next(lines), *lines._lines])
+    except StopIteration:
+        return True
+    return False
+
+
+def _lines(
+    handle: BinaryIO,
+    *,
+    layout: CsvLayout,
+    decoder: TextDecoder,
+    size: int,
+    progress: Callable[[int], None] | None,
+) -> _Lines:
+    eol = layout.eol.encode()
+
+    def blocks() -> Iterator[str]:
+        position, line = layout.data_start, 1 + layout.header_lines
+        while position < size:
+            handle.seek(position)
+            block = handle.read(BLOCK_BYTES)
+            cut = block.rfind(eol)
+            if position + len(block) < size and cut >= 0:
+                block = block[: cut + 1]
+            yield decoder.to_utf8(block, offset=position, first_line=line).decode("utf-8")
+            line += block.count(eol)
+            position += len(block)
+            if progress is not None:
+                progress(position)
+
+    return _Lines(blocks())
+
+
+def _frame(
+    values: list[list[str | None]],
+    cells: list[int],
+    extra: list[list[str] | None],
+    *,
+    first_row: int,
+) -> pl.DataFrame:
+    parsed = pl.DataFrame(
+        {column(j): values[j] for j in range(len(values))},
+        schema={column(j): pl.String for j in range(len(values))},
+    )
+    return batch_frame(
+        parsed,
+        cells=pl.Series(cells, dtype=pl.Int32),
+        first_row=first_row,
+        extra=pl.Series(EXTRA, extra, dtype=pl.List(pl.String)),
+    )

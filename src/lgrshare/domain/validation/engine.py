@@ -1,0 +1,265 @@
+"""``validate``: one file, one standard, one report.
+
+The file's kind is sniffed from its bytes (``sniff``); CSV is read block by block
+(``csv_fast``, falling back to ``csv_exact``), XLSX sheet-wise (``xlsx_reader``). Each batch of
+rows is checked column-wise (``checks``), its unique keys kept (``uniqueness``) and profiled
+(``profile``); the report counts every error and lists the first ``max_errors`` in row order.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from lgrshare.domain.errors import InvalidInput, NotFound
+from lgrshare.domain.standards.model import Standard
+from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
+from lgrshare.domain.validation.checks import build_checks, prepare, run_checks
+from lgrshare.domain.validation.csv_exact import exact_batches
+from lgrshare.domain.validation.csv_fast import FastPathFailed, fast_batches
+from lgrshare.domain.validation.csv_layout import read_layout
+from lgrshare.domain.validation.encoding import TextDecoder
+from lgrshare.domain.validation.errors import ValidationError
+from lgrshare.domain.validation.header import HeaderMatch, match_header
+from lgrshare.domain.validation.prefetch import prefetched
+from lgrshare.domain.validation.profile import FieldProfiler, profile_batch
+from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
+from lgrshare.domain.validation.sniff import sniff_format
+from lgrshare.domain.validation.uniqueness import KeyTracker
+from lgrshare.domain.validation.unreadable import Unreadable
+from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
+
+Progress = Callable[[int], None]
+
+
+class SourceNotFound(NotFound):
+    code = "source-not-found"
+    title = "The file to validate does not exist"
+
+
+def validate(
+    source: Path | BinaryIO,
+    standard: Standard,
+    *,
+    max_errors: int = 1000,
+    sheet: str | None = None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+    caveats: Sequence[Caveat] = (),
+) -> Report:
+    """Validate the CSV or XLSX ``source`` against ``standard`` and return the report.
+
+    ``max_errors`` caps the errors listed (all are counted); ``sheet`` picks an XLSX sheet
+    (default: the first); ``progress`` is called with the bytes read so far; ``caveats`` are the
+    provider's quality caveats, carried in the report.
+
+    A file that cannot be read as a table is a report with one ``format-error`` or
+    ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
+    ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown sheet, ``InvalidInput``
+    for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a field the standard lacks.
+    """
+    if max_errors < 0:
+        raise InvalidInput("max_errors must be 0 or more.")
+    for caveat in caveats:
+        if caveat.field is not None and standard.get_field(caveat.field) is None:
+            raise CaveatInvalid(
+                f"The caveat names field {caveat.field!r}, which the standard lacks."
+            )
+    started = time.perf_counter()
+    with _local_file(source) as (path, handle, size):
+        info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
+        try:
+            run = _read(path, handle, size, standard, info, sheet, max_errors, progress)
+        except Unreadable as exc:
+            return fatal_report(
+                standard_name=standard.name,
+                standard_version=standard.version,
+                file=info,
+                error=exc.error,
+                fields=len(standard.fields),
+                seconds=time.perf_counter() - started,
+                caveats=tuple(caveats),
+            )
+    return run.report(info, seconds=time.perf_counter() - started, caveats=tuple(caveats))
+
+
+def _read(
+    path: Path,
+    handle: BinaryIO,
+    size: int,
+    standard: Standard,
+    info: dict[str, Any],
+    sheet: str | None,
+    max_errors: int,
+    progress: Progress | None,
+) -> _Run:
+    if sniff_format(handle, size=size) == "xlsx":
+        table = read_xlsx(path, sheet=sheet)
+        info.update(format="xlsx", sheet=table.sheet, formula_cells=table.formula_cells)
+        run = _Run.start(standard, table.labels, max_errors, findings=table.findings)
+        types = {
+            run.header.columns[spec.name]: spec.type
+            for spec in standard.fields
+            if spec.name in run.header.columns
+        }
+        for batch in table.batches():
+            run.add(excel_dates(batch, types))
+        if progress is not None:
+            progress(size)
+        return run
+    info["format"] = "csv"
+    decoder = TextDecoder()
+    layout = read_layout(handle, size=size, decoder=decoder)
+    run = _Run.start(standard, layout.labels, max_errors)
+    try:
+        batches = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
+        for batch in prefetched(batches):
+            run.add(batch)
+    except FastPathFailed:
+        decoder = TextDecoder()
+        layout = read_layout(handle, size=size, decoder=decoder)
+        run = _Run.start(standard, layout.labels, max_errors)
+        for batch in exact_batches(
+            handle, layout=layout, decoder=decoder, size=size, progress=progress
+        ):
+            run.add(batch)
+    info.update(layout.describe(decoder))
+    return run
+
+
+@dataclass(slots=True)
+class _Run:
+    """The state of one validation: checks, counts, listed errors, keys and profiles."""
+
+    standard: Standard
+    labels: tuple[str, ...]
+    header: HeaderMatch
+    max_errors: int
+    counts: dict[str, int] = field(default_factory=dict)
+    listed: list[ValidationError] = field(default_factory=list)
+    rows: int = 0
+    checks: list[Any] = field(default_factory=list)
+    keys: list[KeyTracker] = field(default_factory=list)
+    profilers: list[FieldProfiler] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls,
+        standard: Standard,
+        labels: tuple[str, ...],
+        max_errors: int,
+        *,
+        findings: tuple[ValidationError, ...] = (),
+    ) -> _Run:
+        header = match_header(labels, standard)
+        run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
+        run.checks = build_checks(standard, header.columns)
+        run._note([*header.errors, *findings])
+        columns = header.columns
+        for spec in standard.fields:
+            if spec.constraints.get("unique") and spec.name in columns:
+                run.keys.append(KeyTracker("unique-error", (spec,), (columns[spec.name],)))
+        if standard.primary_key and all(name in columns for name in standard.primary_key):
+            by_name = {spec.name: spec for spec in standard.fields}
+            specs = tuple(by_name[name] for name in standard.primary_key)
+            positions = tuple(columns[name] for name in standard.primary_key)
+            run.keys.append(KeyTracker("primary-key-error", specs, positions))
+        run.profilers = [FieldProfiler(spec) for spec in standard.fields if spec.name in columns]
+        return run
+
+    def _note(self, errors: Sequence[ValidationError], *, counted: bool = False) -> None:
+        if not counted:
+            for error in errors:
+                self.counts[error.code] = self.counts.get(error.code, 0) + 1
+        merged = sorted([*self.listed, *errors], key=lambda error: error.sort_key())
+        self.listed = merged[: self.max_errors]
+
+    def add(self, batch: pl.DataFrame) -> None:
+        """Check, key and profile one batch frame."""
+        width = len(self.labels)
+        frame = prepare(batch, standard=self.standard, columns=self.header.columns, width=width)
+        findings, sums = run_checks(
+            frame,
+            self.checks,
+            width=width,
+            field_name=lambda j: self.header.name_of(j, self.labels),
+            limit=self.max_errors - len(self.listed),
+            extra=[expr for profiler in self.profilers for expr in profiler.aggregates()],
+        )
+        for code, number in findings.counts.items():
+            self.counts[code] = self.counts.get(code, 0) + number
+        self._note(findings.listed, counted=True)
+        for tracker in self.keys:
+            tracker.add(frame)
+        profile_batch(frame, self.profilers, sums)
+        self.rows += frame.height
+
+    def report(
+        self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
+    ) -> Report:
+        """Return the report, after the whole-file checks (unique keys)."""
+        for tracker in self.keys:
+            number, errors = tracker.finish(limit=self.max_errors)
+            if number:
+                self.counts[tracker.code] = self.counts.get(tracker.code, 0) + number
+                self._note(errors, counted=True)
+        profiles = {
+            profiler.spec.name: profiler.result(rows=self.rows) for profiler in self.profilers
+        }
+        error_count = sum(self.counts.values())
+        return Report(
+            standard_name=self.standard.name,
+            standard_version=self.standard.version,
+            file=info,
+            stats={
+                "rows": self.rows,
+                "fields": len(self.standard.fields),
+                "bytes": info["bytes"],
+                "seconds": round(seconds, 3),
+                "counts": dict(sorted(self.counts.items())),
+                "error_count": error_count,
+                "errors_capped": error_count > len(self.listed),
+                "readable": True,
+            },
+            errors=tuple(self.listed),
+            profile=tuple(
+                profiles.get(spec.name) or FieldProfile(spec.name, spec.type, 0, 0.0, 0)
+                for spec in self.standard.fields
+            ),
+            caveats=caveats,
+        )
+
+
+@contextmanager
+def _local_file(source: Path | BinaryIO) -> Iterator[tuple[Path, BinaryIO, int]]:
+    """Yield a path, an open handle and the size of ``source``, spooling a stream to disk."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if not path.is_file():
+            raise SourceNotFound(f"There is no file at {path}.")
+        with path.open("rb") as handle:
+            yield path, handle, path.stat().st_size
+        return
+    with tempfile.NamedTemporaryFile(prefix="lgrshare-validate-") as spool:
+        if source.seekable():
+            source.seek(0)
+        shutil.copyfileobj(source, spool, 1024 * 1024)
+        spool.flush()
+        size = spool.tell()
+        spool.seek(0)
+        yield Path(spool.name), spool, size  # type: ignore[misc]
+
+
+def _name_of(source: Path | BinaryIO) -> str:
+    if isinstance(source, str | Path):
+        return Path(source).name
+    name = getattr(source, "name", None)
+    return Path(name).name if isinstance(name, str) else "upload"

@@ -1,0 +1,103 @@
+"""Validation findings: typed errors with frictionless-compatible codes and positions.
+
+Positions: ``row`` counts records with the header as row 1 (a cell with a line break does not
+add a row); ``field`` is the standard's field name (or the file's label where the column is not
+a field); ``field_number`` is the 1-based column in the file. Errors about the whole file or the
+header have ``row`` None or 1 as frictionless gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# code -> (title, what a person should do); the order is the order reports list codes in.
+ERROR_TYPES: Mapping[str, tuple[str, str]] = {
+    "format-error": (
+        "The file cannot be read as a table",
+        "Save it again from the original program as CSV (UTF-8) or XLSX.",
+    ),
+    "encoding-error": (
+        "The file's characters cannot be read",
+        "Save it as 'CSV UTF-8 (comma delimited)'.",
+    ),
+    "blank-header": ("A column has no label", "Give every column a label from the standard."),
+    "duplicate-label": ("Two columns have the same label", "Remove or rename the repeated column."),
+    "missing-label": (
+        "A field of the standard has no column",
+        "Add the column, with its label, even if it is empty.",
+    ),
+    "extra-label": (
+        "A column is not in the standard",
+        "Remove the column, or check its label against the standard.",
+    ),
+    "incorrect-label": (
+        "A column label differs from the standard",
+        "Use the standard's label exactly.",
+    ),
+    "blank-row": ("A row is empty", "Delete the empty row."),
+    "extra-cell": ("A row has more cells than the header", "Check for an unquoted separator."),
+    "missing-cell": ("A row has fewer cells than the header", "Check for a missing separator."),
+    "type-error": ("A cell is not of the field's type", "Correct the value or its format."),
+    "constraint-error": ("A cell breaks a rule of the standard", "Correct the value."),
+    "code-list-error": (
+        "A code is not in the reference list",
+        "Use a current ONS (GSS) code of the right kind.",
+    ),
+    "unique-error": ("A value that must be unique is repeated", "Remove or correct the repeat."),
+    "primary-key-error": (
+        "Two rows have the same key",
+        "Each row must be identified by its key fields; remove or correct the repeat.",
+    ),
+}
+CODES = tuple(ERROR_TYPES)
+# Errors that stop reading: the table could not be read, so nothing else could be checked.
+FATAL_CODES = frozenset({"format-error", "encoding-error"})
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationError:
+    """One finding. ``constraint`` names the rule for ``constraint-error``, else None."""
+
+    code: str
+    message: str
+    row: int | None = None
+    field: str | None = None
+    field_number: int | None = None
+    cell: str | None = None
+    constraint: str | None = None
+
+    @property
+    def title(self) -> str:
+        """Return the code's title, for people."""
+        return ERROR_TYPES.get(self.code, (self.code, ""))[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the error as a JSON object (every attribute, plus ``title``)."""
+        return {**asdict(self), "title": self.title}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ValidationError:
+        """Return the error ``to_json`` gave."""
+        return cls(
+            code=data["code"],
+            message=data["message"],
+            row=data.get("row"),
+            field=data.get("field"),
+            field_number=data.get("field_number"),
+            cell=data.get("cell"),
+            constraint=data.get("constraint"),
+        )
+
+    def sort_key(self) -> tuple[int, int, int]:
+        """Return the order reports list errors in: by row, then column, then code."""
+        return (self.row or 0, self.field_number or 0, CODES.index(self.code))
+
+
+def short(cell: str | None, limit: int = 60) -> str:
+    """Return ``cell`` quoted for a message, cut to ``limit`` characters."""
+    text = "" if cell is None else cell
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text) if text else "an empty cell"

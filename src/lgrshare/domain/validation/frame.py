@@ -1,0 +1,50 @@
+"""The shape every reader gives the checks: one Polars frame per batch of rows.
+
+Columns: ``__row`` (Int64, the row number, header = 1), ``__cells`` (Int32, how many cells the
+record really has: 0 for an empty line), ``__extra`` (List[String], the cells past the header's
+width, or null) and ``c0`` … ``c{n-1}`` (String, one per header column, null where the record
+is empty or has no such cell: ``__cells`` tells which).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+ROW = "__row"
+CELLS = "__cells"
+EXTRA = "__extra"
+
+
+def column(index: int) -> str:
+    """Return the frame's name for the file's column ``index`` (0-based)."""
+    return f"c{index}"
+
+
+def batch_frame(
+    parsed: pl.DataFrame,
+    *,
+    cells: pl.Series,
+    first_row: int,
+    extra: pl.Series | None = None,
+) -> pl.DataFrame:
+    """Return ``parsed`` (columns ``c0``…) with the bookkeeping columns; absent cells nulled."""
+    width = parsed.width
+    frame = parsed.with_columns(
+        pl.int_range(first_row, first_row + parsed.height, dtype=pl.Int64).alias(ROW),
+        cells.alias(CELLS).cast(pl.Int32),
+        (extra if extra is not None else pl.lit(None, dtype=pl.List(pl.String))).alias(EXTRA),
+    )
+    if parsed.height and int(cells.min() or 0) < width:  # type: ignore[arg-type]
+        frame = frame.with_columns(
+            pl.when(pl.col(CELLS) > j).then(pl.col(column(j))).alias(column(j))
+            for j in range(width)
+        )
+    return frame
+
+
+def empty_frame(width: int) -> pl.DataFrame:
+    """Return a batch frame with no rows."""
+    schema = {column(j): pl.String for j in range(width)}
+    return batch_frame(
+        pl.DataFrame(schema=schema), cells=pl.Series([], dtype=pl.Int32), first_row=2
+    )

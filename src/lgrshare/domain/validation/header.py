@@ -1,0 +1,129 @@
+"""Matching the file's header row to the standard's fields.
+
+Columns are matched to fields by label, so a file whose columns are in another order still
+validates. In order: exact label; the same label ignoring case, spaces, hyphens and underscores
+(``incorrect-label``, checked as that field); a field and an unmatched label in the same position
+(``incorrect-label``, checked as that field, as frictionless does). Left over: labels are
+``extra-label`` (their cells are not checked) and fields are ``missing-label``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lgrshare.domain.standards.model import Standard
+from lgrshare.domain.validation.errors import ValidationError, short
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMatch:
+    """Which column (0-based) holds each field found, and the label errors (row 1)."""
+
+    columns: dict[str, int]
+    errors: tuple[ValidationError, ...]
+
+    def name_of(self, column: int, labels: tuple[str, ...]) -> str:
+        """Return the field checked in ``column``, or the column's label."""
+        for name, index in self.columns.items():
+            if index == column:
+                return name
+        return labels[column] if column < len(labels) else f"column {column + 1}"
+
+
+def match_header(labels: tuple[str, ...], standard: Standard) -> HeaderMatch:
+    """Return how ``labels`` (the header row) match ``standard``'s fields."""
+    errors: list[ValidationError] = []
+    usable: list[int] = []
+    first_seen: dict[str, int] = {}
+    for index, label in enumerate(labels):
+        number = index + 1
+        if not label.strip():
+            errors.append(_error("blank-header", f"Column {number} has no label.", label, number))
+        elif label in first_seen:
+            errors.append(
+                _error(
+                    "duplicate-label",
+                    f"Column {number} is labelled {short(label)}, like column "
+                    f"{first_seen[label] + 1}; only column {first_seen[label] + 1} is checked.",
+                    label,
+                    number,
+                )
+            )
+            continue
+        else:
+            first_seen[label] = index
+        usable.append(index)
+
+    columns: dict[str, int] = {}
+    unused = [index for index in usable if labels[index].strip()]
+    for spec in standard.fields:
+        if spec.name in first_seen:
+            columns[spec.name] = first_seen[spec.name]
+            unused.remove(first_seen[spec.name])
+    for spec in standard.fields:
+        if spec.name in columns:
+            continue
+        wanted = _normal(spec.name)
+        near = next((i for i in unused if _normal(labels[i]) == wanted), None)
+        if near is not None:
+            columns[spec.name] = near
+            unused.remove(near)
+            errors.append(_incorrect(labels[near], spec.name, near + 1))
+    taken = set(columns.values())
+    for position, spec in enumerate(standard.fields):
+        if spec.name in columns or position not in usable or position in taken:
+            continue
+        columns[spec.name] = position
+        taken.add(position)
+        if labels[position].strip():
+            unused.remove(position)
+            errors.append(_incorrect(labels[position], spec.name, position + 1))
+    for index in unused:
+        errors.append(
+            _error(
+                "extra-label",
+                f"Column {index + 1}, {short(labels[index])}, is not a field of the standard; "
+                "its cells are not checked.",
+                labels[index],
+                index + 1,
+            )
+        )
+    for position, spec in enumerate(standard.fields):
+        if spec.name not in columns:
+            need = " It is required." if spec.required else ""
+            errors.append(
+                ValidationError(
+                    code="missing-label",
+                    message=f"The file has no column for field {spec.name!r}.{need}",
+                    row=1,
+                    field=spec.name,
+                    field_number=position + 1,
+                )
+            )
+    errors.sort(key=lambda error: error.sort_key())
+    return HeaderMatch(columns=columns, errors=tuple(errors))
+
+
+def _normal(label: str) -> str:
+    return _SEPARATORS.sub("_", label.strip().casefold())
+
+
+def _incorrect(label: str, name: str, number: int) -> ValidationError:
+    return ValidationError(
+        code="incorrect-label",
+        message=f"Column {number} is labelled {short(label)}; the standard calls it {name!r}. "
+        f"It was checked as {name!r}.",
+        row=1,
+        field=name,
+        field_number=number,
+        cell=label,
+    )
+
+
+def _error(code: str, message: str, label: str, number: int) -> ValidationError:
+    return ValidationError(
+        code=code, message=message, row=1, field=label or None, field_number=number, cell=label
+    )

@@ -1,0 +1,53 @@
+"""Read ahead: produce the next batch in a thread while the current one is checked.
+
+Polars releases the GIL, so reading block n+1 overlaps checking block n on the second core.
+At most one batch waits, so memory holds two batches at most.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """Yield ``items`` in order, computing the next one in a background thread.
+
+    An exception raised while producing an item is raised here, in order. Closing the returned
+    generator early stops the producer after the item it is working on.
+    """
+    slots: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                slots.put(item)
+            slots.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            slots.put(exc)
+
+    worker = threading.Thread(target=produce, name="lgrshare-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                slots.get(timeout=0.1)
+        worker.join()

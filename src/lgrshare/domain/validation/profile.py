@@ -1,0 +1,142 @@
+"""A profile of each field, built batch by batch in bounded memory.
+
+Per field: cells filled, distinct values, minimum and maximum (of valid typed values), and the
+most common values. Distinct values are counted exactly up to 65,536 (by 64-bit hash); past that
+by adaptive sampling of the hashes (a value is kept when its hash falls below a threshold that
+halves whenever the sample is full), an estimate within about 1%. Most common values are counted
+exactly in batches of up to 50,000 rows; in bigger batches (big files) from every 16th row, with
+the counts scaled up and ``most_common_exact`` false, listing only values seen 3 times or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from lgrshare.domain.standards.model import FieldSpec
+from lgrshare.domain.validation.casting import display
+from lgrshare.domain.validation.checks import typed_col, value_col
+from lgrshare.domain.validation.report import FieldProfile
+
+EXACT_DISTINCT = 65_536
+EXACT_ROWS = 50_000
+SAMPLE_EVERY = 16
+TOP = 5
+KEEP_COUNTS = 10_000
+MIN_SAMPLE_HITS = 3
+
+
+@dataclass(slots=True)
+class FieldProfiler:
+    """Accumulates one field's profile: ``aggregates`` into a batch's pass, then ``add``."""
+
+    spec: FieldSpec
+    filled: int = 0
+    low: Any = None
+    high: Any = None
+    level: int = 0
+    sampled: bool = False
+    pruned: bool = False
+    hashes: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+    pending: list[pl.DataFrame] = field(default_factory=list)
+    counts: pl.DataFrame | None = None
+
+    def aggregates(self) -> list[pl.Expr]:
+        """Return the expressions this field needs from a batch's single pass."""
+        name = self.spec.name
+        return [
+            pl.col(value_col(name)).count().alias(f"filled:{name}"),
+            pl.col(typed_col(name)).min().alias(f"low:{name}"),
+            pl.col(typed_col(name)).max().alias(f"high:{name}"),
+        ]
+
+    def hashes_expr(self) -> pl.Expr:
+        """Return the expression giving the batch's distinct value hashes (one list)."""
+        hashed = pl.col(value_col(self.spec.name)).drop_nulls().hash(seed=11)
+        if self.level:
+            hashed = hashed.filter(hashed < self._threshold())
+        return hashed.unique().implode().alias(f"hashes:{self.spec.name}")
+
+    def add(
+        self, sums: dict[str, Any], hashes: pl.Series, counts: pl.DataFrame, *, sampled: bool
+    ) -> None:
+        """Add one batch: its aggregates, distinct hashes and (maybe sampled) value counts."""
+        name = self.spec.name
+        self.filled += sums[f"filled:{name}"]
+        low, high = sums[f"low:{name}"], sums[f"high:{name}"]
+        if low is not None and (self.low is None or low < self.low):
+            self.low = low
+        if high is not None and (self.high is None or high > self.high):
+            self.high = high
+        self.hashes = pl.concat([self.hashes, hashes.rename("h")]).unique()
+        while self.hashes.len() > EXACT_DISTINCT:
+            self.level += 1
+            self.hashes = self.hashes.filter(self.hashes < self._threshold())
+        if sampled:
+            # A value seen once in a sample says nothing about how common it is.
+            counts = counts.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
+            self.sampled = True
+        self.pending.append(counts)
+        if sum(frame.height for frame in self.pending) > 4 * KEEP_COUNTS:
+            self._merge()
+
+    def _merge(self) -> None:
+        frames = [self.counts, *self.pending] if self.counts is not None else self.pending
+        self.pending = []
+        merged = pl.concat(frames).group_by("value").agg(pl.col("n").sum())
+        if merged.height > 2 * KEEP_COUNTS:
+            merged = merged.sort("n", descending=True).head(KEEP_COUNTS)
+            self.pruned = True
+        self.counts = merged
+
+    def _threshold(self) -> int:
+        return 1 << (64 - self.level)
+
+    def result(self, *, rows: int) -> FieldProfile:
+        """Return the profile of the ``rows`` data rows added."""
+        if self.pending:
+            self._merge()
+        exact = not (self.sampled or self.pruned)
+        common: tuple[tuple[str, int], ...] = ()
+        if self.counts is not None and self.counts.height:
+            top = self.counts.sort(["n", "value"], descending=[True, False])
+            if self.sampled:
+                top = top.filter(pl.col("n") >= MIN_SAMPLE_HITS * SAMPLE_EVERY)
+            common = tuple((str(value), int(n)) for value, n in top.head(TOP).iter_rows())
+        return FieldProfile(
+            name=self.spec.name,
+            type=self.spec.type,
+            filled=self.filled,
+            filled_percent=round(100 * self.filled / rows, 2) if rows else 0.0,
+            distinct=self.hashes.len() << self.level,
+            distinct_exact=self.level == 0,
+            min=display(self.spec, self.low),
+            max=display(self.spec, self.high),
+            most_common=common,
+            most_common_exact=exact,
+        )
+
+
+def profile_batch(
+    frame: pl.DataFrame, profilers: Sequence[FieldProfiler], sums: dict[str, Any]
+) -> None:
+    """Add the prepared batch ``frame`` to every profiler (``sums`` from the checks' pass)."""
+    if not profilers:
+        return
+    hashes = frame.select(profiler.hashes_expr() for profiler in profilers)
+    sampled = frame.height > EXACT_ROWS
+    sample = frame.gather_every(SAMPLE_EVERY) if sampled else frame
+    queries = [
+        sample.lazy()
+        .select(pl.col(value_col(profiler.spec.name)).alias("value"))
+        .drop_nulls()
+        .group_by("value")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        for profiler in profilers
+    ]
+    for profiler, counts in zip(profilers, pl.collect_all(queries), strict=True):
+        column = hashes.get_column(f"hashes:{profiler.spec.name}").explode().drop_nulls()
+        profiler.add(sums, column, counts, sampled=sampled)

@@ -1,0 +1,164 @@
+"""The validation report: findings, statistics, a profile of each field and the caveats.
+
+A report is data: ``valid`` is derived from the number of errors found (every error is counted,
+even past the cap on the list), and ``to_json``/``from_json`` round-trip it for the hub and the
+CLI's ``--json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lgrshare.domain.validation.caveats import Caveat
+from lgrshare.domain.validation.errors import CODES, FATAL_CODES, ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProfile:
+    """What one field holds.
+
+    ``distinct`` is exact while ``distinct_exact``; past 65,536 distinct values it is an
+    estimate (within about 1%). ``most_common`` lists up to five ``(value, count)`` pairs; when
+    ``most_common_exact`` is false they come from a 1-in-16 sample of rows and their counts are
+    estimates.
+    """
+
+    name: str
+    type: str
+    filled: int
+    filled_percent: float
+    distinct: int
+    distinct_exact: bool = True
+    min: Any = None
+    max: Any = None
+    most_common: tuple[tuple[str, int], ...] = ()
+    most_common_exact: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the profile as a JSON object."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "filled": self.filled,
+            "filled_percent": self.filled_percent,
+            "distinct": self.distinct,
+            "distinct_exact": self.distinct_exact,
+            "min": self.min,
+            "max": self.max,
+            "most_common": [{"value": value, "count": count} for value, count in self.most_common],
+            "most_common_exact": self.most_common_exact,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FieldProfile:
+        """Return the profile ``to_json`` gave."""
+        return cls(
+            name=data["name"],
+            type=data["type"],
+            filled=data["filled"],
+            filled_percent=data["filled_percent"],
+            distinct=data["distinct"],
+            distinct_exact=data.get("distinct_exact", True),
+            min=data.get("min"),
+            max=data.get("max"),
+            most_common=tuple((item["value"], item["count"]) for item in data["most_common"]),
+            most_common_exact=data.get("most_common_exact", True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of validating one file against one standard.
+
+    ``stats``: ``rows`` (data rows, header excluded), ``fields`` (of the standard), ``bytes``,
+    ``seconds``, ``counts`` (errors by code, every one counted), ``error_count``,
+    ``errors_capped`` (the list stops short of ``error_count``) and ``readable`` (false when a
+    ``format-error`` or ``encoding-error`` stopped the file being read, so nothing else was
+    checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``, and ``encoding``,
+    ``delimiter``, ``line_terminator`` for CSV or ``sheet`` for XLSX.
+    """
+
+    standard_name: str
+    standard_version: str
+    file: Mapping[str, Any]
+    stats: Mapping[str, Any]
+    errors: tuple[ValidationError, ...]
+    profile: tuple[FieldProfile, ...] = ()
+    caveats: tuple[Caveat, ...] = field(default_factory=tuple)
+
+    @property
+    def valid(self) -> bool:
+        """Return whether the file has no errors at all (not just none listed)."""
+        return int(self.stats.get("error_count", len(self.errors))) == 0
+
+    @property
+    def readable(self) -> bool:
+        """Return whether the file could be read as a table (no fatal format/encoding error)."""
+        return bool(self.stats.get("readable", True))
+
+    def errors_by_code(self) -> dict[str, list[ValidationError]]:
+        """Return the listed errors grouped by code, codes in catalogue order."""
+        grouped: dict[str, list[ValidationError]] = {}
+        for code in (*CODES, *sorted({e.code for e in self.errors} - set(CODES))):
+            listed = [error for error in self.errors if error.code == code]
+            if listed:
+                grouped[code] = listed
+        return grouped
+
+    def to_json(self) -> dict[str, Any]:
+        """Return ``{"valid", "stats", "errors", "profile", "caveats", "standard", "file"}``."""
+        return {
+            "valid": self.valid,
+            "stats": dict(self.stats),
+            "errors": [error.to_json() for error in self.errors],
+            "profile": [profile.to_json() for profile in self.profile],
+            "caveats": [caveat.to_json() for caveat in self.caveats],
+            "standard": {"name": self.standard_name, "version": self.standard_version},
+            "file": dict(self.file),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Report:
+        """Return the report ``to_json`` gave."""
+        return cls(
+            standard_name=data["standard"]["name"],
+            standard_version=data["standard"]["version"],
+            file=dict(data.get("file", {})),
+            stats=dict(data["stats"]),
+            errors=tuple(ValidationError.from_json(item) for item in data["errors"]),
+            profile=tuple(FieldProfile.from_json(item) for item in data.get("profile", [])),
+            caveats=tuple(Caveat.from_json(item) for item in data.get("caveats", [])),
+        )
+
+
+def fatal_report(
+    *,
+    standard_name: str,
+    standard_version: str,
+    file: Mapping[str, Any],
+    error: ValidationError,
+    fields: int,
+    seconds: float,
+    caveats: tuple[Caveat, ...] = (),
+) -> Report:
+    """Return the report for a file that could not be read: one fatal error, nothing else."""
+    assert error.code in FATAL_CODES
+    return Report(
+        standard_name=standard_name,
+        standard_version=standard_version,
+        file=file,
+        stats={
+            "rows": 0,
+            "fields": fields,
+            "bytes": file.get("bytes", 0),
+            "seconds": round(seconds, 3),
+            "counts": {error.code: 1},
+            "error_count": 1,
+            "errors_capped": False,
+            "readable": False,
+        },
+        errors=(error,),
+        caveats=caveats,
+    )
