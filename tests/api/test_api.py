@@ -1,9 +1,9 @@
 """The JSON API: bearer tokens, one error shape, nothing of another area."""
 
 import pytest
-from tests.conftest import GUILDFORD, KENT, SURREY
 
 from lgrshare.accounts.services import token_create
+from tests.conftest import GUILDFORD, KENT, SURREY
 
 
 @pytest.fixture

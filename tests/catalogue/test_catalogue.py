@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from tests.conftest import SURREY
 
 from lgrshare.accounts.services import token_create
 from lgrshare.catalogue.imports import ImportInvalid, metrics_import
@@ -13,6 +12,7 @@ from lgrshare.catalogue.models import Access, Dataset, MetricValue
 from lgrshare.catalogue.services import SearchFilters, catalogue_load_public, dataset_search
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput
+from tests.conftest import SURREY
 
 # Real mid-2024 populations (ONS MYE2) in LG Inform's long shape.
 METRICS_CSV = (

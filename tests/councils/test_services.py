@@ -1,9 +1,9 @@
 import pytest
-from tests.conftest import GUILDFORD, KENT, PASSWORD, SURREY
 
 from lgrshare.councils.models import Area, AreaMembership, Council, Role
 from lgrshare.councils.services import reference_load, user_create
 from lgrshare.domain.errors import InvalidInput
+from tests.conftest import GUILDFORD, KENT, PASSWORD, SURREY
 
 
 @pytest.mark.django_db

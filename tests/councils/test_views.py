@@ -2,9 +2,9 @@
 
 import pytest
 from django.test import Client
-from tests.conftest import GUILDFORD, PASSWORD, SURREY
 
 from lgrshare.councils.models import User
+from tests.conftest import GUILDFORD, PASSWORD, SURREY
 
 
 @pytest.mark.django_db

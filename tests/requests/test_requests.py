@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from tests.conftest import SURREY, _make
 
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
 from lgrshare.requests import services
 from lgrshare.requests.models import Notification
+from tests.conftest import SURREY, _make
 
 QUESTION = (
     "Which Surrey County Council contracts serving Guildford run beyond the date the new "
