@@ -83,9 +83,8 @@ def main() -> None:
     data = workload(args.rows)
     sample = head(data, args.frictionless_rows)
     size = data.stat().st_size
-    ours = best_of(args.repeat, "lgrshare", data)
-    floor = best_of(args.repeat, "polars_read", data)
-    reference = child("frictionless", sample)
+    ours, floor = best_of(args.repeat, ["lgrshare", "polars_read"], data)
+    (reference,) = best_of(2, ["frictionless"], sample)
     figures = {
         "file": {"rows": args.rows, "bytes": size},
         "lgrshare": ours | {"rows_per_second": args.rows / ours["seconds"]},
@@ -161,10 +160,17 @@ def child(kind: str, path: Path) -> dict[str, float]:
     return result
 
 
-def best_of(times: int, kind: str, path: Path) -> dict[str, float]:
-    """Return the fastest of ``times`` runs (the machine is shared; the best is the least noisy)."""
-    runs = [child(kind, path) for _ in range(max(times, 1))]
-    return min(runs, key=lambda run: run["seconds"])
+def best_of(times: int, kinds: list[str], path: Path) -> list[dict[str, float]]:
+    """Return each contender's fastest of ``times`` runs, the runs interleaved.
+
+    The machine is shared: interleaving exposes every contender to the same load, and the best
+    run is the least disturbed.
+    """
+    runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    for _ in range(max(times, 1)):
+        for kind in kinds:
+            runs[kind].append(child(kind, path))
+    return [min(runs[kind], key=lambda run: run["seconds"]) for kind in kinds]
 
 
 def report(figures: dict) -> None:  # type: ignore[type-arg]

@@ -1,39 +1,21 @@
 """The one access check every route to data goes through (page, API, download, export, CLI).
 
-The Django side of ``lgrshare.domain.policy``: it turns the user and the dataset (and, from
-the agreements issue on, the agreement that covers it) into the policy's facts, asks
-``decide``, and raises ``PermissionDenied`` with the policy's reason code when refused.
+The Django side of ``lgrshare.domain.policy``: it turns the user, the dataset and the agreement
+that covers it into the policy's facts (``agreements.services.subject_of`` / ``facts_of``),
+asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code when refused.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
-from lgrshare.domain.policy import Action, Contractor, Decision, Resource, Subject, decide
+from lgrshare.domain.policy import Action, Decision, Resource, decide
 
-__all__ = ["Action", "check", "require", "subject_of"]
-
-
-def subject_of(user: User) -> Subject:
-    """The policy's view of a person: council, areas, roles, contractor status."""
-    contractor = None
-    if user.contractor_id is not None:
-        contractor = Contractor(
-            contractor_id=str(user.contractor_id),
-            works_for=str(user.contractor.works_for_id),  # type: ignore[union-attr]
-        )
-    return Subject(
-        user_id=str(user.pk),
-        council=user.council_id,
-        areas=frozenset(
-            str(a) for a in user.area_memberships.values_list("area__county_id", flat=True)
-        ),
-        roles=frozenset(user.role_codes),
-        contractor=contractor,
-    )
+__all__ = ["Action", "check", "require"]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -49,12 +31,12 @@ def check(*, user: User, action: Action, dataset: Dataset) -> Decision:
     """Return the policy's decision for ``user`` doing ``action`` to ``dataset``."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to see data", code="not-signed-in")
-    # Agreements arrive with issue 5; until then nothing but public data can be read.
+    agreement = facts_of(dataset.agreement) if dataset.agreement_id else None  # type: ignore[arg-type]
     return decide(
         subject=subject_of(user),
         action=action,
         resource=resource_of(dataset),
-        agreement=None,
+        agreement=agreement,
         now=timezone.now(),
     )
 

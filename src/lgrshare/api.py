@@ -16,11 +16,14 @@ from ninja.security import HttpBearer
 
 from lgrshare import __version__
 from lgrshare.accounts.services import token_authenticate
+from lgrshare.agreements.api import router as agreements_router
+from lgrshare.audit.api import router as audit_router
 from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.requests.api import router as requests_router
 from lgrshare.standards.api import router as standards_router
+from lgrshare.vault.api import router as vault_router
 from lgrshare.web.middleware import HTTP_CODES, error_json
 
 
@@ -47,6 +50,9 @@ api.add_router("/", councils_router)
 api.add_router("/", standards_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", requests_router)
+api.add_router("/", agreements_router)
+api.add_router("/", vault_router)
+api.add_router("/", audit_router)
 
 
 @api.exception_handler(LgrShareError)

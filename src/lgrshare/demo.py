@@ -283,6 +283,57 @@ def _demo_request() -> None:
     )
 
 
+def _demo_agreement() -> None:
+    """Surrey County Council and Guildford agree to share the contracts register, and sign."""
+    from datetime import date
+
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement, ContractorAgreement
+    from lgrshare.requests.models import DataRequest
+
+    request = DataRequest.objects.filter(
+        area__county_id=SURREY, standard_name="contracts-register"
+    ).first()
+    if request is None or Agreement.objects.filter(request=request).exists():
+        return
+    contractor = Contractor.objects.get(name=DEMO_CONTRACTOR)
+    if not ContractorAgreement.objects.filter(contractor=contractor).exists():
+        agreements.contractor_agreement_record(
+            user=User.objects.get(username="surrey.dpo"),
+            contractor=contractor,
+            scope="Financial modelling of the reorganisation proposals for Surrey County Council",
+            starts_on=date(2026, 4, 1),
+            ends_on=date(2027, 3, 31),
+        )
+    _, parties, terms = agreements.terms_from_request(request)
+    terms |= {
+        "delete_by": date(2027, 6, 30),
+        "review_date": date(2027, 3, 31),
+        "classification": "OFFICIAL-SENSITIVE",
+        "deletion_method": "Cryptographic deletion in LGR Share; parties delete local copies "
+        "and confirm in LGR Share.",
+        "onward_sharing": "None, except to the Ministry of Housing, Communities and Local "
+        "Government as part of a proposal, in aggregate only.",
+    }
+    lead = User.objects.get(username="guildford.datalead")
+    agreement = agreements.agreement_create(
+        user=lead,
+        area=request.area,
+        title="Contracts register for the west Surrey proposal",
+        parties=parties,
+        terms=terms,
+        request=request,
+    )
+    agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    for council in ("surrey", "guildford"):
+        agreements.agreement_dpo_review(
+            user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(
+            user=User.objects.get(username=f"{council}.signatory"), agreement=agreement
+        )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
@@ -290,6 +341,7 @@ def demo_load() -> list[SignIn]:
         passwords = _demo_people(_read_passwords())
         _demo_catalogue()
         _demo_request()
+        _demo_agreement()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

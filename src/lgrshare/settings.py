@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "lgrshare.accounts",
     "lgrshare.catalogue",
     "lgrshare.requests",
+    "lgrshare.agreements",
     "lgrshare.standards",
+    "lgrshare.vault",
+    "lgrshare.audit",
     "lgrshare.web",
     "axes",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from lgrshare.accounts import views as accounts
+from lgrshare.agreements import views as agreements
 from lgrshare.api import api
 from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
@@ -45,6 +46,24 @@ urlpatterns = [
         name="request-attachment",
     ),
     path("notifications/", requests.notifications, name="notifications"),
+    path("areas/<str:county_gss>/agreements/", agreements.agreements_register, name="agreements"),
+    path("areas/<str:county_gss>/agreements/new", agreements.agreement_new, name="agreement-new"),
+    path("areas/<str:county_gss>/contractors/", agreements.contractors, name="contractors"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/edit", agreements.agreement_edit, name="agreement-edit"),
+    path("agreements/<int:pk>/document.pdf", agreements.agreement_pdf, name="agreement-pdf"),
+    path(
+        "agreements/<int:pk>/versions/<int:number>/",
+        agreements.agreement_detail,
+        name="agreement-version",
+    ),
+    path(
+        "agreements/<int:pk>/versions/<int:number>/document.pdf",
+        agreements.agreement_pdf,
+        name="agreement-version-pdf",
+    ),
+    path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
+    path("transparency/", agreements.transparency, name="transparency"),
     path("standards/", standards.standards, name="standards"),
     path("standards/<slug:name>/", standards.standard_detail, name="standard"),
     path("standards/<slug:name>/schema.json", standards.standard_schema, name="standard-schema"),
@@ -53,5 +72,7 @@ urlpatterns = [
         standards.standard_template,
         name="standard-template",
     ),
+    path("", include("lgrshare.vault.urls")),
+    path("", include("lgrshare.audit.urls")),
     path("api/v1/", api.urls),
 ]

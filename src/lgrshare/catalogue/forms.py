@@ -17,6 +17,9 @@ def _standard_choices() -> list[tuple[str, str]]:
 
 
 class SearchForm(forms.Form):
+    # Every search filter is optional, so the labels don't say so.
+    no_optional_marks = True
+
     q = forms.CharField(label="Search the catalogue", required=False, max_length=200)
     geography_level = forms.ChoiceField(
         label="Geography", required=False, choices=[("", "Any geography"), *GeographyLevel.choices]

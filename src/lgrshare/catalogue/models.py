@@ -61,6 +61,14 @@ class Dataset(models.Model):
         Area, null=True, blank=True, on_delete=models.CASCADE, related_name="datasets"
     )
     contact = models.CharField(max_length=200, blank=True)
+    # The agreement this data is shared under (access "under-agreement").
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="datasets",
+    )
     # Denormalised text of search_document(), kept by the services, for PostgreSQL full text.
     search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(

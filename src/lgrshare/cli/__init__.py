@@ -21,10 +21,11 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import hub, records
+    from lgrshare.cli import hub, records, trust
 
     hub.register(main)
     records.register(main)
+    trust.register(main)
     # -- commands from the standards and validation work (issue 3) register below --
     from lgrshare.cli import standards
 

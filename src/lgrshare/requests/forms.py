@@ -141,7 +141,7 @@ class CommentForm(forms.Form):
         error_messages={"required": "Write a comment"},
     )
     attachment = forms.FileField(
-        label="Attach a file (optional)",
+        label="Attach a file",
         required=False,
         help_text="CSV, Excel, Word, PDF or text, up to 5 MB. Do not attach personal data.",
     )

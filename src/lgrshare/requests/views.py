@@ -114,6 +114,7 @@ def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpRe
         "comment_form": forms.get("comment_form") or CommentForm(),
         "close_form": forms.get("close_form") or CloseForm(),
         "joined": found.joined.filter(pk=user.pk).exists(),
+        "needs_agreement": found.responses.filter(answer="needs-agreement").exists(),
     }
     status = (
         400 if any(f is not None and getattr(f, "errors", None) for f in forms.values()) else 200

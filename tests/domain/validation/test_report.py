@@ -47,6 +47,7 @@ def test_profile_fills_distinct_min_max_and_most_common(check: Check) -> None:
     assert kind.most_common_exact
     assert kind.distinct_exact
     assert (amount.min, amount.max) == (12.5, 12.5)
+    assert (kind.min, kind.max, kind.min_length, kind.max_length) == (None, None, 1, 1)
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lgrshare.domain.standards.model import load_standard
-from lgrshare.domain.validation import validate
+from lgrshare.domain.validation import engine, validate
+from lgrshare.domain.validation.csv_fast import FastPathFailed
 
 DATA = Path(__file__).parent / "data"
 
@@ -53,3 +55,18 @@ def test_the_plain_table_schema_loads_with_a_name_from_its_file() -> None:
 
     assert standard.name == "council-records"
     assert [field.name for field in standard.fields][:3] == ["record_id", "lad_code", "lsoa_code"]
+
+
+def test_the_exact_reader_finds_the_same(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    standard = load_standard(str(DATA / "council_records.schema.json"))
+    fast = validate(generated, standard, max_errors=100_000)
+
+    def refuse(*args: object, **kwargs: object) -> Iterator[object]:
+        raise FastPathFailed("test")
+        yield
+
+    monkeypatch.setattr(engine, "fast_batches", refuse)
+    exact = validate(generated, standard, max_errors=100_000)
+
+    assert exact.errors == fast.errors
+    assert exact.profile == fast.profile

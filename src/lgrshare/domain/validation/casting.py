@@ -44,18 +44,22 @@ _STRING_FORMATS = {
 _NOT_BARE = r"^[^\-0-9]*|[^0-9]*$"
 
 
-def typed(spec: FieldSpec, value: pl.Expr, *, strip: bool = True) -> pl.Expr:
+FAST_TYPES = ("integer", "number", "yearmonth")
+
+
+def typed(spec: FieldSpec, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
     """Return ``value`` (String) read as ``spec``'s type; null where it is not a valid value.
 
-    ``strip=False`` skips removing spaces around numbers (faster); the caller must then re-read
-    the cells that failed with ``strip=True``.
+    ``fast=True`` reads the usual forms only (numbers without spaces around them, ``YYYY-MM``);
+    the caller must then re-read the cells of a ``FAST_TYPES`` field that failed with
+    ``fast=False``, which also takes ``" 12 "`` and ``2024-5``.
     """
     kind = spec.type
     if kind == "string":
         regex = _STRING_FORMATS.get(spec.format)
         return value if regex is None else pl.when(value.str.contains(regex)).then(value)
     if kind in ("integer", "number"):
-        return _numeric(spec, value, strip=strip)
+        return _numeric(spec, value, strip=not fast)
     if kind == "boolean":
         return (
             pl.when(value.is_in(list(spec.true_values)))
@@ -75,10 +79,20 @@ def typed(spec: FieldSpec, value: pl.Expr, *, strip: bool = True) -> pl.Expr:
     if kind == "year":
         return pl.when(value.str.contains(r"^[0-9]{4}$")).then(value.cast(pl.Int32, strict=False))
     if kind == "yearmonth":
-        # frictionless: "YYYY-M" or "YYYY-MM", month 1 to 12; chrono reads both as a date.
-        first = (value + "-01").str.to_date("%Y-%m-%d", strict=False)
-        months = first.dt.year().cast(pl.Int32) * 12 + first.dt.month().cast(pl.Int32) - 1
-        return pl.when(first.dt.year() <= 9999).then(months)
+        if fast:
+            first = value.str.to_date("%Y-%m", strict=False)
+            return first.dt.year().cast(pl.Int32) * 12 + first.dt.month().cast(pl.Int32) - 1
+        # frictionless: "YYYY-MM" or "YYYY-M", month 1 to 12 (and years of fewer digits).
+        parts = value.str.split_exact("-", 1)
+        year = parts.struct.field("field_0")
+        month = parts.struct.field("field_1")
+        digits = (
+            year.str.contains(r"^[0-9]{1,4}$")
+            & month.str.contains(r"^[0-9]{1,2}$")
+            & (value.str.count_matches("-", literal=True) == 1)
+        )
+        year_n, month_n = year.cast(pl.Int32, strict=False), month.cast(pl.Int32, strict=False)
+        return pl.when(digits & month_n.is_between(1, 12)).then(year_n * 12 + month_n - 1)
     raise ValueError(f"unsupported type {kind}")
 
 

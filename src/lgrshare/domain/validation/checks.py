@@ -18,7 +18,7 @@ import polars as pl
 
 from lgrshare.domain.standards.codelists import code_list
 from lgrshare.domain.standards.model import FieldSpec, Standard
-from lgrshare.domain.validation.casting import anchored, parse_literal, typed
+from lgrshare.domain.validation.casting import FAST_TYPES, anchored, parse_literal, typed
 from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, ROW, column
 
@@ -94,17 +94,18 @@ def prepare(
     frame = frame.with_columns(
         *[value.alias(value_col(name)) for name, value in values.items()],
         *[
-            typed(specs[name], value, strip=False).alias(typed_col(name))
+            typed(specs[name], value, fast=True).alias(typed_col(name))
             for name, value in values.items()
         ],
     )
-    return _reread_numbers(frame, [specs[name] for name in columns])
+    return _reread_failures(frame, [specs[name] for name in columns])
 
 
-def _reread_numbers(frame: pl.DataFrame, specs: list[FieldSpec]) -> pl.DataFrame:
-    # Numbers were read without stripping spaces (rare, and costly for every cell); re-read the
-    # cells that failed, which are few, the way frictionless does, with spaces stripped.
-    numeric = [spec for spec in specs if spec.type in ("integer", "number")]
+def _reread_failures(frame: pl.DataFrame, specs: list[FieldSpec]) -> pl.DataFrame:
+    # Cells were read in their usual form only (spaces around numbers, "2024-5" are rare and
+    # costly to allow for in every cell); re-read the cells that failed, which are few, the way
+    # frictionless does.
+    numeric = [spec for spec in specs if spec.type in FAST_TYPES]
     if not numeric or frame.is_empty():
         return frame
     failed = {
@@ -278,14 +279,16 @@ def run_checks(
         if sums["blank"]:
             listed += _blank_rows(frame, limit)
         if sums["lacking"]:
-            listed += _missing_cells(frame.filter(masks["missing"]), width, field_name, limit)
+            hits = frame.select(ROW, CELLS).filter(masks["missing"])
+            listed += _missing_cells(hits, width, field_name, limit)
         if sums["extras"]:
-            listed += _extra_cells(frame.filter(masks["surplus"]), width, limit)
+            hits = frame.select(ROW, CELLS, EXTRA).filter(masks["surplus"])
+            listed += _extra_cells(hits, width, limit)
     for i, check in enumerate(checks):
         number = sums[f"m{i}"]
         count(check.code, number)
         if number and limit > 0:
-            hits = frame.filter(masks[f"m{i}"]).select(ROW, column(check.column))
+            hits = frame.select(ROW, column(check.column)).filter(masks[f"m{i}"])
             listed += [
                 ValidationError(
                     code=check.code,
@@ -303,7 +306,7 @@ def run_checks(
 
 
 def _blank_rows(frame: pl.DataFrame, limit: int) -> list[ValidationError]:
-    rows = frame.filter(pl.col(BLANK)).get_column(ROW).head(limit)
+    rows = frame.select(ROW, BLANK).filter(pl.col(BLANK)).get_column(ROW).head(limit)
     return [
         ValidationError(code="blank-row", message=f"Row {row:,} is empty.", row=row)
         for row in rows.to_list()

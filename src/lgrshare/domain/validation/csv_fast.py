@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from dataclasses import dataclass
+from functools import partial
+from typing import BinaryIO, TypeVar
 
 import polars as pl
 
@@ -34,6 +36,7 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024
 EXTRA_VALUES_LIMIT = 10_000
 _LINE_SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02", b"\x03")
 _QUOTED = r'"[^"]*"'
+T = TypeVar("T")
 
 
 class FastPathFailed(Exception):
@@ -66,16 +69,19 @@ def fast_batches(
                 want = _grow(want, block, handle, layout, position, next_row)
                 continue
             block = block[: cut + 1]
-        data, records, complete = _read_lines(block, layout, decoder, handle, position)
-        if not complete and not at_end:
-            # The block ends inside a quoted cell: stop before the unfinished record.
-            records, keep = _drop_last_record(records, block, eol)
-            if keep == 0:
-                want = _grow(want, block, handle, layout, position, next_row)
-                continue
-            block = block[:keep]
-            data, records, complete = _read_lines(block, layout, decoder, handle, position)
-        frame = _parse(data, records, layout=layout, first_row=next_row)
+        read = _Reader(decoder=decoder, handle=handle, layout=layout, position=position)
+        data, frame = read(block, partial(_quick, layout=layout, first_row=next_row))
+        if frame is None:
+            data, (records, complete) = read(block, lambda data: _records(data, layout=layout))
+            if not complete and not at_end:
+                # The block ends inside a quoted cell: stop before the unfinished record.
+                records, keep = _drop_last_record(records, block, eol)
+                if keep == 0:
+                    want = _grow(want, block, handle, layout, position, next_row)
+                    continue
+                block = block[:keep]
+                data, (records, complete) = read(block, lambda data: _records(data, layout=layout))
+            frame = _parse(data, records, layout=layout, first_row=next_row)
         next_row += frame.height
         position += len(block)
         want = BLOCK_BYTES
@@ -98,29 +104,81 @@ def _line_at(handle: BinaryIO, layout: CsvLayout, offset: int) -> int:
     return lines
 
 
-def _read_lines(
-    block: bytes, layout: CsvLayout, decoder: TextDecoder, handle: BinaryIO, position: int
-) -> tuple[bytes, pl.Series, bool]:
-    """Return the block as UTF-8, its records and whether it ends outside quotes."""
-    if b"\x00" in block or decoder.encoding not in (None, UTF8):
-        data = decoder.to_utf8(
-            block, offset=position, first_line=_line_at(handle, layout, position)
-        )
-        return (data, *_records(data, layout=layout))
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Runs a Polars reading of a block, decoding it in Python only when it must."""
+
+    decoder: TextDecoder
+    handle: BinaryIO
+    layout: CsvLayout
+    position: int
+
+    def __call__(self, block: bytes, reading: Callable[[bytes], T]) -> tuple[bytes, T]:
+        """Return the block as UTF-8 and ``reading`` of it.
+
+        Polars checks UTF-8 as it reads; Python decodes a block only to name a bad byte, to
+        read Windows-1252, or to find a NUL.
+        """
+        if b"\x00" in block or self.decoder.encoding not in (None, UTF8):
+            data = self._decode(block)
+            return data, reading(data)
+        try:
+            result = reading(block)
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" not in str(exc).lower():
+                raise FastPathFailed(str(exc)) from exc
+            data = self._decode(block)
+            return data, reading(data)
+        if self.decoder.encoding is None and not block.isascii():
+            self.decoder.encoding = UTF8
+        return block, result
+
+    def _decode(self, block: bytes) -> bytes:
+        line = _line_at(self.handle, self.layout, self.position)
+        return self.decoder.to_utf8(block, offset=self.position, first_line=line)
+
+
+def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | None:
+    """Return the batch frame of a block without quotes if every record has exactly the
+    header's cells, or None.
+
+    One Polars parse, then a byte count: such a block is exactly its cells' bytes,
+    ``width - 1`` delimiters a record and its line ends. Any short record or blank line breaks
+    the sum (a long one makes Polars fail), and the caller counts cells line by line instead.
+    """
+    if b'"' in data:
+        return None
+    width = len(layout.labels)
     try:
-        # Polars checks UTF-8 as it reads; Python decodes only to name a bad byte or to
-        # read Windows-1252.
-        records, complete = _records(block, layout=layout)
+        parsed = _polars_read(data, layout=layout, truncate=False)
     except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower():
-            raise FastPathFailed(str(exc)) from exc
-        data = decoder.to_utf8(
-            block, offset=position, first_line=_line_at(handle, layout, position)
-        )
-        return (data, *_records(data, layout=layout))
-    if decoder.encoding is None and not block.isascii():
-        decoder.encoding = UTF8
-    return block, records, complete
+        if "utf-8" in str(exc).lower():
+            raise
+        return None
+    except pl.exceptions.PolarsError:
+        return None
+    length = parsed.select(pl.sum_horizontal(pl.col(parsed.columns).str.len_bytes().sum())).item()
+    line_ends = data.count(b"\n") + data.count(b"\r")
+    if (length or 0) + (width - 1) * parsed.height + line_ends != len(data):
+        return None
+    counts = pl.select(pl.repeat(width, parsed.height, dtype=pl.Int32)).to_series()
+    return batch_frame(parsed, cells=counts, first_row=first_row)
+
+
+def _polars_read(data: bytes, *, layout: CsvLayout, truncate: bool) -> pl.DataFrame:
+    width = len(layout.labels)
+    # A first row of exactly `width` cells fixes Polars' idea of the width; it is dropped.
+    template = (layout.delimiter * (width - 1) + layout.eol).encode()
+    return pl.read_csv(
+        template + data,
+        has_header=False,
+        schema={column(j): pl.String for j in range(width)},
+        separator=layout.delimiter,
+        quote_char='"',
+        eol_char=layout.eol,
+        truncate_ragged_lines=truncate,
+        raise_if_empty=False,
+    ).slice(1)
 
 
 def _grow(
@@ -139,9 +197,9 @@ def _grow(
     )
 
 
-def _records(data: bytes, *, layout: CsvLayout) -> tuple[pl.Series, bool]:
-    """Return the block's records (lines joined where a quoted cell spans lines), and whether
-    the block ends outside quotes."""
+def _records(data: bytes, *, layout: CsvLayout) -> tuple[pl.DataFrame, bool]:
+    """Return the block's records (``record``: lines joined where a quoted cell spans lines;
+    ``quoted``: whether it has a quote) and whether the block ends outside quotes."""
     separator = next((s for s in _LINE_SEPARATORS if s not in data), None)
     if separator is None:
         raise FastPathFailed("no free byte to split lines with")
@@ -150,83 +208,69 @@ def _records(data: bytes, *, layout: CsvLayout) -> tuple[pl.Series, bool]:
         has_header=False,
         separator=separator.decode(),
         quote_char=None,
-        schema={"line": pl.String},
+        schema={"record": pl.String},
         eol_char=layout.eol,
         empty_string_is_null=False,
         raise_if_empty=False,
-    ).get_column("line")
+    )
     if b'"' not in data:
-        return lines, True
-    odd = (lines.str.count_matches('"', literal=True) % 2).cast(pl.Int32)
-    frame = pl.DataFrame({"line": lines, "odd": odd}).with_columns(
-        inside=(pl.col("odd").cum_sum() - pl.col("odd")) % 2
-    )
-    complete = int(odd.sum()) % 2 == 0
-    if frame.get_column("inside").sum() == 0:
-        return lines, complete
+        return lines.with_columns(quoted=pl.lit(False)), True
+    lines = lines.with_columns(quotes=pl.col("record").str.count_matches('"', literal=True))
+    odd = pl.col("quotes") % 2
+    lines = lines.with_columns(inside=(odd.cum_sum() - odd) % 2, quoted=pl.col("quotes") > 0)
+    complete = int(lines.get_column("quotes").sum()) % 2 == 0
+    if lines.get_column("inside").sum() == 0:
+        return lines.select("record", "quoted"), complete
     records = (
-        frame.with_columns(record=(pl.col("inside") == 0).cum_sum())
-        .group_by("record", maintain_order=True)
-        .agg(pl.col("line").str.join("\n"), pl.len().alias("lines"))
+        lines.with_columns(number=(pl.col("inside") == 0).cum_sum())
+        .group_by("number", maintain_order=True)
+        .agg(pl.col("record").str.join("\n"), pl.col("quoted").any())
     )
-    return records.get_column("line"), complete
+    return records.select("record", "quoted"), complete
 
 
-def _drop_last_record(records: pl.Series, block: bytes, eol: bytes) -> tuple[pl.Series, int]:
+def _drop_last_record(records: pl.DataFrame, block: bytes, eol: bytes) -> tuple[pl.DataFrame, int]:
     """Return the records without the last, and the length of the block before it."""
-    last_lines = records[-1].count("\n") + 1 if records.len() else 0
+    last_lines = records.item(-1, "record").count("\n") + 1 if records.height else 0
     keep = len(block)
     for _ in range(last_lines):
         keep = block.rfind(eol, 0, keep - 1) + 1
         if keep <= 0:
             return records.head(0), 0
-    return records.head(records.len() - 1), keep
+    return records.head(records.height - 1), keep
 
 
-def _parse(data: bytes, records: pl.Series, *, layout: CsvLayout, first_row: int) -> pl.DataFrame:
+def _parse(
+    data: bytes, records: pl.DataFrame, *, layout: CsvLayout, first_row: int
+) -> pl.DataFrame:
     width = len(layout.labels)
-    # A first row of exactly `width` cells fixes Polars' idea of the width; it is dropped.
-    template = (layout.delimiter * (width - 1) + layout.eol).encode()
     try:
-        parsed = pl.read_csv(
-            template + data,
-            has_header=False,
-            schema={column(j): pl.String for j in range(width)},
-            separator=layout.delimiter,
-            quote_char='"',
-            eol_char=layout.eol,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        ).slice(1)
+        parsed = _polars_read(data, layout=layout, truncate=True)
     except pl.exceptions.PolarsError as exc:
         raise FastPathFailed(str(exc)) from exc
-    if parsed.height != records.len():
-        raise FastPathFailed(f"{parsed.height} rows parsed, {records.len()} records counted")
+    if parsed.height != records.height:
+        raise FastPathFailed(f"{parsed.height} rows parsed, {records.height} records counted")
     cells = _cell_counts(parsed, records, delimiter=layout.delimiter)
-    extra = _extra_values(records, cells, width=width, delimiter=layout.delimiter)
+    text = records.get_column("record")
+    extra = _extra_values(text, cells, width=width, delimiter=layout.delimiter)
     return batch_frame(parsed, cells=cells, first_row=first_row, extra=extra)
 
 
-def _cell_counts(parsed: pl.DataFrame, records: pl.Series, *, delimiter: str) -> pl.Series:
+def _cell_counts(parsed: pl.DataFrame, records: pl.DataFrame, *, delimiter: str) -> pl.Series:
     width = parsed.width
-    frame = parsed.select(
-        records.str.len_bytes().cast(pl.Int64).alias("length"),
-        pl.sum_horizontal(pl.col(parsed.columns).str.len_bytes().fill_null(0)).alias(
-            "cells_length"
-        ),
-        records.str.contains('"', literal=True).alias("quoted"),
-    )
-    length, quoted = pl.col("length"), pl.col("quoted")
+    length = records.get_column("record").str.len_bytes().cast(pl.Int64)
+    cells_length = parsed.select(
+        pl.sum_horizontal(pl.col(parsed.columns).str.len_bytes().fill_null(0))
+    ).to_series()
     # Without quotes, a record is its cells joined by delimiters: count = length - cells + 1.
-    estimate = length - pl.col("cells_length") + 1
-    counts = frame.select(
-        pl.when(length == 0).then(0).otherwise(estimate).cast(pl.Int32).alias("cells"),
-        (quoted | (estimate > width)).alias("exact"),
+    estimate = length - cells_length + 1
+    counts = pl.DataFrame({"length": length, "estimate": estimate}).select(
+        pl.when(pl.col("length") == 0).then(0).otherwise(pl.col("estimate")).cast(pl.Int32)
     )
-    cells = counts.get_column("cells")
-    exact = counts.get_column("exact").arg_true()
+    cells = counts.to_series()
+    exact = (records.get_column("quoted") | (estimate > width)).arg_true()
     if exact.len():
-        text = records.gather(exact)
+        text = records.get_column("record").gather(exact)
         unquoted = text.str.replace_all(_QUOTED, "")
         counted = (unquoted.str.count_matches(delimiter, literal=True) + 1).cast(pl.Int32)
         cells = cells.scatter(exact, counted)

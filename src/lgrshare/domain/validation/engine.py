@@ -22,7 +22,7 @@ import polars as pl
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
-from lgrshare.domain.validation.checks import build_checks, prepare, run_checks
+from lgrshare.domain.validation.checks import Check, build_checks, prepare, run_checks
 from lgrshare.domain.validation.csv_exact import exact_batches
 from lgrshare.domain.validation.csv_fast import FastPathFailed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
@@ -30,7 +30,12 @@ from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.errors import ValidationError
 from lgrshare.domain.validation.header import HeaderMatch, match_header
 from lgrshare.domain.validation.prefetch import prefetched
-from lgrshare.domain.validation.profile import FieldProfiler, profile_batch
+from lgrshare.domain.validation.profile import (
+    BatchSketch,
+    FieldProfiler,
+    profile_batch,
+    sketch_batch,
+)
 from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
 from lgrshare.domain.validation.sniff import sniff_format
 from lgrshare.domain.validation.uniqueness import KeyTracker
@@ -111,7 +116,7 @@ def _read(
             if spec.name in run.header.columns
         }
         for batch in table.batches():
-            run.add(excel_dates(batch, types))
+            run.add(run.prepare(excel_dates(batch, types)))
         if progress is not None:
             progress(size)
         return run
@@ -121,16 +126,17 @@ def _read(
     run = _Run.start(standard, layout.labels, max_errors)
     try:
         batches = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
-        for batch in prefetched(batches):
-            run.add(batch)
+        for prepared in prefetched(map(run.prepare, batches)):
+            run.add(prepared)
     except FastPathFailed:
         decoder = TextDecoder()
         layout = read_layout(handle, size=size, decoder=decoder)
         run = _Run.start(standard, layout.labels, max_errors)
-        for batch in exact_batches(
+        batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
-        ):
-            run.add(batch)
+        )
+        for batch in batches:
+            run.add(run.prepare(batch))
     info.update(layout.describe(decoder))
     return run
 
@@ -146,7 +152,7 @@ class _Run:
     counts: dict[str, int] = field(default_factory=dict)
     listed: list[ValidationError] = field(default_factory=list)
     rows: int = 0
-    checks: list[Any] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
     keys: list[KeyTracker] = field(default_factory=list)
     profilers: list[FieldProfiler] = field(default_factory=list)
 
@@ -182,10 +188,20 @@ class _Run:
         merged = sorted([*self.listed, *errors], key=lambda error: error.sort_key())
         self.listed = merged[: self.max_errors]
 
-    def add(self, batch: pl.DataFrame) -> None:
-        """Check, key and profile one batch frame."""
+    def prepare(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, BatchSketch]:
+        """Return the batch with its typed values, and its profile sketch.
+
+        Runs in the read-ahead thread: it changes nothing, and the profilers' sampling levels it
+        reads may lag a batch behind, which only keeps a few more hashes.
+        """
         width = len(self.labels)
         frame = prepare(batch, standard=self.standard, columns=self.header.columns, width=width)
+        return frame, sketch_batch(frame, self.profilers)
+
+    def add(self, prepared: tuple[pl.DataFrame, BatchSketch]) -> None:
+        """Check, key and profile one prepared batch."""
+        frame, sketch = prepared
+        width = len(self.labels)
         findings, sums = run_checks(
             frame,
             self.checks,
@@ -199,7 +215,7 @@ class _Run:
         self._note(findings.listed, counted=True)
         for tracker in self.keys:
             tracker.add(frame)
-        profile_batch(frame, self.profilers, sums)
+        profile_batch(sketch, self.profilers, sums)
         self.rows += frame.height
 
     def report(

@@ -1,12 +1,12 @@
 """Read ahead: produce the next batch in a thread while the current one is checked.
 
 Polars releases the GIL, so reading block n+1 overlaps checking block n on the second core.
-At most one batch waits, so memory holds two batches at most.
+The producer starts an item only once the consumer has taken the previous one, so at most two
+batches are in memory: the one being checked and the one being read.
 """
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Iterator
@@ -23,15 +23,19 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
     generator early stops the producer after the item it is working on.
     """
     slots: queue.Queue[object] = queue.Queue(maxsize=1)
+    turn = threading.Semaphore(1)
     stop = threading.Event()
 
     def produce() -> None:
         try:
-            for item in items:
+            while True:
+                turn.acquire()
                 if stop.is_set():
                     return
+                item = next(items, _DONE)
                 slots.put(item)
-            slots.put(_DONE)
+                if item is _DONE:
+                    return
         except BaseException as exc:  # handed to the consumer, which re-raises it
             slots.put(exc)
 
@@ -40,6 +44,7 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
     try:
         while True:
             item = slots.get()
+            turn.release()
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
@@ -47,7 +52,5 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
-        while worker.is_alive():
-            with contextlib.suppress(queue.Empty):
-                slots.get(timeout=0.1)
+        turn.release()
         worker.join()

@@ -1,9 +1,10 @@
 """A profile of each field, built batch by batch in bounded memory.
 
-Per field: cells filled, distinct values, minimum and maximum (of valid typed values), and the
-most common values. Distinct values are counted exactly up to 65,536 (by 64-bit hash); past that
-by adaptive sampling of the hashes (a value is kept when its hash falls below a threshold that
-halves whenever the sample is full), an estimate within about 1%. Most common values are counted
+Per field: cells filled, distinct values, minimum and maximum (of valid typed values; for text,
+the shortest and longest length instead), and the most common values. Distinct values are
+counted exactly up to 65,536 (by 64-bit hash); past that by adaptive sampling of the hashes (a
+value is kept when its hash falls below a threshold that halves whenever the sample is full), an
+estimate within about 1%. Most common values are counted
 exactly in batches of up to 50,000 rows; in bigger batches (big files) from every 16th row, with
 the counts scaled up and ``most_common_exact`` false, listing only values seen 3 times or more.
 """
@@ -41,17 +42,24 @@ class FieldProfiler:
     sampled: bool = False
     pruned: bool = False
     hashes: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+    new_hashes: list[pl.Series] = field(default_factory=list)
     pending: list[pl.DataFrame] = field(default_factory=list)
     counts: pl.DataFrame | None = None
 
     def aggregates(self) -> list[pl.Expr]:
         """Return the expressions this field needs from a batch's single pass."""
         name = self.spec.name
+        # Text is profiled by its length: comparing every string costs more than the checks.
+        ranged = pl.col(value_col(name)).str.len_chars() if self._text else pl.col(typed_col(name))
         return [
             pl.col(value_col(name)).count().alias(f"filled:{name}"),
-            pl.col(typed_col(name)).min().alias(f"low:{name}"),
-            pl.col(typed_col(name)).max().alias(f"high:{name}"),
+            ranged.min().alias(f"low:{name}"),
+            ranged.max().alias(f"high:{name}"),
         ]
+
+    @property
+    def _text(self) -> bool:
+        return self.spec.type == "string"
 
     def hashes_expr(self) -> pl.Expr:
         """Return the expression giving the batch's distinct value hashes (one list)."""
@@ -71,10 +79,9 @@ class FieldProfiler:
             self.low = low
         if high is not None and (self.high is None or high > self.high):
             self.high = high
-        self.hashes = pl.concat([self.hashes, hashes.rename("h")]).unique()
-        while self.hashes.len() > EXACT_DISTINCT:
-            self.level += 1
-            self.hashes = self.hashes.filter(self.hashes < self._threshold())
+        self.new_hashes.append(hashes.rename("h"))
+        if sum(part.len() for part in self.new_hashes) > EXACT_DISTINCT:
+            self._merge_hashes()
         if sampled:
             # A value seen once in a sample says nothing about how common it is.
             counts = counts.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
@@ -92,6 +99,13 @@ class FieldProfiler:
             self.pruned = True
         self.counts = merged
 
+    def _merge_hashes(self) -> None:
+        self.hashes = pl.concat([self.hashes, *self.new_hashes]).unique()
+        self.new_hashes = []
+        while self.hashes.len() > EXACT_DISTINCT:
+            self.level += 1
+            self.hashes = self.hashes.filter(self.hashes < self._threshold())
+
     def _threshold(self) -> int:
         return 1 << (64 - self.level)
 
@@ -99,6 +113,8 @@ class FieldProfiler:
         """Return the profile of the ``rows`` data rows added."""
         if self.pending:
             self._merge()
+        if self.new_hashes:
+            self._merge_hashes()
         exact = not (self.sampled or self.pruned)
         common: tuple[tuple[str, int], ...] = ()
         if self.counts is not None and self.counts.height:
@@ -113,22 +129,37 @@ class FieldProfiler:
             filled_percent=round(100 * self.filled / rows, 2) if rows else 0.0,
             distinct=self.hashes.len() << self.level,
             distinct_exact=self.level == 0,
-            min=display(self.spec, self.low),
-            max=display(self.spec, self.high),
+            min=None if self._text else display(self.spec, self.low),
+            max=None if self._text else display(self.spec, self.high),
+            min_length=self.low if self._text else None,
+            max_length=self.high if self._text else None,
             most_common=common,
             most_common_exact=exact,
         )
 
 
-def profile_batch(
-    frame: pl.DataFrame, profilers: Sequence[FieldProfiler], sums: dict[str, Any]
-) -> None:
-    """Add the prepared batch ``frame`` to every profiler (``sums`` from the checks' pass)."""
+@dataclass(frozen=True, slots=True)
+class BatchSketch:
+    """What the profilers need from one batch, computed apart from the checks.
+
+    ``hashes``: per field, the batch's distinct value hashes under the field's sampling level
+    when the sketch was made (a stale level only keeps more hashes); ``counts``: per field, value
+    counts of the batch or of its 1-in-16 sample (``sampled``).
+    """
+
+    hashes: tuple[pl.Series, ...]
+    counts: tuple[pl.DataFrame, ...]
+    sampled: bool
+
+
+def sketch_batch(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> BatchSketch:
+    """Return the prepared batch's sketch (safe to run in the read-ahead thread)."""
     if not profilers:
-        return
+        return BatchSketch(hashes=(), counts=(), sampled=False)
     hashes = frame.select(profiler.hashes_expr() for profiler in profilers)
     sampled = frame.height > EXACT_ROWS
-    sample = frame.gather_every(SAMPLE_EVERY) if sampled else frame
+    values = frame.select(value_col(profiler.spec.name) for profiler in profilers)
+    sample = values.gather_every(SAMPLE_EVERY) if sampled else values
     queries = [
         sample.lazy()
         .select(pl.col(value_col(profiler.spec.name)).alias("value"))
@@ -137,6 +168,19 @@ def profile_batch(
         .agg(pl.len().cast(pl.Int64).alias("n"))
         for profiler in profilers
     ]
-    for profiler, counts in zip(profilers, pl.collect_all(queries), strict=True):
-        column = hashes.get_column(f"hashes:{profiler.spec.name}").explode().drop_nulls()
-        profiler.add(sums, column, counts, sampled=sampled)
+    return BatchSketch(
+        hashes=tuple(
+            hashes.get_column(f"hashes:{profiler.spec.name}").explode().drop_nulls()
+            for profiler in profilers
+        ),
+        counts=tuple(pl.collect_all(queries)),
+        sampled=sampled,
+    )
+
+
+def profile_batch(
+    sketch: BatchSketch, profilers: Sequence[FieldProfiler], sums: dict[str, Any]
+) -> None:
+    """Add one batch to every profiler: its ``sketch`` and ``sums`` from the checks' pass."""
+    for profiler, hashes, counts in zip(profilers, sketch.hashes, sketch.counts, strict=True):
+        profiler.add(sums, hashes, counts, sampled=sketch.sampled)

@@ -19,10 +19,11 @@ from lgrshare.domain.validation.errors import CODES, FATAL_CODES, ValidationErro
 class FieldProfile:
     """What one field holds.
 
-    ``distinct`` is exact while ``distinct_exact``; past 65,536 distinct values it is an
-    estimate (within about 1%). ``most_common`` lists up to five ``(value, count)`` pairs; when
-    ``most_common_exact`` is false they come from a 1-in-16 sample of rows and their counts are
-    estimates.
+    ``min``/``max`` are the smallest and largest valid values (None for text, which has
+    ``min_length``/``max_length`` instead). ``distinct`` is exact while ``distinct_exact``; past
+    65,536 distinct values it is an estimate (within about 1%). ``most_common`` lists up to five
+    ``(value, count)`` pairs; when ``most_common_exact`` is false they come from a 1-in-16
+    sample of rows and their counts are estimates.
     """
 
     name: str
@@ -35,6 +36,8 @@ class FieldProfile:
     max: Any = None
     most_common: tuple[tuple[str, int], ...] = ()
     most_common_exact: bool = True
+    min_length: int | None = None
+    max_length: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the profile as a JSON object."""
@@ -47,6 +50,8 @@ class FieldProfile:
             "distinct_exact": self.distinct_exact,
             "min": self.min,
             "max": self.max,
+            "min_length": self.min_length,
+            "max_length": self.max_length,
             "most_common": [{"value": value, "count": count} for value, count in self.most_common],
             "most_common_exact": self.most_common_exact,
         }
@@ -65,6 +70,8 @@ class FieldProfile:
             max=data.get("max"),
             most_common=tuple((item["value"], item["count"]) for item in data["most_common"]),
             most_common_exact=data.get("most_common_exact", True),
+            min_length=data.get("min_length"),
+            max_length=data.get("max_length"),
         )
 
 

@@ -1,0 +1,193 @@
+"""API for data sharing agreements: the same services and policy as the interface."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+
+from lgrshare.agreements import services
+from lgrshare.agreements.build import build_document
+from lgrshare.agreements.models import Agreement, AgreementVersion
+from lgrshare.agreements.pdf import render_pdf
+from lgrshare.requests.services import request_get_for_user
+from lgrshare.web.auth import person
+
+router = Router(tags=["data sharing agreements"])
+
+
+class PartyOut(Schema):
+    council_gss: str
+    provides_data: bool
+    dpo_decision: str
+    dpo_at: datetime | None
+    signed_at: datetime | None
+
+
+class VersionOut(Schema):
+    number: int
+    created_at: datetime
+    purposes: str
+    data_items: list[dict[str, Any]]
+    legal_power: str
+    personal_data: str
+    lawful_basis: str
+    article_9_condition: str
+    schedule_1_conditions: list[str]
+    permitted_roles: dict[str, list[str]]
+    classification: str
+    starts_on: date | None
+    delete_by: date | None
+    review_date: date | None
+    parties: list[PartyOut]
+
+    @staticmethod
+    def resolve_parties(obj: AgreementVersion) -> list[dict[str, Any]]:
+        return [
+            {
+                "council_gss": p.council_id,
+                "provides_data": p.provides_data,
+                "dpo_decision": p.dpo_decision,
+                "dpo_at": p.dpo_at,
+                "signed_at": p.signed_at,
+            }
+            for p in obj.parties.all()
+        ]
+
+
+class AgreementOut(Schema):
+    id: int
+    reference: str
+    title: str
+    area_gss: str
+    state: str
+    state_reason: str
+    request_id: int | None
+    current: VersionOut
+    screening: str
+
+    @staticmethod
+    def resolve_area_gss(obj: Agreement) -> str:
+        return str(obj.area.county_id)
+
+    @staticmethod
+    def resolve_current(obj: Agreement) -> AgreementVersion:
+        return obj.current()
+
+    @staticmethod
+    def resolve_screening(obj: Agreement) -> str:
+        return str(services.screening(obj).outcome)
+
+
+class FromRequestIn(Schema):
+    request_id: int
+    delete_by: date | None = None
+    retention_event: str = ""
+    lawful_basis: str = ""
+
+
+class ReviewIn(Schema):
+    approve: bool
+    comments: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post("/agreements", response={201: AgreementOut, **ERRORS}, summary="Draft from a request")
+def agreements_create(request: HttpRequest, payload: FromRequestIn) -> Status[Agreement]:
+    user = person(request)
+    source = request_get_for_user(pk=payload.request_id, user=user)
+    title, parties, terms = services.terms_from_request(source)
+    terms |= {
+        "delete_by": payload.delete_by,
+        "retention_event": payload.retention_event,
+        "lawful_basis": payload.lawful_basis,
+    }
+    created = services.agreement_create(
+        user=user, area=source.area, title=title, parties=parties, terms=terms, request=source
+    )
+    return Status(201, created)
+
+
+@router.get("/agreements/{agreement_id}", response={200: AgreementOut, 404: ErrorOut})
+def agreements_show(request: HttpRequest, agreement_id: int) -> Agreement:
+    return services.agreement_get_for_user(pk=agreement_id, user=person(request))
+
+
+@router.get("/agreements/{agreement_id}/versions", response={200: list[VersionOut], 404: ErrorOut})
+def agreements_versions(request: HttpRequest, agreement_id: int) -> list[AgreementVersion]:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    return list(found.versions.order_by("number"))
+
+
+@router.post(
+    "/agreements/{agreement_id}/review-request",
+    response={200: AgreementOut, **ERRORS},
+    summary="Send a draft for review by the DPOs",
+)
+def agreements_send(request: HttpRequest, agreement_id: int) -> Agreement:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    return services.agreement_send_for_review(user=person(request), agreement=found)
+
+
+@router.post(
+    "/agreements/{agreement_id}/approve",
+    response={200: AgreementOut, **ERRORS},
+    summary="A party's DPO approves, or returns with comments",
+)
+def agreements_approve(request: HttpRequest, agreement_id: int, payload: ReviewIn) -> Agreement:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    services.agreement_dpo_review(
+        user=person(request), agreement=found, approve=payload.approve, comments=payload.comments
+    )
+    found.refresh_from_db()
+    return found
+
+
+@router.post(
+    "/agreements/{agreement_id}/sign",
+    response={200: AgreementOut, **ERRORS},
+    summary="A party's senior signatory signs",
+)
+def agreements_sign(request: HttpRequest, agreement_id: int) -> Agreement:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    return services.agreement_sign(user=person(request), agreement=found)
+
+
+@router.post("/agreements/{agreement_id}/suspend", response={200: AgreementOut, **ERRORS})
+def agreements_suspend(request: HttpRequest, agreement_id: int, payload: ReasonIn) -> Agreement:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    return services.agreement_suspend(user=person(request), agreement=found, reason=payload.reason)
+
+
+@router.post("/agreements/{agreement_id}/terminate", response={200: AgreementOut, **ERRORS})
+def agreements_terminate(request: HttpRequest, agreement_id: int, payload: ReasonIn) -> Agreement:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    return services.agreement_terminate(
+        user=person(request), agreement=found, reason=payload.reason
+    )
+
+
+@router.get(
+    "/agreements/{agreement_id}/document.pdf",
+    response={404: ErrorOut},
+    summary="The agreement as a PDF",
+)
+def agreements_pdf(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    content = render_pdf(build_document(found.current(), services.screening(found)))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.reference}.pdf"'
+    return response

@@ -1,0 +1,172 @@
+"""Build the agreement document (page and PDF) from one version's terms."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
+from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
+from lgrshare.agreements.terms import ACTION_LABELS, SECURITY_RULES
+from lgrshare.domain.policy import access_policy
+from lgrshare.domain.screening import ScreeningResult, conditions, lawful_bases
+from lgrshare.standards.services import standard_get
+
+
+def _data_items(version: AgreementVersion) -> tuple[str, ...]:
+    lines = []
+    for item in version.data_items:
+        if "standard" in item:
+            standard = standard_get(name=item["standard"])
+            fields = ", ".join(item.get("fields") or [f.name for f in standard.fields])
+            lines.append(
+                f"From the '{standard.title}' standard (version {standard.version}): {fields}."
+            )
+        elif "item" in item:
+            lines.append(str(item["item"]))
+    kind = version.get_personal_data_display()
+    lines.append(f"Personal data: {kind}.")
+    return tuple(lines) or ("No data items recorded.",)
+
+
+def _legal(version: AgreementVersion, screened: ScreeningResult) -> tuple[str, ...]:
+    lines = [f"Legal power or duty relied on: {version.legal_power}"]
+    if version.personal_data in {"personal", "special-category"}:
+        basis = {b.code: b for b in lawful_bases()}.get(version.lawful_basis)
+        if basis:
+            lines.append(
+                f"UK GDPR Article 6 lawful basis: ({basis.code}) {basis.title}. {basis.note}"
+            )
+        lines.append(
+            "Legitimate interests (Article 6(1)(f)) is not relied on: it is not available to a "
+            "public authority for processing in the performance of its tasks."
+        )
+        rules = conditions()
+        if version.article_9_condition:
+            cond = {c.code: c for c in rules.article_9}.get(version.article_9_condition)
+            if cond:
+                lines.append(f"Article 9 condition: ({cond.code}) {cond.title} [{cond.reference}]")
+        schedule = {c.code: c for c in rules.schedule_1}
+        for code in version.schedule_1_conditions or []:
+            if code in schedule:
+                item = schedule[code]
+                lines.append(f"DPA 2018 Schedule 1 {item.part}: {item.title} [{item.reference}]")
+        if screened.needs_appropriate_policy_document:
+            lines.append(
+                "An appropriate policy document (DPA 2018 Schedule 1 Part 4) is required and "
+                "must be in place before any sharing."
+            )
+    else:
+        lines.append("No personal data is shared, so no UK GDPR lawful basis is needed.")
+    return tuple(lines)
+
+
+def _access(version: AgreementVersion) -> tuple[str, ...]:
+    roles = version.permitted_roles or {}
+    default = access_policy().default_permitted_roles
+    lines = []
+    for action, label in ACTION_LABELS.items():
+        allowed = roles.get(action) or sorted(default.get(action, ()))
+        lines.append(f"{label}: staff of the parties with the role {', '.join(allowed)}.")
+    named = [p.get_full_name() or p.username for p in version.named_people.all()]
+    if named:
+        lines.append(f"Only these named people may see the data: {', '.join(named)}.")
+    for contractor in version.contractors.select_related("works_for"):
+        latest = (
+            ContractorAgreement.objects.filter(contractor=contractor).order_by("-ends_on").first()
+        )
+        until = f" until {latest.ends_on:%d %B %Y}" if latest else ""
+        lines.append(
+            f"Contractor {contractor.name}, working for {contractor.works_for.name} under a "
+            f"contractor agreement{until}; its access ends when that agreement ends."
+        )
+    if not version.contractors.exists():
+        lines.append("No contractor may see the data.")
+    lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
+    return tuple(lines)
+
+
+def _retention(version: AgreementVersion) -> tuple[str, ...]:
+    lines = []
+    if version.delete_by:
+        lines.append(f"Delete by {version.delete_by:%d %B %Y}: access ends on that day.")
+    if version.retention_event:
+        months = version.retention_months_after_event
+        lines.append(f"Keep for {months or 0} months after: {version.retention_event}.")
+    method = (version.deletion_method or "Cryptographic deletion in LGR Share").rstrip(". ")
+    lines.append(f"Deletion method: {method}. Each party confirms that its own copies are deleted.")
+    return tuple(lines)
+
+
+def _dpia(screened: ScreeningResult, dpia: Dpia | None) -> tuple[str, ...]:
+    lines = [f"Screening outcome: DPIA {screened.outcome}."]
+    lines += [f"{r.title} [{r.reference}]" for r in screened.reasons]
+    if dpia is not None:
+        lines.append(f"DPIA status: {dpia.get_status_display()}. {dpia.outcome}".strip())
+    return tuple(lines)
+
+
+RIGHTS = (
+    "Requests from individuals and suspected breaches go to the DPO of the council that "
+    "provided the data within one working day; that DPO leads the response and tells the other "
+    "parties."
+)
+
+
+def build_document(version: AgreementVersion, screened: ScreeningResult) -> AgreementDocument:
+    """Return the document for ``version``: every heading a DSA needs, in order."""
+    agreement = version.agreement
+    parties = tuple(
+        PartyLine(
+            council=p.council.official_name,
+            gss_code=p.council_id,
+            dpo_decision=p.dpo_decision,
+            dpo_name=p.dpo_by.get_full_name() if p.dpo_by else "",
+            dpo_at=p.dpo_at,
+            signatory_name=p.signed_by.get_full_name() if p.signed_by else "",
+            signed_at=p.signed_at,
+        )
+        for p in version.parties.select_related("council", "dpo_by", "signed_by")
+    )
+    providers = ", ".join(p.council.name for p in version.parties.filter(provides_data=True))
+    sections = (
+        Section("Purposes", (version.purposes, f"Councils providing data: {providers}.")),
+        Section("The data shared", _data_items(version)),
+        Section("Legal basis", _legal(version, screened)),
+        Section(
+            "Data protection impact assessment", _dpia(screened, getattr(agreement, "dpia", None))
+        ),
+        Section("Who may access the data", _access(version)),
+        Section(f"Security: {version.classification}", SECURITY_RULES[version.classification]),
+        Section(
+            "Onward sharing",
+            (version.onward_sharing or "The data is not shared with anyone who is not a party.",),
+        ),
+        Section("Retention and deletion", _retention(version)),
+        Section("Individuals' rights and breaches", (version.rights_and_breaches or RIGHTS,)),
+        Section(
+            "Review",
+            (
+                f"This agreement is reviewed by {version.review_date:%d %B %Y}."
+                if version.review_date
+                else "No review date is set.",
+            ),
+        ),
+        Section(
+            "Other legal requirements",
+            (version.other_legal_requirements or "None beyond those above.",),
+        ),
+    )
+    return AgreementDocument(
+        reference=agreement.reference,
+        title=agreement.title,
+        version=version.number,
+        state=agreement.state,
+        area=agreement.area.name,
+        classification=version.classification,
+        generated_at=timezone.now(),
+        parties=parties,
+        sections=sections,
+        starts_on=version.starts_on,
+        delete_by=version.delete_by,
+        review_date=version.review_date,
+    )

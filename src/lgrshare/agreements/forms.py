@@ -1,0 +1,302 @@
+"""The agreement form: parties, purposes, data, legal basis, access, security, retention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from lgrshare.agreements.models import Classification, PersonalData
+from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.domain.screening import conditions, lawful_bases
+
+READER_ROLES = [
+    ("analyst", "Analysts"),
+    ("data-lead", "Data leads"),
+    ("programme-lead", "Programme leads"),
+    ("ig-officer", "Information governance officers"),
+]
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _standards() -> list[tuple[str, str]]:
+    from lgrshare.standards.services import standard_list
+
+    return [("", "None"), *[(s.name, s.title) for s in standard_list()]]
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Give the agreement a title"}
+    )
+    parties = forms.MultipleChoiceField(
+        label="Parties",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every council that provides or receives the data",
+        error_messages={"required": "Choose the councils that are party to the agreement"},
+    )
+    providers = forms.MultipleChoiceField(
+        label="Which parties provide the data?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the councils that provide the data"},
+    )
+    purposes = forms.CharField(
+        label="Purposes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The question the data answers and what it may be used for: nothing else",
+        error_messages={"required": "State the purposes"},
+    )
+    standard = forms.ChoiceField(label="Data standard", required=False)
+    standard_fields = forms.CharField(
+        label="Fields of the standard",
+        required=False,
+        help_text="Field names separated by commas; leave empty for every field",
+    )
+    items = forms.CharField(
+        label="Other data items, one per line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    legal_power = forms.CharField(
+        label="Legal power or duty relied on",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "State the legal power or duty"},
+    )
+    personal_data = forms.ChoiceField(
+        label="Personal data",
+        choices=PersonalData.choices,
+        widget=forms.RadioSelect,
+        initial="none",
+    )
+    lawful_basis = forms.ChoiceField(label="UK GDPR Article 6 lawful basis", required=False)
+    article_9_condition = forms.ChoiceField(label="Article 9 condition", required=False)
+    schedule_1_conditions = forms.MultipleChoiceField(
+        label="DPA 2018 Schedule 1 conditions",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    criminal_offence_data = forms.BooleanField(
+        label="Includes criminal offence data", required=False
+    )
+    children_or_vulnerable = forms.BooleanField(
+        label="About children or vulnerable people", required=False
+    )
+    data_matching = forms.BooleanField(label="Data will be matched or combined", required=False)
+    large_scale = forms.BooleanField(label="Large scale (many thousands of people)", required=False)
+    reader_roles = forms.MultipleChoiceField(
+        label="Roles that may see and download the data",
+        choices=READER_ROLES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["analyst", "data-lead"],
+        error_messages={"required": "Choose at least one role"},
+    )
+    named_people = forms.MultipleChoiceField(
+        label="Only these people", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    contractors = forms.MultipleChoiceField(
+        label="Contractors who may see the data",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only contractors with a contractor agreement recorded can be named",
+    )
+    classification = forms.ChoiceField(
+        label="Security classification",
+        choices=Classification.choices,
+        widget=forms.RadioSelect,
+        initial="OFFICIAL",
+    )
+    onward_sharing = forms.CharField(
+        label="Onward sharing", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    starts_on = forms.DateField(
+        label="Access starts on", required=False, help_text="For example 2027-01-31"
+    )
+    delete_by = forms.DateField(
+        label="Delete by", required=False, help_text="For example 2027-01-31"
+    )
+    retention_event = forms.CharField(
+        label="Or keep until this event",
+        required=False,
+        max_length=200,
+        help_text="For example: the Secretary of State's decision on the proposals",
+    )
+    retention_months_after_event = forms.IntegerField(
+        label="Months after that event", required=False, min_value=0, max_value=120
+    )
+    deletion_method = forms.CharField(
+        label="Deletion method", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    rights_and_breaches = forms.CharField(
+        label="Individuals' rights and breaches",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    review_date = forms.DateField(
+        label="Review by", required=False, help_text="For example 2027-01-31"
+    )
+    other_legal_requirements = forms.CharField(
+        label="Other legal requirements", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, area: Area, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        councils = [(c.gss_code, c.official_name) for c in area.councils()]
+        _choices(self, "parties", councils)
+        _choices(self, "providers", councils)
+        _choices(self, "standard", _standards())
+        _choices(
+            self,
+            "lawful_basis",
+            [("", "None: no personal data")]
+            + [(b.code, f"({b.code}) {b.title}") for b in lawful_bases() if b.code != "f"],
+        )
+        rules = conditions()
+        _choices(
+            self,
+            "article_9_condition",
+            [("", "None")] + [(c.code, f"({c.code}) {c.title}") for c in rules.article_9],
+        )
+        _choices(
+            self,
+            "schedule_1_conditions",
+            [(c.code, f"{c.part}: {c.title}") for c in rules.schedule_1],
+        )
+        people = User.objects.filter(area_memberships__area=area, is_active=True).order_by(
+            "last_name"
+        )
+        _choices(
+            self,
+            "named_people",
+            [
+                (str(p.pk), f"{p.get_full_name() or p.username}, {p.organisation_name}")
+                for p in people
+            ],
+        )
+        _choices(
+            self,
+            "contractors",
+            [
+                (str(c.pk), f"{c.name} (for {c.works_for.name})")
+                for c in Contractor.objects.filter(works_for__in=area.councils()).select_related(
+                    "works_for"
+                )
+            ],
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if set(data.get("providers") or []) - set(data.get("parties") or []):
+            self.add_error("providers", "A council that provides data must be a party")
+        return data
+
+    def parties_map(self) -> dict[str, bool]:
+        providers = set(self.cleaned_data["providers"])
+        return {code: code in providers for code in self.cleaned_data["parties"]}
+
+    def terms(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        items: list[dict[str, Any]] = []
+        if data["standard"]:
+            fields = [f.strip() for f in data["standard_fields"].split(",") if f.strip()]
+            items.append({"standard": data["standard"], "fields": fields})
+        items += [{"item": line.strip()} for line in data["items"].splitlines() if line.strip()]
+        readers = list(data["reader_roles"])
+        return {
+            "purposes": data["purposes"],
+            "data_items": items,
+            "legal_power": data["legal_power"],
+            "personal_data": data["personal_data"],
+            "criminal_offence_data": data["criminal_offence_data"],
+            "children_or_vulnerable": data["children_or_vulnerable"],
+            "data_matching": data["data_matching"],
+            "large_scale": data["large_scale"],
+            "lawful_basis": data["lawful_basis"],
+            "article_9_condition": data["article_9_condition"],
+            "schedule_1_conditions": list(data["schedule_1_conditions"]),
+            "permitted_roles": {a: readers for a in ("view-data", "download", "export", "compile")},
+            "classification": data["classification"],
+            "onward_sharing": data["onward_sharing"],
+            "starts_on": data["starts_on"],
+            "delete_by": data["delete_by"],
+            "retention_event": data["retention_event"],
+            "retention_months_after_event": data["retention_months_after_event"],
+            "deletion_method": data["deletion_method"],
+            "rights_and_breaches": data["rights_and_breaches"],
+            "review_date": data["review_date"],
+            "other_legal_requirements": data["other_legal_requirements"],
+        }
+
+
+def initial_from(title: str, parties: dict[str, bool], terms: dict[str, Any]) -> dict[str, Any]:
+    """Initial form values from a title, parties and terms (a request's, or a version's)."""
+    standard_items = [i for i in terms.get("data_items", []) if "standard" in i]
+    readers = (terms.get("permitted_roles") or {}).get("view-data") or ["analyst", "data-lead"]
+    return {
+        **{k: v for k, v in terms.items() if k not in {"data_items", "permitted_roles"}},
+        "title": title,
+        "parties": list(parties),
+        "providers": [code for code, provides in parties.items() if provides],
+        "standard": standard_items[0]["standard"] if standard_items else "",
+        "standard_fields": ", ".join(standard_items[0].get("fields", [])) if standard_items else "",
+        "items": "\n".join(i["item"] for i in terms.get("data_items", []) if "item" in i),
+        "reader_roles": readers,
+    }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason"},
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve this version"), ("return", "Return it with comments")],
+        error_messages={"required": "Choose approve or return"},
+    )
+    comments = forms.CharField(
+        label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DpiaForm(forms.Form):
+    status = forms.ChoiceField(
+        label="DPIA status",
+        widget=forms.RadioSelect,
+        choices=[
+            ("not-started", "Not started"),
+            ("in-progress", "In progress"),
+            ("complete", "Complete"),
+            ("not-needed", "Not needed"),
+        ],
+    )
+    outcome = forms.CharField(
+        label="Outcome and reasons", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    document = forms.FileField(
+        label="The DPIA document", required=False, help_text="PDF or Word, up to 5 MB"
+    )
+
+
+class ContractorAgreementForm(forms.Form):
+    contractor = forms.ChoiceField(label="Contractor")
+    scope = forms.CharField(
+        label="What the contractor does and may see",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe the scope"},
+    )
+    starts_on = forms.DateField(label="Starts on", help_text="For example 2026-04-01")
+    ends_on = forms.DateField(label="Ends on", help_text="For example 2027-03-31")
+
+    def __init__(self, *args: Any, contractors: list[Contractor], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "contractor", [(str(c.pk), c.name) for c in contractors])

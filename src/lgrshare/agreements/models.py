@@ -1,0 +1,213 @@
+"""Data sharing agreements held as data: versions, parties' sign-off, DPIA, terms, contractors.
+
+An agreement's terms live in versions; a version that has gone for review is never edited:
+a change makes a new version that every party signs again, and earlier versions stay readable.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from lgrshare.councils.models import Area, Contractor, Council
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    TERMINATED = "terminated", "Terminated"
+
+
+class Classification(models.TextChoices):
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class PersonalData(models.TextChoices):
+    NONE = "none", "No personal data"
+    AGGREGATE = "aggregate", "Aggregate figures derived from personal data"
+    PERSONAL = "personal", "Personal data"
+    SPECIAL = "special-category", "Special category personal data"
+
+
+class Agreement(models.Model):
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agreements")
+    request = models.ForeignKey(
+        "requests.DataRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements",
+    )
+    title = models.CharField(max_length=200)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    state_reason = models.TextField(blank=True)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"DSA-{self.pk:05d}" if self.pk else "DSA-new"
+
+    def current(self) -> AgreementVersion:
+        version = self.versions.order_by("-number").first()
+        assert version is not None, "an agreement always has a version"
+        return version
+
+
+class AgreementVersion(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    purposes = models.TextField()
+    # [{"standard": name, "fields": [...]}] or [{"item": text}]
+    data_items = models.JSONField(default=list)
+    legal_power = models.TextField()
+    personal_data = models.CharField(
+        max_length=20, choices=PersonalData.choices, default=PersonalData.NONE
+    )
+    criminal_offence_data = models.BooleanField(default=False)
+    children_or_vulnerable = models.BooleanField(default=False)
+    data_matching = models.BooleanField(default=False)
+    large_scale = models.BooleanField(default=False)
+    lawful_basis = models.CharField(max_length=4, blank=True)
+    article_9_condition = models.CharField(max_length=4, blank=True)
+    schedule_1_conditions = models.JSONField(default=list, blank=True)
+    # {"view-data": ["analyst", ...], ...}; an action left out takes the policy's default.
+    permitted_roles = models.JSONField(default=dict, blank=True)
+    named_people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    contractors = models.ManyToManyField(Contractor, blank=True, related_name="agreement_versions")
+    classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.OFFICIAL
+    )
+    onward_sharing = models.TextField(blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    delete_by = models.DateField(null=True, blank=True)
+    retention_event = models.CharField(max_length=200, blank=True)
+    retention_months_after_event = models.PositiveIntegerField(null=True, blank=True)
+    deletion_method = models.TextField(blank=True)
+    rights_and_breaches = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    other_legal_requirements = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_version_number")
+        ]
+        ordering = ["agreement", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} v{self.number}"
+
+
+class Party(models.Model):
+    """A council party to one version, and its DPO's review and signatory's signature."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for the DPO"
+        APPROVED = "approved", "Approved by the DPO"
+        RETURNED = "returned", "Returned by the DPO"
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="parties")
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    provides_data = models.BooleanField(default=False)
+    dpo_decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    dpo_comments = models.TextField(blank=True)
+    dpo_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dpo_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "council"], name="one_party_per_council")
+        ]
+        ordering = ["council__name"]
+
+    def __str__(self) -> str:
+        return f"{self.council} in {self.version}"
+
+
+class ContractorAgreement(models.Model):
+    """The contract under which a contractor works for a council; access ends when it ends."""
+
+    contractor = models.ForeignKey(
+        Contractor, on_delete=models.CASCADE, related_name="contractor_agreements"
+    )
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    scope = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ends_on"]
+
+    def __str__(self) -> str:
+        return f"{self.contractor} for {self.council} to {self.ends_on}"
+
+
+class TermsAcceptance(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="acceptances")
+    version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agreement", "version"], name="accept_each_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.agreement.reference} v{self.version}"
+
+
+class Dpia(models.Model):
+    """The decision on a Data Protection Impact Assessment for an agreement."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not-started", "Not started"
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        NOT_NEEDED = "not-needed", "Not needed"
+
+    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="dpia")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    outcome = models.TextField(blank=True)
+    document_name = models.CharField(max_length=120, blank=True)
+    document = models.BinaryField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"DPIA for {self.agreement.reference}: {self.status}"

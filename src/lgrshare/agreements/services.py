@@ -1,0 +1,560 @@
+"""Data sharing agreement use cases: draft, review, sign, vary, suspend, terminate, accept terms.
+
+Governance actions (approve, sign, suspend, terminate) are decided by ``lgrshare.domain.policy``
+from the agreement's facts, like every access to data, so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lgrshare.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    ContractorAgreement,
+    Dpia,
+    Party,
+    State,
+    TermsAcceptance,
+)
+from lgrshare.catalogue import search as fulltext
+from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
+from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.domain import policy
+from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
+from lgrshare.requests.models import DataRequest
+from lgrshare.standards.services import standard_get
+
+DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
+# Terms a version carries; a change to any of them (or to the parties) makes a new version.
+TERM_FIELDS = (
+    "purposes",
+    "data_items",
+    "legal_power",
+    "personal_data",
+    "criminal_offence_data",
+    "children_or_vulnerable",
+    "data_matching",
+    "large_scale",
+    "lawful_basis",
+    "article_9_condition",
+    "schedule_1_conditions",
+    "permitted_roles",
+    "classification",
+    "onward_sharing",
+    "starts_on",
+    "delete_by",
+    "retention_event",
+    "retention_months_after_event",
+    "deletion_method",
+    "rights_and_breaches",
+    "review_date",
+    "other_legal_requirements",
+)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
+    """Return an agreement of one of ``user``'s areas; ``NotFound`` otherwise."""
+    found = Agreement.objects.filter(pk=pk, area__memberships__user=user).first()
+    if found is None:
+        raise NotFound(f"There is no agreement {pk} that you can see", code="agreement-not-found")
+    return found
+
+
+def agreements_in(*, area: Area) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(area=area).prefetch_related("versions")
+
+
+def register(*, area: Area, today: date | None = None) -> dict[str, list[Agreement]]:
+    """The area's agreements by state, with active ones split into expiring soon and expired."""
+    today = today or timezone.localdate()
+    groups: dict[str, list[Agreement]] = {
+        key: []
+        for key in (
+            "draft",
+            "in-review",
+            "active",
+            "expiring",
+            "expired",
+            "suspended",
+            "terminated",
+        )
+    }
+    for agreement in agreements_in(area=area):
+        key = agreement.state
+        delete_by = agreement.current().delete_by
+        if key == State.ACTIVE and delete_by is not None:
+            if delete_by <= today:
+                key = "expired"
+            elif delete_by <= today + timedelta(days=30):
+                key = "expiring"
+        groups[key].append(agreement)
+    return groups
+
+
+def facts_of(agreement: Agreement) -> policy.AgreementFacts:
+    """The policy's view of an agreement's current version."""
+    version = agreement.current()
+    roles = {action: frozenset(r) for action, r in (version.permitted_roles or {}).items()}
+    return policy.AgreementFacts(
+        agreement_id=str(agreement.pk),
+        version=version.number,
+        state=agreement.state,
+        parties=frozenset(version.parties.values_list("council_id", flat=True)),
+        area=agreement.area.county_id,
+        permitted_roles=roles or policy.access_policy().default_permitted_roles,
+        named_people=frozenset(str(pk) for pk in version.named_people.values_list("pk", flat=True)),
+        contractors=frozenset(str(pk) for pk in version.contractors.values_list("pk", flat=True)),
+        starts_on=version.starts_on,
+        delete_by=version.delete_by,
+    )
+
+
+def subject_of(user: User) -> policy.Subject:
+    """The policy's view of a person: council, areas, roles, contractor, terms accepted."""
+    contractor = None
+    if user.contractor_id is not None:
+        works_for = user.contractor.works_for_id  # type: ignore[union-attr]
+        latest = (
+            ContractorAgreement.objects.filter(
+                contractor_id=user.contractor_id, council_id=works_for
+            )
+            .order_by("-ends_on")
+            .first()
+        )
+        contractor = policy.Contractor(
+            contractor_id=str(user.contractor_id),
+            works_for=str(works_for),
+            agreement_ends=latest.ends_on if latest else None,
+        )
+    accepted = TermsAcceptance.objects.filter(user=user).values_list("agreement_id", "version")
+    return policy.Subject(
+        user_id=str(user.pk),
+        council=user.council_id,
+        areas=frozenset(
+            str(code) for code in user.area_memberships.values_list("area__county_id", flat=True)
+        ),
+        roles=frozenset(user.role_codes),
+        contractor=contractor,
+        terms_accepted=frozenset((str(a), int(v)) for a, v in accepted),
+    )
+
+
+def decide(*, user: User, action: policy.Action, agreement: Agreement) -> policy.Decision:
+    return policy.decide(
+        subject=subject_of(user),
+        action=action,
+        resource=None,
+        agreement=facts_of(agreement),
+        now=timezone.now(),
+    )
+
+
+def screening(agreement: Agreement) -> ScreeningResult:
+    """The DPIA screening of the current terms, for the DPO."""
+    version = agreement.current()
+    personal = version.personal_data
+    return screen(
+        ScreeningFacts(
+            personal_data=personal,
+            special_category=personal == "special-category",
+            criminal_offence_data=version.criminal_offence_data,
+            vulnerable_people=version.children_or_vulnerable,
+            data_matching=version.data_matching,
+            large_scale=version.large_scale,
+            contractor_access=version.contractors.exists(),
+            lawful_basis=version.lawful_basis or None,
+            article_9_condition=version.article_9_condition or None,
+            schedule_1_conditions=tuple(version.schedule_1_conditions or ()),
+        )
+    )
+
+
+# -- drafting -----------------------------------------------------------------------------------
+
+
+def _require_drafter(user: User, area: Area, parties: list[str] | None = None) -> None:
+    if user.council_id is None:
+        raise PermissionDenied(
+            "Contractors cannot draft agreements", code="contractor-not-permitted"
+        )
+    if not area.memberships.filter(user=user).exists():
+        raise NotFound("There is no such area that you can see", code="area-not-found")
+    if not DRAFTING_ROLES & user.role_codes:
+        raise PermissionDenied(
+            "Only data leads, information governance officers, DPOs and programme leads draft "
+            "agreements",
+            code="role-not-permitted",
+        )
+    if parties is not None and user.council_id not in parties:
+        raise PermissionDenied("Only a party's staff can change its agreement", code="not-a-party")
+
+
+def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) -> None:
+    in_area = {c.gss_code for c in area.councils()}
+    if len(parties) < 2 or not set(parties) <= in_area:
+        raise InvalidInput(
+            "An agreement needs at least two councils of the area", code="parties-invalid"
+        )
+    if not any(parties.values()):
+        raise InvalidInput("Say which councils provide the data", code="parties-invalid")
+    if not str(terms.get("purposes", "")).strip():
+        raise InvalidInput("State the purposes the data may be used for", code="purposes-required")
+    if not str(terms.get("legal_power", "")).strip():
+        raise InvalidInput("State the legal power or duty relied on", code="legal-power-required")
+    personal = terms.get("personal_data", "none") in {"personal", "special-category"}
+    if personal and terms.get("lawful_basis") not in {"a", "b", "c", "d", "e"}:
+        raise InvalidInput(
+            "Personal data needs a UK GDPR Article 6 lawful basis. Councils normally rely on "
+            "(e) public task or (c) legal obligation; (f) legitimate interests is not "
+            "available to a public authority performing its tasks",
+            code="lawful-basis-required",
+        )
+    if terms.get("personal_data") == "special-category" and not terms.get("article_9_condition"):
+        raise InvalidInput(
+            "Special category data needs an Article 9 condition",
+            code="article-9-condition-required",
+        )
+    starts, ends = terms.get("starts_on"), terms.get("delete_by")
+    if starts and ends and ends <= starts:
+        raise InvalidInput("The delete-by date must be after the start date", code="dates-invalid")
+    if not ends and not terms.get("retention_event"):
+        raise InvalidInput(
+            "Give a delete-by date, or a period after an event", code="retention-required"
+        )
+    for item in terms.get("data_items") or []:
+        if "standard" in item:
+            known = {f.name for f in standard_get(name=item["standard"]).fields}
+            unknown = sorted(set(item.get("fields", [])) - known)
+            if unknown:
+                raise InvalidInput(
+                    f"Not in {item['standard']}: {', '.join(unknown)}", code="unknown-field"
+                )
+
+
+def _write_version(
+    agreement: Agreement,
+    number: int,
+    user: User,
+    parties: dict[str, bool],
+    terms: dict[str, Any],
+    named: list[User],
+    contractors: list[Contractor],
+) -> AgreementVersion:
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=number,
+        created_by=user,
+        **{k: v for k, v in terms.items() if k in TERM_FIELDS},
+    )
+    Party.objects.bulk_create(
+        Party(version=version, council_id=code, provides_data=provides)
+        for code, provides in parties.items()
+    )
+    version.named_people.set(named)
+    version.contractors.set(contractors)
+    return version
+
+
+def _check_contractors(contractors: list[Contractor], parties: dict[str, bool]) -> None:
+    for contractor in contractors:
+        if contractor.works_for_id not in parties:
+            raise InvalidInput(
+                f"{contractor} does not work for a party", code="contractor-not-for-a-party"
+            )
+        if not ContractorAgreement.objects.filter(
+            contractor=contractor,
+            council_id=contractor.works_for_id,
+            ends_on__gte=timezone.localdate(),
+        ).exists():
+            raise InvalidInput(
+                f"Record a contractor agreement for {contractor} before naming it",
+                code="contractor-agreement-missing",
+            )
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    user: User,
+    area: Area,
+    title: str,
+    parties: dict[str, bool],
+    terms: dict[str, Any],
+    named: list[User] | None = None,
+    contractors: list[Contractor] | None = None,
+    request: DataRequest | None = None,
+) -> Agreement:
+    """Draft a new agreement (version 1). ``parties`` maps GSS code → provides data."""
+    _require_drafter(user, area)
+    _check_terms(area, parties, terms)
+    _check_contractors(contractors or [], parties)
+    if not title.strip():
+        raise InvalidInput("Give the agreement a title", code="title-required")
+    agreement = Agreement.objects.create(
+        area=area, title=title.strip(), created_by=user, request=request
+    )
+    _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
+    Dpia.objects.create(agreement=agreement)
+    return agreement
+
+
+def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict[str, Any]]:
+    """Title, parties and terms an agreement drafted from ``request`` starts with."""
+    parties = {request.requesting_council_id: False}
+    parties |= {code: True for code in request.responses.values_list("council_id", flat=True)}
+    items: list[dict[str, Any]] = []
+    fields = [i["field"] for i in request.data_items if "field" in i]
+    if request.standard_name:
+        items.append({"standard": request.standard_name, "fields": fields})
+    items += [{"item": i["item"]} for i in request.data_items if "item" in i]
+    personal = (
+        "special-category"
+        if request.special_category
+        else ("personal" if request.personal_data else "none")
+    )
+    terms = {
+        "purposes": f"{request.question}\n\n{request.purpose}".strip(),
+        "data_items": items,
+        "legal_power": request.legal_power or "",
+        "personal_data": personal,
+        "children_or_vulnerable": request.children_or_vulnerable,
+        "data_matching": request.data_matching,
+    }
+    return f"{request.reference}: {request.question[:150]}", parties, terms
+
+
+def agreement_update(
+    *,
+    user: User,
+    agreement: Agreement,
+    parties: dict[str, bool],
+    terms: dict[str, Any],
+    named: list[User] | None = None,
+    contractors: list[Contractor] | None = None,
+) -> AgreementVersion:
+    """Change the terms or parties. A draft is edited in place; any agreement already sent for
+    review gets a new version that every party must approve and sign again (it stops being
+    active until then). Raises ``PermissionDenied`` or ``InvalidInput``.
+    """
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        current = agreement.current()
+        _require_drafter(
+            user, agreement.area, list(current.parties.values_list("council_id", flat=True))
+        )
+        if agreement.state == State.TERMINATED:
+            raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
+        _check_terms(agreement.area, parties, terms)
+        _check_contractors(contractors or [], parties)
+        if agreement.state == State.DRAFT:
+            current.delete()
+            version = _write_version(
+                agreement, current.number, user, parties, terms, named or [], contractors or []
+            )
+        else:
+            version = _write_version(
+                agreement, current.number + 1, user, parties, terms, named or [], contractors or []
+            )
+            _set_state(agreement, State.IN_REVIEW, user, "New version for approval and signature")
+        return version
+
+
+def _set_state(agreement: Agreement, state: str, user: User, reason: str = "") -> None:
+    agreement.state = state
+    agreement.state_reason = reason
+    agreement.state_changed_by = user
+    agreement.state_changed_at = timezone.now()
+    agreement.save(update_fields=["state", "state_reason", "state_changed_by", "state_changed_at"])
+
+
+@transaction.atomic
+def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
+    """Draft → in review: the parties' DPOs can now approve it."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    current = agreement.current()
+    _require_drafter(
+        user, agreement.area, list(current.parties.values_list("council_id", flat=True))
+    )
+    if agreement.state != State.DRAFT:
+        raise InvalidInput("Only a draft can be sent for review", code="agreement-not-draft")
+    current.parties.update(dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None)
+    _set_state(agreement, State.IN_REVIEW, user)
+    return agreement
+
+
+def _own_party(user: User, agreement: Agreement) -> Party:
+    party = agreement.current().parties.filter(council_id=user.council_id).first()
+    if party is None:
+        raise PermissionDenied("Your council is not a party to this agreement", code="not-a-party")
+    return party
+
+
+@transaction.atomic
+def agreement_dpo_review(
+    *, user: User, agreement: Agreement, approve: bool, comments: str = ""
+) -> Party:
+    """The DPO of a party approves the current version, or returns it (to draft) with comments."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    decide(user=user, action=policy.Action.APPROVE, agreement=agreement).require()
+    party = _own_party(user, agreement)
+    if not approve and not comments.strip():
+        raise InvalidInput("Say what needs to change", code="comments-required")
+    party.dpo_decision = Party.Decision.APPROVED if approve else Party.Decision.RETURNED
+    party.dpo_comments = comments.strip()
+    party.dpo_by, party.dpo_at = user, timezone.now()
+    party.save()
+    if not approve:
+        _set_state(agreement, State.DRAFT, user, f"Returned by {party.council.name}'s DPO")
+    return party
+
+
+@transaction.atomic
+def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
+    """A party's senior signatory signs; the agreement turns active when every party has."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    decide(user=user, action=policy.Action.SIGN, agreement=agreement).require()
+    party = _own_party(user, agreement)
+    if party.dpo_decision != Party.Decision.APPROVED:
+        raise InvalidInput(
+            f"{party.council.name}'s DPO must approve before it is signed",
+            code="dpo-approval-needed",
+        )
+    if party.signed_at is None:
+        party.signed_by, party.signed_at = user, timezone.now()
+        party.save(update_fields=["signed_by", "signed_at"])
+    if not agreement.current().parties.filter(signed_at__isnull=True).exists():
+        _set_state(agreement, State.ACTIVE, user, "Signed by every party")
+        _share_datasets(agreement)
+    return agreement
+
+
+def _share_datasets(agreement: Agreement) -> None:
+    """Catalogue entries for what the agreement shares: each standard from each provider."""
+    version = agreement.current()
+    providers = version.parties.filter(provides_data=True).select_related("council")
+    for item in version.data_items:
+        if "standard" not in item:
+            continue
+        standard = standard_get(name=item["standard"])
+        for party in providers:
+            dataset, _ = Dataset.objects.update_or_create(
+                slug=f"{agreement.reference.lower()}-{standard.name}-{party.council_id.lower()}",
+                defaults={
+                    "title": f"{standard.title}: {party.council.name}",
+                    "description": f"{standard.description} Shared under {agreement.reference}.",
+                    "publisher_name": party.council.official_name,
+                    "publisher": party.council,
+                    "geography_level": standard.geography_level
+                    if standard.geography_level in GeographyLevel.values
+                    else "none",
+                    "standard_name": standard.name,
+                    "fields": [
+                        {"name": f.name, "title": f.title, "type": f.type}
+                        for f in standard.fields
+                        if f.name in item.get("fields", [])
+                    ]
+                    or [
+                        {"name": f.name, "title": f.title, "type": f.type} for f in standard.fields
+                    ],
+                    "access": Access.UNDER_AGREEMENT,
+                    "kind": Kind.REGISTER,
+                    "area": agreement.area,
+                    "agreement": agreement,
+                    "contact": "",
+                },
+            )
+            fulltext.index_dataset(dataset)
+
+
+@transaction.atomic
+def agreement_suspend(*, user: User, agreement: Agreement, reason: str) -> Agreement:
+    return _stop(user, agreement, reason, policy.Action.SUSPEND, State.SUSPENDED)
+
+
+@transaction.atomic
+def agreement_terminate(*, user: User, agreement: Agreement, reason: str) -> Agreement:
+    return _stop(user, agreement, reason, policy.Action.TERMINATE, State.TERMINATED)
+
+
+def _stop(
+    user: User, agreement: Agreement, reason: str, action: policy.Action, state: str
+) -> Agreement:
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    decide(user=user, action=action, agreement=agreement).require()
+    if not reason.strip():
+        raise InvalidInput("Give the reason", code="reason-required")
+    _set_state(agreement, state, user, reason.strip())
+    return agreement
+
+
+@transaction.atomic
+def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
+    """Record that ``user`` accepted the current version's terms (needed before seeing data)."""
+    if agreement.state != State.ACTIVE:
+        raise InvalidInput(
+            "Only an active agreement's terms can be accepted", code="agreement-not-active"
+        )
+    version = agreement.current().number
+    acceptance, _ = TermsAcceptance.objects.get_or_create(
+        user=user, agreement=agreement, version=version
+    )
+    return acceptance
+
+
+@transaction.atomic
+def contractor_agreement_record(
+    *, user: User, contractor: Contractor, scope: str, starts_on: date, ends_on: date
+) -> ContractorAgreement:
+    """The DPO or IG officer of the council a contractor works for records its agreement."""
+    if user.council_id != contractor.works_for_id or not {"dpo", "ig-officer"} & user.role_codes:
+        raise PermissionDenied(
+            f"Only the DPO or an IG officer of {contractor.works_for} can record this",
+            code="role-not-permitted",
+        )
+    if ends_on <= starts_on or not scope.strip():
+        raise InvalidInput(
+            "Give the scope and an end date after the start", code="contractor-agreement-invalid"
+        )
+    return ContractorAgreement.objects.create(
+        contractor=contractor,
+        council_id=contractor.works_for_id,
+        scope=scope.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        recorded_by=user,
+    )
+
+
+@transaction.atomic
+def dpia_record(
+    *,
+    user: User,
+    agreement: Agreement,
+    status: str,
+    outcome: str,
+    document_name: str = "",
+    document: bytes | None = None,
+) -> Dpia:
+    """A party's DPO records the DPIA decision (and may attach the DPIA document)."""
+    _own_party(user, agreement)
+    if "dpo" not in user.role_codes:
+        raise PermissionDenied("Only a DPO records the DPIA decision", code="role-not-permitted")
+    if status not in Dpia.Status.values:
+        raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
+    dpia, _ = Dpia.objects.get_or_create(agreement=agreement)
+    dpia.status, dpia.outcome = status, outcome.strip()
+    if document is not None:
+        dpia.document, dpia.document_name = document, document_name
+    dpia.decided_by, dpia.decided_at = user, timezone.now()
+    dpia.save()
+    return dpia

@@ -1,0 +1,269 @@
+"""Agreement pages: register, draft, the agreement, sign-off, terms, PDF, transparency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lgrshare.agreements import services
+from lgrshare.agreements.build import build_document
+from lgrshare.agreements.forms import (
+    AgreementForm,
+    ContractorAgreementForm,
+    DpiaForm,
+    ReasonForm,
+    ReviewForm,
+    initial_from,
+)
+from lgrshare.agreements.models import Agreement, ContractorAgreement, State
+from lgrshare.agreements.pdf import render_pdf
+from lgrshare.councils.models import Contractor, User
+from lgrshare.councils.services import area_get_for_user
+from lgrshare.domain import policy
+from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.files import check_file
+from lgrshare.requests.services import request_get_for_user
+from lgrshare.web.auth import person
+
+
+@require_safe
+def agreements_register(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    groups = services.register(area=area)
+    return render(request, "agreements/register.html", {"area": area, "groups": groups})
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    source = None
+    initial: dict[str, Any] = {}
+    if request.GET.get("request", "").isdigit():
+        source = request_get_for_user(pk=int(request.GET["request"]), user=person(request))
+        initial = initial_from(*services.terms_from_request(source))
+    form = AgreementForm(request.POST or None, initial=initial, area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.agreement_create(
+                user=person(request),
+                area=area,
+                title=form.cleaned_data["title"],
+                parties=form.parties_map(),
+                terms=form.terms(),
+                named=list(User.objects.filter(pk__in=form.cleaned_data["named_people"])),
+                contractors=list(
+                    Contractor.objects.filter(pk__in=form.cleaned_data["contractors"])
+                ),
+                request=source,
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("agreement", pk=created.pk)
+    return render(request, "agreements/form.html", {"area": area, "form": form, "source": source})
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    version = agreement.current()
+    parties = {p.council_id: p.provides_data for p in version.parties.all()}
+    terms = {f: getattr(version, f) for f in services.TERM_FIELDS}
+    initial = initial_from(agreement.title, parties, terms)
+    initial["named_people"] = [str(pk) for pk in version.named_people.values_list("pk", flat=True)]
+    initial["contractors"] = [str(pk) for pk in version.contractors.values_list("pk", flat=True)]
+    form = AgreementForm(request.POST or None, initial=initial, area=agreement.area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(
+                user=person(request),
+                agreement=agreement,
+                parties=form.parties_map(),
+                terms=form.terms(),
+                named=list(User.objects.filter(pk__in=form.cleaned_data["named_people"])),
+                contractors=list(
+                    Contractor.objects.filter(pk__in=form.cleaned_data["contractors"])
+                ),
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("agreement", pk=agreement.pk)
+    context = {"area": agreement.area, "form": form, "agreement": agreement}
+    return render(request, "agreements/form.html", context)
+
+
+def _context(
+    request: HttpRequest, agreement: Agreement, number: int | None = None
+) -> dict[str, Any]:
+    user = person(request)
+    version = agreement.versions.get(number=number) if number else agreement.current()
+    screened = services.screening(agreement)
+    can = {
+        action.value: services.decide(user=user, action=action, agreement=agreement).allowed
+        for action in (
+            policy.Action.APPROVE,
+            policy.Action.SIGN,
+            policy.Action.SUSPEND,
+            policy.Action.TERMINATE,
+        )
+    }
+    own = version.parties.filter(council_id=user.council_id).first()
+    accepted = agreement.acceptances.filter(user=user, version=version.number).exists()
+    return {
+        "agreement": agreement,
+        "area": agreement.area,
+        "version": version,
+        "is_current": version.number == agreement.current().number,
+        "document": build_document(version, screened),
+        "screening": screened,
+        "can": can,
+        "own_party": own,
+        "can_draft": agreement.state in {State.DRAFT}
+        and own is not None
+        and bool(services.DRAFTING_ROLES & user.role_codes),
+        "can_vary": agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED}
+        and own is not None
+        and bool(services.DRAFTING_ROLES & user.role_codes),
+        "can_accept": agreement.state == State.ACTIVE and own is not None and not accepted,
+        "accepted": accepted,
+        "versions": agreement.versions.order_by("-number"),
+        "review_form": ReviewForm(),
+        "reason_form": ReasonForm(),
+        "dpia_form": DpiaForm(),
+    }
+
+
+@require_safe
+def agreement_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    return render(request, "agreements/detail.html", _context(request, agreement, number))
+
+
+@require_safe
+def agreement_pdf(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    version = agreement.versions.get(number=number) if number else agreement.current()
+    content = render_pdf(build_document(version, services.screening(agreement)))
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"{agreement.reference}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    user = person(request)
+    if action == "send":
+        services.agreement_send_for_review(user=user, agreement=agreement)
+        messages.success(request, "Sent to the parties' DPOs for review.")
+    elif action == "review":
+        review = ReviewForm(request.POST)
+        if not review.is_valid():
+            raise InvalidInput("Choose approve or return", code="decision-required")
+        approve = review.cleaned_data["decision"] == "approve"
+        services.agreement_dpo_review(
+            user=user,
+            agreement=agreement,
+            approve=approve,
+            comments=review.cleaned_data["comments"],
+        )
+        messages.success(request, "Approved." if approve else "Returned to draft with comments.")
+    elif action == "sign":
+        services.agreement_sign(user=user, agreement=agreement)
+        agreement.refresh_from_db()
+        messages.success(
+            request,
+            "Signed."
+            + (" The agreement is now active." if agreement.state == State.ACTIVE else ""),
+        )
+    elif action in {"suspend", "terminate"}:
+        reasons = ReasonForm(request.POST)
+        reason = reasons.cleaned_data["reason"] if reasons.is_valid() else ""
+        stop = services.agreement_suspend if action == "suspend" else services.agreement_terminate
+        stop(user=user, agreement=agreement, reason=reason)
+        messages.success(request, f"The agreement is {action}ed.")
+    elif action == "accept":
+        services.terms_accept(user=user, agreement=agreement)
+        messages.success(request, "You have accepted the terms.")
+        return redirect("agreement", pk=agreement.pk)
+    elif action == "dpia":
+        dpia = DpiaForm(request.POST, request.FILES)
+        if not dpia.is_valid():
+            raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
+        upload = dpia.cleaned_data["document"]
+        content = None
+        if upload is not None:
+            head = upload.read(4096)
+            upload.seek(0)
+            check_file(
+                name=upload.name or "",
+                size=upload.size or 0,
+                head=head,
+                max_bytes=5_000_000,
+                allowed=frozenset({"pdf", "docx"}),
+            )
+            content = upload.read()
+        services.dpia_record(
+            user=user,
+            agreement=agreement,
+            status=dpia.cleaned_data["status"],
+            outcome=dpia.cleaned_data["outcome"],
+            document_name=upload.name if upload else "",
+            document=content,
+        )
+        messages.success(request, "The DPIA decision is recorded.")
+    else:
+        raise InvalidInput(f"Unknown action {action!r}", code="unknown-action")
+    return redirect("agreement", pk=agreement.pk)
+
+
+@require_safe
+@login_not_required
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public: what is shared between which councils and why. No data, no personal details."""
+    active = (
+        Agreement.objects.filter(state=State.ACTIVE)
+        .select_related("area")
+        .prefetch_related("versions__parties__council")
+        .order_by("area__name", "pk")
+    )
+    return render(request, "agreements/transparency.html", {"agreements": active})
+
+
+@require_http_methods(["GET", "POST"])
+def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
+    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    in_area = list(
+        Contractor.objects.filter(works_for__in=area.councils()).select_related("works_for")
+    )
+    form = ContractorAgreementForm(request.POST or None, contractors=in_area)
+    if request.method == "POST" and form.is_valid():
+        contractor = next(c for c in in_area if str(c.pk) == form.cleaned_data["contractor"])
+        try:
+            services.contractor_agreement_record(
+                user=person(request),
+                contractor=contractor,
+                scope=form.cleaned_data["scope"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"The contractor agreement for {contractor} is recorded.")
+            return redirect("contractors", county_gss=area.gss_code)
+    records = ContractorAgreement.objects.filter(contractor__in=in_area).select_related(
+        "contractor", "council"
+    )
+    return render(
+        request,
+        "agreements/contractors.html",
+        {"area": area, "form": form, "records": records, "contractors": in_area},
+    )

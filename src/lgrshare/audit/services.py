@@ -1,0 +1,154 @@
+"""Use cases of the audit trail: append a record, and show the trail to data protection
+officers.
+
+``audit_record`` is called by every other app's services, inside their own transaction, so the
+record commits (or rolls back) with what it records. Appends are serialised: the lock row is
+taken ``FOR UPDATE`` before the last record is read, so two transactions never chain onto the
+same record; on PostgreSQL an audited transaction therefore holds that lock until it commits.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lgrshare.audit.anchor import anchor_write
+from lgrshare.audit.models import AuditEntry, AuditEntryQuerySet, AuditLock
+from lgrshare.councils.models import Area, Role, User
+from lgrshare.domain.audit import AuditError, AuditEvent, chain_event
+from lgrshare.domain.errors import NotFound, PermissionDenied
+
+_LIMITS = {"actor": 200, "target_type": 40, "target_id": 200, "reason": 100}
+VERIFY_ROLES = frozenset({Role.DPO.value, Role.IT_SECURITY.value})
+
+
+def _check_fits(event: AuditEvent) -> None:
+    for name, limit in _LIMITS.items():
+        value = getattr(event, name)
+        if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+            raise AuditError(f"{name} must be text of at most {limit} characters, without NUL")
+
+
+@transaction.atomic
+def audit_record(*, event: AuditEvent) -> AuditEntry:
+    """Append ``event`` to the chain, timed now; return the stored row.
+
+    After the commit the head anchor moves to it (``audit.anchor``). Raises
+    ``AuditActionUnknown`` for an action not in ``EVENT_NAMES`` and ``AuditError`` for an
+    empty actor or target, a field too long to store, NUL in a field, or a detail value that is
+    not str, int, bool or None. Those are programming errors: the caller's transaction fails.
+    """
+    _check_fits(event)
+    AuditLock.objects.select_for_update().get_or_create(pk=1)
+    last = AuditEntry.objects.order_by("-seq").first()
+    record = chain_event(None if last is None else last.to_record(), event, at=timezone.now())
+    entry = AuditEntry.from_record(record)
+    entry.save(force_insert=True)
+    transaction.on_commit(lambda: anchor_write(record.head), robust=True)
+    return entry
+
+
+def _visible_actors(viewer: User) -> QuerySet[User, str]:
+    """The usernames of everyone who shares an area with ``viewer``."""
+    areas = Area.objects.visible_to(viewer)
+    return (
+        User.objects.filter(area_memberships__area__in=areas)
+        .values_list("username", flat=True)
+        .distinct()
+    )
+
+
+def _require_role(
+    viewer: User, roles: frozenset[str], *, target: str, code: str, message: str
+) -> None:
+    if viewer.role_codes & roles:
+        return
+    audit_record(
+        event=AuditEvent(
+            name="access-refused",
+            actor=viewer.username,
+            target_type="audit-trail",
+            target_id=target,
+            reason="role-not-permitted",
+        )
+    )
+    raise PermissionDenied(message, code=code)
+
+
+def _require_dpo(viewer: User, target: str) -> None:
+    _require_role(
+        viewer,
+        frozenset({Role.DPO.value}),
+        target=target,
+        code="dpo-only",
+        message="Only a data protection officer can see the audit trail",
+    )
+
+
+def _record_view(viewer: User, target: str, shown: int) -> None:
+    audit_record(
+        event=AuditEvent(
+            name="view",
+            actor=viewer.username,
+            target_type="audit-trail",
+            target_id=target,
+            reason="dpo",
+            detail={"entries": shown},
+        )
+    )
+
+
+def audit_trail_for_target(*, viewer: User, target_type: str, target_id: str) -> AuditEntryQuerySet:
+    """Return the entries about a target made by people in ``viewer``'s areas, newest first,
+    and record that ``viewer`` looked.
+
+    Raises ``PermissionDenied`` (``dpo-only``, recorded as ``access-refused``) unless
+    ``viewer`` is a DPO, and ``NotFound`` (``audit-target-not-found``) when the target has no
+    entry the DPO may see, which answers the same as an unknown target.
+    """
+    target = f"target:{target_type}:{target_id}"
+    _require_dpo(viewer, target)
+    entries = AuditEntry.objects.for_target(target_type, target_id).filter(
+        actor__in=_visible_actors(viewer)
+    )
+    shown = entries.count()
+    if not shown:
+        raise NotFound(
+            f"There is no audit trail for {target_type} {target_id!r} that you can see",
+            code="audit-target-not-found",
+        )
+    _record_view(viewer, target, shown)
+    return entries
+
+
+def audit_trail_for_person(*, viewer: User, username: str) -> tuple[User, AuditEntryQuerySet]:
+    """Return the person and the entries they made, newest first, and record that ``viewer``
+    looked.
+
+    Raises ``PermissionDenied`` (``dpo-only``, recorded as ``access-refused``) unless
+    ``viewer`` is a DPO, and ``NotFound`` (``person-not-found``) for anyone who does not share
+    an area with the DPO, which answers the same as an unknown username.
+    """
+    target = f"person:{username}"
+    _require_dpo(viewer, target)
+    person = User.objects.filter(username=username, username__in=_visible_actors(viewer)).first()
+    if person is None:
+        raise NotFound(
+            f"There is nobody called {username!r} in your areas", code="person-not-found"
+        )
+    entries = AuditEntry.objects.by_actor(person.username)
+    _record_view(viewer, target, entries.count())
+    return person, entries
+
+
+def audit_require_verifier(*, viewer: User) -> None:
+    """Raise ``PermissionDenied`` (``audit-verify-not-permitted``, recorded) unless
+    ``viewer`` is a DPO or in IT security, the roles that may verify the whole chain."""
+    _require_role(
+        viewer,
+        VERIFY_ROLES,
+        target="chain",
+        code="audit-verify-not-permitted",
+        message="Only a data protection officer or IT security can verify the audit trail",
+    )

@@ -1,0 +1,42 @@
+"""Pages for data protection officers: the audit trail of a target and of a person."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from lgrshare.audit import services
+from lgrshare.audit.models import AuditEntry, AuditEntryQuerySet
+from lgrshare.web.auth import person
+
+PAGE_ENTRIES = 100
+
+
+def _page(request: HttpRequest, entries: AuditEntryQuerySet) -> Page[AuditEntry]:
+    return Paginator(entries, PAGE_ENTRIES).get_page(request.GET.get("page"))
+
+
+@require_safe
+def target_trail(request: HttpRequest, target_type: str, target_id: str) -> HttpResponse:
+    entries = services.audit_trail_for_target(
+        viewer=person(request), target_type=target_type, target_id=target_id
+    )
+    context = {
+        "heading": f"{target_type} {target_id}",
+        "caption": "Audit trail of",
+        "page": _page(request, entries),
+    }
+    return render(request, "audit/trail.html", context)
+
+
+@require_safe
+def person_trail(request: HttpRequest, username: str) -> HttpResponse:
+    subject, entries = services.audit_trail_for_person(viewer=person(request), username=username)
+    context = {
+        "heading": subject.get_full_name() or subject.username,
+        "caption": f"What {subject.username} ({subject.organisation_name}) did",
+        "page": _page(request, entries),
+    }
+    return render(request, "audit/trail.html", context)

@@ -1,0 +1,7 @@
+"""API endpoints of the vault app."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["vault"])
