@@ -14,6 +14,7 @@ from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
 from lgrshare.domain.policy import Action, Decision, Resource, decide
+from lgrshare.trail import record
 
 __all__ = ["Action", "check", "require"]
 
@@ -41,6 +42,32 @@ def check(*, user: User, action: Action, dataset: Dataset) -> Decision:
     )
 
 
-def require(*, user: User, action: Action, dataset: Dataset) -> str:
-    """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise."""
-    return str(check(user=user, action=action, dataset=dataset).require().reason)
+# Policy actions on data, and the audit event each records.
+_AUDITED = {
+    Action.VIEW_DATA: "view",
+    Action.DOWNLOAD: "download",
+    Action.EXPORT: "export",
+    Action.COMPILE: "export",
+    Action.SUBMIT: "upload",
+}
+
+
+def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int | bool) -> str:
+    """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise.
+
+    Both answers are written to the audit trail: the data action when allowed, an
+    ``access-refused`` record naming the policy's reason when not. Call it before any
+    transaction that might roll back, so a refusal is never lost.
+    """
+    decision = check(user=user, action=action, dataset=dataset)
+    event = _AUDITED.get(action, "view") if decision.allowed else "access-refused"
+    record(
+        user=user,
+        action=event,
+        target_type="dataset",
+        target_id=dataset.slug,
+        reason=str(decision.reason),
+        policy_action=str(action),
+        **detail,
+    )
+    return str(decision.require().reason)

@@ -23,6 +23,7 @@ from lgrshare.councils.api import router as councils_router
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.requests.api import router as requests_router
 from lgrshare.standards.api import router as standards_router
+from lgrshare.submissions.api import router as submissions_router
 from lgrshare.vault.api import router as vault_router
 from lgrshare.web.middleware import HTTP_CODES, error_json
 
@@ -51,6 +52,7 @@ api.add_router("/", standards_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", requests_router)
 api.add_router("/", agreements_router)
+api.add_router("/", submissions_router)
 api.add_router("/", vault_router)
 api.add_router("/", audit_router)
 

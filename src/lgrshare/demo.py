@@ -194,14 +194,26 @@ def _surrey_figures_csv() -> bytes:
     population = load_public_table("population-mid-2024").filter(pl.col("gss_code").is_in(codes))
     tax = load_public_table("council-tax-2023-24").filter(pl.col("gss_code").is_in(codes))
     rows = [
-        ("ons-mye-all-ages", "Population, all ages (ONS mid-year estimate)", r["gss_code"],
-         "mid-2024", str(r["population_mid2024"]), "persons")
+        (
+            "ons-mye-all-ages",
+            "Population, all ages (ONS mid-year estimate)",
+            r["gss_code"],
+            "mid-2024",
+            str(r["population_mid2024"]),
+            "persons",
+        )
         for r in population.iter_rows(named=True)
     ] + [
-        ("ctr-band-d-own", "Average Band D council tax of the council itself", r["gss_code"],
-         "2023-24", str(r["band_d_own_excluding_parishes"]), "£")
+        (
+            "ctr-band-d-own",
+            "Average Band D council tax of the council itself",
+            r["gss_code"],
+            "2023-24",
+            str(r["band_d_own_excluding_parishes"]),
+            "£",
+        )
         for r in tax.iter_rows(named=True)
-    ]  # fmt: skip
+    ]
     lines = ["metric_id,metric_title,area_code,period,value,unit"]
     lines += [",".join(f'"{cell}"' for cell in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()
@@ -272,7 +284,7 @@ def _demo_request() -> None:
             "geography_level": "council",
             "period": "Contracts live on 1 April 2026",
         },
-    )  # fmt: skip
+    )
     requests.request_open(user=analyst, request=request)
     requests.request_answer(
         user=User.objects.get(username="surrey.analyst"),
@@ -334,6 +346,109 @@ def _demo_agreement() -> None:
         )
 
 
+def _council_tax_csv(gss_code: str) -> bytes:
+    """One council's 2023-24 council tax base in the agreed layout, from DLUHC Table 9."""
+    import csv
+    import io
+    from importlib import resources
+
+    from lgrshare.standards.services import standard_get
+
+    raw = resources.files("lgrshare").joinpath(
+        "reference_data", "dluhc_ctr_table9_2023-24_billing_authorities.csv"
+    )
+    rows = csv.reader(io.StringIO(raw.read_text(encoding="utf-8")))
+    row = next(r for r in rows if r[1] == gss_code)
+    # Table 9 columns (current year): 11 parish precepts, 13 requirement excluding parishes,
+    # 19 collection rate, 23 tax base, 25 Band D with parishes, 27 without, 33-35 county,
+    # police and fire, 37 the area's total.
+    values = {
+        "gss_code": row[1],
+        "council_name": row[2],
+        "financial_year": "2023-24",
+        "authority_role": "billing",
+        "council_tax_requirement_gbp": row[13],
+        "parish_precepts_gbp": row[11],
+        "tax_base_band_d_equivalents": row[23],
+        "collection_rate": row[19],
+        "band_d_council_gbp": row[27],
+        "band_d_including_parish_gbp": row[25],
+        "band_d_county_gbp": row[33],
+        "band_d_police_gbp": row[34],
+        "band_d_fire_gbp": row[35],
+        "band_d_area_total_gbp": row[37],
+        "notes": "From DLUHC Council Tax levels set by local authorities 2023-24, Table 9.",
+    }
+    header = [f.name for f in standard_get(name="council-tax-base").fields]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow([values.get(name, "") for name in header])
+    return out.getvalue().encode()
+
+
+def _demo_submissions() -> None:
+    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council."""
+    import io
+    from datetime import date
+
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.submissions import services as submissions
+
+    surrey = Area.objects.get(county_id=SURREY)
+    title = "Council tax base 2023-24 for harmonisation modelling"
+    if Agreement.objects.filter(area=surrey, title=title).exists():
+        return
+    lead = User.objects.get(username="surrey.analyst")
+    agreement = agreements.agreement_create(
+        user=lead,
+        area=surrey,
+        title=title,
+        parties={SURREY: False, GUILDFORD: True, WOKING: True},
+        terms={
+            "purposes": "To model council tax harmonisation across the proposed new councils: "
+            "what Band D would be in each option, and how long to converge.",
+            "data_items": [{"standard": "council-tax-base", "fields": []}],
+            "legal_power": "Local Government and Public Involvement in Health Act 2007 Part 1 "
+            "(reorganisation proposals); Local Government Finance Act 1992",
+            "personal_data": "none",
+            "delete_by": date(2027, 6, 30),
+            "review_date": date(2027, 3, 31),
+        },
+    )
+    agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    for council, dpo in (
+        ("surrey", "surrey.dpo"),
+        ("guildford", "guildford.dpo"),
+        ("woking", "woking.dpo"),
+    ):
+        agreements.agreement_dpo_review(
+            user=User.objects.get(username=dpo), agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(
+            user=User.objects.get(username=f"{council}.signatory"), agreement=agreement
+        )
+    for gss, submitter, accepter in (
+        (GUILDFORD, "guildford.analyst", "guildford.datalead"),
+        (WOKING, "woking.datalead", "woking.datalead"),
+    ):
+        content = _council_tax_csv(gss)
+        submission = submissions.submission_create(
+            user=User.objects.get(username=submitter),
+            dataset=submissions.dataset_for(
+                agreement=agreement, standard="council-tax-base", council=gss
+            ),
+            source=io.BytesIO(content),
+            file_name=f"council-tax-base-2023-24-{gss}.csv",
+            size=len(content),
+            period="2023-24",
+        )
+        submissions.submission_accept(
+            user=User.objects.get(username=accepter), submission=submission
+        )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
@@ -342,6 +457,7 @@ def demo_load() -> list[SignIn]:
         _demo_catalogue()
         _demo_request()
         _demo_agreement()
+        _demo_submissions()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

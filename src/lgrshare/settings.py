@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lgrshare.catalogue",
     "lgrshare.requests",
     "lgrshare.agreements",
+    "lgrshare.submissions",
     "lgrshare.standards",
     "lgrshare.vault",
     "lgrshare.audit",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lgrshare.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lgrshare.web.middleware.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +148,10 @@ X_FRAME_OPTIONS = "DENY"
 # Request bodies: forms stay small; uploads (later) stream to disk with their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LGRSHARE_MAX_FORM_BYTES", default=1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Submitted files: larger ones are refused (413) before their body is read; files over 2.5 MB
+# stream to a temporary file rather than memory.
+MAX_UPLOAD_BYTES = env_int("LGRSHARE_MAX_UPLOAD_BYTES", default=200_000_000, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -11,6 +11,7 @@ from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
+from lgrshare.submissions import views as submissions
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -62,8 +63,23 @@ urlpatterns = [
         agreements.agreement_pdf,
         name="agreement-version-pdf",
     ),
+    path("agreements/<int:pk>/submit", submissions.submit, name="submit"),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path(
+        "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"
+    ),
+    re_path(
+        r"^submissions/(?P<pk>[0-9]+)/download\.(?P<fmt>zip|xlsx)$",
+        submissions.submission_download,
+        name="submission-download",
+    ),
+    path(
+        "submissions/<int:pk>/<slug:action>",
+        submissions.submission_action,
+        name="submission-action",
+    ),
     path("standards/", standards.standards, name="standards"),
     path("standards/<slug:name>/", standards.standard_detail, name="standard"),
     path("standards/<slug:name>/schema.json", standards.standard_schema, name="standard-schema"),

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from lgrshare.cli import main
 from lgrshare.vault import services
+from lgrshare.vault.errors import BlobLost
 from lgrshare.vault.integrity import vault_check
 from lgrshare.vault.models import Blob
 from tests.vault.conftest import stored_names
@@ -70,6 +71,9 @@ def test_orphans_both_ways_and_leftovers_are_reported_then_repaired(run, vault_d
     again = vault_check(grace=NO_GRACE)
     assert again.clean
     assert (again.verified, again.lost) == (1, 1)
+    with pytest.raises(BlobLost) as failure:
+        services.blob_open(blob=Blob.objects.get(pk=lost.pk))
+    assert failure.value.code == "blob-lost"
 
 
 def test_files_younger_than_the_grace_period_are_left_alone(vault_dir: Path):

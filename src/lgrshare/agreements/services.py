@@ -30,6 +30,7 @@ from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
+from lgrshare.trail import record
 
 DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
 # Terms a version carries; a change to any of them (or to the parties) makes a new version.
@@ -413,6 +414,15 @@ def agreement_dpo_review(
     party.dpo_comments = comments.strip()
     party.dpo_by, party.dpo_at = user, timezone.now()
     party.save()
+    record(
+        user=user,
+        action="approve" if approve else "revoke",
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason="approved" if approve else "returned",
+        version=agreement.current().number,
+        council=str(party.council_id),
+    )
     if not approve:
         _set_state(agreement, State.DRAFT, user, f"Returned by {party.council.name}'s DPO")
     return party
@@ -432,6 +442,14 @@ def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
     if party.signed_at is None:
         party.signed_by, party.signed_at = user, timezone.now()
         party.save(update_fields=["signed_by", "signed_at"])
+        record(
+            user=user,
+            action="sign",
+            target_type="agreement",
+            target_id=agreement.reference,
+            version=agreement.current().number,
+            council=str(party.council_id),
+        )
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
@@ -494,6 +512,13 @@ def _stop(
     if not reason.strip():
         raise InvalidInput("Give the reason", code="reason-required")
     _set_state(agreement, state, user, reason.strip())
+    record(
+        user=user,
+        action="revoke",
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason=state,
+    )
     return agreement
 
 
@@ -505,6 +530,14 @@ def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
             "Only an active agreement's terms can be accepted", code="agreement-not-active"
         )
     version = agreement.current().number
+    record(
+        user=user,
+        action="grant",
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason="terms-accepted",
+        version=agreement.current().number,
+    )
     acceptance, _ = TermsAcceptance.objects.get_or_create(
         user=user, agreement=agreement, version=version
     )

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     REFERENCE = "reference", "Published reference table shipped with LGR Share"
     METRICS = "metrics", "Imported published metrics"
     REGISTER = "register", "Entry only: the data is held elsewhere"
+    SUBMISSION = "submission", "Submitted by a council under an agreement"
 
 
 class DatasetQuerySet(models.QuerySet["Dataset"]):

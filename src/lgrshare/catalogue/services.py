@@ -117,6 +117,12 @@ def dataset_frame(*, dataset: Dataset) -> pl.DataFrame:
                 "unit": pl.String,
             },
         )
+    if dataset.kind == Kind.SUBMISSION:
+        from lgrshare.submissions.services import latest_accepted, submission_frame
+
+        accepted = latest_accepted(dataset)
+        if accepted is not None:
+            return submission_frame(accepted)
     raise NotFound(
         "This entry records who holds the data; the data itself is not on LGR Share",
         code="no-data-here",

@@ -56,6 +56,7 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
     context["data_reason"] = decision.reason
     if decision.allowed and found.kind != "register":
+        access.require(user=user, action=access.Action.VIEW_DATA, dataset=found)
         frame = services.dataset_frame(dataset=found)
         pages = max(1, -(-frame.height // services.PAGE_ROWS))
         page = min(_page_number(request.GET.get("page")), pages)

@@ -100,6 +100,53 @@ def requests_list(area_gss: str) -> None:
         click.echo(f"    {answers}")
 
 
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agreement", "agreement_id", required=True, type=int, help="Agreement number.")
+@click.option("--standard", required=True, help="The standard the file follows.")
+@click.option("--council", required=True, help="GSS code of the council providing it.")
+@click.option("--period", required=True, help="The period the data covers, e.g. 2025-26.")
+@click.option("--user", "username", required=True, help="Who submits it (a data lead or analyst).")
+def submit(
+    file: Path, agreement_id: int, standard: str, council: str, period: str, username: str
+) -> None:
+    """Submit FILE under an agreement: checked, encrypted, stored, awaiting the data lead."""
+    setup_django()
+    from lgrshare.agreements.services import agreement_get_for_user
+    from lgrshare.councils.models import User
+    from lgrshare.domain.errors import InvalidInput
+    from lgrshare.submissions import services
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput(f"There is no active user {username!r}", code="user-not-found")
+    dataset = services.dataset_for(
+        agreement=agreement_get_for_user(pk=agreement_id, user=user),
+        standard=standard,
+        council=council.strip().upper(),
+    )
+    with file.open("rb") as source:
+        created = services.submission_create(
+            user=user,
+            dataset=dataset,
+            source=source,
+            file_name=file.name,
+            size=file.stat().st_size,
+            period=period,
+        )
+    counts = created.report.get("stats", {}).get("counts", {})
+    state = (
+        "valid" if created.valid else "invalid: " + ", ".join(f"{n} {c}" for c, n in counts.items())
+    )
+    click.echo(
+        f"{created.reference}: {created.file_name} stored encrypted ({state}); "
+        "waiting for the data lead to accept it."
+    )
+    if not created.valid:
+        raise SystemExit(1)
+
+
 def register(main: click.Group) -> None:
     main.add_command(catalogue)
     main.add_command(requests)
+    main.add_command(submit)

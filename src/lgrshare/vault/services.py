@@ -36,7 +36,7 @@ from lgrshare.domain.crypto import (
     wrap_key,
 )
 from lgrshare.vault.errors import BlobDestroyed, BlobLost
-from lgrshare.vault.keys import keyring
+from lgrshare.vault.keys import current_kek, keyring
 from lgrshare.vault.models import Blob
 from lgrshare.vault.rollback import delete_on_rollback
 from lgrshare.vault.storage import Storage, default_storage
@@ -48,12 +48,13 @@ def blob_store(*, source: BinaryIO, storage: Storage | None = None) -> Blob:
     Call it inside the transaction that records what the blob is for: if that transaction
     rolls back, the file is deleted. Raises the KEK's ``ConfigurationError`` (before anything
     is written), the source's or the filesystem's ``OSError``, and database errors; in each
-    case no blob remains.
+    case no blob remains (at worst, after a crash or a connection lost during COMMIT, an
+    orphan file that repair removes).
     """
     store = storage or default_storage()
     blob = Blob()
     data_key = new_data_key()
-    blob.wrapped_key = wrap_key(data_key, keyring().current).to_str()
+    blob.wrapped_key = wrap_key(data_key, current_kek()).to_str()
     result = store.write_atomic(
         blob.file_id,
         lambda dst: encrypt_stream(source, dst, data_key=data_key, file_id=blob.file_id),
@@ -73,7 +74,7 @@ def blob_store(*, source: BinaryIO, storage: Storage | None = None) -> Blob:
 
 def _data_key(blob: Blob) -> bytes:
     if blob.destroyed_at is not None or not blob.wrapped_key:
-        raise BlobDestroyed(f"blob {blob.id} was destroyed on {blob.destroyed_at:%d %B %Y}")
+        raise BlobDestroyed(f"blob {blob.id} was destroyed: its data can no longer be read")
     if blob.lost_at is not None:
         raise BlobLost(f"the file of blob {blob.id} was recorded lost on {blob.lost_at:%d %B %Y}")
     return unwrap_key(WrappedKey.from_str(blob.wrapped_key), keyring())

@@ -96,6 +96,7 @@ class LocalStorage:
         final = self._path(blob_id)
         temporary = self._path(f"{blob_id}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
         fd = os.open(temporary, _CREATE, 0o600)
+        renamed = False
         try:
             # Unbuffered: the container is written in whole chunks already.
             with os.fdopen(fd, "wb", buffering=0) as handle:
@@ -104,10 +105,13 @@ class LocalStorage:
             if os.path.lexists(final):
                 raise FileExistsError(f"blob {blob_id} already exists")
             os.rename(temporary, final)
+            renamed = True
+            _fsync_directory(self.root)
         except BaseException:
             temporary.unlink(missing_ok=True)
+            if renamed:
+                final.unlink(missing_ok=True)
             raise
-        _fsync_directory(self.root)
         return result
 
     def open(self, blob_id: str) -> BinaryIO:

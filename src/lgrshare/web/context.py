@@ -23,10 +23,11 @@ def service(request: HttpRequest) -> dict[str, Any]:
         {"text": text, "href": href, "current": path == href or path.startswith(sections)}
         for text, href, sections in items
     ]
-    if request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent on responses made before authentication
+    if user is not None and user.is_authenticated:
         from lgrshare.requests.models import Notification
 
-        unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
         href = reverse("notifications")
         navigation.append(
             {

@@ -51,6 +51,34 @@ def error_page(request: HttpRequest, status: int, code: str, message: str) -> Ht
     )
 
 
+class UploadLimitMiddleware:
+    """Refuse a request whose declared body is over the upload limit before any of it is read.
+
+    It runs before the CSRF check, which would otherwise read (and spool) the whole body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        # A little over the file limit, for the multipart envelope and the other fields.
+        if length > settings.MAX_UPLOAD_BYTES + 1_000_000:
+            limit = settings.MAX_UPLOAD_BYTES // 1_000_000
+            message = (
+                f"Files must be smaller than {limit} MB; this request is {length // 1_000_000} MB"
+            )
+            if is_api(request):
+                return error_json(413, "request-too-large", message)
+            return error_page(request, 413, "request-too-large", message)
+        return self.get_response(request)
+
+
 class SignInRequiredMiddleware(LoginRequiredMiddleware):
     """Every page needs a signed-in person, except those marked ``login_not_required``.
 

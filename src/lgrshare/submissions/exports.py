@@ -1,0 +1,55 @@
+"""Downloads that carry their context: a zip (data, schema, caveats, report, about) or XLSX."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from openpyxl import Workbook
+
+from lgrshare.domain.exports import neutralise, neutralise_frame
+from lgrshare.standards.services import standard_get
+from lgrshare.submissions.models import Submission
+from lgrshare.submissions.services import (
+    about_text,
+    caveat_lines,
+    caveats_json,
+    report_json,
+    submission_frame,
+)
+
+
+def download_zip(submission: Submission) -> bytes:
+    """data.csv (formula-like cells neutralised), schema.json, caveats.json,
+    validation-report.json and ABOUT.txt, in one zip."""
+    frame = neutralise_frame(submission_frame(submission))
+    data = io.BytesIO()
+    frame.write_csv(data)
+    schema = standard_get(name=submission.standard_name).to_json()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ABOUT.txt", about_text(submission))
+        archive.writestr("data.csv", data.getvalue())
+        archive.writestr("schema.json", json.dumps(schema, indent=2))
+        archive.writestr("caveats.json", caveats_json(submission))
+        archive.writestr("validation-report.json", report_json(submission))
+    return out.getvalue()
+
+
+def download_xlsx(submission: Submission) -> bytes:
+    """A workbook: the data (neutralised) and an 'About this data' sheet with the caveats."""
+    frame = neutralise_frame(submission_frame(submission))
+    book = Workbook(write_only=True)
+    data = book.create_sheet("Data")
+    data.append(frame.columns)
+    for row in frame.iter_rows():
+        data.append(["" if v is None else v for v in row])
+    about = book.create_sheet("About this data")
+    for line in about_text(submission).splitlines():
+        about.append([neutralise(line)])
+    if not caveat_lines(submission):
+        about.append(["No caveats were declared."])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

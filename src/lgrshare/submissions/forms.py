@@ -1,0 +1,58 @@
+"""Forms for submitting a file and declaring caveats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from lgrshare.domain.validation import CAVEAT_KINDS
+
+
+class SubmitForm(forms.Form):
+    standard = forms.ChoiceField(label="Which data is this?")
+    period = forms.CharField(
+        label="Period the data covers",
+        max_length=60,
+        help_text="For example 2025-26",
+        error_messages={"required": "Say what period the data covers"},
+    )
+    file = forms.FileField(
+        label="The file",
+        help_text="CSV or Excel (.xlsx) in the agreed layout",
+        error_messages={"required": "Choose the file to submit"},
+    )
+
+    def __init__(self, *args: Any, standards: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["standard"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = standards
+
+
+class CaveatForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of caveat",
+        choices=list(CAVEAT_KINDS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of caveat"},
+    )
+    field = forms.CharField(
+        label="Field it is about",
+        required=False,
+        max_length=80,
+        help_text="Leave empty if it is about the whole dataset",
+    )
+    explains = forms.ChoiceField(label="Error code it explains", required=False)
+    text = forms.CharField(
+        label="What users of the data should know",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Describe the caveat"},
+    )
+
+    def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["explains"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "None"), *[(c, c) for c in codes]]

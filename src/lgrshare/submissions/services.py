@@ -1,0 +1,314 @@
+"""Submissions: a holder council's file, validated, caveated, encrypted, accepted, read back.
+
+A submission is made under an active agreement (the policy's ``submit``), checked with the one
+validator, encrypted into the vault and recorded with its report in one transaction, with its
+audit records: a failure anywhere leaves nothing (see ``vault.services`` for the file side).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import BinaryIO
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lgrshare import access
+from lgrshare.agreements.models import Agreement
+from lgrshare.catalogue.models import Dataset, Kind
+from lgrshare.councils.models import User
+from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.files import check_file
+from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
+from lgrshare.standards.services import standard_get
+from lgrshare.submissions.models import Submission
+from lgrshare.trail import record
+from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
+
+UPLOAD_KINDS = frozenset({"csv", "xlsx"})
+
+
+def dataset_for(*, agreement: Agreement, standard: str, council: str) -> Dataset:
+    """The dataset an agreement shares for ``standard`` from ``council``; ``NotFound`` if none."""
+    found = Dataset.objects.filter(
+        agreement=agreement, standard_name=standard, publisher_id=council
+    ).first()
+    if found is None:
+        raise NotFound(
+            f"{agreement.reference} does not share {standard} from {council}",
+            code="dataset-not-in-agreement",
+        )
+    return found
+
+
+def submission_create(
+    *, user: User, dataset: Dataset, source: BinaryIO, file_name: str, size: int, period: str
+) -> Submission:
+    """Check, validate, encrypt and record a file; return the pending submission.
+
+    Raises ``AccessDenied`` (the policy's reason), ``InvalidInput``/``FileTooLarge`` for a file
+    that is not a CSV or XLSX of an acceptable size and name. An invalid file is still recorded
+    (with its report) so the submitter sees what to fix; only the data lead can accept it.
+    """
+    access.require(user=user, action=access.Action.SUBMIT, dataset=dataset, file=file_name[:120])
+    if not period.strip():
+        raise InvalidInput("Say what period the data covers", code="period-required")
+    head = source.read(8192)
+    source.seek(0)
+    checked = check_file(
+        name=file_name,
+        size=size,
+        head=head,
+        max_bytes=settings.MAX_UPLOAD_BYTES,
+        allowed=UPLOAD_KINDS,
+    )
+    standard = standard_get(name=dataset.standard_name)
+    report = validate(source, standard, file_name=checked.name)
+    if not report.readable:
+        error = report.errors[0] if report.errors else None
+        raise InvalidInput(
+            f"The file could not be read as a table: {error.message if error else 'unknown'}",
+            code=error.code if error else "format-error",
+        )
+    source.seek(0)
+    with transaction.atomic():
+        blob = blob_store(source=source)
+        latest = Submission.objects.filter(dataset=dataset, period=period.strip()).aggregate(
+            n=Max("version")
+        )["n"]
+        submission = Submission.objects.create(
+            dataset=dataset,
+            period=period.strip(),
+            version=(latest or 0) + 1,
+            blob=blob,
+            file_name=checked.name,
+            file_format=checked.extension,
+            standard_name=standard.name,
+            standard_version=standard.version,
+            valid=report.valid,
+            report=report.to_json(),
+            submitted_by=user,
+        )
+        record(
+            user=user,
+            action="upload",
+            target_type="submission",
+            target_id=submission.pk,
+            dataset=dataset.slug,
+            bytes=blob.plaintext_bytes,
+            sha256=blob.plaintext_sha256,
+        )
+        record(
+            user=user,
+            action="validate",
+            target_type="submission",
+            target_id=submission.pk,
+            valid=report.valid,
+            errors=int(report.stats.get("error_count", 0)),
+        )
+    return submission
+
+
+def is_holder_data_lead(user: User, submission: Submission) -> bool:
+    return user.council_id == submission.dataset.publisher_id and "data-lead" in user.role_codes
+
+
+def submission_add_caveat(
+    *,
+    user: User,
+    submission: Submission,
+    kind: str,
+    text: str,
+    field: str = "",
+    explains: str = "",
+) -> Submission:
+    """The submitter or the holder's data lead declares a quality caveat while it is pending.
+
+    ``explains`` names the validation error code a "known error" caveat accounts for.
+    """
+    if submission.state != Submission.State.PENDING:
+        raise InvalidInput(
+            "Caveats are added before the submission is accepted", code="submission-not-pending"
+        )
+    if user != submission.submitted_by and not is_holder_data_lead(user, submission):
+        raise PermissionDenied(
+            "Only the submitter or the council's data lead adds caveats", code="not-the-submitter"
+        )
+    caveat = Caveat(kind=kind, text=text.strip(), field=field.strip() or None)
+    codes = set(submission.report.get("stats", {}).get("counts", {}))
+    if explains and explains not in codes:
+        raise InvalidInput(f"The report has no {explains} errors", code="caveat-invalid")
+    submission.caveats = [
+        *submission.caveats,
+        {
+            "kind": caveat.kind,
+            "text": caveat.text,
+            "field": caveat.field,
+            "explains": explains or None,
+        },
+    ]
+    submission.save(update_fields=["caveats"])
+    return submission
+
+
+def unexplained_codes(submission: Submission) -> list[str]:
+    """Error codes in the report that no known-error caveat explains."""
+    codes = set(submission.report.get("stats", {}).get("counts", {}))
+    explained = {c.get("explains") for c in submission.caveats if c.get("kind") == "known-error"}
+    return sorted(codes - explained)
+
+
+@transaction.atomic
+def submission_accept(*, user: User, submission: Submission) -> Submission:
+    """The holder council's data lead accepts; an invalid file needs a caveat per error code.
+
+    Accepting supersedes earlier accepted versions for the same period.
+    """
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not is_holder_data_lead(user, submission):
+        raise PermissionDenied(
+            "Only the providing council's data lead accepts submissions", code="role-not-permitted"
+        )
+    if submission.state != Submission.State.PENDING:
+        raise InvalidInput(
+            "Only a pending submission can be accepted", code="submission-not-pending"
+        )
+    missing = unexplained_codes(submission)
+    if missing:
+        raise InvalidInput(
+            "Explain each kind of error with a 'known error' caveat before accepting: "
+            + ", ".join(missing),
+            code="caveats-needed",
+        )
+    Submission.objects.filter(
+        dataset=submission.dataset, period=submission.period, state=Submission.State.ACCEPTED
+    ).update(state=Submission.State.SUPERSEDED)
+    submission.state = Submission.State.ACCEPTED
+    submission.decided_by, submission.decided_at = user, timezone.now()
+    submission.save(update_fields=["state", "decided_by", "decided_at"])
+    Dataset.objects.filter(pk=submission.dataset_id).update(kind=Kind.SUBMISSION)
+    record(
+        user=user,
+        action="accept",
+        target_type="submission",
+        target_id=submission.pk,
+        dataset=submission.dataset.slug,
+        caveats=len(submission.caveats),
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_withdraw(*, user: User, submission: Submission) -> Submission:
+    """Withdraw a pending submission; its data key is destroyed so the file is unreadable."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if user != submission.submitted_by and not is_holder_data_lead(user, submission):
+        raise PermissionDenied(
+            "Only the submitter or the council's data lead withdraws", code="not-the-submitter"
+        )
+    if submission.state != Submission.State.PENDING:
+        raise InvalidInput(
+            "Only a pending submission can be withdrawn", code="submission-not-pending"
+        )
+    submission.state = Submission.State.WITHDRAWN
+    submission.decided_by, submission.decided_at = user, timezone.now()
+    submission.save(update_fields=["state", "decided_by", "decided_at"])
+    blob_destroy(blob=submission.blob)
+    record(user=user, action="withdraw", target_type="submission", target_id=submission.pk)
+    record(
+        user=user,
+        action="delete",
+        target_type="blob",
+        target_id=submission.blob.file_id,
+        reason="withdrawn",
+    )
+    return submission
+
+
+def submission_get_for_user(*, pk: int, user: User) -> Submission:
+    """A submission of a dataset the user's area can see; ``NotFound`` otherwise."""
+    found = (
+        Submission.objects.select_related("dataset", "dataset__agreement", "blob", "submitted_by")
+        .filter(pk=pk, dataset__area__memberships__user=user)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"There is no submission {pk} that you can see", code="submission-not-found")
+    return found
+
+
+def latest_accepted(dataset: Dataset) -> Submission | None:
+    return (
+        Submission.objects.filter(dataset=dataset, state=Submission.State.ACCEPTED)
+        .select_related("blob")
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def submission_frame(submission: Submission) -> pl.DataFrame:
+    """The submitted table, read back from the vault (verified) as text columns.
+
+    Callers must have passed the access check for the data action first.
+    """
+    raw = blob_read_bytes(blob=submission.blob)
+    file = submission.report.get("file", {})
+    if submission.file_format == "xlsx":
+        frame = pl.read_excel(io.BytesIO(raw), sheet_name=file.get("sheet") or None)
+        return frame.select(pl.all().cast(pl.String))
+    encoding = str(file.get("encoding") or "utf-8")
+    text = raw.decode("utf-8-sig" if encoding.lower().startswith("utf") else encoding)
+    return pl.read_csv(
+        io.StringIO(text),
+        separator=str(file.get("delimiter") or ","),
+        infer_schema=False,
+        truncate_ragged_lines=True,
+    )
+
+
+def caveat_lines(submission: Submission) -> list[str]:
+    lines = []
+    for c in submission.caveats:
+        where = f" ({c['field']})" if c.get("field") else ""
+        lines.append(f"{CAVEAT_KINDS.get(c['kind'], c['kind'])}{where}: {c['text']}")
+    return lines
+
+
+def report_of(submission: Submission) -> Report:
+    return Report.from_json(submission.report)
+
+
+def about_text(submission: Submission) -> str:
+    """The 'about this data' text that travels with every download and export."""
+    dataset = submission.dataset
+    agreement = dataset.agreement
+    version = agreement.current() if agreement else None
+    lines = [
+        f"{dataset.title}",
+        f"Provided by {dataset.publisher_name} for the period {submission.period}, "
+        f"submission {submission.reference} version {submission.version}.",
+        f"Standard: {submission.standard_name} {submission.standard_version}. "
+        f"Validation: {'valid' if submission.valid else 'accepted with known errors'}.",
+    ]
+    if agreement and version:
+        lines += [
+            f"Shared under {agreement.reference} ({agreement.title}).",
+            f"Sensitivity: {version.classification}. Use only for the agreement's purposes.",
+            "Delete by: "
+            + (f"{version.delete_by:%d %B %Y}" if version.delete_by else version.retention_event),
+        ]
+    caveats = caveat_lines(submission)
+    lines += ["", "Quality caveats:", *(caveats or ["None declared."])]
+    return "\n".join(lines) + "\n"
+
+
+def caveats_json(submission: Submission) -> str:
+    return json.dumps(submission.caveats, indent=2)
+
+
+def report_json(submission: Submission) -> str:
+    return json.dumps(submission.report, indent=2, default=str)

@@ -1,0 +1,157 @@
+"""Submission pages: submit under an agreement, the report and caveats, accept, download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lgrshare import access
+from lgrshare.agreements.services import agreement_get_for_user
+from lgrshare.domain.errors import InvalidInput
+from lgrshare.submissions import services
+from lgrshare.submissions.exports import download_xlsx, download_zip
+from lgrshare.submissions.forms import CaveatForm, SubmitForm
+from lgrshare.submissions.models import Submission
+from lgrshare.web.auth import person
+
+PREVIEW_ROWS = 20
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    agreement = agreement_get_for_user(pk=pk, user=user)
+    mine = agreement.datasets.filter(publisher_id=user.council_id)
+    standards = [(d.standard_name, d.title) for d in mine]
+    form = SubmitForm(request.POST or None, request.FILES or None, standards=standards)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = services.dataset_for(
+                agreement=agreement,
+                standard=form.cleaned_data["standard"],
+                council=user.council_id or "",
+            )
+            created = services.submission_create(
+                user=user,
+                dataset=dataset,
+                source=upload,
+                file_name=upload.name or "",
+                size=upload.size or 0,
+                period=form.cleaned_data["period"],
+            )
+        except InvalidInput as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("submission", pk=created.pk)
+    context = {"agreement": agreement, "area": agreement.area, "form": form, "mine": mine}
+    return render(request, "submissions/submit.html", context, status=400 if form.errors else 200)
+
+
+def _detail(
+    request: HttpRequest, submission: Submission, caveat_form: CaveatForm | None = None
+) -> HttpResponse:
+    user = person(request)
+    report = services.report_of(submission)
+    context: dict[str, Any] = {
+        "submission": submission,
+        "dataset": submission.dataset,
+        "report": report,
+        "by_code": [(code, errors[:5]) for code, errors in report.errors_by_code().items()],
+        "counts": sorted(report.stats.get("counts", {}).items()),
+        "unexplained": services.unexplained_codes(submission),
+        "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
+        "can_edit": submission.state == Submission.State.PENDING
+        and (user == submission.submitted_by or services.is_holder_data_lead(user, submission)),
+        "can_accept": submission.state == Submission.State.PENDING
+        and services.is_holder_data_lead(user, submission),
+    }
+    decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=submission.dataset)
+    context["data_reason"] = decision.reason
+    if decision.allowed and submission.state == Submission.State.ACCEPTED:
+        access.require(
+            user=user,
+            action=access.Action.VIEW_DATA,
+            dataset=submission.dataset,
+            submission=submission.pk,
+        )
+        frame = services.submission_frame(submission)
+        context.update(
+            columns=frame.columns, rows=frame.head(PREVIEW_ROWS).rows(), total_rows=frame.height
+        )
+    status = 400 if caveat_form is not None and caveat_form.errors else 200
+    return render(request, "submissions/detail.html", context, status=status)
+
+
+@require_safe
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, services.submission_get_for_user(pk=pk, user=person(request)))
+
+
+@require_POST
+def submission_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = person(request)
+    submission = services.submission_get_for_user(pk=pk, user=user)
+    if action == "caveat":
+        form = CaveatForm(
+            request.POST, codes=list(submission.report.get("stats", {}).get("counts", {}))
+        )
+        if not form.is_valid():
+            return _detail(request, submission, form)
+        try:
+            services.submission_add_caveat(user=user, submission=submission, **form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+            return _detail(request, submission, form)
+    elif action == "accept":
+        services.submission_accept(user=user, submission=submission)
+        messages.success(
+            request, f"{submission.reference} is accepted and can be used under the agreement."
+        )
+    elif action == "withdraw":
+        services.submission_withdraw(user=user, submission=submission)
+        messages.success(request, f"{submission.reference} is withdrawn and its file destroyed.")
+    else:
+        raise InvalidInput(f"Unknown action {action!r}", code="unknown-action")
+    return redirect("submission", pk=submission.pk)
+
+
+@require_safe
+def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = person(request)
+    submission = services.submission_get_for_user(pk=pk, user=user)
+    if submission.state != Submission.State.ACCEPTED:
+        raise InvalidInput(
+            "Only accepted submissions can be downloaded", code="submission-not-accepted"
+        )
+    access.require(
+        user=user,
+        action=access.Action.DOWNLOAD,
+        dataset=submission.dataset,
+        submission=submission.pk,
+        format=fmt,
+    )
+    if fmt == "xlsx":
+        content, kind = (
+            download_xlsx(submission),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        content, kind = download_zip(submission), "application/zip"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{submission.dataset.slug}-{submission.reference}.{fmt}"'
+    )
+    return response
+
+
+@require_safe
+def submission_report(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = services.submission_get_for_user(pk=pk, user=person(request))
+    response = HttpResponse(services.report_json(submission), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{submission.reference}-report.json"'
+    return response

@@ -1,0 +1,291 @@
+"""Submissions under an active agreement: checked, encrypted, caveated, accepted, downloaded."""
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from lgrshare.agreements import services as agreements
+from lgrshare.audit.models import AuditEntry
+from lgrshare.councils.models import Area
+from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.domain.standards.templates import example_row
+from lgrshare.standards.services import standard_get
+from lgrshare.submissions import services
+from lgrshare.submissions.models import Submission
+from lgrshare.vault.models import Blob
+from tests.conftest import GUILDFORD, SURREY, _make
+
+STANDARD = "contracts-register"
+
+
+def contracts_csv(*, formula: bool = False, bad_date: bool = False) -> bytes:
+    standard = standard_get(name=STANDARD)
+    header = [f.name for f in standard.fields]
+    row = example_row(standard)
+    if formula:
+        row[header.index("description")] = '=HYPERLINK("http://evil.example","Click")'
+    if bad_date:
+        row[header.index("end_date")] = "31/02/2027"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow(row)
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def cast(db, alice):
+    people = {
+        "alice": alice,
+        "surrey_lead": _make("sue", ["data-lead"], SURREY),
+        "surrey_analyst": _make("sam", ["analyst"], SURREY),
+        "guildford_lead": _make("gary", ["data-lead"], GUILDFORD),
+    }
+    for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD)):
+        people[f"{council}_dpo"] = _make(f"{council[0]}dpo", ["dpo"], gss)
+        people[f"{council}_sign"] = _make(f"{council[0]}sign", ["senior-signatory"], gss)
+    return people
+
+
+@pytest.fixture
+def dataset(cast):
+    agreement = agreements.agreement_create(
+        user=cast["guildford_lead"],
+        area=Area.objects.get(county_id=SURREY),
+        title="Contracts register",
+        parties={SURREY: True, GUILDFORD: False},
+        terms={
+            "purposes": "Costing contract transfers",
+            "legal_power": "LGA 1972 s.111",
+            "data_items": [{"standard": STANDARD, "fields": []}],
+            "personal_data": "none",
+            "delete_by": date.today() + timedelta(days=100),
+        },
+    )
+    agreements.agreement_send_for_review(user=cast["guildford_lead"], agreement=agreement)
+    for council in ("surrey", "guildford"):
+        agreements.agreement_dpo_review(
+            user=cast[f"{council}_dpo"], agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(user=cast[f"{council}_sign"], agreement=agreement)
+    return services.dataset_for(agreement=agreement, standard=STANDARD, council=SURREY)
+
+
+def submit(user, dataset, content, name="contracts.csv", period="2026-27"):
+    return services.submission_create(
+        user=user,
+        dataset=dataset,
+        source=io.BytesIO(content),
+        file_name=name,
+        size=len(content),
+        period=period,
+    )
+
+
+def test_a_valid_file_is_stored_encrypted_and_accepted(cast, dataset):
+    content = contracts_csv()
+    created = submit(cast["surrey_analyst"], dataset, content)
+    assert created.valid
+    assert created.state == Submission.State.PENDING
+    blob = Blob.objects.get(pk=created.blob_id)
+    assert blob.plaintext_bytes == len(content)
+    assert content not in (blob.wrapped_key or "").encode()
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    created.refresh_from_db()
+    assert created.state == Submission.State.ACCEPTED
+    frame = services.submission_frame(created)
+    assert frame.height == 1
+    actions = list(AuditEntry.objects.values_list("action", flat=True))
+    assert {"upload", "validate", "accept"} <= set(actions)
+
+
+def test_only_the_holder_council_submits(cast, dataset):
+    with pytest.raises(PermissionDenied) as caught:
+        submit(cast["alice"], dataset, contracts_csv())
+    assert caught.value.code == "not-the-holder"
+    assert not Submission.objects.exists()
+    assert AuditEntry.objects.filter(action="access-refused").exists()
+
+
+def test_an_invalid_file_needs_a_caveat_per_error_code_before_acceptance(cast, dataset):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv(bad_date=True))
+    assert not created.valid
+    assert "type-error" in created.report["stats"]["counts"]
+    with pytest.raises(InvalidInput) as caught:
+        services.submission_accept(user=cast["surrey_lead"], submission=created)
+    assert caught.value.code == "caveats-needed"
+    services.submission_add_caveat(
+        user=cast["surrey_analyst"],
+        submission=created,
+        kind="known-error",
+        field="end_date",
+        explains="type-error",
+        text="One contract's end date was typed as 31 February.",
+    )
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    created.refresh_from_db()
+    assert created.state == Submission.State.ACCEPTED
+
+
+def test_a_resubmission_supersedes_and_history_stays(cast, dataset):
+    first = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    services.submission_accept(user=cast["surrey_lead"], submission=first)
+    second = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    assert second.version == 2
+    services.submission_accept(user=cast["surrey_lead"], submission=second)
+    first.refresh_from_db()
+    assert first.state == Submission.State.SUPERSEDED
+    assert services.latest_accepted(dataset) == second
+
+
+def test_withdrawing_destroys_the_data_key(cast, dataset):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    services.submission_withdraw(user=cast["surrey_analyst"], submission=created)
+    blob = Blob.objects.get(pk=created.blob_id)
+    assert blob.destroyed_at is not None
+    assert not blob.wrapped_key
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("contracts.pdf", b"%PDF-1.7", "file-type-not-allowed"),
+        ("contracts.csv", b"", "file-empty"),
+        ("contracts.xlsx", b"plain text", "file-content-mismatch"),
+        ("contracts.csv", b"\x00\x01\x02binary", "file-content-mismatch"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_is_stored(cast, dataset, name, content, code):
+    with pytest.raises(InvalidInput) as caught:
+        submit(cast["surrey_analyst"], dataset, content, name=name)
+    assert caught.value.code == code
+    assert not Submission.objects.exists()
+    assert not Blob.objects.exists()
+
+
+def test_a_download_carries_its_context_and_neutralises_formulas(cast, dataset, signed_in):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv(formula=True))
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    alice = cast["alice"]
+    client = signed_in(alice)
+    refused = client.get(f"/submissions/{created.pk}/download.zip")
+    assert refused.status_code == 403
+    assert b"terms-not-accepted" in refused.content
+    agreements.terms_accept(user=alice, agreement=dataset.agreement)
+    response = client.get(f"/submissions/{created.pk}/download.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert set(archive.namelist()) == {
+        "ABOUT.txt",
+        "data.csv",
+        "schema.json",
+        "caveats.json",
+        "validation-report.json",
+    }
+    about = archive.read("ABOUT.txt").decode()
+    assert dataset.agreement.reference in about
+    assert "Delete by:" in about
+    assert "'=HYPERLINK" in archive.read("data.csv").decode()
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/submissions/{created.pk}/download.xlsx").content)
+    )
+    assert workbook.sheetnames == ["Data", "About this data"]
+    assert AuditEntry.objects.filter(action="download", target_id=dataset.slug).count() == 2
+
+
+def test_outsiders_and_other_councils_cannot_see_submissions(
+    cast, dataset, signed_in, charlie, bob
+):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    assert signed_in(charlie).get(f"/submissions/{created.pk}/").status_code == 404
+    woking = signed_in(bob).get(f"/submissions/{created.pk}/download.zip")
+    assert woking.status_code == 403
+    assert b"not-a-party" in woking.content
+
+
+def test_a_contractor_without_a_named_place_is_refused(cast, dataset, signed_in, dave):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    response = signed_in(dave).get(f"/submissions/{created.pk}/download.zip")
+    assert response.status_code == 403
+
+
+def test_upload_page_and_api(cast, dataset, signed_in, client):
+    from lgrshare.accounts.services import token_create
+
+    page = signed_in(cast["surrey_analyst"]).post(
+        f"/agreements/{dataset.agreement_id}/submit",
+        {
+            "standard": STANDARD,
+            "period": "2026-27",
+            "file": SimpleUploadedFile("contracts.csv", contracts_csv(bad_date=True)),
+        },
+    )
+    assert page.status_code == 302
+    detail = signed_in(cast["surrey_analyst"]).get(page["Location"])
+    assert b"type-error" in detail.content
+    _, secret = token_create(user=cast["surrey_analyst"], name="t")
+    api = client.post(
+        "/api/v1/submissions",
+        {
+            "agreement": dataset.agreement_id,
+            "standard": STANDARD,
+            "council": SURREY,
+            "period": "2026-27",
+            "file": SimpleUploadedFile("c.csv", contracts_csv()),
+        },
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert api.status_code == 201, api.content
+    assert api.json()["valid"] is True
+    assert api.json()["version"] == 2
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(cast, dataset, signed_in, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    response = signed_in(cast["surrey_analyst"]).post(
+        f"/agreements/{dataset.agreement_id}/submit",
+        {
+            "standard": STANDARD,
+            "period": "2026-27",
+            "file": SimpleUploadedFile("big.csv", b"a" * 2_100_000),
+        },
+    )
+    assert response.status_code == 413
+    assert not Submission.objects.exists()
+
+
+def test_cli_submit(cast, dataset, tmp_path):
+    from click.testing import CliRunner
+
+    from lgrshare.cli import main
+
+    path = tmp_path / "contracts.csv"
+    path.write_bytes(contracts_csv())
+    result = CliRunner().invoke(
+        main,
+        [
+            "submit",
+            str(path),
+            "--agreement",
+            str(dataset.agreement_id),
+            "--standard",
+            STANDARD,
+            "--council",
+            SURREY,
+            "--period",
+            "2026-27",
+            "--user",
+            "sam",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "stored encrypted (valid)" in result.output
+    report = json.loads(json.dumps(Submission.objects.get().report))
+    assert report["valid"] is True
