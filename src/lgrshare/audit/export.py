@@ -14,6 +14,7 @@ from typing import TextIO
 from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.services import audit_record
 from lgrshare.domain.audit import AuditEvent
+from lgrshare.domain.exports import neutralise as neutralise_cell
 
 COLUMNS = (
     "seq",
@@ -27,13 +28,11 @@ COLUMNS = (
     "prev_hash",
     "hash",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """Return ``cell`` with a leading apostrophe when a spreadsheet would read it as a
-    formula, unchanged otherwise."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    """Every audit column is text, so even number-like cells such as ``+42`` are made inert."""
+    return neutralise_cell(cell, keep_numbers=False)
 
 
 def audit_export(*, out: TextIO, exporter: str, dataset: str = "", actor: str = "") -> int:

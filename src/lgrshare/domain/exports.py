@@ -14,9 +14,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def neutralise(value: str) -> str:
-    """Return ``value`` made inert for spreadsheets (numbers are left alone)."""
-    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+def neutralise(value: str, *, keep_numbers: bool = True) -> str:
+    """Return ``value`` made inert for spreadsheets.
+
+    Plain numbers such as ``-5`` are left alone unless ``keep_numbers`` is false (for columns
+    that are always text, like the audit trail's, where ``+42`` must stay text).
+    """
+    if value.startswith(_FORMULA_START) and not (keep_numbers and _NUMBER.match(value)):
         return "'" + value
     return value
 

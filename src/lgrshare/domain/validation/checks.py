@@ -23,6 +23,8 @@ from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, ROW, column
 
 BLANK = "__blank"
+# Distinct values are checked apart when there are at most 1 per DISTINCT_SHARE rows.
+DISTINCT_SHARE = 4
 _TYPE_WORDS = {
     "string": "text", "integer": "a whole number", "number": "a number",
     "boolean": "true or false", "date": "a date (YYYY-MM-DD)",
@@ -56,6 +58,10 @@ class Check:
     mask: pl.Expr
     message: Callable[[str], str]
     constraint: str | None = None
+    # For a rule on the text alone: the failing values among a batch's distinct values, so a
+    # low-cardinality column is checked once per distinct value (``mask`` is then
+    # ``ok & value in failing``).
+    failing: Callable[[pl.Series], pl.Series] | None = None
 
 
 @dataclass(slots=True)
@@ -161,6 +167,8 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
     constraints = spec.constraints
     length = value.str.len_chars()
     rules: list[tuple[str, pl.Expr, Callable[[str], str]]] = []
+    # Rules on the text alone, by constraint: the failing values among distinct ones.
+    failing: dict[str, Callable[[pl.Series], pl.Series]] = {}
     if "minimum" in constraints:
         low = parse_literal(spec, constraints["minimum"])
         rules.append(
@@ -199,6 +207,8 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
             )
         )
     if "pattern" in constraints:
+        regex = anchored(constraints["pattern"])
+        failing["pattern"] = lambda values: values.filter(~values.str.contains(regex))
         rules.append(
             (
                 "pattern",
@@ -209,6 +219,11 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
     if "enum" in constraints:
         allowed = [parse_literal(spec, item) for item in constraints["enum"]]
         listing = _listing(constraints["enum"])
+        if spec.type == "string":
+            # A valid string's typed value is its text.
+            failing["enum"] = lambda values: values.filter(
+                ~values.is_in(pl.Series(allowed, dtype=pl.String))
+            )
         rules.append(
             (
                 "enum",
@@ -216,8 +231,13 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
                 lambda c: f"{short(c)} is not one of the allowed values: {listing}.",
             )
         )
-    for constraint, failing, message in rules:
-        checks.append(Check("constraint-error", name, j, value_ok & failing, message, constraint))
+    for constraint, failing_mask, message in rules:
+        checks.append(
+            Check(
+                "constraint-error", name, j, value_ok & failing_mask, message, constraint,
+                failing.get(constraint),
+            )
+        )  # fmt: skip
     if spec.code_list:
         codes = list(code_list(spec.code_list))
         ref = spec.code_list
@@ -225,6 +245,9 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
             Check(
                 "code-list-error", name, j, value_ok & ~value.is_in(codes),
                 lambda cell: f"{short(cell)} is not a code in {ref} (ONS reference data).",
+                failing=lambda values: values.filter(
+                    ~values.is_in(pl.Series(codes, dtype=pl.String))
+                ),
             )
         )  # fmt: skip
     return checks
@@ -243,15 +266,19 @@ def run_checks(
     field_name: Callable[[int], str],
     limit: int,
     extra: Sequence[pl.Expr] = (),
+    distinct: Mapping[str, pl.Series] | None = None,
 ) -> tuple[Findings, dict[str, Any]]:
     """Return the errors in the prepared ``frame`` (all counted, the first ``limit`` listed),
-    and the values of the ``extra`` aggregate expressions, evaluated in the same pass."""
+    and the values of the ``extra`` aggregate expressions, evaluated in the same pass.
+
+    ``distinct`` holds, for some fields, the batch's distinct non-null values: the checks with
+    a ``failing`` rule are then run on those values only (see ``distinct_values``)."""
     missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
     surplus = pl.col(CELLS) > width
     masks = frame.select(
         missing.alias("missing"),
         surplus.alias("surplus"),
-        *[check.mask.fill_null(False).alias(f"m{i}") for i, check in enumerate(checks)],
+        *[_mask(check, distinct or {}).alias(f"m{i}") for i, check in enumerate(checks)],
     )
     sums = pl.concat(
         [
@@ -303,6 +330,28 @@ def run_checks(
             ]
     listed.sort(key=lambda error: error.sort_key())
     return Findings(counts=counts, listed=listed[:limit]), sums
+
+
+def _mask(check: Check, distinct: Mapping[str, pl.Series]) -> pl.Expr:
+    values = distinct.get(check.field)
+    if check.failing is None or values is None:
+        return check.mask.fill_null(False)
+    failing = check.failing(values)
+    if failing.is_empty():
+        return pl.lit(False)
+    return (ok(check.field) & pl.col(value_col(check.field)).is_in(failing)).fill_null(False)
+
+
+def distinct_fields(checks: Sequence[Check]) -> tuple[str, ...]:
+    """Return the fields with a check that can run on distinct values."""
+    return tuple(dict.fromkeys(check.field for check in checks if check.failing is not None))
+
+
+def distinct_values(frame: pl.DataFrame, name: str) -> pl.Series | None:
+    """Return the prepared ``frame``'s distinct non-null values of field ``name``, or None when
+    they are too many for checking them apart to pay."""
+    values = frame.get_column(value_col(name)).drop_nulls().unique()
+    return values if values.len() * DISTINCT_SHARE <= frame.height else None
 
 
 def _blank_rows(frame: pl.DataFrame, limit: int) -> list[ValidationError]:

@@ -22,7 +22,14 @@ import polars as pl
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
-from lgrshare.domain.validation.checks import Check, build_checks, prepare, run_checks
+from lgrshare.domain.validation.checks import (
+    Check,
+    build_checks,
+    distinct_fields,
+    distinct_values,
+    prepare,
+    run_checks,
+)
 from lgrshare.domain.validation.csv_exact import exact_batches
 from lgrshare.domain.validation.csv_fast import FastPathFailed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
@@ -43,6 +50,8 @@ from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
 
 Progress = Callable[[int], None]
+# A batch ready to check: the frame with typed values, distinct values, the profile sketch.
+_Prepared = tuple[pl.DataFrame, dict[str, pl.Series], BatchSketch]
 
 
 class SourceNotFound(NotFound):
@@ -155,6 +164,9 @@ class _Run:
     checks: list[Check] = field(default_factory=list)
     keys: list[KeyTracker] = field(default_factory=list)
     profilers: list[FieldProfiler] = field(default_factory=list)
+    # Fields whose checks may run on distinct values; one is dropped at its first batch with
+    # too many distinct values (only ``prepare``, in the read-ahead thread, changes it).
+    distinct: list[str] = field(default_factory=list)
 
     @classmethod
     def start(
@@ -168,6 +180,7 @@ class _Run:
         header = match_header(labels, standard)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.checks = build_checks(standard, header.columns)
+        run.distinct = list(distinct_fields(run.checks))
         run._note([*header.errors, *findings])
         columns = header.columns
         for spec in standard.fields:
@@ -188,19 +201,27 @@ class _Run:
         merged = sorted([*self.listed, *errors], key=lambda error: error.sort_key())
         self.listed = merged[: self.max_errors]
 
-    def prepare(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, BatchSketch]:
-        """Return the batch with its typed values, and its profile sketch.
+    def prepare(self, batch: pl.DataFrame) -> _Prepared:
+        """Return the batch with its typed values, some fields' distinct values, and its
+        profile sketch.
 
         Runs in the read-ahead thread: it changes nothing, and the profilers' sampling levels it
         reads may lag a batch behind, which only keeps a few more hashes.
         """
         width = len(self.labels)
         frame = prepare(batch, standard=self.standard, columns=self.header.columns, width=width)
-        return frame, sketch_batch(frame, self.profilers)
+        distinct: dict[str, pl.Series] = {}
+        for name in list(self.distinct):
+            values = distinct_values(frame, name)
+            if values is None:
+                self.distinct.remove(name)
+            else:
+                distinct[name] = values
+        return frame, distinct, sketch_batch(frame, self.profilers, distinct)
 
-    def add(self, prepared: tuple[pl.DataFrame, BatchSketch]) -> None:
+    def add(self, prepared: _Prepared) -> None:
         """Check, key and profile one prepared batch."""
-        frame, sketch = prepared
+        frame, distinct, sketch = prepared
         width = len(self.labels)
         findings, sums = run_checks(
             frame,
@@ -209,6 +230,7 @@ class _Run:
             field_name=lambda j: self.header.name_of(j, self.labels),
             limit=self.max_errors - len(self.listed),
             extra=[expr for profiler in self.profilers for expr in profiler.aggregates()],
+            distinct=distinct,
         )
         for code, number in findings.counts.items():
             self.counts[code] = self.counts.get(code, 0) + number

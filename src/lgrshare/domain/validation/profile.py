@@ -11,7 +11,7 @@ the counts scaled up and ``most_common_exact`` false, listing only values seen 3
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ EXACT_DISTINCT = 65_536
 EXACT_ROWS = 50_000
 SAMPLE_EVERY = 16
 TOP = 5
+HASH_SEED = 11
 KEEP_COUNTS = 10_000
 MIN_SAMPLE_HITS = 3
 
@@ -63,10 +64,17 @@ class FieldProfiler:
 
     def hashes_expr(self) -> pl.Expr:
         """Return the expression giving the batch's distinct value hashes (one list)."""
-        hashed = pl.col(value_col(self.spec.name)).drop_nulls().hash(seed=11)
+        hashed = pl.col(value_col(self.spec.name)).drop_nulls().hash(seed=HASH_SEED)
         if self.level:
             hashed = hashed.filter(hashed < self._threshold())
         return hashed.unique().implode().alias(f"hashes:{self.spec.name}")
+
+    def hashes_of(self, values: pl.Series) -> pl.Series:
+        """Return the distinct value hashes of the batch's distinct non-null ``values``."""
+        hashed = values.hash(seed=HASH_SEED)
+        if self.level:
+            hashed = hashed.filter(hashed < self._threshold())
+        return hashed.unique()
 
     def add(
         self, sums: dict[str, Any], hashes: pl.Series, counts: pl.DataFrame, *, sampled: bool
@@ -152,11 +160,21 @@ class BatchSketch:
     sampled: bool
 
 
-def sketch_batch(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> BatchSketch:
-    """Return the prepared batch's sketch (safe to run in the read-ahead thread)."""
+def sketch_batch(
+    frame: pl.DataFrame,
+    profilers: Sequence[FieldProfiler],
+    distinct: Mapping[str, pl.Series] | None = None,
+) -> BatchSketch:
+    """Return the prepared batch's sketch (safe to run in the read-ahead thread).
+
+    ``distinct``: some fields' distinct non-null values in the batch, hashed instead of every
+    cell."""
     if not profilers:
         return BatchSketch(hashes=(), counts=(), sampled=False)
-    hashes = frame.select(profiler.hashes_expr() for profiler in profilers)
+    distinct = distinct or {}
+    hashes = frame.select(
+        profiler.hashes_expr() for profiler in profilers if profiler.spec.name not in distinct
+    )
     sampled = frame.height > EXACT_ROWS
     values = frame.select(value_col(profiler.spec.name) for profiler in profilers)
     sample = values.gather_every(SAMPLE_EVERY) if sampled else values
@@ -170,7 +188,9 @@ def sketch_batch(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> Bat
     ]
     return BatchSketch(
         hashes=tuple(
-            hashes.get_column(f"hashes:{profiler.spec.name}").explode().drop_nulls()
+            profiler.hashes_of(distinct[profiler.spec.name])
+            if profiler.spec.name in distinct
+            else hashes.get_column(f"hashes:{profiler.spec.name}").explode().drop_nulls()
             for profiler in profilers
         ),
         counts=tuple(pl.collect_all(queries)),
