@@ -62,3 +62,28 @@ def assert_accessible(page) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert not bad, f"{page.url}: " + "; ".join(bad)
+
+
+def make_user(username, council, roles, first_name="Jo", last_name="Tester"):
+    from lgrshare.councils.models import Council
+    from lgrshare.councils.services import user_create
+    from tests.conftest import PASSWORD
+
+    return user_create(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        roles=roles,
+        council=Council.objects.get(pk=council),
+        password=PASSWORD,
+    )[0]
+
+
+def sign_in(page, username):
+    from tests.conftest import PASSWORD
+
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My areas").wait_for()

@@ -4,42 +4,20 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
-from tests.conftest import GUILDFORD, PASSWORD, SURREY
+from tests.browser.conftest import assert_accessible, make_user, sign_in
+from tests.conftest import GUILDFORD, SURREY
 
 pytestmark = pytest.mark.browser
-
-
-def _user(username, council, roles):
-    from lgrshare.councils.models import Council
-    from lgrshare.councils.services import user_create
-
-    return user_create(
-        username=username,
-        first_name=username.split(".")[1].title(),
-        last_name=username.split(".")[0].title(),
-        roles=roles,
-        council=Council.objects.get(pk=council),
-        password=PASSWORD,
-    )[0]
-
-
-def _sign_in(page, username):
-    page.goto("/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My areas").wait_for()
 
 
 def test_both_councils_approve_and_sign_and_the_pdf_downloads(page, tmp_path):
     from lgrshare.agreements import services
     from lgrshare.councils.models import Area
 
-    lead = _user("guildford.lead", GUILDFORD, ["data-lead"])
+    lead = make_user("guildford.lead", GUILDFORD, ["data-lead"])
     for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD)):
-        _user(f"{council}.dpo", gss, ["dpo"])
-        _user(f"{council}.signatory", gss, ["senior-signatory"])
+        make_user(f"{council}.dpo", gss, ["dpo"])
+        make_user(f"{council}.signatory", gss, ["senior-signatory"])
     agreement = services.agreement_create(
         user=lead,
         area=Area.objects.get(county_id=SURREY),
@@ -57,7 +35,7 @@ def test_both_councils_approve_and_sign_and_the_pdf_downloads(page, tmp_path):
     address = f"/agreements/{agreement.pk}/"
 
     for council in ("surrey", "guildford"):
-        _sign_in(page, f"{council}.dpo")
+        sign_in(page, f"{council}.dpo")
         page.goto(address)
         assert_accessible(page)
         page.get_by_label("Approve this version").check()
@@ -65,13 +43,13 @@ def test_both_councils_approve_and_sign_and_the_pdf_downloads(page, tmp_path):
         page.get_by_text("Approved.").wait_for()
         page.get_by_role("button", name="Sign out").click()
 
-        _sign_in(page, f"{council}.signatory")
+        sign_in(page, f"{council}.signatory")
         page.goto(address)
         page.get_by_role("button", name="Sign the agreement").click()
         page.get_by_text("Signed.").wait_for()
         page.get_by_role("button", name="Sign out").click()
 
-    _sign_in(page, "guildford.lead")
+    sign_in(page, "guildford.lead")
     page.goto(address)
     assert "Active" in page.get_by_test_id("state").inner_text()
     parties = page.get_by_test_id("parties").inner_text()

@@ -2,34 +2,12 @@
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
-from tests.conftest import GUILDFORD, PASSWORD, SURREY, WOKING
+from tests.browser.conftest import assert_accessible, make_user, sign_in
+from tests.conftest import GUILDFORD, SURREY, WOKING
 
 pytestmark = pytest.mark.browser
 
 QUESTION = "Which county contracts serving Guildford run beyond the date the new councils start?"
-
-
-def _user(username, council, roles):
-    from lgrshare.councils.models import Council
-    from lgrshare.councils.services import user_create
-
-    return user_create(
-        username=username,
-        first_name=username.split(".")[0].title(),
-        last_name="Tester",
-        roles=roles,
-        council=Council.objects.get(pk=council),
-        password=PASSWORD,
-    )[0]
-
-
-def _sign_in(page, username):
-    page.goto("/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My areas").wait_for()
 
 
 def _sign_out(page):
@@ -47,12 +25,12 @@ def _look_for_contracts(page):
 
 
 def test_guildford_analyst_finds_public_data_then_asks_surrey(page):
-    _user("guildford.analyst", GUILDFORD, ["analyst"])
-    _user("surrey.datalead", SURREY, ["data-lead"])
-    _user("woking.analyst", WOKING, ["analyst"])
+    make_user("guildford.analyst", GUILDFORD, ["analyst"])
+    make_user("surrey.datalead", SURREY, ["data-lead"])
+    make_user("woking.analyst", WOKING, ["analyst"])
 
     # Public data first: search, open the table.
-    _sign_in(page, "guildford.analyst")
+    sign_in(page, "guildford.analyst")
     page.get_by_role("link", name="Find data").click()
     page.get_by_label("Search the catalogue").fill("population")
     page.get_by_role("button", name="Search").click()
@@ -92,7 +70,7 @@ def test_guildford_analyst_finds_public_data_then_asks_surrey(page):
     _sign_out(page)
 
     # Surrey's data lead sees it and answers.
-    _sign_in(page, "surrey.datalead")
+    sign_in(page, "surrey.datalead")
     page.get_by_role("link", name="Notifications (1)").click()
     page.get_by_role("link", name="Guildford asks for data").click()
     page.get_by_label("Needs a data sharing agreement").check()
@@ -104,7 +82,7 @@ def test_guildford_analyst_finds_public_data_then_asks_surrey(page):
     _sign_out(page)
 
     # A second analyst asking the same thing is pointed to the open request.
-    _sign_in(page, "woking.analyst")
+    sign_in(page, "woking.analyst")
     _look_for_contracts(page)
     found = page.get_by_test_id("found-requests")
     assert "REQ-" in found.inner_text()

@@ -289,3 +289,19 @@ def test_cli_submit(cast, dataset, tmp_path):
     assert "stored encrypted (valid)" in result.output
     report = json.loads(json.dumps(Submission.objects.get().report))
     assert report["valid"] is True
+
+
+def test_api_download_goes_through_the_same_policy(cast, dataset, client):
+    from lgrshare.accounts.services import token_create
+
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    _, secret = token_create(user=cast["alice"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    refused = client.get(f"/api/v1/submissions/{created.pk}/download.zip", **auth)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "terms-not-accepted"
+    agreements.terms_accept(user=cast["alice"], agreement=dataset.agreement)
+    allowed = client.get(f"/api/v1/submissions/{created.pk}/download.xlsx", **auth)
+    assert allowed.status_code == 200
+    assert load_workbook(io.BytesIO(allowed.content)).sheetnames == ["Data", "About this data"]

@@ -123,7 +123,8 @@ def user_create_command(
     """Create a person in a council (or contractor) with one or more roles."""
     setup_django()
     from lgrshare.councils import services
-    from lgrshare.councils.models import Area, Contractor
+    from lgrshare.councils.models import Contractor
+    from lgrshare.councils.services import area_get
 
     council = services.council_get(gss_code=council_gss) if council_gss else None
     contractor = None
@@ -135,9 +136,7 @@ def user_create_command(
             )
     area = None
     if area_gss:
-        area = Area.objects.filter(county_id=area_gss.strip().upper()).first()
-        if area is None:
-            raise InvalidInput(f"There is no area {area_gss!r}", code="area-not-found")
+        area = area_get(county_gss=area_gss)
     password = None
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").strip()

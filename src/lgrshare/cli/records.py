@@ -34,14 +34,11 @@ def catalogue_import(
     """Import published metrics in long form (CSV, XLSX or JSON) as public data."""
     setup_django()
     from lgrshare.catalogue.imports import ImportInvalid, metrics_import
-    from lgrshare.councils.models import Area
-    from lgrshare.domain.errors import InvalidInput
+    from lgrshare.councils.services import area_get
 
     area = None
     if area_gss:
-        area = Area.objects.filter(county_id=area_gss.strip().upper()).first()
-        if area is None:
-            raise InvalidInput(f"There is no area {area_gss!r}", code="area-not-found")
+        area = area_get(county_gss=area_gss)
     try:
         result = metrics_import(
             content=file.read_bytes(),
@@ -77,13 +74,10 @@ def requests_list(area_gss: str) -> None:
     from django.utils import timezone
     from django.utils.timesince import timesince
 
-    from lgrshare.councils.models import Area
-    from lgrshare.domain.errors import InvalidInput
+    from lgrshare.councils.services import area_get
     from lgrshare.requests.models import DataRequest
 
-    area = Area.objects.filter(county_id=area_gss.strip().upper()).first()
-    if area is None:
-        raise InvalidInput(f"There is no area {area_gss!r}", code="area-not-found")
+    area = area_get(county_gss=area_gss)
     found = (
         DataRequest.objects.filter(area=area)
         .exclude(state="draft")

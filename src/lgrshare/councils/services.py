@@ -72,6 +72,14 @@ def council_get(*, gss_code: str) -> Council:
         ) from None
 
 
+def area_get(*, county_gss: str) -> Area:
+    """Return the area of a county (for operators' commands); raises ``NotFound``."""
+    area = Area.objects.filter(county_id=county_gss.strip().upper()).first()
+    if area is None:
+        raise NotFound(f"There is no area {county_gss!r}", code="area-not-found")
+    return area
+
+
 def area_for_council(council: Council) -> Area | None:
     """Return the two-tier area a county or district belongs to, or None for a unitary."""
     county_id = council.gss_code if council.kind == CouncilKind.COUNTY else council.county_id

@@ -9,11 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from lgrshare import access
 from lgrshare.agreements.services import agreement_get_for_user
-from lgrshare.domain.errors import InvalidInput
 from lgrshare.submissions import services
-from lgrshare.submissions.exports import download_zip
+from lgrshare.submissions.exports import submission_download
 from lgrshare.submissions.models import Submission
 from lgrshare.web.auth import person
 
@@ -121,21 +119,15 @@ def submissions_withdraw(request: HttpRequest, submission_id: int) -> Submission
     return services.submission_withdraw(user=user, submission=found)
 
 
-@router.get("/submissions/{submission_id}/download.zip", response={403: ErrorOut, 404: ErrorOut})
-def submissions_download(request: HttpRequest, submission_id: int) -> HttpResponse:
+@router.get(
+    "/submissions/{submission_id}/download.{fmt}",
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Download an accepted submission with its context (zip or xlsx)",
+)
+def submissions_download(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponse:
     user = person(request)
     found = services.submission_get_for_user(pk=submission_id, user=user)
-    if found.state != Submission.State.ACCEPTED:
-        raise InvalidInput(
-            "Only accepted submissions can be downloaded", code="submission-not-accepted"
-        )
-    access.require(
-        user=user,
-        action=access.Action.DOWNLOAD,
-        dataset=found.dataset,
-        submission=found.pk,
-        format="zip",
-    )
-    response = HttpResponse(download_zip(found), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{found.reference}.zip"'
+    content, kind, name = submission_download(user=user, submission=found, fmt=fmt)
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

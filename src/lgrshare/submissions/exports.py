@@ -8,6 +8,9 @@ import zipfile
 
 from openpyxl import Workbook
 
+from lgrshare import access
+from lgrshare.councils.models import User
+from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.exports import neutralise, neutralise_frame
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
@@ -53,3 +56,31 @@ def download_xlsx(submission: Submission) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+CONTENT_TYPES = {
+    "zip": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def submission_download(*, user: User, submission: Submission, fmt: str) -> tuple[bytes, str, str]:
+    """Return (content, content type, file name) of an accepted submission, after the policy
+    check (which records the download, or the refusal). Raises ``InvalidInput`` for a file not
+    accepted or an unknown format, ``AccessDenied`` with the policy's reason."""
+    if fmt not in CONTENT_TYPES:
+        raise InvalidInput(f"Downloads are zip or xlsx, not {fmt!r}", code="format-unknown")
+    if submission.state != Submission.State.ACCEPTED:
+        raise InvalidInput(
+            "Only accepted submissions can be downloaded", code="submission-not-accepted"
+        )
+    access.require(
+        user=user,
+        action=access.Action.DOWNLOAD,
+        dataset=submission.dataset,
+        submission=submission.pk,
+        format=fmt,
+    )
+    content = download_xlsx(submission) if fmt == "xlsx" else download_zip(submission)
+    name = f"{submission.dataset.slug}-{submission.reference}.{fmt}"
+    return content, CONTENT_TYPES[fmt], name

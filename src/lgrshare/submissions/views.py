@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lgrshare import access
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
-from lgrshare.submissions import services
-from lgrshare.submissions.exports import download_xlsx, download_zip
+from lgrshare.submissions import exports, services
 from lgrshare.submissions.forms import CaveatForm, SubmitForm
 from lgrshare.submissions.models import Submission
 from lgrshare.web.auth import person
@@ -124,28 +123,9 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = person(request)
     submission = services.submission_get_for_user(pk=pk, user=user)
-    if submission.state != Submission.State.ACCEPTED:
-        raise InvalidInput(
-            "Only accepted submissions can be downloaded", code="submission-not-accepted"
-        )
-    access.require(
-        user=user,
-        action=access.Action.DOWNLOAD,
-        dataset=submission.dataset,
-        submission=submission.pk,
-        format=fmt,
-    )
-    if fmt == "xlsx":
-        content, kind = (
-            download_xlsx(submission),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        content, kind = download_zip(submission), "application/zip"
+    content, kind, name = exports.submission_download(user=user, submission=submission, fmt=fmt)
     response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{submission.dataset.slug}-{submission.reference}.{fmt}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
