@@ -48,19 +48,22 @@ _AUDITED = {
     Action.DOWNLOAD: "download",
     Action.EXPORT: "export",
     Action.COMPILE: "export",
-    Action.SUBMIT: "upload",
 }
 
 
 def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int | bool) -> str:
     """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise.
 
-    Both answers are written to the audit trail: the data action when allowed, an
-    ``access-refused`` record naming the policy's reason when not. Call it before any
+    Both answers are written to the audit trail: the data action when allowed (a submission
+    records its own upload once stored), an ``access-refused`` record naming the policy's
+    reason when not. Call it before any
     transaction that might roll back, so a refusal is never lost.
     """
     decision = check(user=user, action=action, dataset=dataset)
-    event = _AUDITED.get(action, "view") if decision.allowed else "access-refused"
+    if decision.allowed and action not in _AUDITED:
+        # Submitting is recorded by the submission itself, once the file is stored.
+        return str(decision.reason)
+    event = _AUDITED[action] if decision.allowed else "access-refused"
     record(
         user=user,
         action=event,

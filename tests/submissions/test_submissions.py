@@ -305,3 +305,38 @@ def test_api_download_goes_through_the_same_policy(cast, dataset, client):
     allowed = client.get(f"/api/v1/submissions/{created.pk}/download.xlsx", **auth)
     assert allowed.status_code == 200
     assert load_workbook(io.BytesIO(allowed.content)).sheetnames == ["Data", "About this data"]
+
+
+def test_the_catalogue_download_of_shared_data_is_the_zip_with_its_context(
+    cast, dataset, signed_in
+):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv(formula=True))
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    agreements.terms_accept(user=cast["alice"], agreement=dataset.agreement)
+    client = signed_in(cast["alice"])
+    page = client.get(f"/catalogue/{dataset.slug}/")
+    assert created.reference.encode() in page.content
+    response = client.get(f"/catalogue/{dataset.slug}/data.csv", follow=True)
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert "'=HYPERLINK" in archive.read("data.csv").decode()
+
+
+def test_excel_downloads_keep_numbers_as_numbers(cast, dataset, signed_in):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    services.submission_accept(user=cast["surrey_lead"], submission=created)
+    agreements.terms_accept(user=cast["alice"], agreement=dataset.agreement)
+    content = signed_in(cast["alice"]).get(f"/submissions/{created.pk}/download.xlsx").content
+    sheet = load_workbook(io.BytesIO(content))["Data"]
+    header = [c.value for c in sheet[1]]
+    value = sheet.cell(row=2, column=header.index("total_value_gbp") + 1).value
+    assert isinstance(value, int | float)
+
+
+def test_accepting_without_the_caveats_explains_on_the_page(cast, dataset, signed_in):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv(bad_date=True))
+    client = signed_in(cast["surrey_lead"])
+    response = client.post(f"/submissions/{created.pk}/accept", follow=True)
+    assert response.status_code == 200
+    assert b"Explain each kind of error" in response.content
+    created.refresh_from_db()
+    assert created.state == Submission.State.PENDING

@@ -98,7 +98,11 @@ def _retention(version: AgreementVersion) -> tuple[str, ...]:
 
 
 def _dpia(screened: ScreeningResult, dpia: Dpia | None) -> tuple[str, ...]:
-    lines = [f"Screening outcome: DPIA {screened.outcome}."]
+    outcome = {
+        "required": "a DPIA is required",
+        "likely": "a DPIA is likely to be needed",
+    }.get(str(screened.outcome), "a DPIA is not required")
+    lines = [f"Screening outcome: {outcome}."]
     lines += [f"{r.title} [{r.reference}]" for r in screened.reasons]
     if dpia is not None:
         lines.append(f"DPIA status: {dpia.get_status_display()}. {dpia.outcome}".strip())

@@ -13,9 +13,11 @@ from lgrshare import access
 from lgrshare.catalogue import services
 from lgrshare.catalogue.forms import HeldForm, ImportForm, SearchForm
 from lgrshare.catalogue.imports import ImportInvalid, metrics_import
+from lgrshare.catalogue.models import Kind
 from lgrshare.councils.models import Area
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.domain.exports import neutralise_frame
 from lgrshare.web.auth import person
 
 
@@ -55,6 +57,10 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     user: Any = person(request)
     decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
     context["data_reason"] = decision.reason
+    if found.kind == Kind.SUBMISSION:
+        from lgrshare.submissions.services import latest_accepted
+
+        context["shown_submission"] = latest_accepted(found)
     if decision.allowed and found.kind != "register":
         access.require(user=user, action=access.Action.VIEW_DATA, dataset=found)
         frame = services.dataset_frame(dataset=found)
@@ -76,9 +82,16 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def dataset_download(request: HttpRequest, slug: str) -> HttpResponse:
     found = services.dataset_get_for_user(slug=slug, user=person(request))
+    if found.kind == Kind.SUBMISSION:
+        # Shared data is downloaded with its context: the latest accepted submission's zip.
+        from lgrshare.submissions.services import latest_accepted
+
+        accepted = latest_accepted(found)
+        if accepted is not None:
+            return redirect("submission-download", pk=accepted.pk, fmt="zip")
     access.require(user=person(request), action=access.Action.DOWNLOAD, dataset=found)
     buffer = io.BytesIO()
-    services.dataset_frame(dataset=found).write_csv(buffer)
+    neutralise_frame(services.dataset_frame(dataset=found)).write_csv(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}.csv"'
     return response

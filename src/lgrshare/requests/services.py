@@ -115,6 +115,10 @@ def find(*, user: User, area: Area, question: str, standard: str = "") -> FindRe
         by_standard = Dataset.objects.visible_to(user).filter(standard_name=standard)
         matches += [d for d in by_standard if d not in matches]
     in_area = [d for d in matches if d.area_id in (None, area.pk)]
+    if standard:
+        # With a kind of data chosen, only entries of that standard answer for the area's own
+        # data; public reference tables still match on the question's words.
+        in_area = [d for d in in_area if d.area_id is None or d.standard_name == standard]
     open_requests = DataRequest.objects.filter(area=area, state=flow.State.OPEN)
     same: list[DataRequest] = []
     words = set(significant_words(question, ignore=places))

@@ -46,11 +46,20 @@ def find_results(request: HttpRequest, county_gss: str) -> HttpResponse:
         question=need["question"],
         standard=need["standard"],
     )
-    return render(
-        request,
-        "requests/find_results.html",
-        {"area": area, "need": need, "result": result, "query": request.GET.urlencode()},
-    )
+    user = person(request)
+    party_to = {
+        d.pk
+        for d in result.under_agreement
+        if d.agreement and d.agreement.current().parties.filter(council_id=user.council_id).exists()
+    }
+    context = {
+        "area": area,
+        "need": need,
+        "result": result,
+        "query": request.GET.urlencode(),
+        "party_to": party_to,
+    }
+    return render(request, "requests/find_results.html", context)
 
 
 def _standard_fields(name: str) -> list[str]:

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+import polars as pl
 from openpyxl import Workbook
 
 from lgrshare import access
@@ -40,9 +41,24 @@ def download_zip(submission: Submission) -> bytes:
     return out.getvalue()
 
 
+def _typed(frame: pl.DataFrame, submission: Submission) -> pl.DataFrame:
+    """Number columns as numbers (so spreadsheets can sum them); anything unreadable stays
+    as text, exactly as submitted."""
+    kinds = {f.name: f.type for f in standard_get(name=submission.standard_name).fields}
+    casts = []
+    for name in frame.columns:
+        target = {"integer": pl.Int64, "number": pl.Float64}.get(kinds.get(name, ""))
+        if target is not None:
+            cast = pl.col(name).str.replace_all(",", "").cast(target, strict=False)
+            if frame.select(cast.is_null().sum() == pl.col(name).is_null().sum()).item():
+                casts.append(cast.alias(name))
+    return frame.with_columns(casts) if casts else frame
+
+
 def download_xlsx(submission: Submission) -> bytes:
-    """A workbook: the data (neutralised) and an 'About this data' sheet with the caveats."""
-    frame = neutralise_frame(submission_frame(submission))
+    """A workbook: the data (numbers as numbers, text neutralised) and an 'About this data'
+    sheet with the caveats."""
+    frame = _typed(neutralise_frame(submission_frame(submission)), submission)
     book = Workbook(write_only=True)
     data = book.create_sheet("Data")
     data.append(frame.columns)

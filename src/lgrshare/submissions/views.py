@@ -107,7 +107,11 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             form.add_error(None, exc.message)
             return _detail(request, submission, form)
     elif action == "accept":
-        services.submission_accept(user=user, submission=submission)
+        try:
+            services.submission_accept(user=user, submission=submission)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+            return redirect("submission", pk=submission.pk)
         messages.success(
             request, f"{submission.reference} is accepted and can be used under the agreement."
         )
