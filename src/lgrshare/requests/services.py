@@ -256,7 +256,8 @@ def request_open(*, user: User, request: DataRequest) -> DataRequest:
     _notify(
         _data_leads(holders),
         request,
-        f"{request.requesting_council.name} asks for data: {request.question[:150]}",
+        f"{request.reference}: {request.requesting_council.name} asks for data: "
+        f"{request.question[:140]}",
     )
     return request
 
