@@ -340,3 +340,17 @@ def test_accepting_without_the_caveats_explains_on_the_page(cast, dataset, signe
     assert b"Explain each kind of error" in response.content
     created.refresh_from_db()
     assert created.state == Submission.State.PENDING
+
+
+def test_the_report_quotes_data_so_only_those_who_may_see_the_data_get_it(
+    cast, dataset, signed_in, bob
+):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv(bad_date=True))
+    assert (
+        signed_in(cast["surrey_lead"]).get(f"/submissions/{created.pk}/report.json").status_code
+        == 200
+    )
+    woking = signed_in(bob)
+    assert woking.get(f"/submissions/{created.pk}/report.json").status_code == 403
+    page = woking.get(f"/submissions/{created.pk}/")
+    assert b"31/02/2027" not in page.content

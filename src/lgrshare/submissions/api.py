@@ -93,9 +93,15 @@ def submissions_show(request: HttpRequest, submission_id: int) -> Submission:
     return services.submission_get_for_user(pk=submission_id, user=person(request))
 
 
-@router.get("/submissions/{submission_id}/report", response={200: dict[str, Any], 404: ErrorOut})
+@router.get(
+    "/submissions/{submission_id}/report",
+    response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut},
+)
 def submissions_report(request: HttpRequest, submission_id: int) -> dict[str, Any]:
-    return dict(services.submission_get_for_user(pk=submission_id, user=person(request)).report)
+    user = person(request)
+    found = services.submission_get_for_user(pk=submission_id, user=user)
+    services.require_report(user, found)
+    return dict(found.report)
 
 
 @router.post("/submissions/{submission_id}/caveats", response={200: SubmissionOut, **ERRORS})

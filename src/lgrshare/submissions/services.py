@@ -241,6 +241,28 @@ def submission_get_for_user(*, pk: int, user: User) -> Submission:
     return found
 
 
+def can_see_report(user: User, submission: Submission) -> bool:
+    """The report quotes cells and common values, so it is data: the providing council sees it,
+    others only when the policy lets them see the data."""
+    if user.council_id == submission.dataset.publisher_id:
+        return True
+    return access.check(
+        user=user, action=access.Action.VIEW_DATA, dataset=submission.dataset
+    ).allowed
+
+
+def require_report(user: User, submission: Submission) -> None:
+    """Raises ``PermissionDenied`` (with the policy's reason) unless ``can_see_report``."""
+    if not can_see_report(user, submission):
+        access.require(
+            user=user,
+            action=access.Action.VIEW_DATA,
+            dataset=submission.dataset,
+            submission=submission.pk,
+            report=True,
+        )
+
+
 def latest_accepted(dataset: Dataset) -> Submission | None:
     return (
         Submission.objects.filter(dataset=dataset, state=Submission.State.ACCEPTED)

@@ -57,6 +57,7 @@ def _detail(
     user = person(request)
     report = services.report_of(submission)
     context: dict[str, Any] = {
+        "can_see_report": services.can_see_report(user, submission),
         "submission": submission,
         "dataset": submission.dataset,
         "report": report,
@@ -135,7 +136,9 @@ def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 
 @require_safe
 def submission_report(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = services.submission_get_for_user(pk=pk, user=person(request))
+    user = person(request)
+    submission = services.submission_get_for_user(pk=pk, user=user)
+    services.require_report(user, submission)
     response = HttpResponse(services.report_json(submission), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{submission.reference}-report.json"'
     return response
