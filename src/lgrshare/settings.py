@@ -177,6 +177,8 @@ EMAIL_BACKEND = env_str("LGRSHARE_EMAIL_BACKEND", "django.core.mail.backends.con
 DEFAULT_FROM_EMAIL = env_str("LGRSHARE_FROM_EMAIL", "lgr-share@localhost")
 
 SERVICE_NAME = "LGR Share"
+# The address people reach the service at, for links in emails.
+SITE_URL = env_str("LGRSHARE_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -68,6 +68,7 @@ def test_opening_tells_the_holders_data_leads(opened, surrey_lead):
     assert Notification.objects.filter(user=surrey_lead, request=opened).exists()
     assert mail.outbox[0].to == ["sue@surreycc.gov.uk"]
     assert QUESTION[:40] in mail.outbox[0].body
+    assert f"http://127.0.0.1:8000/requests/{opened.pk}/" in mail.outbox[0].body
 
 
 def test_the_holders_data_lead_answers_and_the_requester_hears(opened, surrey_lead, alice):

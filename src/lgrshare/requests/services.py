@@ -222,7 +222,8 @@ def _notify(users: list[User], request: DataRequest, text: str) -> None:
     Notification.objects.bulk_create(
         Notification(user=u, request=request, text=text) for u in users
     )
-    link = reverse("request", args=[request.pk])
+    link = settings.SITE_URL.rstrip("/") + reverse("request", args=[request.pk])
+    # Addresses at .invalid (RFC 2606), such as the demo people's, can never be delivered.
     messages = [
         (
             f"LGR Share: {text}",
@@ -231,7 +232,7 @@ def _notify(users: list[User], request: DataRequest, text: str) -> None:
             [u.email],
         )
         for u in users
-        if u.email
+        if u.email and not u.email.lower().endswith(".invalid")
     ]
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
