@@ -16,7 +16,7 @@ from lgrshare.domain.errors import PermissionDenied
 from lgrshare.domain.policy import Action, Decision, Resource, decide
 from lgrshare.trail import record
 
-__all__ = ["Action", "check", "require"]
+__all__ = ["Action", "check", "require", "view"]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -51,18 +51,13 @@ _AUDITED = {
 }
 
 
-def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int | bool) -> str:
-    """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise.
-
-    Both answers are written to the audit trail: the data action when allowed (a submission
-    records its own upload once stored), an ``access-refused`` record naming the policy's
-    reason when not. Call it before any
-    transaction that might roll back, so a refusal is never lost.
-    """
-    decision = check(user=user, action=action, dataset=dataset)
-    if decision.allowed and action not in _AUDITED:
-        # Submitting is recorded by the submission itself, once the file is stored.
-        return str(decision.reason)
+def _record(
+    user: User,
+    action: Action,
+    dataset: Dataset,
+    decision: Decision,
+    detail: dict[str, str | int | bool],
+) -> None:
     event = _AUDITED[action] if decision.allowed else "access-refused"
     record(
         user=user,
@@ -73,4 +68,28 @@ def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int
         policy_action=str(action),
         **detail,
     )
+
+
+def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int | bool) -> str:
+    """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise.
+
+    Both answers are written to the audit trail: the data action when allowed (a submission
+    records its own upload once stored), an ``access-refused`` record naming the policy's
+    reason when not. Call it before any transaction that might roll back, so a refusal is never
+    lost.
+    """
+    decision = check(user=user, action=action, dataset=dataset)
+    # A permitted submission is recorded by the submission itself, once the file is stored.
+    if action in _AUDITED or not decision.allowed:
+        _record(user, action, dataset, decision, detail)
     return str(decision.require().reason)
+
+
+def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decision:
+    """For a page that shows data only to those allowed, and otherwise just the metadata:
+    return the ``view-data`` decision, recording the view when it is allowed (a page that
+    leaves the data out has refused nothing)."""
+    decision = check(user=user, action=Action.VIEW_DATA, dataset=dataset)
+    if decision.allowed:
+        _record(user, Action.VIEW_DATA, dataset, decision, detail)
+    return decision

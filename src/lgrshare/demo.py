@@ -8,6 +8,8 @@ generated on first load, kept in ``LGRSHARE_HOME/demo-sign-ins.json`` (mode 0600
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import secrets
@@ -214,9 +216,11 @@ def _surrey_figures_csv() -> bytes:
         )
         for r in tax.iter_rows(named=True)
     ]
-    lines = ["metric_id,metric_title,area_code,period,value,unit"]
-    lines += [",".join(f'"{cell}"' for cell in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["metric_id", "metric_title", "area_code", "period", "value", "unit"])
+    writer.writerows(rows)
+    return out.getvalue().encode()
 
 
 def _demo_catalogue() -> None:
@@ -348,8 +352,6 @@ def _demo_agreement() -> None:
 
 def _council_tax_csv(gss_code: str) -> bytes:
     """One council's 2023-24 council tax base in the agreed layout, from DLUHC Table 9."""
-    import csv
-    import io
     from importlib import resources
 
     from lgrshare.standards.services import standard_get
@@ -389,7 +391,6 @@ def _council_tax_csv(gss_code: str) -> bytes:
 
 def _demo_submissions() -> None:
     """Guildford and Woking share their 2023-24 council tax base with Surrey County Council."""
-    import io
     from datetime import date
 
     from lgrshare.agreements import services as agreements

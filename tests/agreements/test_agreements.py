@@ -49,6 +49,22 @@ def draft(cast):
     )
 
 
+def _contracts_request(cast):
+    return requests.request_create_from_form(
+        user=cast["alice"],
+        area=Area.objects.get(county_id=SURREY),
+        data={
+            "question": "Which county contracts end after vesting day?",
+            "not_enough": "x",
+            "purpose": "Costing",
+            "standard": "contracts-register",
+            "holders": [SURREY],
+            "fields_wanted": ["end_date"],
+            "legal_power": "LGA 1972 s.111",
+        },
+    )
+
+
 def _sign_off(agreement, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=agreement)
     for who in ("surrey", "guildford"):
@@ -245,20 +261,7 @@ def test_aggregate_finance_data_needs_no_dpia(draft):
 
 
 def test_drafted_from_a_request_it_carries_the_question(cast):
-    area = Area.objects.get(county_id=SURREY)
-    request = requests.request_create_from_form(
-        user=cast["alice"],
-        area=area,
-        data={
-            "question": "Which county contracts end after vesting day?",
-            "not_enough": "x",
-            "purpose": "Costing",
-            "standard": "contracts-register",
-            "holders": [SURREY],
-            "fields_wanted": ["end_date"],
-            "legal_power": "LGA 1972 s.111",
-        },
-    )
+    request = _contracts_request(cast)
     title, parties, terms = services.terms_from_request(request)
     assert title.startswith(f"{request.reference}: Which county contracts")
     assert parties == {GUILDFORD: False, SURREY: True}
@@ -286,20 +289,7 @@ def test_pages_the_pdf_and_the_public_register(signed_in, draft, cast, charlie, 
 def test_api_drafts_from_a_request_and_refuses_outsiders(client, cast, charlie):
     from lgrshare.accounts.services import token_create
 
-    area = Area.objects.get(county_id=SURREY)
-    request = requests.request_create_from_form(
-        user=cast["alice"],
-        area=area,
-        data={
-            "question": "Which county contracts end after vesting day?",
-            "not_enough": "x",
-            "purpose": "Costing",
-            "standard": "contracts-register",
-            "holders": [SURREY],
-            "fields_wanted": ["end_date"],
-            "legal_power": "LGA 1972 s.111",
-        },
-    )
+    request = _contracts_request(cast)
     requests.request_open(user=cast["alice"], request=request)
     _, lead = token_create(user=cast["guildford_lead"], name="t")
     _, outsider = token_create(user=charlie, name="t")
@@ -320,3 +310,9 @@ def test_api_drafts_from_a_request_and_refuses_outsiders(client, cast, charlie):
         f"/api/v1/agreements/{agreement_id}/document.pdf", HTTP_AUTHORIZATION=f"Bearer {lead}"
     )
     assert pdf.content.startswith(b"%PDF-")
+
+
+def test_an_unknown_version_is_not_found(signed_in, draft, cast):
+    client = signed_in(cast["guildford_lead"])
+    assert client.get(f"/agreements/{draft.pk}/versions/9/").status_code == 404
+    assert client.get(f"/agreements/{draft.pk}/versions/9/document.pdf").status_code == 404

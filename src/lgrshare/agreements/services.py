@@ -71,6 +71,16 @@ def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
     return found
 
 
+def version_get(*, agreement: Agreement, number: int | None) -> AgreementVersion:
+    """The numbered version, or the current one; raises ``NotFound`` for a number it lacks."""
+    if number is None:
+        return agreement.current()
+    version = agreement.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound(f"{agreement.reference} has no version {number}", code="version-not-found")
+    return version
+
+
 def agreements_in(*, area: Area) -> QuerySet[Agreement]:
     return Agreement.objects.filter(area=area).prefetch_related("versions")
 

@@ -102,7 +102,7 @@ def _context(
     request: HttpRequest, agreement: Agreement, number: int | None = None
 ) -> dict[str, Any]:
     user = person(request)
-    version = agreement.versions.get(number=number) if number else agreement.current()
+    version = services.version_get(agreement=agreement, number=number)
     screened = services.screening(agreement)
     can = {
         action.value: services.decide(user=user, action=action, agreement=agreement).allowed
@@ -148,7 +148,7 @@ def agreement_detail(request: HttpRequest, pk: int, number: int | None = None) -
 @require_safe
 def agreement_pdf(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     agreement = services.agreement_get_for_user(pk=pk, user=person(request))
-    version = agreement.versions.get(number=number) if number else agreement.current()
+    version = services.version_get(agreement=agreement, number=number)
     content = render_pdf(build_document(version, services.screening(agreement)))
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{agreement.reference}-v{version.number}.pdf"

@@ -55,14 +55,16 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     found = services.dataset_get_for_user(slug=slug, user=person(request))
     context: dict[str, object] = {"dataset": found}
     user: Any = person(request)
-    decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
+    if found.kind == Kind.REGISTER:  # nothing to show but the entry
+        decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
+    else:
+        decision = access.view(user=user, dataset=found)
     context["data_reason"] = decision.reason
     if found.kind == Kind.SUBMISSION:
         from lgrshare.submissions.services import latest_accepted
 
         context["shown_submission"] = latest_accepted(found)
-    if decision.allowed and found.kind != "register":
-        access.require(user=user, action=access.Action.VIEW_DATA, dataset=found)
+    if decision.allowed and found.kind != Kind.REGISTER:
         frame = services.dataset_frame(dataset=found)
         pages = max(1, -(-frame.height // services.PAGE_ROWS))
         page = min(_page_number(request.GET.get("page")), pages)

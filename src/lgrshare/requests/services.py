@@ -56,12 +56,22 @@ def check(user: User, verb: flow.Verb, request: DataRequest) -> None:
     flow.check(_actor(user), verb, _facts(request))
 
 
-def can(user: User, verb: flow.Verb, request: DataRequest) -> bool:
+def _allowed(actor: flow.Actor, verb: flow.Verb, facts: flow.RequestFacts) -> bool:
     try:
-        check(user, verb, request)
+        flow.check(actor, verb, facts)
     except (PermissionDenied, InvalidInput):
         return False
     return True
+
+
+def permissions(user: User, request: DataRequest) -> dict[str, bool]:
+    """What ``user`` may do to ``request``, verb by verb (for a page's buttons)."""
+    actor, facts = _actor(user), _facts(request)
+    return {verb.value: _allowed(actor, verb, facts) for verb in flow.Verb}
+
+
+def can(user: User, verb: flow.Verb, request: DataRequest) -> bool:
+    return _allowed(_actor(user), verb, _facts(request))
 
 
 def request_register(*, user: User, area: Area) -> QuerySet[DataRequest]:

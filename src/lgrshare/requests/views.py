@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare.councils.services import area_get_for_user
-from lgrshare.domain import request_flow as flow
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.requests import services
@@ -111,7 +110,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpResponse:
     user = person(request)
-    can = {verb.value: services.can(user, verb, found) for verb in flow.Verb}
+    can = services.permissions(user, found)
     context = {
         "req": found,
         "area": found.area,

@@ -23,6 +23,7 @@ from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
 from lgrshare.domain.files import check_file
+from lgrshare.domain.policy import Decision
 from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
@@ -241,19 +242,16 @@ def submission_get_for_user(*, pk: int, user: User) -> Submission:
     return found
 
 
-def can_see_report(user: User, submission: Submission) -> bool:
+def can_see_report(user: User, submission: Submission, data: Decision) -> bool:
     """The report quotes cells and common values, so it is data: the providing council sees it,
-    others only when the policy lets them see the data."""
-    if user.council_id == submission.dataset.publisher_id:
-        return True
-    return access.check(
-        user=user, action=access.Action.VIEW_DATA, dataset=submission.dataset
-    ).allowed
+    others only when ``data`` (the policy's view-data decision) allows."""
+    return user.council_id == submission.dataset.publisher_id or data.allowed
 
 
 def require_report(user: User, submission: Submission) -> None:
-    """Raises ``PermissionDenied`` (with the policy's reason) unless ``can_see_report``."""
-    if not can_see_report(user, submission):
+    """Raises ``AccessDenied`` (recorded, with the policy's reason) unless the user may see the
+    report."""
+    if user.council_id != submission.dataset.publisher_id:
         access.require(
             user=user,
             action=access.Action.VIEW_DATA,

@@ -56,8 +56,10 @@ def _detail(
 ) -> HttpResponse:
     user = person(request)
     report = services.report_of(submission)
+    # One policy decision (recorded as a view when allowed) covers the report and the preview.
+    decision = access.view(user=user, dataset=submission.dataset, submission=submission.pk)
     context: dict[str, Any] = {
-        "can_see_report": services.can_see_report(user, submission),
+        "can_see_report": services.can_see_report(user, submission, decision),
         "submission": submission,
         "dataset": submission.dataset,
         "report": report,
@@ -70,15 +72,8 @@ def _detail(
         "can_accept": submission.state == Submission.State.PENDING
         and services.is_holder_data_lead(user, submission),
     }
-    decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=submission.dataset)
     context["data_reason"] = decision.reason
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
-        access.require(
-            user=user,
-            action=access.Action.VIEW_DATA,
-            dataset=submission.dataset,
-            submission=submission.pk,
-        )
         frame = services.submission_frame(submission)
         context.update(
             columns=frame.columns, rows=frame.head(PREVIEW_ROWS).rows(), total_rows=frame.height
