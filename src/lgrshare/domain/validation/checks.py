@@ -1,16 +1,21 @@
 """Cell and row checks, column-wise: every rule of the standard as one Polars expression.
 
 ``prepare`` adds to a batch frame, per field found in the file, its value (``v:<field>``: the
-text, null when missing or absent) and typed value (``t:<field>``); ``CellChecks.run`` then
+text, null when missing or absent) and typed value (``t:<field>``); ``run_checks`` then
 evaluates every check at once, counts every error and lists the first ones. Python loops only
 over listed errors. Per cell, as in frictionless: a type error stops the constraint checks; a
 missing value is only checked for ``required``; a blank row (every cell empty) is reported once,
 with nothing else for that row.
+
+A field with few distinct values (codes, periods, categories: at most one per
+``BY_VALUE_SHARE`` rows) is checked *by value*: ``prepare`` counts the batch's distinct values
+(``value_table``), they are read as the type and checked once each, and a row is looked at
+only to list an error. The profile takes the same counts. Other fields are checked cell by cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +28,13 @@ from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, ROW, column
 
 BLANK = "__blank"
-# Distinct values are checked apart when there are at most 1 per DISTINCT_SHARE rows.
-DISTINCT_SHARE = 4
+# A field is checked by value while its batches have at most 1 distinct value per this many rows
+# (judged first on the first batch).
+BY_VALUE_SHARE = 4
+# A value table's columns: the distinct value, how many cells hold it, its typed value.
+VALUE = "value"
+COUNT = "n"
+TYPED = "typed"
 _TYPE_WORDS = {
     "string": "text", "integer": "a whole number", "number": "a number",
     "boolean": "true or false", "date": "a date (YYYY-MM-DD)",
@@ -58,10 +68,16 @@ class Check:
     mask: pl.Expr
     message: Callable[[str], str]
     constraint: str | None = None
-    # For a rule on the text alone: the failing values among a batch's distinct values, so a
-    # low-cardinality column is checked once per distinct value (``mask`` is then
-    # ``ok & value in failing``).
-    failing: Callable[[pl.Series], pl.Series] | None = None
+    # False for a rule on missing cells (``required``), which no distinct value shows.
+    by_value: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A batch ready to check: the frame, and a value table for each field checked by value."""
+
+    frame: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
 
 
 @dataclass(slots=True)
@@ -73,19 +89,53 @@ class Findings:
 
 
 def prepare(
-    frame: pl.DataFrame, *, standard: Standard, columns: Mapping[str, int], width: int
+    frame: pl.DataFrame,
+    *,
+    standard: Standard,
+    columns: Mapping[str, int],
+    width: int,
+    by_value: Collection[str] = (),
+    keyed: Collection[str] = (),
+) -> Prepared:
+    """Return ``frame`` with the blank-row flag and each found field's value and typed value,
+    and the value tables of the ``by_value`` fields (``prepare_frame``, ``value_tables``)."""
+    frame = prepare_frame(
+        frame, standard=standard, columns=columns, width=width, by_value=by_value, keyed=keyed
+    )
+    names = [name for name in columns if name in by_value]
+    tables = pl.collect_all(value_tables(frame, standard=standard, names=names))
+    return Prepared(frame=frame, tables=dict(zip(names, tables, strict=True)))
+
+
+def prepare_frame(
+    frame: pl.DataFrame,
+    *,
+    standard: Standard,
+    columns: Mapping[str, int],
+    width: int,
+    by_value: Collection[str] = (),
+    keyed: Collection[str] = (),
 ) -> pl.DataFrame:
-    """Return ``frame`` with the blank-row flag and each found field's value and typed value."""
+    """Return ``frame`` with the blank-row flag and each found field's value and typed value.
+
+    A field checked by value gets no typed value per cell unless it is ``keyed`` (part of a
+    unique key, whose checks need every cell's typed value).
+    """
     others = [value for value in standard.missing_values if value != ""]
     empty_is_missing = "" in standard.missing_values
-    frame = frame.with_columns(
-        pl.all_horizontal(
+    # A row is blank when every cell is empty: none is, in a batch with a column never empty.
+    full = not others and 0 in frame.select(
+        pl.col(column(j)).null_count() for j in range(width)
+    ).row(0)
+    blank = (
+        pl.lit(False)
+        if full
+        else pl.all_horizontal(
             pl.col(column(j)).is_null() | (pl.col(column(j)).is_in(others) if others else False)
             for j in range(width)
-        )
-        .and_(pl.col(CELLS) <= width)
-        .alias(BLANK)
+        ).and_(pl.col(CELLS) <= width)
     )
+    frame = frame.with_columns(blank.alias(BLANK))
     specs = {spec.name: spec for spec in standard.fields}
     values = {}
     for name, j in columns.items():
@@ -97,14 +147,83 @@ def prepare(
         values[name] = (
             pl.when(~pl.col(BLANK)).then(value) if others or not empty_is_missing else value
         )
+    per_cell = [name for name in columns if name not in by_value or name in keyed]
     frame = frame.with_columns(
         *[value.alias(value_col(name)) for name, value in values.items()],
-        *[
-            typed(specs[name], value, fast=True).alias(typed_col(name))
-            for name, value in values.items()
-        ],
+        *[typed(specs[name], values[name], fast=True).alias(typed_col(name)) for name in per_cell],
     )
-    return _reread_failures(frame, [specs[name] for name in columns])
+    return _reread_failures(frame, [specs[name] for name in per_cell])
+
+
+def value_tables(
+    frame: pl.DataFrame, *, standard: Standard, names: Sequence[str]
+) -> list[pl.LazyFrame]:
+    """Return the queries giving each field's value table: its distinct values (``VALUE``),
+    how many cells hold each (``COUNT``) and their typed values (``TYPED``)."""
+    specs = {spec.name: spec for spec in standard.fields}
+    return [
+        frame.lazy()
+        .select(pl.col(value_col(name)).alias(VALUE))
+        .drop_nulls()
+        .group_by(VALUE)
+        .agg(pl.len().cast(pl.Int64).alias(COUNT))
+        .with_columns(typed(specs[name], pl.col(VALUE)).alias(TYPED))
+        for name in names
+    ]
+
+
+def quotes_in_cells(
+    batch: Prepared, *, standard: Standard, columns: Mapping[str, int], width: int
+) -> int:
+    """Return how many ``"`` the prepared batch's cells hold in all (for ``csv_fast``).
+
+    A field checked by value counts them in its distinct values; a field whose valid values
+    cannot hold a quote (numbers, dates, years, booleans) only in its invalid or missing cells;
+    any other column in every cell.
+    """
+    frame = batch.frame
+    fields = {j: name for name, j in columns.items()}
+    specs = {spec.name: spec for spec in standard.fields}
+    plain = all(value == "" for value in standard.missing_values)
+    counts: list[pl.Expr] = []
+    total = 0
+    for j in range(width):
+        raw = pl.col(column(j))
+        name = fields.get(j)
+        if name in batch.tables and plain:
+            table = batch.tables[name]
+            total += table.select(
+                (pl.col(VALUE).str.count_matches('"', literal=True) * pl.col(COUNT)).sum()
+            ).item()
+        elif name is not None and typed_col(name) in frame.columns and _quote_free(specs[name]):
+            invalid = raw.filter(pl.col(typed_col(name)).is_null())
+            counts.append(invalid.str.count_matches('"', literal=True).sum())
+        else:
+            counts.append(raw.str.count_matches('"', literal=True).sum())
+    if counts:
+        total += frame.select(pl.sum_horizontal(counts)).item() or 0
+    return int(total)
+
+
+def _quote_free(spec: FieldSpec) -> bool:
+    """Return whether no valid value of the field holds a ``"``."""
+    if spec.type in ("integer", "number"):
+        return spec.bare_number and '"' not in (spec.group_char or "") + spec.decimal_char
+    if spec.type in ("date", "datetime"):
+        return spec.format in ("default", "any")
+    if spec.type == "boolean":
+        return not any('"' in value for value in (*spec.true_values, *spec.false_values))
+    return spec.type in ("year", "yearmonth")
+
+
+def by_value_fields(frame: pl.DataFrame, columns: Mapping[str, int]) -> set[str]:
+    """Return the fields worth checking by value, judged on a (first) batch frame."""
+    if frame.is_empty():
+        return set()
+    distinct = frame.select(
+        pl.col(column(j)).approx_n_unique().alias(name) for name, j in columns.items()
+    ).row(0, named=True)
+    return {name for name, number in distinct.items() if number * BY_VALUE_SHARE <= frame.height}
 
 
 def _reread_failures(frame: pl.DataFrame, specs: list[FieldSpec]) -> pl.DataFrame:
@@ -126,7 +245,8 @@ def _reread_failures(frame: pl.DataFrame, specs: list[FieldSpec]) -> pl.DataFram
         if not counts[spec.name]:
             continue
         rows = frame.select(failed[spec.name].arg_true()).to_series()
-        again = frame[rows].select(typed(spec, pl.col(value_col(spec.name)))).to_series()
+        cells = frame.get_column(value_col(spec.name)).gather(rows).to_frame("cell")
+        again = cells.select(typed(spec, pl.col("cell"))).to_series()
         column = frame.get_column(typed_col(spec.name)).scatter(rows, again)
         frame = frame.with_columns(column.alias(typed_col(spec.name)))
     return frame
@@ -162,13 +282,12 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
                 lambda cell: f"{name!r} is required, but the cell is "
                 + ("empty." if not cell else f"the missing-value marker {short(cell)}."),
                 "required",
+                by_value=False,
             )
         )  # fmt: skip
     constraints = spec.constraints
     length = value.str.len_chars()
     rules: list[tuple[str, pl.Expr, Callable[[str], str]]] = []
-    # Rules on the text alone, by constraint: the failing values among distinct ones.
-    failing: dict[str, Callable[[pl.Series], pl.Series]] = {}
     if "minimum" in constraints:
         low = parse_literal(spec, constraints["minimum"])
         rules.append(
@@ -207,8 +326,6 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
             )
         )
     if "pattern" in constraints:
-        regex = anchored(constraints["pattern"])
-        failing["pattern"] = lambda values: values.filter(~values.str.contains(regex))
         rules.append(
             (
                 "pattern",
@@ -219,11 +336,6 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
     if "enum" in constraints:
         allowed = [parse_literal(spec, item) for item in constraints["enum"]]
         listing = _listing(constraints["enum"])
-        if spec.type == "string":
-            # A valid string's typed value is its text.
-            failing["enum"] = lambda values: values.filter(
-                ~values.is_in(pl.Series(allowed, dtype=pl.String))
-            )
         rules.append(
             (
                 "enum",
@@ -233,10 +345,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
         )
     for constraint, failing_mask, message in rules:
         checks.append(
-            Check(
-                "constraint-error", name, j, value_ok & failing_mask, message, constraint,
-                failing.get(constraint),
-            )
+            Check("constraint-error", name, j, value_ok & failing_mask, message, constraint)
         )  # fmt: skip
     if spec.code_list:
         codes = list(code_list(spec.code_list))
@@ -245,9 +354,6 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
             Check(
                 "code-list-error", name, j, value_ok & ~value.is_in(codes),
                 lambda cell: f"{short(cell)} is not a code in {ref} (ONS reference data).",
-                failing=lambda values: values.filter(
-                    ~values.is_in(pl.Series(codes, dtype=pl.String))
-                ),
             )
         )  # fmt: skip
     return checks
@@ -258,40 +364,52 @@ def _listing(values: list[Any]) -> str:
     return shown + (f" and {len(values) - 8} more" if len(values) > 8 else "")
 
 
-def run_checks(
+def row_summary(
     frame: pl.DataFrame,
+    checks: list[Check],
+    *,
+    by_value: Collection[str],
+    width: int,
+    limit: int,
+    extra: Sequence[pl.Expr] = (),
+) -> pl.LazyFrame:
+    """Return the query for a batch's one-row summary: for each check run on every row (all
+    but those of the ``by_value`` fields), how many rows fail it (``m<i>``) and the positions
+    of the first ``limit`` (``r<i>``); the blank rows, cells lacking and extra cells; and the
+    ``extra`` aggregate expressions."""
+    missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
+    surplus = pl.col(CELLS) > width
+    per_row = [
+        i for i, check in enumerate(checks) if not (check.by_value and check.field in by_value)
+    ]
+    masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in per_row]
+    return (
+        frame.lazy()
+        .with_columns(masks)
+        .select(
+            *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in per_row],
+            *[pl.col(f"__m{i}").arg_true().head(limit).implode().alias(f"r{i}") for i in per_row],
+            pl.col(BLANK).sum().alias("blank"),
+            pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
+            pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
+            *extra,
+        )
+    )
+
+
+def run_checks(
+    batch: Prepared,
+    summary: dict[str, Any],
     checks: list[Check],
     *,
     width: int,
     field_name: Callable[[int], str],
     limit: int,
-    extra: Sequence[pl.Expr] = (),
-    distinct: Mapping[str, pl.Series] | None = None,
-) -> tuple[Findings, dict[str, Any]]:
-    """Return the errors in the prepared ``frame`` (all counted, the first ``limit`` listed),
-    and the values of the ``extra`` aggregate expressions, evaluated in the same pass.
-
-    ``distinct`` holds, for some fields, the batch's distinct non-null values: the checks with
-    a ``failing`` rule are then run on those values only (see ``distinct_values``)."""
-    missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
-    surplus = pl.col(CELLS) > width
-    masks = frame.select(
-        missing.alias("missing"),
-        surplus.alias("surplus"),
-        *[_mask(check, distinct or {}).alias(f"m{i}") for i, check in enumerate(checks)],
-    )
-    sums = pl.concat(
-        [
-            masks.select(pl.all().sum()),
-            frame.select(
-                pl.col(BLANK).sum().alias("blank"),
-                pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
-                pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
-                *extra,
-            ),
-        ],
-        how="horizontal",
-    ).row(0, named=True)
+) -> Findings:
+    """Return the errors in the prepared ``batch`` (all counted, the first ``limit`` listed),
+    from its ``row_summary`` and, for the checks run by value, its value tables."""
+    frame, tables = batch.frame, batch.tables
+    failing = _failing_values(checks, tables)
     counts: dict[str, int] = {}
     listed: list[ValidationError] = []
 
@@ -299,59 +417,103 @@ def run_checks(
         if number:
             counts[code] = counts.get(code, 0) + number
 
-    count("blank-row", sums["blank"])
-    count("missing-cell", sums["lacking"])
-    count("extra-cell", sums["extras"])
+    count("blank-row", summary["blank"])
+    count("missing-cell", summary["lacking"])
+    count("extra-cell", summary["extras"])
     if limit > 0:
-        if sums["blank"]:
+        if summary["blank"]:
             listed += _blank_rows(frame, limit)
-        if sums["lacking"]:
-            hits = frame.select(ROW, CELLS).filter(masks["missing"])
+        if summary["lacking"]:
+            missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
+            hits = frame.select(ROW, CELLS, BLANK).filter(missing).select(ROW, CELLS)
             listed += _missing_cells(hits, width, field_name, limit)
-        if sums["extras"]:
-            hits = frame.select(ROW, CELLS, EXTRA).filter(masks["surplus"])
+        if summary["extras"]:
+            hits = frame.select(ROW, CELLS, EXTRA).filter(pl.col(CELLS) > width)
             listed += _extra_cells(hits, width, limit)
+    numbers = {i: failing[i][0] if i in failing else summary[f"m{i}"] for i in range(len(checks))}
     for i, check in enumerate(checks):
-        number = sums[f"m{i}"]
-        count(check.code, number)
-        if number and limit > 0:
-            hits = frame.select(ROW, column(check.column)).filter(masks[f"m{i}"])
-            listed += [
-                ValidationError(
-                    code=check.code,
-                    message=f"Row {row:,}, {check.field}: {check.message(cell or '')}",
-                    row=row,
-                    field=check.field,
-                    field_number=check.column + 1,
-                    cell=cell if cell is not None else "",
-                    constraint=check.constraint,
-                )
-                for row, cell in hits.head(limit).iter_rows()
-            ]
+        count(check.code, numbers[i])
+    failed = [i for i in range(len(checks)) if numbers[i]]
+    if limit > 0 and failed:
+        listed += _cell_errors(frame, summary, checks, failed, failing, limit)
     listed.sort(key=lambda error: error.sort_key())
-    return Findings(counts=counts, listed=listed[:limit]), sums
+    return Findings(counts=counts, listed=listed[:limit])
 
 
-def _mask(check: Check, distinct: Mapping[str, pl.Series]) -> pl.Expr:
-    values = distinct.get(check.field)
-    if check.failing is None or values is None:
-        return check.mask.fill_null(False)
-    failing = check.failing(values)
-    if failing.is_empty():
-        return pl.lit(False)
-    return (ok(check.field) & pl.col(value_col(check.field)).is_in(failing)).fill_null(False)
+def _cell_errors(
+    frame: pl.DataFrame,
+    summary: dict[str, Any],
+    checks: list[Check],
+    failed: list[int],
+    failing: Mapping[int, tuple[int, pl.Series]],
+    limit: int,
+) -> list[ValidationError]:
+    """Return the first ``limit`` errors of each of the ``failed`` checks: rows from the
+    ``row_summary``, or for a check run by value, found from its failing values."""
+    found: dict[str, Any] = {
+        f"m{i}": pl.Series(summary[f"r{i}"][:limit], dtype=pl.UInt32)
+        for i in failed
+        if i not in failing
+    }
+    # A field's failing values, all its checks at once: its rows are found in one pass.
+    by_field: dict[str, list[int]] = {}
+    for i in failed:
+        if i in failing:
+            by_field.setdefault(checks[i].field, []).append(i)
+    for name, indexes in by_field.items():
+        values = pl.concat([failing[i][1] for i in indexes]).unique()
+        rows = frame.select(_one_of(pl.col(value_col(name)), values).arg_true()).to_series()
+        cells = frame.get_column(value_col(name)).gather(rows)
+        for i in indexes:
+            found[f"m{i}"] = rows.filter(cells.is_in(failing[i][1].implode())).head(limit)
+    errors: list[ValidationError] = []
+    for i in failed:
+        check = checks[i]
+        hits = frame.select(ROW, column(check.column)).gather(found[f"m{i}"])
+        errors += [
+            ValidationError(
+                code=check.code,
+                message=f"Row {row:,}, {check.field}: {check.message(cell or '')}",
+                row=row,
+                field=check.field,
+                field_number=check.column + 1,
+                cell=cell if cell is not None else "",
+                constraint=check.constraint,
+            )
+            for row, cell in hits.iter_rows()
+        ]
+    return errors
 
 
-def distinct_fields(checks: Sequence[Check]) -> tuple[str, ...]:
-    """Return the fields with a check that can run on distinct values."""
-    return tuple(dict.fromkeys(check.field for check in checks if check.failing is not None))
+def _one_of(value: pl.Expr, values: pl.Series) -> pl.Expr:
+    """Return whether ``value`` is one of ``values``: a few comparisons when they are few."""
+    if values.len() <= 8:
+        return pl.any_horizontal(value == item for item in values.to_list()).fill_null(False)
+    return value.is_in(values.implode()).fill_null(False)
 
 
-def distinct_values(frame: pl.DataFrame, name: str) -> pl.Series | None:
-    """Return the prepared ``frame``'s distinct non-null values of field ``name``, or None when
-    they are too many for checking them apart to pay."""
-    values = frame.get_column(value_col(name)).drop_nulls().unique()
-    return values if values.len() * DISTINCT_SHARE <= frame.height else None
+def _failing_values(
+    checks: list[Check], tables: Mapping[str, pl.DataFrame]
+) -> dict[int, tuple[int, pl.Series]]:
+    """Return, for each check run by value, how many cells fail it and their distinct values."""
+    by_field: dict[str, list[int]] = {}
+    for i, check in enumerate(checks):
+        if check.by_value and check.field in tables:
+            by_field.setdefault(check.field, []).append(i)
+    failing: dict[int, tuple[int, pl.Series]] = {}
+    for name, indexes in by_field.items():
+        table = tables[name].select(
+            pl.col(VALUE).alias(value_col(name)), pl.col(TYPED).alias(typed_col(name)), COUNT
+        )
+        masks = table.select(
+            pl.col(value_col(name)),
+            pl.col(COUNT),
+            *[checks[i].mask.fill_null(False).alias(f"m{i}") for i in indexes],
+        )
+        for i in indexes:
+            hits = masks.filter(pl.col(f"m{i}"))
+            failing[i] = (int(hits.get_column(COUNT).sum()), hits.get_column(value_col(name)))
+    return failing
 
 
 def _blank_rows(frame: pl.DataFrame, limit: int) -> list[ValidationError]:

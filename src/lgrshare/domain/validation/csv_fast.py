@@ -43,6 +43,20 @@ class FastPathFailed(Exception):
     """The fast reader cannot read this file faithfully; read it with ``csv_exact``."""
 
 
+@dataclass(frozen=True, slots=True)
+class Unconfirmed:
+    """A batch frame whose records each have the header's cells exactly when its cells hold
+    ``quotes`` quote characters in all (see ``_quick``).
+
+    Counting them costs more here than where each field's kind and distinct values are known,
+    so the engine counts them, and reads the block line by line (``exact``) if they differ.
+    """
+
+    frame: pl.DataFrame
+    quotes: int
+    exact: Callable[[], pl.DataFrame]
+
+
 def fast_batches(
     handle: BinaryIO,
     *,
@@ -50,8 +64,9 @@ def fast_batches(
     decoder: TextDecoder,
     size: int,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[pl.DataFrame]:
-    """Yield the data rows as batch frames (see ``frame``), in order.
+) -> Iterator[pl.DataFrame | Unconfirmed]:
+    """Yield the data rows as batch frames (see ``frame``), in order; a frame whose cell
+    counts rest on its quotes comes as ``Unconfirmed``.
 
     Raises ``Unreadable`` for an encoding error or an over-long line, ``FastPathFailed`` when
     ``csv_exact`` must read the file instead.
@@ -82,7 +97,7 @@ def fast_batches(
                 block = block[:keep]
                 data, (records, complete) = read(block, lambda data: _records(data, layout=layout))
             frame = _parse(data, records, layout=layout, first_row=next_row)
-        next_row += frame.height
+        next_row += (frame.frame if isinstance(frame, Unconfirmed) else frame).height
         position += len(block)
         want = BLOCK_BYTES
         if progress is not None:
@@ -138,47 +153,87 @@ class _Reader:
         return self.decoder.to_utf8(block, offset=self.position, first_line=line)
 
 
-def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | None:
-    """Return the batch frame of a block without quotes if every record has exactly the
-    header's cells, or None.
+def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | Unconfirmed | None:
+    """Return the batch frame of a block whose every record has exactly the header's cells
+    (maybe ``Unconfirmed``), or None.
 
-    One Polars parse, then a byte count: such a block is exactly its cells' bytes,
-    ``width - 1`` delimiters a record and its line ends. Any short record or blank line breaks
-    the sum (a long one makes Polars fail), and the caller counts cells line by line instead.
+    One Polars parse, then a sum of bytes. Every byte of the block is a cell's, a quote, a
+    delimiter between cells or a line ending, so its length is the cells' bytes, plus its
+    quotes less the ones that are cell text (an escaped ``""`` gives one, a ``"`` inside an
+    unquoted cell is text, as Python's csv module reads it), plus ``width - 1`` delimiters a
+    record and a line ending a record exactly when no record is short. Polars refuses a record
+    with too many cells, a quote left open and text after a closing quote, and yields a row for
+    every line (a blank one too, short of all its delimiters). So the sum holds exactly when
+    every record has the header's cells; when it does not, the caller counts cells line by line.
+    The sum leaves out the quotes that are cell text: when the rest leaves a gap, the frame is
+    ``Unconfirmed`` until they are counted. A line break Python's csv module would see and
+    Polars would not (a ``\r`` alone in a ``\n`` file, a ``\n`` in a ``\r`` file) also sends
+    the block to the line-by-line count.
     """
-    if b'"' in data:
-        return None
     width = len(layout.labels)
+    ending = layout.line_terminator
+    if (ending == "\n" and b"\r" in data) or (ending == "\r" and b"\n" in data):
+        return None
     try:
-        parsed = _polars_read(data, layout=layout, truncate=False)
+        parsed = _polars_read(data, layout=layout, truncate=False, template=False)
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower():
             raise
         return None
     except pl.exceptions.PolarsError:
+        return None  # a quoting Polars refuses, a record too long, or a short first record
+    rows = parsed.height
+    if ending == "\r\n" and data.count(b"\r") != rows:
+        return None  # a \r that ends no line, or a line ending in \n alone
+    quotes = data.count(b'"') if b'"' in data else 0
+    cells = parsed.select(_total(pl.col(name).str.len_bytes() for name in parsed.columns)).item()
+    endings = rows * len(ending) - (0 if data.endswith(ending.encode()) else len(ending))
+    # The quotes that are cell text, plus the bytes short records lack (both none, usually).
+    gap = (cells or 0) + quotes + (width - 1) * rows + endings - len(data)
+    if gap < 0 or gap > quotes:
         return None
-    length = parsed.select(pl.sum_horizontal(pl.col(parsed.columns).str.len_bytes().sum())).item()
-    line_ends = data.count(b"\n") + data.count(b"\r")
-    if (length or 0) + (width - 1) * parsed.height + line_ends != len(data):
-        return None
-    counts = pl.select(pl.repeat(width, parsed.height, dtype=pl.Int32)).to_series()
-    return batch_frame(parsed, cells=counts, first_row=first_row)
+    counts = pl.select(pl.repeat(width, rows, dtype=pl.Int32)).to_series()
+    frame = batch_frame(parsed, cells=counts, first_row=first_row)
+    if gap == 0:
+        return frame
+    return Unconfirmed(
+        frame=frame, quotes=gap, exact=partial(_exact, data, layout=layout, first_row=first_row)
+    )
 
 
-def _polars_read(data: bytes, *, layout: CsvLayout, truncate: bool) -> pl.DataFrame:
+def _exact(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame:
+    """Return the batch frame of a whole block (no quote left open), its cells counted line by
+    line."""
+    records, complete = _records(data, layout=layout)
+    if not complete:
+        raise FastPathFailed("the block's quotes do not pair up line by line")
+    return _parse(data, records, layout=layout, first_row=first_row)
+
+
+def _total(per_cell: Iterator[pl.Expr]) -> pl.Expr:
+    return pl.sum_horizontal(expr.sum() for expr in per_cell)
+
+
+def _polars_read(
+    data: bytes, *, layout: CsvLayout, truncate: bool, template: bool = True
+) -> pl.DataFrame:
     width = len(layout.labels)
+    schema = {column(j): pl.String for j in range(width)}
+    options = {
+        "has_header": False,
+        "schema": schema,
+        "separator": layout.delimiter,
+        "quote_char": '"',
+        "eol_char": layout.eol,
+        "truncate_ragged_lines": truncate,
+        "raise_if_empty": False,
+    }
+    if not template:
+        # Polars takes a short first record as a schema mismatch, and refuses the block.
+        return pl.read_csv(data, **options)  # type: ignore[arg-type]
     # A first row of exactly `width` cells fixes Polars' idea of the width; it is dropped.
-    template = (layout.delimiter * (width - 1) + layout.eol).encode()
-    return pl.read_csv(
-        template + data,
-        has_header=False,
-        schema={column(j): pl.String for j in range(width)},
-        separator=layout.delimiter,
-        quote_char='"',
-        eol_char=layout.eol,
-        truncate_ragged_lines=truncate,
-        raise_if_empty=False,
-    ).slice(1)
+    head = (layout.delimiter * (width - 1) + layout.eol).encode()
+    return pl.read_csv(head + data, **options).slice(1)  # type: ignore[arg-type]
 
 
 def _grow(

@@ -23,15 +23,19 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
 from lgrshare.domain.validation.checks import (
+    BY_VALUE_SHARE,
     Check,
+    Prepared,
     build_checks,
-    distinct_fields,
-    distinct_values,
-    prepare,
+    by_value_fields,
+    prepare_frame,
+    quotes_in_cells,
+    row_summary,
     run_checks,
+    value_tables,
 )
 from lgrshare.domain.validation.csv_exact import exact_batches
-from lgrshare.domain.validation.csv_fast import FastPathFailed, fast_batches
+from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.errors import ValidationError
@@ -41,7 +45,8 @@ from lgrshare.domain.validation.profile import (
     BatchSketch,
     FieldProfiler,
     profile_batch,
-    sketch_batch,
+    sketch_of,
+    sketch_queries,
 )
 from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
 from lgrshare.domain.validation.sniff import sniff_format
@@ -50,8 +55,16 @@ from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
 
 Progress = Callable[[int], None]
-# A batch ready to check: the frame with typed values, distinct values, the profile sketch.
-_Prepared = tuple[pl.DataFrame, dict[str, pl.Series], BatchSketch]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A batch with everything its checks, keys and profile need, computed in one call."""
+
+    prepared: Prepared
+    summary: dict[str, Any]
+    keys: list[pl.DataFrame]
+    sketch: BatchSketch
 
 
 class SourceNotFound(NotFound):
@@ -134,9 +147,9 @@ def _read(
     layout = read_layout(handle, size=size, decoder=decoder)
     run = _Run.start(standard, layout.labels, max_errors)
     try:
-        batches = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
-        for prepared in prefetched(map(run.prepare, batches)):
-            run.add(prepared)
+        fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
+        for ready in prefetched(map(run.prepare, fast)):
+            run.add(ready)
     except FastPathFailed:
         decoder = TextDecoder()
         layout = read_layout(handle, size=size, decoder=decoder)
@@ -164,9 +177,11 @@ class _Run:
     checks: list[Check] = field(default_factory=list)
     keys: list[KeyTracker] = field(default_factory=list)
     profilers: list[FieldProfiler] = field(default_factory=list)
-    # Fields whose checks may run on distinct values; one is dropped at its first batch with
-    # too many distinct values (only ``prepare``, in the read-ahead thread, changes it).
-    distinct: list[str] = field(default_factory=list)
+    # The fields checked by value (``checks``): chosen at the first batch, and one is dropped
+    # at a batch with too many distinct values (only ``prepare``, in the read-ahead thread,
+    # reads or changes it).
+    by_value: set[str] | None = None
+    keyed: frozenset[str] = frozenset()
 
     @classmethod
     def start(
@@ -180,7 +195,6 @@ class _Run:
         header = match_header(labels, standard)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.checks = build_checks(standard, header.columns)
-        run.distinct = list(distinct_fields(run.checks))
         run._note([*header.errors, *findings])
         columns = header.columns
         for spec in standard.fields:
@@ -191,6 +205,7 @@ class _Run:
             specs = tuple(by_name[name] for name in standard.primary_key)
             positions = tuple(columns[name] for name in standard.primary_key)
             run.keys.append(KeyTracker("primary-key-error", specs, positions))
+        run.keyed = frozenset(name for tracker in run.keys for name in tracker.fields)
         run.profilers = [FieldProfiler(spec) for spec in standard.fields if spec.name in columns]
         return run
 
@@ -201,44 +216,79 @@ class _Run:
         merged = sorted([*self.listed, *errors], key=lambda error: error.sort_key())
         self.listed = merged[: self.max_errors]
 
-    def prepare(self, batch: pl.DataFrame) -> _Prepared:
-        """Return the batch with its typed values, some fields' distinct values, and its
-        profile sketch.
+    def prepare(self, batch: pl.DataFrame | Unconfirmed) -> _Ready:
+        """Return the batch with its typed values and value tables, and its profile sketch.
 
-        Runs in the read-ahead thread: it changes nothing, and the profilers' sampling levels it
-        reads may lag a batch behind, which only keeps a few more hashes.
+        An ``Unconfirmed`` batch is confirmed by counting its cells' quotes, or read again
+        line by line.
         """
-        width = len(self.labels)
-        frame = prepare(batch, standard=self.standard, columns=self.header.columns, width=width)
-        distinct: dict[str, pl.Series] = {}
-        for name in list(self.distinct):
-            values = distinct_values(frame, name)
-            if values is None:
-                self.distinct.remove(name)
-            else:
-                distinct[name] = values
-        return frame, distinct, sketch_batch(frame, self.profilers, distinct)
+        frame = batch.frame if isinstance(batch, Unconfirmed) else batch
+        if self.by_value is None:
+            self.by_value = by_value_fields(frame, self.header.columns)
+        ready = self._prepare(frame)
+        if isinstance(batch, Unconfirmed):
+            counted = quotes_in_cells(
+                ready.prepared,
+                standard=self.standard,
+                columns=self.header.columns,
+                width=len(self.labels),
+            )
+            if counted != batch.quotes:
+                ready = self._prepare(batch.exact())
+        for name, table in ready.prepared.tables.items():
+            if table.height * BY_VALUE_SHARE > frame.height:
+                self.by_value.discard(name)
+        return ready
 
-    def add(self, prepared: _Prepared) -> None:
-        """Check, key and profile one prepared batch."""
-        frame, distinct, sketch = prepared
-        width = len(self.labels)
-        findings, sums = run_checks(
+    def _prepare(self, batch: pl.DataFrame) -> _Ready:
+        by_value = frozenset(self.by_value or ())
+        frame = prepare_frame(
+            batch,
+            standard=self.standard,
+            columns=self.header.columns,
+            width=len(self.labels),
+            by_value=by_value,
+            keyed=self.keyed,
+        )
+        names = [name for name in self.header.columns if name in by_value]
+        profilers = [p for p in self.profilers if p.spec.name not in by_value]
+        summary = row_summary(
             frame,
             self.checks,
-            width=width,
+            by_value=by_value,
+            width=len(self.labels),
+            limit=self.max_errors,
+            extra=[expr for profiler in profilers for expr in profiler.aggregates()],
+        )
+        keys = [tracker.keys_query(frame) for tracker in self.keys]
+        tables = value_tables(frame, standard=self.standard, names=names)
+        # One call for every query, so that Polars runs them side by side.
+        results = pl.collect_all([summary, *keys, *tables, *sketch_queries(frame, profilers)])
+        done = 1 + len(keys)
+        return _Ready(
+            prepared=Prepared(frame=frame, tables=dict(zip(names, results[done:], strict=False))),
+            summary=results[0].row(0, named=True),
+            keys=results[1:done],
+            sketch=sketch_of(results[done + len(tables) :], frame, profilers),
+        )
+
+    def add(self, ready: _Ready) -> None:
+        """Count and list one prepared batch's errors; add its keys and profile."""
+        findings = run_checks(
+            ready.prepared,
+            ready.summary,
+            self.checks,
+            width=len(self.labels),
             field_name=lambda j: self.header.name_of(j, self.labels),
             limit=self.max_errors - len(self.listed),
-            extra=[expr for profiler in self.profilers for expr in profiler.aggregates()],
-            distinct=distinct,
         )
         for code, number in findings.counts.items():
             self.counts[code] = self.counts.get(code, 0) + number
         self._note(findings.listed, counted=True)
-        for tracker in self.keys:
-            tracker.add(frame)
-        profile_batch(sketch, self.profilers, sums)
-        self.rows += frame.height
+        for tracker, keys in zip(self.keys, ready.keys, strict=True):
+            tracker.add_keys(keys)
+        profile_batch(ready.sketch, ready.prepared.tables, self.profilers, ready.summary)
+        self.rows += ready.prepared.frame.height
 
     def report(
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]

@@ -1,5 +1,8 @@
 """A profile of each field, built batch by batch in bounded memory.
 
+A field checked by value (see ``checks``) is profiled from its value table: exact counts.
+Otherwise:
+
 Per field: cells filled, distinct values, minimum and maximum (of valid typed values; for text,
 the shortest and longest length instead), and the most common values. Distinct values are
 counted exactly up to 65,536 (by 64-bit hash); past that by adaptive sampling of the hashes (a
@@ -19,7 +22,7 @@ import polars as pl
 
 from lgrshare.domain.standards.model import FieldSpec
 from lgrshare.domain.validation.casting import display
-from lgrshare.domain.validation.checks import typed_col, value_col
+from lgrshare.domain.validation.checks import COUNT, TYPED, VALUE, typed_col, value_col
 from lgrshare.domain.validation.report import FieldProfile
 
 EXACT_DISTINCT = 65_536
@@ -69,31 +72,39 @@ class FieldProfiler:
             hashed = hashed.filter(hashed < self._threshold())
         return hashed.unique().implode().alias(f"hashes:{self.spec.name}")
 
-    def hashes_of(self, values: pl.Series) -> pl.Series:
-        """Return the distinct value hashes of the batch's distinct non-null ``values``."""
+    def add_table(self, table: pl.DataFrame) -> None:
+        """Add one batch from the field's value table (``checks.prepare``): exact counts."""
+        values = table.get_column(VALUE)
+        ranged = values.str.len_chars() if self._text else table.get_column(TYPED)
+        self._add_range(int(table.get_column(COUNT).sum()), ranged.min(), ranged.max())
         hashed = values.hash(seed=HASH_SEED)
         if self.level:
             hashed = hashed.filter(hashed < self._threshold())
-        return hashed.unique()
+        self._add_counts(hashed, table.select(pl.col(VALUE).alias("value"), pl.col(COUNT)))
 
     def add(
         self, sums: dict[str, Any], hashes: pl.Series, counts: pl.DataFrame, *, sampled: bool
     ) -> None:
         """Add one batch: its aggregates, distinct hashes and (maybe sampled) value counts."""
         name = self.spec.name
-        self.filled += sums[f"filled:{name}"]
-        low, high = sums[f"low:{name}"], sums[f"high:{name}"]
-        if low is not None and (self.low is None or low < self.low):
-            self.low = low
-        if high is not None and (self.high is None or high > self.high):
-            self.high = high
-        self.new_hashes.append(hashes.rename("h"))
-        if sum(part.len() for part in self.new_hashes) > EXACT_DISTINCT:
-            self._merge_hashes()
+        self._add_range(sums[f"filled:{name}"], sums[f"low:{name}"], sums[f"high:{name}"])
         if sampled:
             # A value seen once in a sample says nothing about how common it is.
             counts = counts.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
             self.sampled = True
+        self._add_counts(hashes, counts)
+
+    def _add_range(self, filled: int, low: Any, high: Any) -> None:
+        self.filled += filled
+        if low is not None and (self.low is None or low < self.low):
+            self.low = low
+        if high is not None and (self.high is None or high > self.high):
+            self.high = high
+
+    def _add_counts(self, hashes: pl.Series, counts: pl.DataFrame) -> None:
+        self.new_hashes.append(hashes.rename("h"))
+        if sum(part.len() for part in self.new_hashes) > EXACT_DISTINCT:
+            self._merge_hashes()
         self.pending.append(counts)
         if sum(frame.height for frame in self.pending) > 4 * KEEP_COUNTS:
             self._merge()
@@ -148,59 +159,69 @@ class FieldProfiler:
 
 @dataclass(frozen=True, slots=True)
 class BatchSketch:
-    """What the profilers need from one batch, computed apart from the checks.
+    """What the profilers of fields checked cell by cell need from one batch, computed apart
+    from the checks.
 
     ``hashes``: per field, the batch's distinct value hashes under the field's sampling level
     when the sketch was made (a stale level only keeps more hashes); ``counts``: per field, value
     counts of the batch or of its 1-in-16 sample (``sampled``).
     """
 
-    hashes: tuple[pl.Series, ...]
-    counts: tuple[pl.DataFrame, ...]
+    hashes: dict[str, pl.Series]
+    counts: dict[str, pl.DataFrame]
     sampled: bool
 
 
-def sketch_batch(
-    frame: pl.DataFrame,
-    profilers: Sequence[FieldProfiler],
-    distinct: Mapping[str, pl.Series] | None = None,
-) -> BatchSketch:
-    """Return the prepared batch's sketch (safe to run in the read-ahead thread).
+def sketch_batch(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> BatchSketch:
+    """Return the prepared batch's sketch for ``profilers``."""
+    return sketch_of(pl.collect_all(sketch_queries(frame, profilers)), frame, profilers)
 
-    ``distinct``: some fields' distinct non-null values in the batch, hashed instead of every
-    cell."""
+
+def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> list[pl.LazyFrame]:
+    """Return the queries for the batch's sketch: the hashes, then each field's counts."""
     if not profilers:
-        return BatchSketch(hashes=(), counts=(), sampled=False)
-    distinct = distinct or {}
-    hashes = frame.select(
-        profiler.hashes_expr() for profiler in profilers if profiler.spec.name not in distinct
-    )
-    sampled = frame.height > EXACT_ROWS
-    values = frame.select(value_col(profiler.spec.name) for profiler in profilers)
-    sample = values.gather_every(SAMPLE_EVERY) if sampled else values
-    queries = [
-        sample.lazy()
-        .select(pl.col(value_col(profiler.spec.name)).alias("value"))
-        .drop_nulls()
-        .group_by("value")
-        .agg(pl.len().cast(pl.Int64).alias("n"))
-        for profiler in profilers
-    ]
-    return BatchSketch(
-        hashes=tuple(
-            profiler.hashes_of(distinct[profiler.spec.name])
-            if profiler.spec.name in distinct
-            else hashes.get_column(f"hashes:{profiler.spec.name}").explode().drop_nulls()
+        return []
+    values = frame.lazy()
+    if frame.height > EXACT_ROWS:
+        values = values.gather_every(SAMPLE_EVERY)
+    return [
+        frame.lazy().select(profiler.hashes_expr() for profiler in profilers),
+        *[
+            values.select(pl.col(value_col(profiler.spec.name)).alias("value"))
+            .drop_nulls()
+            .group_by("value")
+            .agg(pl.len().cast(pl.Int64).alias("n"))
             for profiler in profilers
-        ),
-        counts=tuple(pl.collect_all(queries)),
-        sampled=sampled,
+        ],
+    ]
+
+
+def sketch_of(
+    results: Sequence[pl.DataFrame], frame: pl.DataFrame, profilers: Sequence[FieldProfiler]
+) -> BatchSketch:
+    """Return the sketch from the results of ``sketch_queries``."""
+    if not profilers:
+        return BatchSketch(hashes={}, counts={}, sampled=False)
+    hashes, *counts = results
+    names = [profiler.spec.name for profiler in profilers]
+    return BatchSketch(
+        hashes={name: hashes.get_column(f"hashes:{name}").explode().drop_nulls() for name in names},
+        counts=dict(zip(names, counts, strict=True)),
+        sampled=frame.height > EXACT_ROWS,
     )
 
 
 def profile_batch(
-    sketch: BatchSketch, profilers: Sequence[FieldProfiler], sums: dict[str, Any]
+    sketch: BatchSketch,
+    tables: Mapping[str, pl.DataFrame],
+    profilers: Sequence[FieldProfiler],
+    sums: dict[str, Any],
 ) -> None:
-    """Add one batch to every profiler: its ``sketch`` and ``sums`` from the checks' pass."""
-    for profiler, hashes, counts in zip(profilers, sketch.hashes, sketch.counts, strict=True):
-        profiler.add(sums, hashes, counts, sampled=sketch.sampled)
+    """Add one batch to every profiler: its value ``tables``, or its ``sketch`` and ``sums``
+    from the checks' pass."""
+    for profiler in profilers:
+        name = profiler.spec.name
+        if name in tables:
+            profiler.add_table(tables[name])
+        else:
+            profiler.add(sums, sketch.hashes[name], sketch.counts[name], sampled=sketch.sampled)
