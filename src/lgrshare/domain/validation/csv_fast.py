@@ -87,6 +87,8 @@ def fast_batches(
         read = _Reader(decoder=decoder, handle=handle, layout=layout, position=position)
         data, frame = read(block, partial(_quick, layout=layout, first_row=next_row))
         if frame is None:
+            if not _line_breaks_agree(block, layout):
+                raise FastPathFailed("line breaks that Polars and the csv module read apart")
             data, (records, complete) = read(block, lambda data: _records(data, layout=layout))
             if not complete and not at_end:
                 # The block ends inside a quoted cell: stop before the unfinished record.
@@ -186,7 +188,12 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
     if ending == "\r\n" and data.count(b"\r") != rows:
         return None  # a \r that ends no line, or a line ending in \n alone
     quotes = data.count(b'"') if b'"' in data else 0
-    cells = parsed.select(_total(pl.col(name).str.len_bytes() for name in parsed.columns)).item()
+    sizes = parsed.select(
+        _total(pl.col(name).str.len_bytes() for name in parsed.columns).alias("bytes"),
+        *[(pl.col(name) == "").sum().alias(name) for name in parsed.columns],
+    ).row(0, named=True)
+    cells = sizes.pop("bytes")
+    parsed = _empty_is_null(parsed, [name for name, empty in sizes.items() if empty])
     endings = rows * len(ending) - (0 if data.endswith(ending.encode()) else len(ending))
     # The quotes that are cell text, plus the bytes short records lack (both none, usually).
     gap = (cells or 0) + quotes + (width - 1) * rows + endings - len(data)
@@ -201,6 +208,16 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
     )
 
 
+def _line_breaks_agree(data: bytes, layout: CsvLayout) -> bool:
+    """Return whether ``data`` has line breaks only where Polars sees them too: Python's csv
+    module also ends a line at a ``\r`` alone, and at a ``\n`` in a file of ``\r`` lines."""
+    if layout.line_terminator == "\r":
+        return b"\n" not in data
+    if b"\r" not in data:
+        return True
+    return layout.line_terminator == "\r\n" and data.count(b"\r") == data.count(b"\r\n")
+
+
 def _exact(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame:
     """Return the batch frame of a whole block (no quote left open), its cells counted line by
     line."""
@@ -208,6 +225,14 @@ def _exact(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame:
     if not complete:
         raise FastPathFailed("the block's quotes do not pair up line by line")
     return _parse(data, records, layout=layout, first_row=first_row)
+
+
+def _empty_is_null(parsed: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Return ``parsed`` with a quoted empty cell (``""``, which Polars reads as an empty
+    string) null, as an unquoted one is."""
+    if not columns:
+        return parsed
+    return parsed.with_columns(pl.col(name).replace("", None) for name in columns)
 
 
 def _total(per_cell: Iterator[pl.Expr]) -> pl.Expr:
@@ -279,14 +304,14 @@ def _records(data: bytes, *, layout: CsvLayout) -> tuple[pl.DataFrame, bool]:
     records = (
         lines.with_columns(number=(pl.col("inside") == 0).cum_sum())
         .group_by("number", maintain_order=True)
-        .agg(pl.col("record").str.join("\n"), pl.col("quoted").any())
+        .agg(pl.col("record").str.join(layout.line_terminator), pl.col("quoted").any())
     )
     return records.select("record", "quoted"), complete
 
 
 def _drop_last_record(records: pl.DataFrame, block: bytes, eol: bytes) -> tuple[pl.DataFrame, int]:
     """Return the records without the last, and the length of the block before it."""
-    last_lines = records.item(-1, "record").count("\n") + 1 if records.height else 0
+    last_lines = records.item(-1, "record").count(eol.decode()) + 1 if records.height else 0
     keep = len(block)
     for _ in range(last_lines):
         keep = block.rfind(eol, 0, keep - 1) + 1
@@ -305,6 +330,11 @@ def _parse(
         raise FastPathFailed(str(exc)) from exc
     if parsed.height != records.height:
         raise FastPathFailed(f"{parsed.height} rows parsed, {records.height} records counted")
+    if b'""' in data:
+        empty = parsed.select((pl.col(name) == "").any() for name in parsed.columns).row(0)
+        parsed = _empty_is_null(
+            parsed, [n for n, e in zip(parsed.columns, empty, strict=True) if e]
+        )
     cells = _cell_counts(parsed, records, delimiter=layout.delimiter)
     text = records.get_column("record")
     extra = _extra_values(text, cells, width=width, delimiter=layout.delimiter)
