@@ -1,18 +1,22 @@
-"""The fast CSV reader: blocks of the file parsed by Polars, with an exact count of cells.
+"""The fast CSV reader: blocks of the file parsed once by Polars, with exact cell counts.
 
-Polars pads short rows and (with ``truncate_ragged_lines``) cuts long ones without saying so,
-so each block is also read as plain lines, and every record's true number of cells is worked
-out: for a record without quotes it is its length less the lengths of its parsed cells, plus
-one (no counting); records with quotes, or with more cells than the header, have the delimiters
-outside quotes counted. That gives ``missing-cell`` and ``extra-cell`` exactly.
+Polars pads a short record with nulls without saying so, so a parse alone cannot tell a record
+of 7 cells from one of 8 ending in an empty cell. ``_quick`` proves instead that every record of
+a block has exactly the header's cells, from a sum of the block's bytes (see there); it costs a
+fraction of a second parse. A block it cannot prove (a short or long record, a blank line, a
+quote Polars refuses) is read again as plain lines, and every record's true number of cells is
+worked out: for a record without quotes, its length less the lengths of its parsed cells, plus
+one; for one with quotes, or more cells than the header, the delimiters outside quotes counted.
+That gives ``missing-cell`` and ``extra-cell`` exactly.
 
-The two readings must agree on the number of records. When they do not, or Polars rejects the
-quoting (a stray ``"`` inside an unquoted cell, which Python's csv module reads as a character),
-the reader raises ``FastPathFailed`` and the engine reads the whole file again with the exact,
-slower reader in ``csv_exact``. Blocks end at a line end outside quotes, found from the lines'
-quote parity. UTF-8 is checked by Polars itself; Python decodes a block only when Polars refuses
-it (to name the bad byte, or to read Windows-1252). Memory: a 16 MB block at a time, two
-with read-ahead (a record may not exceed 16 MB).
+The two readings must agree on the number of records. When they do not, or Polars and Python's
+csv module would break lines apart differently (a ``\r`` alone), or Polars rejects the quoting
+(a quote inside an unquoted cell next to a delimiter, text after a closing quote), the reader
+raises ``FastPathFailed`` and the engine reads the whole file again with the exact, slower reader
+in ``csv_exact``. Blocks end at a line end outside quotes. UTF-8 is checked by Polars itself;
+Python decodes a block only when Polars refuses it (to name the bad byte, or to read
+Windows-1252). Memory: a 10 MB block at a time, up to four in the pipeline (read, prepared,
+checked); a record may not exceed 16 MB.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from lgrshare.domain.validation.encoding import UTF8, TextDecoder
 from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
 from lgrshare.domain.validation.unreadable import format_error
 
-BLOCK_BYTES = 16 * 1024 * 1024
+BLOCK_BYTES = 10 * 1024 * 1024
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 # The most rows whose extra cells are parsed out, per block, for the listed errors' values.
 EXTRA_VALUES_LIMIT = 10_000

@@ -148,7 +148,8 @@ def _read(
     run = _Run.start(standard, layout.labels, max_errors)
     try:
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
-        for ready in prefetched(map(run.prepare, fast)):
+        # Three stages in three threads: parse block n+2, prepare n+1, check n.
+        for ready in prefetched(map(run.prepare, prefetched(fast))):
             run.add(ready)
     except FastPathFailed:
         decoder = TextDecoder()
