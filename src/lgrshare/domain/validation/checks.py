@@ -172,36 +172,51 @@ def value_tables(
     ]
 
 
-def quotes_in_cells(
-    batch: Prepared, *, standard: Standard, columns: Mapping[str, int], width: int
-) -> int:
-    """Return how many ``"`` the prepared batch's cells hold in all (for ``csv_fast``).
+def quotes_query(
+    frame: pl.DataFrame,
+    *,
+    standard: Standard,
+    columns: Mapping[str, int],
+    width: int,
+    by_value: Collection[str],
+) -> tuple[pl.LazyFrame, frozenset[str]]:
+    """Return the query counting the ``"`` in the prepared batch's cells (``quotes``, for
+    ``csv_fast``), and the fields whose quotes it leaves to ``quotes_in_tables``.
 
     A field checked by value counts them in its distinct values; a field whose valid values
     cannot hold a quote (numbers, dates, years, booleans) only in its invalid or missing cells;
     any other column in every cell.
     """
-    frame = batch.frame
     fields = {j: name for name, j in columns.items()}
     specs = {spec.name: spec for spec in standard.fields}
-    plain = all(value == "" for value in standard.missing_values)
-    counts: list[pl.Expr] = []
-    total = 0
+    # A value table holds every cell's text only when the empty cell is the one missing value.
+    tabled = (
+        frozenset(by_value)
+        if all(value == "" for value in standard.missing_values)
+        else frozenset()
+    )
+    counts: list[pl.Expr] = [pl.lit(0, dtype=pl.Int64)]
     for j in range(width):
         raw = pl.col(column(j))
         name = fields.get(j)
-        if name in batch.tables and plain:
-            table = batch.tables[name]
-            total += table.select(
-                (pl.col(VALUE).str.count_matches('"', literal=True) * pl.col(COUNT)).sum()
-            ).item()
-        elif name is not None and typed_col(name) in frame.columns and _quote_free(specs[name]):
-            invalid = raw.filter(pl.col(typed_col(name)).is_null())
-            counts.append(invalid.str.count_matches('"', literal=True).sum())
-        else:
-            counts.append(raw.str.count_matches('"', literal=True).sum())
-    if counts:
-        total += frame.select(pl.sum_horizontal(counts)).item() or 0
+        if name in tabled:
+            continue
+        if name is not None and typed_col(name) in frame.columns and _quote_free(specs[name]):
+            raw = raw.filter(pl.col(typed_col(name)).is_null())
+        counts.append(raw.str.count_matches('"', literal=True).sum().cast(pl.Int64))
+    return frame.lazy().select(pl.sum_horizontal(counts).alias("quotes")), tabled
+
+
+def quotes_in_tables(tables: Mapping[str, pl.DataFrame], fields: Collection[str]) -> int:
+    """Return how many ``"`` the cells of ``fields`` hold, from their value tables."""
+    total = 0
+    for name in fields:
+        total += (
+            tables[name]
+            .select((pl.col(VALUE).str.count_matches('"', literal=True) * pl.col(COUNT)).sum())
+            .item()
+            or 0
+        )
     return int(total)
 
 

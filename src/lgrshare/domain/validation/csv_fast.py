@@ -192,9 +192,11 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
     if ending == "\r\n" and data.count(b"\r") != rows:
         return None  # a \r that ends no line, or a line ending in \n alone
     quotes = data.count(b'"') if b'"' in data else 0
+    # Only a quoted cell can be an empty string ("").
+    empties = [(pl.col(name).str.len_bytes() == 0).any().alias(name) for name in parsed.columns]
     sizes = parsed.select(
         _total(pl.col(name).str.len_bytes() for name in parsed.columns).alias("bytes"),
-        *[(pl.col(name) == "").sum().alias(name) for name in parsed.columns],
+        *(empties if b'""' in data else []),
     ).row(0, named=True)
     cells = sizes.pop("bytes")
     parsed = _empty_is_null(parsed, [name for name, empty in sizes.items() if empty])

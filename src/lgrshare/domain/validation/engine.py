@@ -29,7 +29,8 @@ from lgrshare.domain.validation.checks import (
     build_checks,
     by_value_fields,
     prepare_frame,
-    quotes_in_cells,
+    quotes_in_tables,
+    quotes_query,
     row_summary,
     run_checks,
     value_tables,
@@ -65,6 +66,8 @@ class _Ready:
     summary: dict[str, Any]
     keys: list[pl.DataFrame]
     sketch: BatchSketch
+    # The quotes in the cells of a batch read as ``Unconfirmed``.
+    quotes: int
 
 
 class SourceNotFound(NotFound):
@@ -226,22 +229,15 @@ class _Run:
         frame = batch.frame if isinstance(batch, Unconfirmed) else batch
         if self.by_value is None:
             self.by_value = by_value_fields(frame, self.header.columns)
-        ready = self._prepare(frame)
-        if isinstance(batch, Unconfirmed):
-            counted = quotes_in_cells(
-                ready.prepared,
-                standard=self.standard,
-                columns=self.header.columns,
-                width=len(self.labels),
-            )
-            if counted != batch.quotes:
-                ready = self._prepare(batch.exact())
+        ready = self._prepare(frame, unconfirmed=isinstance(batch, Unconfirmed))
+        if isinstance(batch, Unconfirmed) and ready.quotes != batch.quotes:
+            ready = self._prepare(batch.exact(), unconfirmed=False)
         for name, table in ready.prepared.tables.items():
             if table.height * BY_VALUE_SHARE > frame.height:
                 self.by_value.discard(name)
         return ready
 
-    def _prepare(self, batch: pl.DataFrame) -> _Ready:
+    def _prepare(self, batch: pl.DataFrame, *, unconfirmed: bool) -> _Ready:
         by_value = frozenset(self.by_value or ())
         frame = prepare_frame(
             batch,
@@ -263,14 +259,26 @@ class _Run:
         )
         keys = [tracker.keys_query(frame) for tracker in self.keys]
         tables = value_tables(frame, standard=self.standard, names=names)
+        quotes, tabled = quotes_query(
+            frame,
+            standard=self.standard,
+            columns=self.header.columns,
+            width=len(self.labels),
+            by_value=by_value,
+        )
         # One call for every query, so that Polars runs them side by side.
-        results = pl.collect_all([summary, *keys, *tables, *sketch_queries(frame, profilers)])
+        queries = [summary, *keys, *tables, *sketch_queries(frame, profilers)]
+        results = pl.collect_all([*queries, quotes] if unconfirmed else queries)
         done = 1 + len(keys)
+        prepared = Prepared(frame=frame, tables=dict(zip(names, results[done:], strict=False)))
         return _Ready(
-            prepared=Prepared(frame=frame, tables=dict(zip(names, results[done:], strict=False))),
+            prepared=prepared,
             summary=results[0].row(0, named=True),
             keys=results[1:done],
-            sketch=sketch_of(results[done + len(tables) :], frame, profilers),
+            sketch=sketch_of(results[done + len(tables) : len(queries)], frame, profilers),
+            quotes=(
+                results[-1].item() + quotes_in_tables(prepared.tables, tabled) if unconfirmed else 0
+            ),
         )
 
     def add(self, ready: _Ready) -> None:

@@ -1,15 +1,15 @@
 """A profile of each field, built batch by batch in bounded memory.
 
-A field checked by value (see ``checks``) is profiled from its value table: exact counts.
-Otherwise:
-
 Per field: cells filled, distinct values, minimum and maximum (of valid typed values; for text,
 the shortest and longest length instead), and the most common values. Distinct values are
 counted exactly up to 65,536 (by 64-bit hash); past that by adaptive sampling of the hashes (a
-value is kept when its hash falls below a threshold that halves whenever the sample is full), an
-estimate within about 1%. Most common values are counted
-exactly in batches of up to 50,000 rows; in bigger batches (big files) from every 16th row, with
-the counts scaled up and ``most_common_exact`` false, listing only values seen 3 times or more.
+value is kept when its hash falls below a threshold that halves whenever the sample is full,
+down to half full), an estimate within about 1%.
+
+A field checked by value (see ``checks``) has its most common values counted exactly from its
+value tables. Otherwise they are counted exactly in batches of up to 50,000 rows; in bigger
+batches (big files) from every 16th row, with the counts scaled up and ``most_common_exact``
+false, listing only values seen 3 times or more.
 """
 
 from __future__ import annotations
@@ -121,7 +121,11 @@ class FieldProfiler:
     def _merge_hashes(self) -> None:
         self.hashes = pl.concat([self.hashes, *self.new_hashes]).unique()
         self.new_hashes = []
-        while self.hashes.len() > EXACT_DISTINCT:
+        if self.hashes.len() <= EXACT_DISTINCT:
+            return
+        # Halve the sample until it is half full: the next batches then add to it for a
+        # while without another merge (the estimate still rests on 16,384 hashes or more).
+        while self.hashes.len() > EXACT_DISTINCT // 2:
             self.level += 1
             self.hashes = self.hashes.filter(self.hashes < self._threshold())
 
