@@ -119,8 +119,12 @@ class FieldProfiler:
         self.counts = merged
 
     def _merge_hashes(self) -> None:
-        self.hashes = pl.concat([self.hashes, *self.new_hashes]).unique()
+        merged = pl.concat([self.hashes, *self.new_hashes])
         self.new_hashes = []
+        if self.level:
+            # A sketch made in the read-ahead thread may predate the last level change.
+            merged = merged.filter(merged < self._threshold())
+        self.hashes = merged.unique()
         if self.hashes.len() <= EXACT_DISTINCT:
             return
         # Halve the sample until it is half full: the next batches then add to it for a
