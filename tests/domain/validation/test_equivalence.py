@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import random
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,33 @@ def test_the_random_files_hold_every_kind_of_fault(tmp_path: Path) -> None:
         "blank-row", "missing-cell", "extra-cell", "type-error", "constraint-error",
         "code-list-error", "unique-error",
     } <= codes  # fmt: skip
+
+
+def test_a_fast_read_abandoned_midway_stops_its_threads_before_the_exact_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first block has a record one cell short and an escaped quote: its cells are counted
+    # again only after it is parsed, while the read-ahead thread reads the next block. When
+    # that count gives up on the fast reader, both read-ahead threads must be stopped (not
+    # left waiting, holding a block) before the exact reader reads the file.
+    first = 'L001,E07000209,1,1,,,,"a""b"\nL002,E07000209,1,1,,,\n'
+    rest = "".join(f"L{i:03d},E07000209,1,{i},,,,a\n" for i in range(3, 1000))
+    path = tmp_path / "mixed.csv"
+    path.write_text(f"{HEADER}\n{first}{rest}", encoding="utf-8")
+    monkeypatch.setattr(csv_fast, "BLOCK_BYTES", 64)
+    standard = STANDARDS[0]
+    gave_up: list[int] = []
+
+    def give_up(*args: object, **kwargs: object) -> object:
+        gave_up.append(1)
+        raise FastPathFailed("test: the line-by-line count gives up")
+
+    monkeypatch.setattr(csv_fast, "_exact", give_up)
+    fast = validate(path, standard)
+    left = [thread.name for thread in threading.enumerate() if "prefetch" in thread.name]
+    monkeypatch.setattr(engine, "fast_batches", _slow_reader)
+    slow = validate(path, standard)
+
+    assert gave_up == [1]
+    assert left == []
+    _same(fast, slow)

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -151,9 +151,14 @@ def _read(
     run = _Run.start(standard, layout.labels, max_errors)
     try:
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
-        # Three stages in three threads: parse block n+2, prepare n+1, check n.
-        for ready in prefetched(map(run.prepare, prefetched(fast))):
-            run.add(ready)
+        # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
+        # are closed (their threads joined) before anything else reads the file.
+        with (
+            closing(prefetched(fast)) as parsed,
+            closing(prefetched(map(run.prepare, parsed))) as prepared,
+        ):
+            for ready in prepared:
+                run.add(ready)
     except FastPathFailed:
         decoder = TextDecoder()
         layout = read_layout(handle, size=size, decoder=decoder)
