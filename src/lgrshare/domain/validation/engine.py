@@ -2,8 +2,11 @@
 
 The file's kind is sniffed from its bytes (``sniff``); CSV is read block by block
 (``csv_fast``, falling back to ``csv_exact``), XLSX sheet-wise (``xlsx_reader``). Each batch of
-rows is checked column-wise (``checks``), its unique keys kept (``uniqueness``) and profiled
-(``profile``); the report counts every error and lists the first ``max_errors`` in row order.
+rows is prepared in one Polars call (typed values, the checks run on every row, the value tables
+of the fields checked by value, the unique keys and the profile sketch: ``checks``,
+``uniqueness``, ``profile``), then its errors are counted and listed and its profile merged; the
+report counts every error and lists the first ``max_errors`` in row order. A CSV file goes
+through three threads: parse, prepare, check.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Read ahead: produce the next batch in a thread while the current one is checked.
+"""Read ahead: produce the next item in a thread while the current one is used.
 
-Polars releases the GIL, so reading block n+1 overlaps checking block n on the second core.
-The producer starts an item only once the consumer has taken the previous one, so at most two
-batches are in memory: the one being checked and the one being read.
+Polars releases the GIL, so producing item n+1 overlaps using item n on the other core. The
+producer starts an item only once the consumer has taken the previous one, so at most two items
+of a stage are in memory: the one being used and the one being made. The engine chains two such
+stages (parse, then prepare).
 """
 
 from __future__ import annotations
