@@ -162,3 +162,67 @@ def test_a_fast_read_abandoned_midway_stops_its_threads_before_the_exact_read(
     assert gave_up == [1]
     assert left == []
     _same(fast, slow)
+
+
+ROW = "L001,E07000209,1,1,,,,a"
+SHORT = "L002,E07000209,1,1,,,"
+# Files a review found the fast reader misread; each must read as the csv module reads it.
+AWKWARD = [
+    # CRLF: a \r\n inside a quoted cell and a last line ending in \n alone hid a short record
+    f'{HEADER}\r\nL001,E07000209,1,1,,,,"a\r\nb"\r\n{SHORT}\n'.encode(),
+    # CRLF: a file ending in a bare \r
+    f"{HEADER}\r\n{ROW}\r\n{SHORT}\r\nL003,E07000209,1,1,,,,a\r".encode(),
+    # CRLF: a \r before the \r\n, in a block whose cells hold an escaped quote
+    f'{HEADER}\r\nL002,E07000209,1,1,,,,"x""y"\nL001,E07000209,1,1,,,,a\r\r\n'.encode(),
+    # a byte order mark at the start of a block (two files joined with cat)
+    f"{HEADER}\n".encode() + b"\xef\xbb\xbf" + f"{ROW}\n{SHORT}\n".encode(),
+    f"{HEADER}\n".encode() + b"\xef\xbb\xbf" + f"{ROW}\nL003,E07000209,1,1,,,,b\n".encode(),
+    # CRLF: an extra cell holding a line break of its own kind
+    f'{HEADER}\r\nL001,E07000209,1,1,,,,a,"x\ny"\r\n'.encode(),
+    # quotes inside unquoted cells, in a block with a short record
+    f'{HEADER}\nL001,E0"7000209,1"2,3,,,,a\n{SHORT}\n'.encode(),
+    f'{HEADER}\nL001,E07000209,1,1,,,,a,x"y\nL002,E07000209,1,1,,,,a"\n'.encode(),
+    # an extra cell longer than the csv module's default field limit
+    f"{HEADER}\n{ROW},{'x' * 200_000}\n{SHORT}\n".encode(),
+    # a short first record, then a Windows-1252 byte far into the block
+    (f"{HEADER}\nL001,E07000209,1,1\n" + f"{ROW}\n" * 60_000 + "L009,E07000209,1,1,,,,caf").encode()
+    + b"\xe9\n",
+]
+
+
+@pytest.mark.parametrize("content", AWKWARD, ids=range(len(AWKWARD)))
+def test_awkward_files_read_as_the_csv_module_reads_them(
+    content: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "awkward.csv"
+    path.write_bytes(content)
+    standard = STANDARDS[0]
+
+    fast = validate(path, standard)
+    monkeypatch.setattr(engine, "fast_batches", _slow_reader)
+    slow = validate(path, standard)
+
+    assert slow.readable
+    _same(fast, slow)
+
+
+def test_a_signed_year_is_no_year_and_month_whichever_way_it_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "periods.csv"
+    path.write_text(HEADER + "\n" + "".join(f"L{i:03d},,,1,,-2024-05,,\n" for i in range(8)))
+
+    def every_field(frame: object, columns: dict[str, int]) -> set[str]:
+        return set(columns)
+
+    def no_field(frame: object, columns: dict[str, int]) -> set[str]:
+        return set()
+
+    reports = []
+    for choose in (no_field, every_field):
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "by_value_fields", choose)
+            reports.append(validate(path, STANDARDS[0]))
+
+    assert reports[0].stats["counts"] == {"type-error": 8}
+    _same(*reports)

@@ -80,8 +80,10 @@ def typed(spec: FieldSpec, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
         return pl.when(value.str.contains(r"^[0-9]{4}$")).then(value.cast(pl.Int32, strict=False))
     if kind == "yearmonth":
         if fast:
+            # Only "YYYY-MM": chrono's %Y alone would also take a sign ("-2024-05").
             first = value.str.to_date("%Y-%m", strict=False)
-            return first.dt.year().cast(pl.Int32) * 12 + first.dt.month().cast(pl.Int32) - 1
+            months = first.dt.year().cast(pl.Int32) * 12 + first.dt.month().cast(pl.Int32) - 1
+            return pl.when(value.str.contains(r"^[0-9]{4}-[0-9]{2}$")).then(months)
         # frictionless: "YYYY-MM" or "YYYY-M", month 1 to 12 (and years of fewer digits).
         parts = value.str.split_exact("-", 1)
         year = parts.struct.field("field_0")

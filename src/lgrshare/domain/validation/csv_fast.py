@@ -29,7 +29,7 @@ from typing import BinaryIO, TypeVar
 
 import polars as pl
 
-from lgrshare.domain.validation.csv_layout import CsvLayout
+from lgrshare.domain.validation.csv_layout import BOM, CsvLayout
 from lgrshare.domain.validation.encoding import UTF8, TextDecoder
 from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
 from lgrshare.domain.validation.unreadable import format_error
@@ -39,7 +39,6 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024
 # The most rows whose extra cells are parsed out, per block, for the listed errors' values.
 EXTRA_VALUES_LIMIT = 10_000
 _LINE_SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02", b"\x03")
-_QUOTED = r'"[^"]*"'
 T = TypeVar("T")
 
 
@@ -150,7 +149,8 @@ class _Reader:
                 raise FastPathFailed(str(exc)) from exc
             data = self._decode(block)
             return data, reading(data)
-        if self.decoder.encoding is None and not block.isascii():
+        # A reading that gave up (None) may have stopped before Polars checked every byte.
+        if result is not None and self.decoder.encoding is None and not block.isascii():
             self.decoder.encoding = UTF8
         return block, result
 
@@ -178,7 +178,7 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
     """
     width = len(layout.labels)
     ending = layout.line_terminator
-    if (ending == "\n" and b"\r" in data) or (ending == "\r" and b"\n" in data):
+    if not _line_breaks_agree(data, layout) or data.startswith(BOM):
         return None
     try:
         parsed = _polars_read(data, layout=layout, truncate=False, template=False)
@@ -189,8 +189,6 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
     except pl.exceptions.PolarsError:
         return None  # a quoting Polars refuses, a record too long, or a short first record
     rows = parsed.height
-    if ending == "\r\n" and data.count(b"\r") != rows:
-        return None  # a \r that ends no line, or a line ending in \n alone
     quotes = data.count(b'"') if b'"' in data else 0
     # Only a quoted cell can be an empty string ("").
     empties = [(pl.col(name).str.len_bytes() == 0).any().alias(name) for name in parsed.columns]
@@ -200,7 +198,9 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
     ).row(0, named=True)
     cells = sizes.pop("bytes")
     parsed = _empty_is_null(parsed, [name for name, empty in sizes.items() if empty])
-    endings = rows * len(ending) - (0 if data.endswith(ending.encode()) else len(ending))
+    # A line ending a record, except perhaps the file's last: the whole ending when the block
+    # ends with one, and no more than a record's share (an upper bound) when it does not.
+    endings = rows * len(ending) - (0 if data.endswith(ending.encode()) or ending == "\r\n" else 1)
     # The quotes that are cell text, plus the bytes short records lack (both none, usually).
     gap = (cells or 0) + quotes + (width - 1) * rows + endings - len(data)
     if gap < 0 or gap > quotes:
@@ -215,18 +215,25 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
 
 
 def _line_breaks_agree(data: bytes, layout: CsvLayout) -> bool:
-    """Return whether ``data`` has line breaks only where Polars sees them too: Python's csv
-    module also ends a line at a ``\r`` alone, and at a ``\n`` in a file of ``\r`` lines."""
+    """Return whether ``data`` has line breaks only where Polars sees them too, and all of one
+    kind (so that lines split and joined again are the same text).
+
+    Python's csv module also ends a line at a ``\r`` alone, and at a ``\n`` in a file of
+    ``\r`` lines; Polars, reading lines at ``\n``, drops the ``\r`` of a ``\r\n``.
+    """
     if layout.line_terminator == "\r":
         return b"\n" not in data
-    if b"\r" not in data:
-        return True
-    return layout.line_terminator == "\r\n" and data.count(b"\r") == data.count(b"\r\n")
+    if layout.line_terminator == "\n":
+        return b"\r" not in data
+    crlf = data.count(b"\r\n")
+    return data.count(b"\r") == crlf and data.count(b"\n") == crlf
 
 
 def _exact(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame:
     """Return the batch frame of a whole block (no quote left open), its cells counted line by
     line."""
+    if not _line_breaks_agree(data, layout):
+        raise FastPathFailed("line breaks that Polars and the csv module read apart")
     records, complete = _records(data, layout=layout)
     if not complete:
         raise FastPathFailed("the block's quotes do not pair up line by line")
@@ -286,6 +293,9 @@ def _grow(
 def _records(data: bytes, *, layout: CsvLayout) -> tuple[pl.DataFrame, bool]:
     """Return the block's records (``record``: lines joined where a quoted cell spans lines;
     ``quoted``: whether it has a quote) and whether the block ends outside quotes."""
+    if data.startswith(BOM):
+        # Polars drops a byte order mark at the start of what it reads; here it is cell text.
+        raise FastPathFailed("a byte order mark starts a block")
     separator = next((s for s in _LINE_SEPARATORS if s not in data), None)
     if separator is None:
         raise FastPathFailed("no free byte to split lines with")
@@ -361,11 +371,29 @@ def _cell_counts(parsed: pl.DataFrame, records: pl.DataFrame, *, delimiter: str)
     cells = counts.to_series()
     exact = (records.get_column("quoted") | (estimate > width)).arg_true()
     if exact.len():
-        text = records.get_column("record").gather(exact)
-        unquoted = text.str.replace_all(_QUOTED, "")
-        counted = (unquoted.str.count_matches(delimiter, literal=True) + 1).cast(pl.Int32)
-        cells = cells.scatter(exact, counted)
+        # A record with a quote: its cells as Python's csv module reads it (a quote counts
+        # only at the start of a cell).
+        text = records.get_column("record").gather(exact).to_list()
+        counted = [len(row) for row in _csv_rows(text, delimiter=delimiter)]
+        cells = cells.scatter(exact, pl.Series(counted, dtype=pl.Int32))
     return cells
+
+
+def _csv_rows(texts: list[str], *, delimiter: str) -> Iterator[list[str]]:
+    """Yield each record text read by Python's csv module; raises ``FastPathFailed`` where it
+    would not read it as one record."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    try:
+        for text in texts:
+            rows = list(csv.reader([text], delimiter=delimiter))
+            if len(rows) != 1:
+                raise FastPathFailed("a record the csv module reads apart")
+            yield rows[0]
+    except csv.Error as exc:
+        raise FastPathFailed(str(exc)) from exc
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _extra_values(
@@ -375,7 +403,8 @@ def _extra_values(
     if over.len() == 0:
         return None
     values: list[list[str] | None] = [None] * records.len()
-    for index in over.head(EXTRA_VALUES_LIMIT).to_list():
-        row = next(csv.reader([records[index]], delimiter=delimiter), [])
+    indexes = over.head(EXTRA_VALUES_LIMIT).to_list()
+    rows = _csv_rows([records[index] for index in indexes], delimiter=delimiter)
+    for index, row in zip(indexes, rows, strict=True):
         values[index] = row[width:]
     return pl.Series(EXTRA, values, dtype=pl.List(pl.String))
