@@ -67,6 +67,22 @@ def test_distinct_values_past_the_exact_limit_are_estimated_within_two_percent(
     assert (counts.distinct, counts.distinct_exact) == (7, True)
 
 
+def test_a_sampled_profile_counts_a_value_recurring_at_a_fixed_interval_fairly(
+    check: Check,
+) -> None:
+    # 200,000 rows in one batch, so most common values are counted from a sample; 7 is the
+    # count on every 1,000th row (200 rows), every other count is different.
+    rows = [f"L{i:06d},,,{7 if i % 1000 == 0 else 10_000 + i},,,," for i in range(200_000)]
+
+    report = check(HEADER + "\n" + "\n".join(rows) + "\n")
+
+    counts = next(profile for profile in report.profile if profile.name == "count")
+    assert not counts.most_common_exact
+    (value, estimate), *_ = counts.most_common
+    assert value == "7"
+    assert 100 <= estimate <= 400
+
+
 @pytest.mark.parametrize(
     ("kind", "text", "field"),
     [("guess", "x", None), ("estimated", " ", None), ("estimated", "x" * 2001, None),

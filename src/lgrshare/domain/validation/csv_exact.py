@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 import polars as pl
 
-from lgrshare.domain.validation.csv_fast import BLOCK_BYTES, MAX_RECORD_BYTES
+from lgrshare.domain.validation.csv_fast import BLOCK_BYTES
 from lgrshare.domain.validation.csv_layout import CsvLayout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
@@ -39,40 +39,35 @@ def exact_batches(
     width = len(layout.labels)
     lines = _lines(handle, layout=layout, decoder=decoder, size=size, progress=progress)
     reader = csv.reader(lines, delimiter=layout.delimiter)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(MAX_RECORD_BYTES)
-    try:
-        next_row, last_line = 2, layout.header_lines
-        values: list[list[str | None]] = [[] for _ in range(width)]
-        cells: list[int] = []
-        extra: list[list[str] | None] = []
-        while True:
-            try:
-                record = next(reader, None)
-            except csv.Error as exc:
-                raise format_error(f"Row {next_row + len(cells):,} cannot be read: {exc}.") from exc
-            if record is None:
-                break
-            spans_lines = reader.line_num - last_line > 1
-            if spans_lines and record and record[-1].endswith(("\n", "\r")) and _at_end(lines):
-                raise format_error(
-                    f"Row {next_row + len(cells):,} opens a quote that is never closed, "
-                    "so the rest of the file is one cell.",
-                    row=next_row + len(cells),
-                )
-            last_line = reader.line_num
-            cells.append(len(record))
-            for j in range(width):
-                values[j].append(record[j] or None if j < len(record) else None)
-            extra.append(record[width:] if len(record) > width else None)
-            if len(cells) == ROWS_PER_BATCH:
-                yield _frame(values, cells, extra, first_row=next_row)
-                next_row += len(cells)
-                values, cells, extra = [[] for _ in range(width)], [], []
-        if cells:
+    next_row, last_line = 2, layout.header_lines
+    values: list[list[str | None]] = [[] for _ in range(width)]
+    cells: list[int] = []
+    extra: list[list[str] | None] = []
+    while True:
+        try:
+            record = next(reader, None)
+        except csv.Error as exc:
+            raise format_error(f"Row {next_row + len(cells):,} cannot be read: {exc}.") from exc
+        if record is None:
+            break
+        spans_lines = reader.line_num - last_line > 1
+        if spans_lines and record and record[-1].endswith(("\n", "\r")) and _at_end(lines):
+            raise format_error(
+                f"Row {next_row + len(cells):,} opens a quote that is never closed, "
+                "so the rest of the file is one cell.",
+                row=next_row + len(cells),
+            )
+        last_line = reader.line_num
+        cells.append(len(record))
+        for j in range(width):
+            values[j].append(record[j] or None if j < len(record) else None)
+        extra.append(record[width:] if len(record) > width else None)
+        if len(cells) == ROWS_PER_BATCH:
             yield _frame(values, cells, extra, first_row=next_row)
-    finally:
-        csv.field_size_limit(limit)
+            next_row += len(cells)
+            values, cells, extra = [[] for _ in range(width)], [], []
+    if cells:
+        yield _frame(values, cells, extra, first_row=next_row)
 
 
 class _Lines:

@@ -36,6 +36,9 @@ from lgrshare.domain.validation.unreadable import format_error
 
 BLOCK_BYTES = 10 * 1024 * 1024
 MAX_RECORD_BYTES = 16 * 1024 * 1024
+# The csv module's cell limit is one setting for the whole process: raised once, here, to the
+# record limit, rather than set and restored around each read (which races between threads).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
 # The most rows whose extra cells are parsed out, per block, for the listed errors' values.
 EXTRA_VALUES_LIMIT = 10_000
 _LINE_SEPARATORS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02", b"\x03")
@@ -382,8 +385,6 @@ def _cell_counts(parsed: pl.DataFrame, records: pl.DataFrame, *, delimiter: str)
 def _csv_rows(texts: list[str], *, delimiter: str) -> Iterator[list[str]]:
     """Yield each record text read by Python's csv module; raises ``FastPathFailed`` where it
     would not read it as one record."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(MAX_RECORD_BYTES)
     try:
         for text in texts:
             rows = list(csv.reader([text], delimiter=delimiter))
@@ -392,8 +393,6 @@ def _csv_rows(texts: list[str], *, delimiter: str) -> Iterator[list[str]]:
             yield rows[0]
     except csv.Error as exc:
         raise FastPathFailed(str(exc)) from exc
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _extra_values(
