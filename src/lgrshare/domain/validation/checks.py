@@ -1,15 +1,16 @@
 """Cell and row checks, column-wise: every rule of the standard as one Polars expression.
 
-``prepare`` adds to a batch frame, per field found in the file, its value (``v:<field>``: the
-text, null when missing or absent) and typed value (``t:<field>``); ``run_checks`` then
-evaluates every check at once, counts every error and lists the first ones. Python loops only
+``prepare_frame`` adds to a batch frame, per field found in the file, its value
+(``v:<field>``: the text, null when missing or absent) and typed value (``t:<field>``);
+``row_summary`` evaluates every check at once, and ``run_checks`` counts every error and lists
+the first ones. Python loops only
 over listed errors. Per cell, as in frictionless: a type error stops the constraint checks; a
 missing value is only checked for ``required``; a blank row (every cell empty) is reported once,
 with nothing else for that row.
 
 A field with few distinct values (codes, periods, categories: at most one per
-``BY_VALUE_SHARE`` rows) is checked *by value*: ``prepare`` counts the batch's distinct values
-(``value_table``), they are read as the type and checked once each, and a row is looked at
+``BY_VALUE_SHARE`` rows) is checked *by value*: its batch's distinct values are counted
+(``value_tables``), they are read as the type and checked once each, and a row is looked at
 only to list an error. The profile takes the same counts. Other fields are checked cell by cell.
 """
 
@@ -86,25 +87,6 @@ class Findings:
 
     counts: dict[str, int]
     listed: list[ValidationError]
-
-
-def prepare(
-    frame: pl.DataFrame,
-    *,
-    standard: Standard,
-    columns: Mapping[str, int],
-    width: int,
-    by_value: Collection[str] = (),
-    keyed: Collection[str] = (),
-) -> Prepared:
-    """Return ``frame`` with the blank-row flag and each found field's value and typed value,
-    and the value tables of the ``by_value`` fields (``prepare_frame``, ``value_tables``)."""
-    frame = prepare_frame(
-        frame, standard=standard, columns=columns, width=width, by_value=by_value, keyed=keyed
-    )
-    names = [name for name in columns if name in by_value]
-    tables = pl.collect_all(value_tables(frame, standard=standard, names=names))
-    return Prepared(frame=frame, tables=dict(zip(names, tables, strict=True)))
 
 
 def prepare_frame(

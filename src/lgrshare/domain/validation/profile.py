@@ -181,11 +181,6 @@ class BatchSketch:
     sampled: bool
 
 
-def sketch_batch(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> BatchSketch:
-    """Return the prepared batch's sketch for ``profilers``."""
-    return sketch_of(pl.collect_all(sketch_queries(frame, profilers)), frame, profilers)
-
-
 def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> list[pl.LazyFrame]:
     """Return the queries for the batch's sketch: the hashes, then each field's counts."""
     if not profilers:

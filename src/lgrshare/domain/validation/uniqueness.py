@@ -36,10 +36,6 @@ class KeyTracker:
         """Return the names of the key's fields."""
         return tuple(spec.name for spec in self.specs)
 
-    def add(self, frame: pl.DataFrame) -> None:
-        """Add the batch's rows whose key fields all hold valid values."""
-        self.add_keys(self.keys_query(frame).collect())
-
     def keys_query(self, frame: pl.DataFrame) -> pl.LazyFrame:
         """Return the query for the batch's keys: each row with valid values in every key
         field, its row number, its key and the key's hash."""
