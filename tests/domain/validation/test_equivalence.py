@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from validation_helpers import HEADER, SCHEMA
+from validation_helpers import HEADER, SCHEMA, read_record_by_record
 
 from lgrshare.domain.standards.model import Standard, parse_standard
 from lgrshare.domain.validation import Report, csv_fast, engine, validate
@@ -67,9 +67,23 @@ def _standards() -> Iterator[Standard]:
 STANDARDS = list(_standards())
 
 
-def _slow_reader(*args: object, **kwargs: object) -> Iterator[object]:
-    raise FastPathFailed("test: read record by record")
-    yield
+def _by_value_and_by_cell(
+    path: Path, standard: Standard, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Report, Report]:
+    """Return the reports of ``path`` with every field checked by value, then none."""
+
+    def every_field(frame: object, columns: dict[str, int]) -> set[str]:
+        return set(columns)
+
+    def no_field(frame: object, columns: dict[str, int]) -> set[str]:
+        return set()
+
+    reports: list[Report] = []
+    for choose in (every_field, no_field):
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "by_value_fields", choose)
+            reports.append(validate(path, standard))
+    return reports[0], reports[1]
 
 
 def _same(fast: Report, slow: Report) -> None:
@@ -91,7 +105,7 @@ def test_the_fast_reader_counts_cells_as_the_csv_module_does(
     monkeypatch.setattr(csv_fast, "BLOCK_BYTES", rng.choice([64, 256, 16 * 1024 * 1024]))
 
     fast = validate(path, standard)
-    monkeypatch.setattr(engine, "fast_batches", _slow_reader)
+    monkeypatch.setattr(engine, "fast_batches", read_record_by_record)
     slow = validate(path, standard)
 
     _same(fast, slow)
@@ -106,19 +120,7 @@ def test_checking_by_value_finds_what_checking_every_cell_finds(
     path.write_bytes(_untidy_csv(rng))
     standard = STANDARDS[seed % 2]
 
-    def every_field(frame: object, columns: dict[str, int]) -> set[str]:
-        return set(columns)
-
-    def no_field(frame: object, columns: dict[str, int]) -> set[str]:
-        return set()
-
-    reports: list[Report] = []
-    for choose in (every_field, no_field):
-        with monkeypatch.context() as patch:
-            patch.setattr(engine, "by_value_fields", choose)
-            reports.append(validate(path, standard))
-
-    _same(*reports)
+    _same(*_by_value_and_by_cell(path, standard, monkeypatch))
 
 
 def test_the_random_files_hold_every_kind_of_fault(tmp_path: Path) -> None:
@@ -156,7 +158,7 @@ def test_a_fast_read_abandoned_midway_stops_its_threads_before_the_exact_read(
     monkeypatch.setattr(csv_fast, "_exact", give_up)
     fast = validate(path, standard)
     left = [thread.name for thread in threading.enumerate() if "prefetch" in thread.name]
-    monkeypatch.setattr(engine, "fast_batches", _slow_reader)
+    monkeypatch.setattr(engine, "fast_batches", read_record_by_record)
     slow = validate(path, standard)
 
     assert gave_up == [1]
@@ -199,7 +201,7 @@ def test_awkward_files_read_as_the_csv_module_reads_them(
     standard = STANDARDS[0]
 
     fast = validate(path, standard)
-    monkeypatch.setattr(engine, "fast_batches", _slow_reader)
+    monkeypatch.setattr(engine, "fast_batches", read_record_by_record)
     slow = validate(path, standard)
 
     assert slow.readable
@@ -212,17 +214,7 @@ def test_a_signed_year_is_no_year_and_month_whichever_way_it_is_checked(
     path = tmp_path / "periods.csv"
     path.write_text(HEADER + "\n" + "".join(f"L{i:03d},,,1,,-2024-05,,\n" for i in range(8)))
 
-    def every_field(frame: object, columns: dict[str, int]) -> set[str]:
-        return set(columns)
+    by_value, by_cell = _by_value_and_by_cell(path, STANDARDS[0], monkeypatch)
 
-    def no_field(frame: object, columns: dict[str, int]) -> set[str]:
-        return set()
-
-    reports = []
-    for choose in (no_field, every_field):
-        with monkeypatch.context() as patch:
-            patch.setattr(engine, "by_value_fields", choose)
-            reports.append(validate(path, STANDARDS[0]))
-
-    assert reports[0].stats["counts"] == {"type-error": 8}
-    _same(*reports)
+    assert by_cell.stats["counts"] == {"type-error": 8}
+    _same(by_value, by_cell)

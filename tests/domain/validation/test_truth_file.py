@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from validation_helpers import read_record_by_record
 
 from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import engine, validate
-from lgrshare.domain.validation.csv_fast import FastPathFailed
 
 DATA = Path(__file__).parent / "data"
 
@@ -61,11 +60,7 @@ def test_the_exact_reader_finds_the_same(generated: Path, monkeypatch: pytest.Mo
     standard = load_standard(str(DATA / "council_records.schema.json"))
     fast = validate(generated, standard, max_errors=100_000)
 
-    def refuse(*args: object, **kwargs: object) -> Iterator[object]:
-        raise FastPathFailed("test")
-        yield
-
-    monkeypatch.setattr(engine, "fast_batches", refuse)
+    monkeypatch.setattr(engine, "fast_batches", read_record_by_record)
     exact = validate(generated, standard, max_errors=100_000)
 
     assert exact.errors == fast.errors

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from lgrshare.domain.validation import Report
+from lgrshare.domain.validation.csv_fast import FastPathFailed
 
 # Every type and constraint, small enough to read: one row per council service line.
 SCHEMA: dict[str, Any] = {
@@ -38,3 +40,10 @@ GOOD_ROW = "L001,E07000209,12.50,3,2024-05-01,2024-05,Yes,a"
 def found(report: Report) -> set[tuple[str, int | None, str | None]]:
     """Return the report's errors as ``(code, row, field)``."""
     return {(error.code, error.row, error.field) for error in report.errors}
+
+
+def read_record_by_record(*args: object, **kwargs: object) -> Iterator[object]:
+    """Stand in for the fast reader (``engine.fast_batches``): the engine then reads the file
+    with the exact one, record by record."""
+    raise FastPathFailed("test: read record by record")
+    yield

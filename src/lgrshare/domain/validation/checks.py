@@ -72,6 +72,10 @@ class Check:
     # False for a rule on missing cells (``required``), which no distinct value shows.
     by_value: bool = True
 
+    def on_values(self, fields: Collection[str]) -> bool:
+        """Return whether the check runs on value tables when ``fields`` have them."""
+        return self.by_value and self.field in fields
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
@@ -376,9 +380,7 @@ def row_summary(
     ``extra`` aggregate expressions."""
     missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
     surplus = pl.col(CELLS) > width
-    per_row = [
-        i for i, check in enumerate(checks) if not (check.by_value and check.field in by_value)
-    ]
+    per_row = [i for i, check in enumerate(checks) if not check.on_values(by_value)]
     masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in per_row]
     return (
         frame.lazy()
@@ -495,7 +497,7 @@ def _failing_values(
     """Return, for each check run by value, how many cells fail it and their distinct values."""
     by_field: dict[str, list[int]] = {}
     for i, check in enumerate(checks):
-        if check.by_value and check.field in tables:
+        if check.on_values(tables.keys()):
             by_field.setdefault(check.field, []).append(i)
     failing: dict[int, tuple[int, pl.Series]] = {}
     for name, indexes in by_field.items():

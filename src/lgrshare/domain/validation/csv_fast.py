@@ -93,8 +93,6 @@ def fast_batches(
         read = _Reader(decoder=decoder, handle=handle, layout=layout, position=position)
         data, frame = read(block, partial(_quick, layout=layout, first_row=next_row))
         if frame is None:
-            if not _line_breaks_agree(block, layout):
-                raise FastPathFailed("line breaks that Polars and the csv module read apart")
             data, (records, complete) = read(block, lambda data: _records(data, layout=layout))
             if not complete and not at_end:
                 # The block ends inside a quoted cell: stop before the unfinished record.
@@ -193,14 +191,8 @@ def _quick(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame | 
         return None  # a quoting Polars refuses, a record too long, or a short first record
     rows = parsed.height
     quotes = data.count(b'"') if b'"' in data else 0
-    # Only a quoted cell can be an empty string ("").
-    empties = [(pl.col(name).str.len_bytes() == 0).any().alias(name) for name in parsed.columns]
-    sizes = parsed.select(
-        _total(pl.col(name).str.len_bytes() for name in parsed.columns).alias("bytes"),
-        *(empties if b'""' in data else []),
-    ).row(0, named=True)
-    cells = sizes.pop("bytes")
-    parsed = _empty_is_null(parsed, [name for name, empty in sizes.items() if empty])
+    cells = parsed.select(_total(pl.col(name).str.len_bytes() for name in parsed.columns)).item()
+    parsed = _empty_is_null(parsed, data)
     # A line ending a record, except perhaps the file's last: the whole ending when the block
     # ends with one, and no more than a record's share (an upper bound) when it does not.
     endings = rows * len(ending) - (0 if data.endswith(ending.encode()) or ending == "\r\n" else 1)
@@ -235,19 +227,19 @@ def _line_breaks_agree(data: bytes, layout: CsvLayout) -> bool:
 def _exact(data: bytes, *, layout: CsvLayout, first_row: int) -> pl.DataFrame:
     """Return the batch frame of a whole block (no quote left open), its cells counted line by
     line."""
-    if not _line_breaks_agree(data, layout):
-        raise FastPathFailed("line breaks that Polars and the csv module read apart")
     records, complete = _records(data, layout=layout)
     if not complete:
         raise FastPathFailed("the block's quotes do not pair up line by line")
     return _parse(data, records, layout=layout, first_row=first_row)
 
 
-def _empty_is_null(parsed: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Return ``parsed`` with a quoted empty cell (``""``, which Polars reads as an empty
-    string) null, as an unquoted one is."""
-    if not columns:
+def _empty_is_null(parsed: pl.DataFrame, data: bytes) -> pl.DataFrame:
+    """Return ``parsed`` (read from ``data``) with a quoted empty cell (``""``, which Polars
+    reads as an empty string) null, as an unquoted one is."""
+    if b'""' not in data:
         return parsed
+    empty = parsed.select((pl.col(name).str.len_bytes() == 0).any() for name in parsed.columns)
+    columns = [name for name, found in zip(parsed.columns, empty.row(0), strict=True) if found]
     return parsed.with_columns(pl.col(name).replace("", None) for name in columns)
 
 
@@ -296,6 +288,8 @@ def _grow(
 def _records(data: bytes, *, layout: CsvLayout) -> tuple[pl.DataFrame, bool]:
     """Return the block's records (``record``: lines joined where a quoted cell spans lines;
     ``quoted``: whether it has a quote) and whether the block ends outside quotes."""
+    if not _line_breaks_agree(data, layout):
+        raise FastPathFailed("line breaks that Polars and the csv module read apart")
     if data.startswith(BOM):
         # Polars drops a byte order mark at the start of what it reads; here it is cell text.
         raise FastPathFailed("a byte order mark starts a block")
@@ -349,11 +343,7 @@ def _parse(
         raise FastPathFailed(str(exc)) from exc
     if parsed.height != records.height:
         raise FastPathFailed(f"{parsed.height} rows parsed, {records.height} records counted")
-    if b'""' in data:
-        empty = parsed.select((pl.col(name) == "").any() for name in parsed.columns).row(0)
-        parsed = _empty_is_null(
-            parsed, [n for n, e in zip(parsed.columns, empty, strict=True) if e]
-        )
+    parsed = _empty_is_null(parsed, data)
     cells = _cell_counts(parsed, records, delimiter=layout.delimiter)
     text = records.get_column("record")
     extra = _extra_values(text, cells, width=width, delimiter=layout.delimiter)

@@ -267,23 +267,27 @@ class _Run:
         )
         keys = [tracker.keys_query(frame) for tracker in self.keys]
         tables = value_tables(frame, standard=self.standard, names=names)
-        quotes, tabled = quotes_query(
-            frame,
-            standard=self.standard,
-            columns=self.header.columns,
-            width=len(self.labels),
-            by_value=by_value,
-        )
-        # One call for every query, so that Polars runs them side by side.
         queries = [summary, *keys, *tables, *sketch_queries(frame, profilers)]
-        results = pl.collect_all([*queries, quotes] if unconfirmed else queries)
+        tabled: frozenset[str] = frozenset()
+        if unconfirmed:
+            quotes, tabled = quotes_query(
+                frame,
+                standard=self.standard,
+                columns=self.header.columns,
+                width=len(self.labels),
+                by_value=by_value,
+            )
+            queries.append(quotes)
+        # One call for every query, so that Polars runs them side by side.
+        results = pl.collect_all(queries)
         done = 1 + len(keys)
         prepared = Prepared(frame=frame, tables=dict(zip(names, results[done:], strict=False)))
+        sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
         return _Ready(
             prepared=prepared,
             summary=results[0].row(0, named=True),
             keys=results[1:done],
-            sketch=sketch_of(results[done + len(tables) : len(queries)], frame, profilers),
+            sketch=sketch_of(sketched, frame, profilers),
             quotes=(
                 results[-1].item() + quotes_in_tables(prepared.tables, tabled) if unconfirmed else 0
             ),

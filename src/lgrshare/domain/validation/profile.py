@@ -74,7 +74,7 @@ class FieldProfiler:
         return hashed.unique().implode().alias(f"hashes:{self.spec.name}")
 
     def add_table(self, table: pl.DataFrame) -> None:
-        """Add one batch from the field's value table (``checks.prepare``): exact counts."""
+        """Add one batch from the field's value table (``checks.value_tables``): exact counts."""
         values = table.get_column(VALUE)
         ranged = values.str.len_chars() if self._text else table.get_column(TYPED)
         self._add_range(int(table.get_column(COUNT).sum()), ranged.min(), ranged.max())

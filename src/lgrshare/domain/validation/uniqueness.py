@@ -40,7 +40,7 @@ class KeyTracker:
         """Return the query for the batch's keys: each row with valid values in every key
         field, its row number, its key and the key's hash."""
         typed = [pl.col(f"t:{name}").alias(f"k{i}") for i, name in enumerate(self.fields)]
-        key = pl.col("k0") if len(typed) == 1 else _key(len(typed))
+        key = pl.col("k0") if len(typed) == 1 else pl.struct(f"k{i}" for i in range(len(typed)))
         return (
             frame.lazy()
             .select(pl.col(ROW), *typed)
@@ -97,7 +97,3 @@ class KeyTracker:
             field_number=self.columns[0] + 1 if len(self.fields) == 1 else None,
             cell=", ".join(values),
         )
-
-
-def _key(width: int) -> pl.Expr:
-    return pl.struct([f"k{i}" for i in range(width)])
