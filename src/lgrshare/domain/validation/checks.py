@@ -149,11 +149,11 @@ def value_tables(
     specs = {spec.name: spec for spec in standard.fields}
     return [
         frame.lazy()
-        .select(pl.col(value_col(name)).alias(VALUE))
-        .drop_nulls()
-        .group_by(VALUE)
-        .agg(pl.len().cast(pl.Int64).alias(COUNT))
-        .with_columns(typed(specs[name], pl.col(VALUE)).alias(TYPED))
+        # ``value_counts`` costs less than a ``group_by`` here (a missing cell is a null value).
+        .select(pl.col(value_col(name)).alias(VALUE).value_counts(name=COUNT))
+        .unnest(VALUE)
+        .drop_nulls(VALUE)
+        .with_columns(pl.col(COUNT).cast(pl.Int64), typed(specs[name], pl.col(VALUE)).alias(TYPED))
         for name in names
     ]
 

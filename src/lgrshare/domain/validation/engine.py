@@ -279,7 +279,7 @@ class _Run:
             )
             queries.append(quotes)
         # One call for every query, so that Polars runs them side by side.
-        results = pl.collect_all(queries)
+        results = pl.collect_all(queries, engine="in-memory")
         done = 1 + len(keys)
         prepared = Prepared(frame=frame, tables=dict(zip(names, results[done:], strict=False)))
         sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
