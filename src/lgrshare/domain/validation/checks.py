@@ -77,14 +77,6 @@ class Check:
         return self.by_value and self.field in fields
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A batch ready to check: the frame, and a value table for each field checked by value."""
-
-    frame: pl.DataFrame
-    tables: dict[str, pl.DataFrame]
-
-
 @dataclass(slots=True)
 class Findings:
     """Errors of one batch: every one counted by code, the first ``limit`` listed."""
@@ -167,7 +159,7 @@ def quotes_query(
     by_value: Collection[str],
 ) -> tuple[pl.LazyFrame, frozenset[str]]:
     """Return the query counting the ``"`` in the prepared batch's cells (``quotes``, for
-    ``csv_fast``), and the fields whose quotes it leaves to ``quotes_in_tables``.
+    ``csv_fast``), and the fields whose quotes it leaves to ``table_quotes``.
 
     A field checked by value counts them in its distinct values; a field whose valid values
     cannot hold a quote (numbers, dates, years, booleans) only in its invalid or missing cells;
@@ -193,17 +185,11 @@ def quotes_query(
     return frame.lazy().select(pl.sum_horizontal(counts).alias("quotes")), tabled
 
 
-def quotes_in_tables(tables: Mapping[str, pl.DataFrame], fields: Collection[str]) -> int:
-    """Return how many ``"`` the cells of ``fields`` hold, from their value tables."""
-    total = 0
-    for name in fields:
-        total += (
-            tables[name]
-            .select((pl.col(VALUE).str.count_matches('"', literal=True) * pl.col(COUNT)).sum())
-            .item()
-            or 0
-        )
-    return int(total)
+def table_quotes(name: str) -> pl.Expr:
+    """Return the aggregate counting the ``"`` in the cells of field ``name``, over its value
+    table (see ``table_query``)."""
+    text = pl.col(value_col(name)).str.count_matches('"', literal=True)
+    return (text * pl.col(COUNT)).sum().cast(pl.Int64).alias(f"quotes:{name}")
 
 
 def _quote_free(spec: FieldSpec) -> bool:
@@ -375,9 +361,9 @@ def row_summary(
     extra: Sequence[pl.Expr] = (),
 ) -> pl.LazyFrame:
     """Return the query for a batch's one-row summary: for each check run on every row (all
-    but those of the ``by_value`` fields), how many rows fail it (``m<i>``) and the positions
-    of the first ``limit`` (``r<i>``); the blank rows, cells lacking and extra cells; and the
-    ``extra`` aggregate expressions."""
+    but those of the ``by_value`` fields), how many rows fail it (``m<i>``) and the row numbers
+    and cells of the first ``limit`` (``r<i>``, ``c<i>``); the blank rows, cells lacking and
+    extra cells; and the ``extra`` aggregate expressions."""
     missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
     surplus = pl.col(CELLS) > width
     per_row = [i for i, check in enumerate(checks) if not check.on_values(by_value)]
@@ -387,7 +373,18 @@ def row_summary(
         .with_columns(masks)
         .select(
             *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in per_row],
-            *[pl.col(f"__m{i}").arg_true().head(limit).implode().alias(f"r{i}") for i in per_row],
+            *[
+                pl.col(ROW).filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"r{i}")
+                for i in per_row
+            ],
+            *[
+                pl.col(column(checks[i].column))
+                .filter(pl.col(f"__m{i}"))
+                .head(limit)
+                .implode()
+                .alias(f"c{i}")
+                for i in per_row
+            ],
             pl.col(BLANK).sum().alias("blank"),
             pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
             pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
@@ -396,19 +393,43 @@ def row_summary(
     )
 
 
+def table_query(table: pl.DataFrame, name: str, aggregates: Sequence[pl.Expr]) -> pl.LazyFrame:
+    """Return the one-row query of ``aggregates`` over field ``name``'s value table, its
+    columns named as in a prepared frame (``value_col``, ``typed_col``) and ``COUNT``."""
+    return (
+        table.lazy()
+        .select(pl.col(VALUE).alias(value_col(name)), pl.col(TYPED).alias(typed_col(name)), COUNT)
+        .select(aggregates)
+    )
+
+
+def value_check_aggregates(checks: list[Check], name: str) -> list[pl.Expr]:
+    """Return, for ``table_query``, the aggregates giving for each check of field ``name`` run
+    by value how many cells fail it (``m<i>``) and their distinct values (``v<i>``)."""
+    aggregates: list[pl.Expr] = []
+    for i, check in enumerate(checks):
+        if check.field == name and check.by_value:
+            mask = check.mask.fill_null(False)
+            aggregates += [
+                pl.col(COUNT).filter(mask).sum().cast(pl.Int64).alias(f"m{i}"),
+                pl.col(value_col(name)).filter(mask).implode().alias(f"v{i}"),
+            ]
+    return aggregates
+
+
 def run_checks(
-    batch: Prepared,
-    summary: dict[str, Any],
+    frame: pl.DataFrame,
+    summary: Mapping[str, Any],
     checks: list[Check],
     *,
+    tabled: Collection[str],
     width: int,
     field_name: Callable[[int], str],
     limit: int,
 ) -> Findings:
-    """Return the errors in the prepared ``batch`` (all counted, the first ``limit`` listed),
-    from its ``row_summary`` and, for the checks run by value, its value tables."""
-    frame, tables = batch.frame, batch.tables
-    failing = _failing_values(checks, tables)
+    """Return the errors in the prepared batch ``frame`` (all counted, the first ``limit``
+    listed), from its ``row_summary`` and, for the fields checked by value (``tabled``), the
+    ``value_check_aggregates`` of their value tables, merged in ``summary``."""
     counts: dict[str, int] = {}
     listed: list[ValidationError] = []
 
@@ -429,46 +450,62 @@ def run_checks(
         if summary["extras"]:
             hits = frame.select(ROW, CELLS, EXTRA).filter(pl.col(CELLS) > width)
             listed += _extra_cells(hits, width, limit)
-    numbers = {i: failing[i][0] if i in failing else summary[f"m{i}"] for i in range(len(checks))}
     for i, check in enumerate(checks):
-        count(check.code, numbers[i])
-    failed = [i for i in range(len(checks)) if numbers[i]]
+        count(check.code, summary[f"m{i}"])
+    failed = [i for i in range(len(checks)) if summary[f"m{i}"]]
     if limit > 0 and failed:
-        listed += _cell_errors(frame, summary, checks, failed, failing, limit)
+        listed += _cell_errors(frame, summary, checks, failed, tabled, limit)
     listed.sort(key=lambda error: error.sort_key())
     return Findings(counts=counts, listed=listed[:limit])
 
 
 def _cell_errors(
     frame: pl.DataFrame,
-    summary: dict[str, Any],
+    summary: Mapping[str, Any],
     checks: list[Check],
     failed: list[int],
-    failing: Mapping[int, tuple[int, pl.Series]],
+    tabled: Collection[str],
     limit: int,
 ) -> list[ValidationError]:
-    """Return the first ``limit`` errors of each of the ``failed`` checks: rows from the
-    ``row_summary``, or for a check run by value, found from its failing values."""
-    found: dict[str, Any] = {
-        f"m{i}": pl.Series(summary[f"r{i}"][:limit], dtype=pl.UInt32)
-        for i in failed
-        if i not in failing
+    """Return the first ``limit`` errors of each of the ``failed`` checks: rows and cells from
+    the ``row_summary``, or for a check run by value, found from its failing values (all the
+    fields' rows in one Polars call)."""
+    hits: dict[int, tuple[list[int], list[str | None]]] = {
+        i: (summary[f"r{i}"], summary[f"c{i}"]) for i in failed if not checks[i].on_values(tabled)
     }
-    # A field's failing values, all its checks at once: its rows are found in one pass.
     by_field: dict[str, list[int]] = {}
     for i in failed:
-        if i in failing:
+        if checks[i].on_values(tabled):
             by_field.setdefault(checks[i].field, []).append(i)
+    queries = []
     for name, indexes in by_field.items():
-        values = pl.concat([failing[i][1] for i in indexes]).unique()
-        rows = frame.select(_one_of(pl.col(value_col(name)), values).arg_true()).to_series()
-        cells = frame.get_column(value_col(name)).gather(rows)
+        values = pl.concat([summary[f"v{i}"] for i in indexes]).unique()
+        value = pl.col("value")
+        found = (
+            frame.lazy()
+            .select(
+                ROW,
+                pl.col(column(checks[indexes[0]].column)).alias("cell"),
+                pl.col(value_col(name)).alias("value"),
+            )
+            .filter(_one_of(value, values))
+        )
+        firsts = []
         for i in indexes:
-            found[f"m{i}"] = rows.filter(cells.is_in(failing[i][1].implode())).head(limit)
+            failing = value.is_in(summary[f"v{i}"].implode())
+            firsts += [
+                pl.col(ROW).filter(failing).head(limit).implode().alias(f"r{i}"),
+                pl.col("cell").filter(failing).head(limit).implode().alias(f"c{i}"),
+            ]
+        queries.append(found.select(firsts))
+    results = pl.collect_all(queries, engine="in-memory") if queries else []
+    for indexes, result in zip(by_field.values(), results, strict=True):
+        row = result.row(0, named=True)
+        hits.update({i: (row[f"r{i}"], row[f"c{i}"]) for i in indexes})
     errors: list[ValidationError] = []
     for i in failed:
         check = checks[i]
-        hits = frame.select(ROW, column(check.column)).gather(found[f"m{i}"])
+        rows, cells = hits[i]
         errors += [
             ValidationError(
                 code=check.code,
@@ -479,7 +516,7 @@ def _cell_errors(
                 cell=cell if cell is not None else "",
                 constraint=check.constraint,
             )
-            for row, cell in hits.iter_rows()
+            for row, cell in zip(rows[:limit], cells[:limit], strict=True)
         ]
     return errors
 
@@ -489,30 +526,6 @@ def _one_of(value: pl.Expr, values: pl.Series) -> pl.Expr:
     if values.len() <= 8:
         return pl.any_horizontal(value == item for item in values.to_list()).fill_null(False)
     return value.is_in(values.implode()).fill_null(False)
-
-
-def _failing_values(
-    checks: list[Check], tables: Mapping[str, pl.DataFrame]
-) -> dict[int, tuple[int, pl.Series]]:
-    """Return, for each check run by value, how many cells fail it and their distinct values."""
-    by_field: dict[str, list[int]] = {}
-    for i, check in enumerate(checks):
-        if check.on_values(tables.keys()):
-            by_field.setdefault(check.field, []).append(i)
-    failing: dict[int, tuple[int, pl.Series]] = {}
-    for name, indexes in by_field.items():
-        table = tables[name].select(
-            pl.col(VALUE).alias(value_col(name)), pl.col(TYPED).alias(typed_col(name)), COUNT
-        )
-        masks = table.select(
-            pl.col(value_col(name)),
-            pl.col(COUNT),
-            *[checks[i].mask.fill_null(False).alias(f"m{i}") for i in indexes],
-        )
-        for i in indexes:
-            hits = masks.filter(pl.col(f"m{i}"))
-            failing[i] = (int(hits.get_column(COUNT).sum()), hits.get_column(value_col(name)))
-    return failing
 
 
 def _blank_rows(frame: pl.DataFrame, limit: int) -> list[ValidationError]:

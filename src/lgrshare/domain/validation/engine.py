@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,14 +28,16 @@ from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
 from lgrshare.domain.validation.checks import (
     BY_VALUE_SHARE,
     Check,
-    Prepared,
+    Findings,
     build_checks,
     by_value_fields,
     prepare_frame,
-    quotes_in_tables,
     quotes_query,
     row_summary,
     run_checks,
+    table_query,
+    table_quotes,
+    value_check_aggregates,
     value_tables,
 )
 from lgrshare.domain.validation.csv_exact import exact_batches
@@ -63,14 +65,19 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True, slots=True)
 class _Ready:
-    """A batch with everything its checks, keys and profile need, computed in one call."""
+    """A batch with everything its errors, keys and profile need (computed in two Polars
+    calls: the batch's queries, then its value tables' aggregates)."""
 
-    prepared: Prepared
+    frame: pl.DataFrame
+    # A value table for each field checked by value.
+    tables: dict[str, pl.DataFrame]
+    # The ``row_summary`` and the value tables' aggregates.
     summary: dict[str, Any]
     keys: list[pl.DataFrame]
     sketch: BatchSketch
     # The quotes in the cells of a batch read as ``Unconfirmed``.
     quotes: int
+    findings: Findings | None = None
 
 
 class SourceNotFound(NotFound):
@@ -229,7 +236,7 @@ class _Run:
         self.listed = merged[: self.max_errors]
 
     def prepare(self, batch: pl.DataFrame | Unconfirmed) -> _Ready:
-        """Return the batch with its typed values and value tables, and its profile sketch.
+        """Return the batch with its typed values, value tables, profile sketch and errors.
 
         An ``Unconfirmed`` batch is confirmed by counting its cells' quotes, or read again
         line by line.
@@ -240,10 +247,21 @@ class _Run:
         ready = self._prepare(frame, unconfirmed=isinstance(batch, Unconfirmed))
         if isinstance(batch, Unconfirmed) and ready.quotes != batch.quotes:
             ready = self._prepare(batch.exact(), unconfirmed=False)
-        for name, table in ready.prepared.tables.items():
+        for name, table in ready.tables.items():
             if table.height * BY_VALUE_SHARE > frame.height:
                 self.by_value.discard(name)
-        return ready
+        # Errors are listed here, in the read-ahead thread. ``listed`` only grows, so the room
+        # left now is at least the room left when ``add`` takes the batch, which cuts again.
+        findings = run_checks(
+            ready.frame,
+            ready.summary,
+            self.checks,
+            tabled=ready.tables.keys(),
+            width=len(self.labels),
+            field_name=lambda j: self.header.name_of(j, self.labels),
+            limit=self.max_errors - len(self.listed),
+        )
+        return replace(ready, findings=findings)
 
     def _prepare(self, batch: pl.DataFrame, *, unconfirmed: bool) -> _Ready:
         by_value = frozenset(self.by_value or ())
@@ -281,35 +299,56 @@ class _Run:
         # One call for every query, so that Polars runs them side by side.
         results = pl.collect_all(queries, engine="in-memory")
         done = 1 + len(keys)
-        prepared = Prepared(frame=frame, tables=dict(zip(names, results[done:], strict=False)))
+        table_of = dict(zip(names, results[done : done + len(tables)], strict=True))
         sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
+        sums = results[0].row(0, named=True)
+        sums.update(self._table_sums(table_of, quoted=tabled))
         return _Ready(
-            prepared=prepared,
-            summary=results[0].row(0, named=True),
+            frame=frame,
+            tables=table_of,
+            summary=sums,
             keys=results[1:done],
             sketch=sketch_of(sketched, frame, profilers),
             quotes=(
-                results[-1].item() + quotes_in_tables(prepared.tables, tabled) if unconfirmed else 0
+                results[-1].item() + sum(sums[f"quotes:{name}"] for name in tabled)
+                if unconfirmed
+                else 0
             ),
         )
 
+    def _table_sums(
+        self, tables: dict[str, pl.DataFrame], *, quoted: frozenset[str]
+    ) -> dict[str, Any]:
+        """Return what the checks, profile and quote count need from the value tables: one
+        row per table, in one call. A list comes as a Series."""
+        profilers = {profiler.spec.name: profiler for profiler in self.profilers}
+        queries = [
+            table_query(
+                table,
+                name,
+                [
+                    *value_check_aggregates(self.checks, name),
+                    *profilers[name].table_aggregates(),
+                    *([table_quotes(name)] if name in quoted else []),
+                ],
+            )
+            for name, table in tables.items()
+        ]
+        sums: dict[str, Any] = {}
+        for result in pl.collect_all(queries, engine="in-memory") if queries else []:
+            sums.update((name, result.get_column(name)[0]) for name in result.columns)
+        return sums
+
     def add(self, ready: _Ready) -> None:
         """Count and list one prepared batch's errors; add its keys and profile."""
-        findings = run_checks(
-            ready.prepared,
-            ready.summary,
-            self.checks,
-            width=len(self.labels),
-            field_name=lambda j: self.header.name_of(j, self.labels),
-            limit=self.max_errors - len(self.listed),
-        )
-        for code, number in findings.counts.items():
+        assert ready.findings is not None, "prepare lists a batch's errors"
+        for code, number in ready.findings.counts.items():
             self.counts[code] = self.counts.get(code, 0) + number
-        self._note(findings.listed, counted=True)
+        self._note(ready.findings.listed, counted=True)
         for tracker, keys in zip(self.keys, ready.keys, strict=True):
             tracker.add_keys(keys)
-        profile_batch(ready.sketch, ready.prepared.tables, self.profilers, ready.summary)
-        self.rows += ready.prepared.frame.height
+        profile_batch(ready.sketch, ready.tables, self.profilers, ready.summary)
+        self.rows += ready.frame.height
 
     def report(
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]

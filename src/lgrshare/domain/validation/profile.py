@@ -22,7 +22,7 @@ import polars as pl
 
 from lgrshare.domain.standards.model import FieldSpec
 from lgrshare.domain.validation.casting import display
-from lgrshare.domain.validation.checks import COUNT, TYPED, VALUE, typed_col, value_col
+from lgrshare.domain.validation.checks import COUNT, typed_col, value_col
 from lgrshare.domain.validation.frame import ROW
 from lgrshare.domain.validation.report import FieldProfile
 
@@ -73,25 +73,35 @@ class FieldProfiler:
             hashed = hashed.filter(hashed < self._threshold())
         return hashed.unique().implode().alias(f"hashes:{self.spec.name}")
 
-    def add_table(self, table: pl.DataFrame) -> None:
-        """Add one batch from the field's value table (``checks.value_tables``): exact counts."""
-        values = table.get_column(VALUE)
-        ranged = values.str.len_chars() if self._text else table.get_column(TYPED)
-        self._add_range(int(table.get_column(COUNT).sum()), ranged.min(), ranged.max())
-        hashed = values.hash(seed=HASH_SEED)
-        if self.level:
-            hashed = hashed.filter(hashed < self._threshold())
-        self._add_counts(hashed, table.select(pl.col(VALUE).alias("value"), pl.col(COUNT)))
+    def table_aggregates(self) -> list[pl.Expr]:
+        """Return the aggregates this field needs from its value table (``checks.table_query``):
+        cells filled, range, and the distinct values' hashes."""
+        name = self.spec.name
+        value = pl.col(value_col(name))
+        ranged = value.str.len_chars() if self._text else pl.col(typed_col(name))
+        return [
+            pl.col(COUNT).sum().cast(pl.Int64).alias(f"filled:{name}"),
+            ranged.min().alias(f"low:{name}"),
+            ranged.max().alias(f"high:{name}"),
+            value.hash(seed=HASH_SEED).implode().alias(f"hashes:{name}"),
+        ]
+
+    def add_table(self, sums: Mapping[str, Any], table: pl.DataFrame) -> None:
+        """Add one batch from the field's value table (``checks.value_tables``) and its
+        ``table_aggregates`` (in ``sums``): exact counts."""
+        name = self.spec.name
+        self._add_range(sums[f"filled:{name}"], sums[f"low:{name}"], sums[f"high:{name}"])
+        # The hashes under a sampling level are dropped when they are merged.
+        self._add_counts(sums[f"hashes:{name}"], table)
 
     def add(
-        self, sums: dict[str, Any], hashes: pl.Series, counts: pl.DataFrame, *, sampled: bool
+        self, sums: Mapping[str, Any], hashes: pl.Series, counts: pl.DataFrame, *, sampled: bool
     ) -> None:
-        """Add one batch: its aggregates, distinct hashes and (maybe sampled) value counts."""
+        """Add one batch: its aggregates, distinct hashes and value counts (maybe of a sample,
+        already scaled up: ``sketch_queries``)."""
         name = self.spec.name
         self._add_range(sums[f"filled:{name}"], sums[f"low:{name}"], sums[f"high:{name}"])
         if sampled:
-            # A value seen once in a sample says nothing about how common it is.
-            counts = counts.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
             self.sampled = True
         self._add_counts(hashes, counts)
 
@@ -113,7 +123,11 @@ class FieldProfiler:
     def _merge(self) -> None:
         frames = [self.counts, *self.pending] if self.counts is not None else self.pending
         self.pending = []
-        merged = pl.concat(frames).group_by("value").agg(pl.col("n").sum())
+        # A value table also has the typed values, which are not needed here.
+        columns = [
+            pl.DataFrame([frame.get_column("value"), frame.get_column("n")]) for frame in frames
+        ]
+        merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
         if merged.height > 2 * KEEP_COUNTS:
             merged = merged.sort("n", descending=True).head(KEEP_COUNTS)
             self.pruned = True
@@ -185,21 +199,28 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
     """Return the queries for the batch's sketch: the hashes, then each field's counts."""
     if not profilers:
         return []
-    values = frame.lazy()
-    if frame.height > EXACT_ROWS:
+    names = [value_col(profiler.spec.name) for profiler in profilers]
+    values = frame.select(names)
+    sampled = frame.height > EXACT_ROWS
+    if sampled:
         # One row in 16, chosen by a hash of the row number: a value that recurs every n rows
-        # is not over- or under-counted, as it would be by taking every 16th row.
-        values = values.filter(pl.col(ROW).hash(seed=HASH_SEED) % SAMPLE_EVERY == 0)
-    return [
-        frame.lazy().select(profiler.hashes_expr() for profiler in profilers),
-        *[
-            values.select(pl.col(value_col(profiler.spec.name)).alias("value"))
-            .drop_nulls()
-            .group_by("value")
-            .agg(pl.len().cast(pl.Int64).alias("n"))
-            for profiler in profilers
-        ],
-    ]
+        # is not over- or under-counted, as it would be by taking every 16th row. (Taken once
+        # here, not in each field's query.)
+        values = values.filter(frame.get_column(ROW).hash(seed=HASH_SEED) % SAMPLE_EVERY == 0)
+    counts = []
+    for name in names:
+        query = (
+            values.lazy()
+            .select(pl.col(name).alias("value").value_counts(name="n"))
+            .unnest("value")
+            .drop_nulls("value")
+            .with_columns(pl.col("n").cast(pl.Int64))
+        )
+        if sampled:
+            # A value seen once in a sample says nothing about how common it is.
+            query = query.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
+        counts.append(query)
+    return [frame.lazy().select(profiler.hashes_expr() for profiler in profilers), *counts]
 
 
 def sketch_of(
@@ -211,7 +232,8 @@ def sketch_of(
     hashes, *counts = results
     names = [profiler.spec.name for profiler in profilers]
     return BatchSketch(
-        hashes={name: hashes.get_column(f"hashes:{name}").explode().drop_nulls() for name in names},
+        # A list cell comes as a Series (of hashes of non-null values only).
+        hashes={name: hashes.get_column(f"hashes:{name}")[0] for name in names},
         counts=dict(zip(names, counts, strict=True)),
         sampled=frame.height > EXACT_ROWS,
     )
@@ -221,13 +243,13 @@ def profile_batch(
     sketch: BatchSketch,
     tables: Mapping[str, pl.DataFrame],
     profilers: Sequence[FieldProfiler],
-    sums: dict[str, Any],
+    sums: Mapping[str, Any],
 ) -> None:
-    """Add one batch to every profiler: its value ``tables``, or its ``sketch`` and ``sums``
-    from the checks' pass."""
+    """Add one batch to every profiler: its value ``tables`` and their ``table_aggregates``, or
+    its ``sketch`` and the ``aggregates`` of the checks' pass (both in ``sums``)."""
     for profiler in profilers:
         name = profiler.spec.name
         if name in tables:
-            profiler.add_table(tables[name])
+            profiler.add_table(sums, tables[name])
         else:
             profiler.add(sums, sketch.hashes[name], sketch.counts[name], sampled=sketch.sampled)
