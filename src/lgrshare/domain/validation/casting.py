@@ -98,6 +98,12 @@ def typed(spec: FieldSpec, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
     raise ValueError(f"unsupported type {kind}")
 
 
+def any_text_reads(spec: FieldSpec) -> bool:
+    """Return whether every text is a valid value of the field (a string without a format
+    that ``typed`` checks), so that it can have no type error."""
+    return spec.type == "string" and spec.format not in _STRING_FORMATS
+
+
 def _numeric(spec: FieldSpec, value: pl.Expr, *, strip: bool) -> pl.Expr:
     text = value.str.strip_chars() if strip else value
     if not spec.bare_number:

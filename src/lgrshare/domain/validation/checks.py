@@ -17,14 +17,20 @@ only to list an error. The profile takes the same counts. Other fields are check
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
 from lgrshare.domain.standards.codelists import code_list
 from lgrshare.domain.standards.model import FieldSpec, Standard
-from lgrshare.domain.validation.casting import FAST_TYPES, anchored, parse_literal, typed
+from lgrshare.domain.validation.casting import (
+    FAST_TYPES,
+    anchored,
+    any_text_reads,
+    parse_literal,
+    typed,
+)
 from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, ROW, column
 
@@ -71,10 +77,60 @@ class Check:
     constraint: str | None = None
     # False for a rule on missing cells (``required``), which no distinct value shows.
     by_value: bool = True
+    # Whether a prepared batch may fail the check, judged from what its columns already know
+    # (null counts, least and greatest values): a check no row can fail is not run.
+    can_fail: Callable[[pl.DataFrame], bool] = lambda frame: True
 
     def on_values(self, fields: Collection[str]) -> bool:
         """Return whether the check runs on value tables when ``fields`` have them."""
         return self.by_value and self.field in fields
+
+
+def _has_nulls(name: str) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a missing value in field ``name``."""
+    return lambda frame: frame.get_column(value_col(name)).null_count() > 0
+
+
+def _has_unread(name: str) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a value of field ``name`` that is not of its type (the typed
+    value is null exactly where the value is missing or unreadable)."""
+
+    def unread(frame: pl.DataFrame) -> bool:
+        typed_nulls = frame.get_column(typed_col(name)).null_count()
+        return typed_nulls != frame.get_column(value_col(name)).null_count()
+
+    return unread
+
+
+def _has_below(name: str, low: Any) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a typed value of field ``name`` below ``low``."""
+
+    def below(frame: pl.DataFrame) -> bool:
+        typed_values = frame.get_column(typed_col(name))
+        if not (typed_values.dtype.is_numeric() or typed_values.dtype.is_temporal()):
+            return True
+        if low is None:
+            return False  # as the mask: a comparison with null fails nothing
+        least = typed_values.min()  # NaN is left out, and is not below anything in Polars
+        return least is not None and least < low
+
+    return below
+
+
+def _has_above(name: str, high: Any) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a typed value of field ``name`` above ``high``."""
+
+    def above(frame: pl.DataFrame) -> bool:
+        typed_values = frame.get_column(typed_col(name))
+        if not (typed_values.dtype.is_numeric() or typed_values.dtype.is_temporal()):
+            return True
+        if high is None:
+            return False
+        # Polars orders NaN above every number, so a NaN is above the maximum too.
+        greatest = typed_values.nan_max() if typed_values.dtype.is_float() else typed_values.max()
+        return greatest is not None and (greatest != greatest or greatest > high)
+
+    return above
 
 
 @dataclass(slots=True)
@@ -102,9 +158,7 @@ def prepare_frame(
     others = [value for value in standard.missing_values if value != ""]
     empty_is_missing = "" in standard.missing_values
     # A row is blank when every cell is empty: none is, in a batch with a column never empty.
-    full = not others and 0 in frame.select(
-        pl.col(column(j)).null_count() for j in range(width)
-    ).row(0)
+    full = not others and any(frame.get_column(column(j)).null_count() == 0 for j in range(width))
     blank = (
         pl.lit(False)
         if full
@@ -225,11 +279,8 @@ def _reread_failures(frame: pl.DataFrame, specs: list[FieldSpec]) -> pl.DataFram
         & pl.col(typed_col(spec.name)).is_null()
         for spec in numeric
     }
-    counts = frame.select(mask.sum().alias(name) for name, mask in failed.items()).row(
-        0, named=True
-    )
     for spec in numeric:
-        if not counts[spec.name]:
+        if not _has_unread(spec.name)(frame):
             continue
         rows = frame.select(failed[spec.name].arg_true()).to_series()
         cells = frame.get_column(value_col(spec.name)).gather(rows).to_frame("cell")
@@ -253,14 +304,17 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
     name = spec.name
     value, value_ok = pl.col(value_col(name)), ok(name)
     typed_value = pl.col(typed_col(name))
-    checks = [
-        Check(
-            "type-error", name, j, value.is_not_null() & typed_value.is_null(),
-            lambda cell: f"{short(cell)} is not {_TYPE_WORDS[spec.type]}"
-            + (f" in the format {spec.format}" if spec.format not in ("default", "any") else "")
-            + ".",
-        )
-    ]  # fmt: skip
+    checks = []
+    if not any_text_reads(spec):
+        checks.append(
+            Check(
+                "type-error", name, j, value.is_not_null() & typed_value.is_null(),
+                lambda cell: f"{short(cell)} is not {_TYPE_WORDS[spec.type]}"
+                + (f" in the format {spec.format}" if spec.format not in ("default", "any") else "")
+                + ".",
+                can_fail=_has_unread(name),
+            )
+        )  # fmt: skip
     if required:
         checks.append(
             Check(
@@ -270,13 +324,16 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
                 + ("empty." if not cell else f"the missing-value marker {short(cell)}."),
                 "required",
                 by_value=False,
+                can_fail=_has_nulls(name),
             )
         )  # fmt: skip
     constraints = spec.constraints
     length = value.str.len_chars()
     rules: list[tuple[str, pl.Expr, Callable[[str], str]]] = []
+    bounds: dict[str, Callable[[pl.DataFrame], bool]] = {}
     if "minimum" in constraints:
         low = parse_literal(spec, constraints["minimum"])
+        bounds["minimum"] = _has_below(name, low)
         rules.append(
             (
                 "minimum",
@@ -286,6 +343,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
         )
     if "maximum" in constraints:
         high = parse_literal(spec, constraints["maximum"])
+        bounds["maximum"] = _has_above(name, high)
         rules.append(
             (
                 "maximum",
@@ -331,9 +389,10 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
             )
         )
     for constraint, failing_mask, message in rules:
-        checks.append(
-            Check("constraint-error", name, j, value_ok & failing_mask, message, constraint)
-        )  # fmt: skip
+        check = Check("constraint-error", name, j, value_ok & failing_mask, message, constraint)
+        if constraint in bounds:
+            check = replace(check, can_fail=bounds[constraint])
+        checks.append(check)
     if spec.code_list:
         codes = list(code_list(spec.code_list))
         ref = spec.code_list
@@ -363,16 +422,20 @@ def row_summary(
     """Return the query for a batch's one-row summary: for each check run on every row (all
     but those of the ``by_value`` fields), how many rows fail it (``m<i>``) and the row numbers
     and cells of the first ``limit`` (``r<i>``, ``c<i>``); the blank rows, cells lacking and
-    extra cells; and the ``extra`` aggregate expressions."""
+    extra cells; and the ``extra`` aggregate expressions. A check no row of the batch can fail
+    (``Check.can_fail``) is not run: its count is 0."""
     missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
     surplus = pl.col(CELLS) > width
     per_row = [i for i, check in enumerate(checks) if not check.on_values(by_value)]
+    idle = [i for i in per_row if not checks[i].can_fail(frame)]
+    per_row = [i for i in per_row if i not in idle]
     masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in per_row]
     return (
         frame.lazy()
         .with_columns(masks)
         .select(
             *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in per_row],
+            *[pl.lit(0, dtype=pl.UInt32).alias(f"m{i}") for i in idle],
             *[
                 pl.col(ROW).filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"r{i}")
                 for i in per_row
