@@ -3,15 +3,17 @@
 ``prepare_frame`` adds to a batch frame, per field found in the file, its value
 (``v:<field>``: the text, null when missing or absent) and typed value (``t:<field>``);
 ``row_summary`` evaluates every check at once, and ``run_checks`` counts every error and lists
-the first ones. Python loops only
-over listed errors. Per cell, as in frictionless: a type error stops the constraint checks; a
+the first ones. Python loops only over listed errors. A check no row of a batch can fail (a
+``required`` field with no missing value, a ``maximum`` above the greatest value) is not run on
+it. Per cell, as in frictionless: a type error stops the constraint checks; a
 missing value is only checked for ``required``; a blank row (every cell empty) is reported once,
 with nothing else for that row.
 
 A field with few distinct values (codes, periods, categories: at most one per
 ``BY_VALUE_SHARE`` rows) is checked *by value*: its batch's distinct values are counted
-(``value_tables``), they are read as the type and checked once each, and a row is looked at
-only to list an error. The profile takes the same counts. Other fields are checked cell by cell.
+(``value_tables``), they are read as the type and checked once each (``table_query``), and a
+row is looked at only to list an error. The profile takes the same counts. Other fields are
+checked cell by cell.
 """
 
 from __future__ import annotations

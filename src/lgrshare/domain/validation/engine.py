@@ -4,9 +4,10 @@ The file's kind is sniffed from its bytes (``sniff``); CSV is read block by bloc
 (``csv_fast``, falling back to ``csv_exact``), XLSX sheet-wise (``xlsx_reader``). Each batch of
 rows is prepared in one Polars call (typed values, the checks run on every row, the value tables
 of the fields checked by value, the unique keys and the profile sketch: ``checks``,
-``uniqueness``, ``profile``), then its errors are counted and listed and its profile merged; the
+``uniqueness``, ``profile``) and a second over its value tables (the checks run by value, their
+profile); then its errors are listed, and finally counted and its keys and profile merged. The
 report counts every error and lists the first ``max_errors`` in row order. A CSV file goes
-through three threads: parse, prepare, check.
+through three threads: parse; prepare and list; merge.
 """
 
 from __future__ import annotations
