@@ -81,10 +81,9 @@ def fast_batches(
     eol = layout.eol.encode()
     want = BLOCK_BYTES
     while position < size:
-        handle.seek(position)
-        block = handle.read(want)
+        block = _read_block(handle, position, min(want, size - position), eol, last=size)
         at_end = position + len(block) >= size
-        if not at_end:
+        if not at_end and not block.endswith(eol):
             cut = block.rfind(eol)
             if cut < 0:
                 want = _grow(want, block, handle, layout, position, next_row)
@@ -109,6 +108,21 @@ def fast_batches(
         if progress is not None:
             progress(position)
         yield frame
+
+
+def _read_block(handle: BinaryIO, position: int, want: int, eol: bytes, *, last: int) -> bytes:
+    """Return ``want`` bytes from ``position``, or fewer, ending at the last line end among
+    them when their last 64 KB hold one and the file goes on past them (it ends at ``last``).
+
+    The end is found first, so that the block is read once at its size, not read and then cut
+    (a second copy of it)."""
+    tail = min(want, 64 * 1024)
+    end = -1
+    if position + want < last:
+        handle.seek(position + want - tail)
+        end = handle.read(tail).rfind(eol)
+    handle.seek(position)
+    return handle.read(want if end < 0 else want - tail + end + 1)
 
 
 def _line_at(handle: BinaryIO, layout: CsvLayout, offset: int) -> int:

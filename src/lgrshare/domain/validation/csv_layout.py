@@ -68,7 +68,8 @@ def read_layout(handle: BinaryIO, *, size: int, decoder: TextDecoder) -> CsvLayo
             )
         sample = sample[: cut + 1]
     text = decoder.to_utf8(sample, offset=start, first_line=1).decode("utf-8")
-    delimiter = _sniff_delimiter(text)
+    # Lines to spare, for records with line breaks in quoted cells.
+    delimiter = _sniff_delimiter(_first_lines(text, eol, 4 * _SNIFF_ROWS))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         labels = next(reader)
@@ -104,6 +105,18 @@ def _line_terminator(sample: bytes) -> str:
     if cr >= 0 and lf == cr + 1:
         return "\r\n"
     return "\n"
+
+
+def _first_lines(text: str, eol: str, lines: int) -> str:
+    """Return the start of ``text`` up to its ``lines``-th line break (or all of it): the
+    sniffer reads no further, and a StringIO of a whole megabyte costs 4 MB."""
+    position = 0
+    for _ in range(lines):
+        found = text.find(eol, position)
+        if found < 0:
+            return text
+        position = found + 1
+    return text[:position]
 
 
 def _sniff_delimiter(text: str) -> str:
