@@ -12,7 +12,14 @@ import pytest
 from validation_helpers import GOOD_ROW, HEADER, found, read_record_by_record
 
 from lgrshare.domain.standards.model import Standard
-from lgrshare.domain.validation import Report, SheetNotFound, engine, validate
+from lgrshare.domain.validation import (
+    Report,
+    SheetNotFound,
+    csv_exact,
+    csv_fast,
+    engine,
+    validate,
+)
 
 Check = Callable[..., Report]
 POUND_ROW = "L002,E07000209,1,1,,,,b"
@@ -111,6 +118,27 @@ def test_fast_and_exact_readers_agree(
 
     assert fast.errors == exact.errors
     assert fast.stats["rows"] == exact.stats["rows"]
+
+
+def test_progress_never_goes_back_when_the_fast_reader_gives_up(
+    check: Check, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_fast, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(csv_exact, "BLOCK_BYTES", 64)
+    rows = [GOOD_ROW.replace("L001", f"L{n:03d}") for n in range(2, 32)]
+    # A carriage return alone, in a quoted cell near the end: Python's csv module and Polars
+    # break lines apart differently there, so the fast reader gives up and the exact reader
+    # reads the file again from the start.
+    text = "\n".join([HEADER, *rows, 'L032,E07000209,12.50,3,2024-05-01,2024-05,Yes,"a\rb"', ""])
+    seen: list[int] = []
+
+    report = check(text, progress=seen.append)
+
+    assert report.stats["rows"] == 31
+    assert found(report) == {("constraint-error", 32, "kind")}
+    assert seen == sorted(seen)
+    assert seen[0] < len(text) // 2
+    assert seen[-1] == len(text.encode())
 
 
 def test_a_stream_validates_like_a_file(standard: Standard) -> None:

@@ -157,6 +157,8 @@ def _read(
             progress(size)
         return run
     info["format"] = "csv"
+    if progress is not None:
+        progress = _onward(progress)
     decoder = TextDecoder()
     layout = read_layout(handle, size=size, decoder=decoder)
     run = _Run.start(standard, layout.labels, max_errors)
@@ -385,6 +387,21 @@ class _Run:
             ),
             caveats=caveats,
         )
+
+
+def _onward(progress: Progress) -> Progress:
+    """Return ``progress``, told only of positions past the furthest it was told of: when the
+    fast reader gives up, the exact reader reads the file again from its start, and a progress
+    bar should wait there rather than go back."""
+    furthest = 0
+
+    def report(done: int) -> None:
+        nonlocal furthest
+        if done > furthest:
+            furthest = done
+            progress(done)
+
+    return report
 
 
 @contextmanager
