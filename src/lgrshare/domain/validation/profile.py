@@ -32,6 +32,7 @@ SAMPLE_EVERY = 16
 TOP = 5
 HASH_SEED = 11
 KEEP_COUNTS = 10_000
+PENDING_BATCHES = 16
 MIN_SAMPLE_HITS = 3
 
 
@@ -117,7 +118,10 @@ class FieldProfiler:
         if sum(part.len() for part in self.new_hashes) > EXACT_DISTINCT:
             self._merge_hashes()
         self.pending.append(counts)
-        if sum(frame.height for frame in self.pending) > 4 * KEEP_COUNTS:
+        # A batch's counts hold on to its text (Polars shares string buffers), so they are
+        # merged after a few batches however small they are.
+        pending_rows = sum(frame.height for frame in self.pending)
+        if len(self.pending) >= PENDING_BATCHES or pending_rows > 4 * KEEP_COUNTS:
             self._merge()
 
     def _merge(self) -> None:
