@@ -93,14 +93,19 @@ def _same(fast: Report, slow: Report) -> None:
     assert fast.profile == slow.profile
 
 
+def _untidy_file(seed: int, tmp_path: Path) -> tuple[random.Random, Path, Standard]:
+    """Return the seed's random generator (after writing), untidy file and standard."""
+    rng = random.Random(seed)
+    path = tmp_path / "untidy.csv"
+    path.write_bytes(_untidy_csv(rng))
+    return rng, path, STANDARDS[seed % 2]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_fast_reader_counts_cells_as_the_csv_module_does(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(seed)
-    path = tmp_path / "untidy.csv"
-    path.write_bytes(_untidy_csv(rng))
-    standard = STANDARDS[seed % 2]
+    rng, path, standard = _untidy_file(seed, tmp_path)
     # Small blocks, so that block ends fall inside quoted cells and between records.
     monkeypatch.setattr(csv_fast, "BLOCK_BYTES", rng.choice([64, 256, 16 * 1024 * 1024]))
 
@@ -115,10 +120,7 @@ def test_the_fast_reader_counts_cells_as_the_csv_module_does(
 def test_checking_by_value_finds_what_checking_every_cell_finds(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(seed)
-    path = tmp_path / "untidy.csv"
-    path.write_bytes(_untidy_csv(rng))
-    standard = STANDARDS[seed % 2]
+    _, path, standard = _untidy_file(seed, tmp_path)
 
     _same(*_by_value_and_by_cell(path, standard, monkeypatch))
 

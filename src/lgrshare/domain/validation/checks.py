@@ -104,35 +104,23 @@ def _has_unread(name: str) -> Callable[[pl.DataFrame], bool]:
     return unread
 
 
-def _has_below(name: str, low: Any) -> Callable[[pl.DataFrame], bool]:
-    """Return whether a batch has a typed value of field ``name`` below ``low``."""
+def _breaks_bound(name: str, bound: Any, *, above: bool) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a typed value of field ``name`` above (or below) ``bound``."""
 
-    def below(frame: pl.DataFrame) -> bool:
+    def breaks(frame: pl.DataFrame) -> bool:
         typed_values = frame.get_column(typed_col(name))
         if not (typed_values.dtype.is_numeric() or typed_values.dtype.is_temporal()):
             return True
-        if low is None:
+        if bound is None:
             return False  # as the mask: a comparison with null fails nothing
-        least = typed_values.min()  # NaN is left out, and is not below anything in Polars
-        return least is not None and least < low
-
-    return below
-
-
-def _has_above(name: str, high: Any) -> Callable[[pl.DataFrame], bool]:
-    """Return whether a batch has a typed value of field ``name`` above ``high``."""
-
-    def above(frame: pl.DataFrame) -> bool:
-        typed_values = frame.get_column(typed_col(name))
-        if not (typed_values.dtype.is_numeric() or typed_values.dtype.is_temporal()):
-            return True
-        if high is None:
-            return False
+        if not above:
+            least = typed_values.min()  # NaN is left out, and is not below anything in Polars
+            return least is not None and least < bound
         # Polars orders NaN above every number, so a NaN is above the maximum too.
         greatest = typed_values.nan_max() if typed_values.dtype.is_float() else typed_values.max()
-        return greatest is not None and (greatest != greatest or greatest > high)
+        return greatest is not None and (greatest != greatest or greatest > bound)
 
-    return above
+    return breaks
 
 
 @dataclass(slots=True)
@@ -335,7 +323,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
     bounds: dict[str, Callable[[pl.DataFrame], bool]] = {}
     if "minimum" in constraints:
         low = parse_literal(spec, constraints["minimum"])
-        bounds["minimum"] = _has_below(name, low)
+        bounds["minimum"] = _breaks_bound(name, low, above=False)
         rules.append(
             (
                 "minimum",
@@ -345,7 +333,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
         )
     if "maximum" in constraints:
         high = parse_literal(spec, constraints["maximum"])
-        bounds["maximum"] = _has_above(name, high)
+        bounds["maximum"] = _breaks_bound(name, high, above=True)
         rules.append(
             (
                 "maximum",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import AnyStr, BinaryIO
 
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.unreadable import format_error
@@ -68,8 +68,9 @@ def read_layout(handle: BinaryIO, *, size: int, decoder: TextDecoder) -> CsvLayo
             )
         sample = sample[: cut + 1]
     text = decoder.to_utf8(sample, offset=start, first_line=1).decode("utf-8")
-    # Lines to spare, for records with line breaks in quoted cells.
-    delimiter = _sniff_delimiter(_first_lines(text, eol, 4 * _SNIFF_ROWS))
+    # The sniffer reads the first lines only (a StringIO of a whole megabyte costs 4 MB), with
+    # lines to spare for records with line breaks in quoted cells.
+    delimiter = _sniff_delimiter(text[: _offset_after_lines(text, eol, 4 * _SNIFF_ROWS)])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         labels = next(reader)
@@ -107,18 +108,6 @@ def _line_terminator(sample: bytes) -> str:
     return "\n"
 
 
-def _first_lines(text: str, eol: str, lines: int) -> str:
-    """Return the start of ``text`` up to its ``lines``-th line break (or all of it): the
-    sniffer reads no further, and a StringIO of a whole megabyte costs 4 MB."""
-    position = 0
-    for _ in range(lines):
-        found = text.find(eol, position)
-        if found < 0:
-            return text
-        position = found + 1
-    return text[:position]
-
-
 def _sniff_delimiter(text: str) -> str:
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
@@ -140,7 +129,7 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _offset_after_lines(sample: bytes, eol: bytes, lines: int) -> int:
+def _offset_after_lines(sample: AnyStr, eol: AnyStr, lines: int) -> int:
     position = 0
     for _ in range(lines):
         found = sample.find(eol, position)

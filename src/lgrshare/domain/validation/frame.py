@@ -40,11 +40,3 @@ def batch_frame(
             for j in range(width)
         )
     return frame
-
-
-def empty_frame(width: int) -> pl.DataFrame:
-    """Return a batch frame with no rows."""
-    schema = {column(j): pl.String for j in range(width)}
-    return batch_frame(
-        pl.DataFrame(schema=schema), cells=pl.Series([], dtype=pl.Int32), first_row=2
-    )

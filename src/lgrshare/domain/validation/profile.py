@@ -128,9 +128,7 @@ class FieldProfiler:
         frames = [self.counts, *self.pending] if self.counts is not None else self.pending
         self.pending = []
         # A value table also has the typed values, which are not needed here.
-        columns = [
-            pl.DataFrame([frame.get_column("value"), frame.get_column("n")]) for frame in frames
-        ]
+        columns = [frame.select("value", "n") for frame in frames]
         merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
         if merged.height > 2 * KEEP_COUNTS:
             merged = merged.sort("n", descending=True).head(KEEP_COUNTS)
