@@ -12,6 +12,11 @@ each contender in its own child process, timing the work and reading the child's
 - ``frictionless``: ``frictionless.validate`` on the first ``--frictionless-rows`` rows only,
   because the whole file takes many minutes; its rows per second are what is compared.
 
+And two for scale, not targets: ``polars_rules``, the standard's rules alone in one whole-file
+Polars query (``bench/floor.py``: the least a Polars validator must do), and ``lgrshare_reader``,
+lgrshare's CSV reader alone (``csv_fast``: blocks parsed and their cell counts proved, nothing
+checked).
+
 ``--big-rows N`` also validates an N-row file (10,000,000 for the issue's memory target) for
 peak memory. Prints the figures and writes ``bench/results/validate.json``.
 """
@@ -53,6 +58,29 @@ if kind == "lgrshare":
     report = validate(path, standard)
     seconds = time.perf_counter() - started
     extra = {"rows": report.stats["rows"], "errors": report.stats["error_count"]}
+elif kind == "polars_rules":
+    sys.path.insert(0, "bench")
+    from floor import rules_only
+    from lgrshare.domain.standards.model import load_standard
+    standard = load_standard(schema)
+    started = time.perf_counter()
+    errors = rules_only(path, standard)
+    seconds = time.perf_counter() - started
+    extra = {"errors": errors}
+elif kind == "lgrshare_reader":
+    import os
+    from lgrshare.domain.validation.csv_fast import Unconfirmed, fast_batches
+    from lgrshare.domain.validation.csv_layout import read_layout
+    from lgrshare.domain.validation.encoding import TextDecoder
+    started = time.perf_counter()
+    rows = 0
+    with open(path, "rb") as handle:
+        size, decoder = os.path.getsize(path), TextDecoder()
+        layout = read_layout(handle, size=size, decoder=decoder)
+        for batch in fast_batches(handle, layout=layout, decoder=decoder, size=size):
+            rows += (batch.frame if isinstance(batch, Unconfirmed) else batch).height
+    seconds = time.perf_counter() - started
+    extra = {"rows": rows}
 elif kind == "polars_read":
     import polars as pl
     started = time.perf_counter()
@@ -83,12 +111,16 @@ def main() -> None:
     data = workload(args.rows)
     sample = head(data, args.frictionless_rows)
     size = data.stat().st_size
-    ours, floor = best_of(args.repeat, ["lgrshare", "polars_read"], data)
+    ours, floor, rules, reader = best_of(
+        args.repeat, ["lgrshare", "polars_read", "polars_rules", "lgrshare_reader"], data
+    )
     (reference,) = best_of(2, ["frictionless"], sample)
     figures = {
         "file": {"rows": args.rows, "bytes": size},
         "lgrshare": ours | {"rows_per_second": args.rows / ours["seconds"]},
         "polars_read": floor | {"rows_per_second": args.rows / floor["seconds"]},
+        "polars_rules": rules | {"rows_per_second": args.rows / rules["seconds"]},
+        "lgrshare_reader": reader | {"rows_per_second": args.rows / reader["seconds"]},
         "frictionless": reference
         | {
             "rows_per_second": reference["rows"] / reference["seconds"],
@@ -100,6 +132,15 @@ def main() -> None:
         / figures["frictionless"]["rows_per_second"],
         "x_bare_read_time": ours["seconds"] / floor["seconds"],
         "x_file_size_memory": ours["peak_bytes"] / size,
+    }
+    # For scale: how the rules alone and the reader alone compare with the same targets.
+    figures["scale"] = {
+        f"{name}_x_bare_read_time": figures[name]["seconds"] / floor["seconds"]
+        for name in ("polars_rules", "lgrshare_reader")
+    } | {
+        f"{name}_x_frictionless_rows_per_second": figures[name]["rows_per_second"]
+        / figures["frictionless"]["rows_per_second"]
+        for name in ("polars_rules", "lgrshare_reader")
     }
     if args.big_rows:
         big = workload(args.big_rows)
@@ -176,10 +217,10 @@ def best_of(times: int, kinds: list[str], path: Path) -> list[dict[str, float]]:
 def report(figures: dict) -> None:  # type: ignore[type-arg]
     size = figures["file"]["bytes"]
     print(f"file: {figures['file']['rows']:,} rows, {size / 1e6:.1f} MB")
-    for name in ("lgrshare", "polars_read", "frictionless"):
+    for name in ("lgrshare", "polars_read", "frictionless", "polars_rules", "lgrshare_reader"):
         run = figures[name]
         print(
-            f"  {name:13s} {run['seconds']:8.2f} s  {run['rows_per_second']:>12,.0f} rows/s  "
+            f"  {name:15s} {run['seconds']:8.2f} s  {run['rows_per_second']:>12,.0f} rows/s  "
             f"peak {run['peak_bytes'] / 1e6:7.0f} MB"
             + (f"  ({run['note']})" if "note" in run else "")
         )
@@ -187,6 +228,8 @@ def report(figures: dict) -> None:  # type: ignore[type-arg]
         target = TARGETS[key]
         good = value >= target if key.startswith("x_frictionless") else value <= target
         print(f"  {key:32s} {value:8.2f}  target {target}  {'met' if good else 'NOT MET'}")
+    for key, value in figures["scale"].items():
+        print(f"  {key:48s} {value:8.2f}  (for scale)")
     if "big" in figures:
         big = figures["big"]
         print(
