@@ -113,6 +113,24 @@ def test_cannot_validate_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     assert "format-error" in unreadable.output
 
 
+def test_a_file_unreadable_part_way_is_still_described(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    # UTF-8 first (the £), then, past the first megabyte the layout is read from, a
+    # Windows-1252 £: two encodings, found part way through.
+    rows = [ROW.replace("000000001", f"{i:09d}") for i in range(2, 20_002)]
+    path.write_bytes(
+        "\n".join([HEADER, f"{ROW}£", *rows]).encode()
+        + b"\n" + ROW.replace("000000001", "999999999").encode() + b"\xa3\n"
+    )  # fmt: skip
+
+    result = runner.invoke(main, ["validate", str(path), "-s", str(SCHEMA)])
+
+    assert result.exit_code == 2
+    assert "encoding-error" in result.output
+    assert "(CSV, utf-8, delimiter ',', LF)" in result.output
+    assert "None" not in result.output
+
+
 def test_no_progress_bar_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["validate", str(_csv(tmp_path, ROW)), "-s", str(SCHEMA)])
 

@@ -25,6 +25,14 @@ def test_detail_page_describes_every_field(signed_in, alice):
     assert "UPRN" in html
 
 
+def test_detail_page_gives_each_fields_rules_in_words(signed_in, alice):
+    html = signed_in(alice).get("/standards/land-and-property-assets/").content.decode()
+    # As the CLI and the XLSX guidance sheet say them, not as Python prints a list.
+    assert "One of: Freehold, Leasehold" in html
+    assert "[&#x27;" not in html
+    assert "True" not in html
+
+
 def test_schema_download_is_the_table_schema_with_metadata(signed_in, alice):
     response = signed_in(alice).get("/standards/contracts-register/schema.json")
     assert response["Content-Disposition"] == 'attachment; filename="contracts-register.json"'

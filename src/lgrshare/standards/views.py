@@ -8,7 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from lgrshare.domain.standards.templates import template_bytes, template_filename
+from lgrshare.domain.standards.templates import (
+    constraint_summary,
+    template_bytes,
+    template_filename,
+)
 from lgrshare.standards.services import standard_get, standard_list
 
 _CONTENT_TYPES = {
@@ -24,7 +28,10 @@ def standards(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def standard_detail(request: HttpRequest, name: str) -> HttpResponse:
-    return render(request, "standards/detail.html", {"standard": standard_get(name=name)})
+    standard = standard_get(name=name)
+    # Each field with its rules in words, as the CLI and the XLSX guidance sheet give them.
+    fields = [(spec, constraint_summary(spec, required=False)) for spec in standard.fields]
+    return render(request, "standards/detail.html", {"standard": standard, "fields": fields})
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -174,6 +174,58 @@ def test_formula_cells_read_their_saved_value_and_one_without_is_an_error(
     assert amount.max == 3
 
 
+def test_excel_error_values_are_errors_at_their_cells_and_nothing_else(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "errors.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    # A VLOOKUP's #N/A in a required field, a #DIV/0! in an optional one.
+    book.active.append(["L001", "E07000209", "#DIV/0!", "#N/A", None, None, None, None])
+    book.active.append(["L002", "E07000209", 5, 2, None, None, None, None])
+    book.save(path)
+    assert book.active["D2"].data_type == "e"
+
+    report = validate(path, standard)
+
+    assert [(e.code, e.row, e.field, e.field_number) for e in report.errors] == [
+        ("format-error", 2, "amount", 3),
+        ("format-error", 2, "count", 4),
+    ]
+    assert "#DIV/0!" in report.errors[0].message
+    assert "#N/A" in report.errors[1].message
+    # The cell is not also "required, but empty".
+    assert report.stats["counts"] == {"format-error": 2}
+    assert report.readable
+    assert not report.valid
+
+
+def test_a_table_not_at_a1_counts_rows_from_its_header_and_fields_from_its_first_column(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "offset.xlsx"
+    book = openpyxl.Workbook()
+    rows = [
+        HEADER.split(","),
+        ["L001", "E07000209", 1, 3, None, None, None, "c"],
+        ["L002", "E07000209", "=1+2", 1, None, None, None, None],
+    ]
+    # The header in C3: two empty rows above, two empty columns to the left.
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            book.active.cell(row=3 + i, column=3 + j, value=value)
+    book.save(path)
+
+    report = validate(path, standard)
+
+    assert [(e.code, e.row, e.field, e.field_number) for e in report.errors] == [
+        ("constraint-error", 2, "kind", 8),
+        ("format-error", 3, "amount", 3),
+    ]
+    assert "cell E5" in report.errors[1].message
+    assert report.file["first_cell"] == "C3"
+
+
 def test_a_single_100_mb_line_is_refused_in_bounded_memory(
     tmp_path: Path, standard: Standard
 ) -> None:

@@ -113,11 +113,12 @@ def write_template(standard: Standard, *, fmt: TemplateFormat, path: Path) -> No
         raise TemplateWriteError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
-def constraint_summary(field: FieldSpec) -> str:
-    """Return the field's constraints in words, e.g. ``required; unique; minimum 0``."""
+def constraint_summary(field: FieldSpec, *, required: bool = True) -> str:
+    """Return the field's constraints in words, e.g. ``required; unique; minimum 0`` (without
+    ``required`` when ``required`` is false, for a page that says it apart)."""
     constraints = field.constraints
     parts: list[str] = []
-    if field.required:
+    if field.required and required:
         parts.append("required")
     if constraints.get("unique"):
         parts.append("unique")

@@ -27,6 +27,7 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
 from lgrshare.domain.validation.checks import (
+    BLANK,
     BY_VALUE_SHARE,
     Check,
     Findings,
@@ -46,6 +47,7 @@ from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fas
 from lgrshare.domain.validation.csv_layout import read_layout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.errors import ValidationError
+from lgrshare.domain.validation.frame import CELLS, ROW
 from lgrshare.domain.validation.header import HeaderMatch, match_header
 from lgrshare.domain.validation.prefetch import prefetched
 from lgrshare.domain.validation.profile import (
@@ -145,7 +147,10 @@ def _read(
     if sniff_format(handle, size=size) == "xlsx":
         table = read_xlsx(path, sheet=sheet)
         info.update(format="xlsx", sheet=table.sheet, formula_cells=table.formula_cells)
+        if table.origin != "A1":
+            info["first_cell"] = table.origin
         run = _Run.start(standard, table.labels, max_errors, findings=table.findings)
+        run.excused = table.excused
         types = {
             run.header.columns[spec.name]: spec.type
             for spec in standard.fields
@@ -161,6 +166,8 @@ def _read(
         progress = _onward(progress)
     decoder = TextDecoder()
     layout = read_layout(handle, size=size, decoder=decoder)
+    # Told now, and again at the end: a file unreadable further on is still described.
+    info.update(layout.describe(decoder))
     run = _Run.start(standard, layout.labels, max_errors)
     try:
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
@@ -204,6 +211,9 @@ class _Run:
     # reads or changes it).
     by_value: set[str] | None = None
     keyed: frozenset[str] = frozenset()
+    # Cells (row, field) read as empty that the reader already reported (an XLSX formula with
+    # no saved value, an error value): they are not also reported as missing a required value.
+    excused: frozenset[tuple[int, str]] = frozenset()
 
     @classmethod
     def start(
@@ -264,7 +274,37 @@ class _Run:
             field_name=lambda j: self.header.name_of(j, self.labels),
             limit=self.max_errors - len(self.listed),
         )
+        if self.excused:
+            findings = self._excuse(ready.frame, findings)
         return replace(ready, findings=findings)
+
+    def _excuse(self, frame: pl.DataFrame, findings: Findings) -> Findings:
+        """Return ``findings`` without the ``required`` errors of the ``excused`` cells."""
+        if frame.is_empty():
+            return findings
+        first = int(frame.item(0, ROW))
+        required = {check.field for check in self.checks if check.constraint == "required"}
+        dropped = set()
+        for row, name in self.excused:
+            index = row - first
+            if name not in required or not 0 <= index < frame.height:
+                continue
+            # The cell is null; it failed ``required`` unless its row is blank or too short.
+            j = self.header.columns[name]
+            if not frame.item(index, BLANK) and frame.item(index, CELLS) > j:
+                dropped.add((row, name))
+        if not dropped:
+            return findings
+        counts = dict(findings.counts)
+        counts["constraint-error"] -= len(dropped)
+        if not counts["constraint-error"]:
+            del counts["constraint-error"]
+        listed = [
+            error
+            for error in findings.listed
+            if not (error.constraint == "required" and (error.row, error.field) in dropped)
+        ]
+        return Findings(counts=counts, listed=listed)
 
     def _prepare(self, batch: pl.DataFrame, *, unconfirmed: bool) -> _Ready:
         by_value = frozenset(self.by_value or ())

@@ -15,8 +15,9 @@ from typing import Any
 # code -> (title, what a person should do); the order is the order reports list codes in.
 ERROR_TYPES: Mapping[str, tuple[str, str]] = {
     "format-error": (
-        "The file cannot be read as a table",
-        "Save it again from the original program as CSV (UTF-8) or XLSX.",
+        "The file, or a cell of it, cannot be read",
+        "Save it again from the original program as CSV (UTF-8) or XLSX, with values in every "
+        "cell, not formulas left uncalculated or Excel's error values.",
     ),
     "encoding-error": (
         "The file's characters cannot be read",

@@ -5,8 +5,11 @@ part that unpacks to over 200 times its packed size (and over 10 MB), is a ``for
 is a DOCTYPE (entity expansion) in the workbook's XML. Cells are read by fastexcel (calamine) as
 text: numbers as Excel stores them (``12``, ``12.5``), dates and times as
 ``2024-05-01 00:00:00``, booleans as ``true``/``false``. A formula is read as the value Excel last
-saved for it; a formula with no saved value (a file written by a program and never opened in
-Excel) is a non-fatal ``format-error`` at its cell.
+saved for it. A formula with no saved value (a file written by a program and never opened in
+Excel), and a cell holding one of Excel's error values (``#N/A``, ``#DIV/0!``), are each a
+non-fatal ``format-error`` at the cell, which is read as empty; the engine lists nothing else for
+such a cell (``excused``). A table need not start at A1: rows are counted from its header row
+(row 1), and fields from its first column, found by the first cell holding a value.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 
 from lgrshare.domain.errors import LgrShareError
-from lgrshare.domain.validation.errors import ValidationError
+from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, batch_frame, column
 from lgrshare.domain.validation.unreadable import format_error
 
@@ -31,6 +34,18 @@ RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 ROWS_PER_BATCH = 200_000
 _CELL_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(<v>)?', re.S
+)
+# A cell of type "e" (an error value), and its value: ``<c r="R2" t="e"><v>#DIV/0!</v></c>``.
+_CELL_ERROR = re.compile(
+    rb'<c\b(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>'
+    rb"(?:\s*<f\b[^>]*?(?:/>|>.*?</f>))?\s*<v>([^<]*)</v>",
+    re.S,
+)
+# The first cell holding a value (``<v>`` or an inline ``<is>``): the table's first row.
+_CELL_VALUED = re.compile(
+    rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]+)"[^>]*?(?<!/)>\s*(?:<f\b[^>]*?(?:/>|>.*?</f>)\s*)?'
+    rb"<(?:v|is)\b",
+    re.S,
 )
 _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
@@ -52,6 +67,11 @@ class XlsxTable:
     data: pl.DataFrame  # every column as text, header row removed
     findings: tuple[ValidationError, ...]
     formula_cells: int
+    # The cells read as empty because they hold no value Excel saved, or an error value: (row,
+    # field), already reported in ``findings``.
+    excused: frozenset[tuple[int, str]] = frozenset()
+    # The table's top-left cell, as Excel names it.
+    origin: str = "A1"
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """Yield the rows as batch frames (see ``frame``)."""
@@ -79,8 +99,13 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
                 raise SheetNotFound(
                     f"The workbook has no sheet called {sheet!r}. Its sheets: {', '.join(names)}."
                 )
-            raw = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
-            formulas = _formulas(archive, sheet_paths.get(name))
+            sheet_data = reader.load_sheet(name, header_row=None, dtypes="string")
+            raw = sheet_data.to_polars()
+            # The sheet's leading empty columns are left out: the first one read is this one.
+            first_column = min(
+                (info.absolute_index for info in sheet_data.available_columns()), default=0
+            )
+            cells = _scan_cells(archive, sheet_paths.get(name))
     except zipfile.BadZipFile as exc:
         raise format_error(f"The workbook is damaged and cannot be opened ({exc}).") from exc
     except (fastexcel.FastExcelError, OSError) as exc:
@@ -97,21 +122,45 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
         )
     data = raw.slice(1).rename({old: column(j) for j, old in enumerate(raw.columns)})
     labels = tuple(header[:width])
-    findings = tuple(
-        ValidationError(
-            code="format-error",
-            message=f"Cell {letters}{row} holds a formula with no saved value, so its value is "
-            "unknown. Open the file in Excel and save it, or paste the values in place of the "
-            "formulas.",
-            row=row,
-            field=labels[index] if index < width else None,
-            field_number=index + 1,
+    # Excel's row and column of the header's first cell; errors count from there.
+    top, left = cells.first_row, first_column
+    unread = [
+        (letters, row, index, "holds a formula with no saved value, so its value is unknown. "
+         "Open the file in Excel and save it, or paste the values in place of the formulas.")
+        for letters, row, index, has_value in cells.formulas
+        if not has_value
+    ] + [
+        (letters, row, index, f"holds Excel's error value {short(value)}, not a value. Correct "
+         "the formula or the data it uses, or clear the cell.")
+        for letters, row, index, value in cells.errors
+    ]  # fmt: skip
+    findings: list[ValidationError] = []
+    excused: set[tuple[int, str]] = set()
+    for letters, row, index, problem in sorted(unread, key=lambda cell: (cell[1], cell[2])):
+        table_row, j = row - top + 1, index - left
+        if table_row <= 1 or j < 0:
+            continue
+        field = labels[j] if j < width else None
+        findings.append(
+            ValidationError(
+                code="format-error",
+                message=f"Row {table_row:,}, cell {letters}{row}: the cell {problem}",
+                row=table_row,
+                field=field,
+                field_number=j + 1,
+                cell="",
+            )
         )
-        for letters, row, index, has_value in formulas
-        if not has_value and row > 1
-    )
+        if field is not None:
+            excused.add((table_row, field))
     return XlsxTable(
-        sheet=name, labels=labels, data=data, findings=findings, formula_cells=len(formulas)
+        sheet=name,
+        labels=labels,
+        data=data,
+        findings=tuple(findings),
+        formula_cells=len(cells.formulas),
+        excused=frozenset(excused),
+        origin=f"{_column_letters(left)}{top}",
     )
 
 
@@ -223,11 +272,22 @@ def _unescape(text: str) -> str:
     return text
 
 
-def _formulas(archive: zipfile.ZipFile, path: str | None) -> list[tuple[str, int, int, bool]]:
-    """Return ``(column letters, row, column index, has saved value)`` per formula cell."""
+@dataclass(frozen=True, slots=True)
+class _SheetCells:
+    """What the sheet's XML says that fastexcel does not: where the table starts, its formula
+    cells ``(column letters, row, column index, has a saved value)`` and its error cells
+    ``(column letters, row, column index, error value)``."""
+
+    first_row: int
+    formulas: list[tuple[str, int, int, bool]]
+    errors: list[tuple[str, int, int, str]]
+
+
+def _scan_cells(archive: zipfile.ZipFile, path: str | None) -> _SheetCells:
+    """Return the formula and error cells of the sheet part at ``path``, and its first row."""
+    cells = _SheetCells(first_row=0, formulas=[], errors=[])
     if path is None or path not in archive.namelist():
-        return []
-    found: list[tuple[str, int, int, bool]] = []
+        return replace(cells, first_row=1)
     tail = b""
     with archive.open(path) as part:
         while chunk := part.read(4 * 1024 * 1024):
@@ -235,14 +295,34 @@ def _formulas(archive: zipfile.ZipFile, path: str | None) -> list[tuple[str, int
             # Keep the last cell, which may be cut, for the next chunk.
             end = text.rfind(b"<c ")
             complete, tail = (text[:end], text[end:]) if end >= 0 else (b"", text)
-            for letters, row, value in _CELL_FORMULA.findall(complete):
-                name = letters.decode()
-                found.append((name, int(row), _column_index(name), bool(value)))
+            cells = _add_cells(cells, complete)
         if tail:
-            for letters, row, value in _CELL_FORMULA.findall(tail):
-                name = letters.decode()
-                found.append((name, int(row), _column_index(name), bool(value)))
-    return found
+            cells = _add_cells(cells, tail)
+    return cells if cells.first_row else replace(cells, first_row=1)
+
+
+def _add_cells(cells: _SheetCells, text: bytes) -> _SheetCells:
+    if not cells.first_row and (first := _CELL_VALUED.search(text)) is not None:
+        cells = replace(cells, first_row=int(first.group(1)))
+    for letters, row, value in _CELL_FORMULA.findall(text):
+        name = letters.decode()
+        cells.formulas.append((name, int(row), _column_index(name), bool(value)))
+    if b't="e"' in text:
+        for letters, row, value in _CELL_ERROR.findall(text):
+            name = letters.decode()
+            error = _unescape(value.decode("utf-8", "replace"))
+            cells.errors.append((name, int(row), _column_index(name), error))
+    return cells
+
+
+def _column_letters(index: int) -> str:
+    """Return Excel's letters for the 0-based column ``index`` (0: A, 26: AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def _column_index(letters: str) -> int:
