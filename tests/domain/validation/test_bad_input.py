@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,8 @@ def test_a_header_only_file_is_valid_with_no_rows(check: Check) -> None:
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
         (bytes(range(256)) * 64, "binary"),
+        # A program: NUL bytes at odd and even places alike, unlike UTF-16 text.
+        (Path(sys.executable).resolve().read_bytes()[:5000], "binary"),
     ],
 )
 def test_a_binary_file_renamed_csv(check: Check, content: bytes, what: str) -> None:
@@ -57,8 +60,9 @@ def test_a_binary_file_renamed_csv(check: Check, content: bytes, what: str) -> N
     assert what in message
 
 
-def test_utf16_text_is_an_encoding_error(check: Check) -> None:
-    code, message = _fatal(check(f"{HEADER}\n{GOOD_ROW}\n".encode("utf-16")))
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_is_an_encoding_error(check: Check, encoding: str) -> None:
+    code, message = _fatal(check(f"{HEADER}\n{GOOD_ROW}\n".encode(encoding)))
 
     assert code == "encoding-error"
     assert "UTF-16" in message
@@ -243,6 +247,61 @@ def test_a_single_100_mb_line_is_refused_in_bounded_memory(
     assert [e.code for e in report.errors] == ["format-error"]
     assert "longer than 16 MB" in report.errors[0].message
     assert grown_mb < 300
+
+
+@pytest.mark.parametrize(("megabytes", "refused"), [(15, False), (17, True)])
+def test_the_16_mb_record_limit_is_the_one_the_message_gives(
+    tmp_path: Path, standard: Standard, megabytes: int, refused: bool
+) -> None:
+    path = tmp_path / "long.csv"
+    rows = "\n".join(GOOD_ROW.replace("L001", f"L{i:03d}") for i in range(2, 100))
+    long_kind = "x" * (megabytes * 1024 * 1024)
+    path.write_text(f"{HEADER}\n{GOOD_ROW}\nL100,,,1,,,,{long_kind}\n{rows}\n", encoding="utf-8")
+
+    report = validate(path, standard)
+
+    if refused:
+        assert [(e.code, e.row) for e in report.errors] == [("format-error", 3)]
+        assert "longer than 16 MB" in report.errors[0].message
+    else:
+        assert report.stats["rows"] == 100
+        assert [(e.row, e.field, e.constraint) for e in report.errors] == [
+            (3, "kind", "maxLength"),
+            (3, "kind", "enum"),
+        ]
+
+
+def test_a_cell_is_shown_cut_in_the_report_but_measured_whole(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "long-cell.csv"
+    long_kind = "y" * 5_000
+    path.write_text(f"{HEADER}\n{GOOD_ROW}\nL002,,,1,,,,{long_kind}\n", encoding="utf-8")
+
+    report = validate(path, standard)
+
+    lengths = [e for e in report.errors if e.constraint == "maxLength"]
+    assert len(lengths) == 1
+    assert lengths[0].cell == "y" * 999 + "…"
+    assert "(5,000 characters)" in lengths[0].message
+    kind = next(profile for profile in report.profile if profile.name == "kind")
+    assert all(len(value) <= 1_000 for value, _ in kind.most_common)
+
+
+def test_a_quote_never_closed_that_swallows_16_mb_is_a_clear_format_error(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "open-quote.csv"
+    line = GOOD_ROW.replace("L001", "L002") + "\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(f"{HEADER}\n{GOOD_ROW}\n" + 'L003,,,1,,,,"open\n')
+        handle.write(line * (17 * 1024 * 1024 // len(line)))
+
+    report = validate(path, standard)
+
+    assert [e.code for e in report.errors] == ["format-error"]
+    assert "quote" in report.errors[0].message
+    assert "field limit" not in report.errors[0].message
 
 
 def test_a_100_mb_header_line_is_refused(tmp_path: Path, standard: Standard) -> None:

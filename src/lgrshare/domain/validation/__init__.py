@@ -2,7 +2,9 @@
 
 ``validate(source, standard)`` returns a ``Report``. Malformed data is findings, never
 exceptions: every error is a ``ValidationError`` with a frictionless-compatible code and its
-position (row, with the header as row 1; field; column; the cell).
+position (row, with the header as row 1; field; column; the cell, shown cut to 1,000
+characters). In an XLSX file, a formula with no saved value or a cell holding one of Excel's
+error values (``#N/A``) is a ``format-error`` at that cell, and the rest of the file is checked.
 
 Files that cannot be read as a table at all are findings too, and consistently so: an empty
 file, a binary or encrypted file, a corrupt XLSX, a ZIP bomb, a line over 16 MB, a quote never

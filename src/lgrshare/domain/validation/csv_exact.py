@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 import polars as pl
 
-from lgrshare.domain.validation.csv_fast import BLOCK_BYTES
+from lgrshare.domain.validation.csv_fast import BLOCK_BYTES, MAX_RECORD_BYTES
 from lgrshare.domain.validation.csv_layout import CsvLayout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
@@ -47,7 +47,14 @@ def exact_batches(
         try:
             record = next(reader, None)
         except csv.Error as exc:
-            raise format_error(f"Row {next_row + len(cells):,} cannot be read: {exc}.") from exc
+            row = next_row + len(cells)
+            if "field larger than field limit" in str(exc):
+                raise format_error(
+                    f"Row {row:,} has a cell longer than {MAX_RECORD_BYTES // 1024 // 1024} MB: "
+                    "a quote is probably never closed, so the rest of the file became one cell.",
+                    row=row,
+                ) from exc
+            raise format_error(f"Row {row:,} cannot be read: {exc}.", row=row) from exc
         if record is None:
             break
         spans_lines = reader.line_num - last_line > 1

@@ -286,8 +286,10 @@ def _polars_read(
 def _grow(
     want: int, block: bytes, handle: BinaryIO, layout: CsvLayout, position: int, row: int
 ) -> int:
-    if want < MAX_RECORD_BYTES * 2:
-        return want * 2
+    # A record and its line ending fit in MAX_RECORD_BYTES + 2 bytes from its start: if no
+    # record ends there, one is longer than the limit.
+    if want < MAX_RECORD_BYTES + 2:
+        return min(want * 2, MAX_RECORD_BYTES + 2)
     if b'"' in block:
         raise FastPathFailed("no record end within the record size limit")
     # No quote, so no quoted line break: one line really is this long.

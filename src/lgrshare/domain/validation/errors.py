@@ -53,6 +53,10 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
     ),
 }
 CODES = tuple(ERROR_TYPES)
+# A cell is shown (in an error's ``cell``, among a profile's most common values) cut to this many
+# characters: a 20 MB cell must not make a 20 MB report. Messages give the whole cell's length
+# where it matters (``maxLength``).
+MAX_SHOWN_CHARS = 1_000
 # Errors that stop reading: the table could not be read, so nothing else could be checked.
 FATAL_CODES = frozenset({"format-error", "encoding-error"})
 
@@ -68,6 +72,10 @@ class ValidationError:
     field_number: int | None = None
     cell: str | None = None
     constraint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.cell is not None and len(self.cell) > MAX_SHOWN_CHARS:
+            object.__setattr__(self, "cell", clip(self.cell))
 
     @property
     def title(self) -> str:
@@ -94,6 +102,11 @@ class ValidationError:
     def sort_key(self) -> tuple[int, int, int]:
         """Return the order reports list errors in: by row, then column, then code."""
         return (self.row or 0, self.field_number or 0, CODES.index(self.code))
+
+
+def clip(text: str) -> str:
+    """Return ``text`` cut to ``MAX_SHOWN_CHARS`` characters, ending in "…" when cut."""
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
 
 def short(cell: str | None, limit: int = 60) -> str:

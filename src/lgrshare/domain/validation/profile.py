@@ -23,6 +23,7 @@ import polars as pl
 from lgrshare.domain.standards.model import FieldSpec
 from lgrshare.domain.validation.casting import display
 from lgrshare.domain.validation.checks import COUNT, typed_col, value_col
+from lgrshare.domain.validation.errors import clip
 from lgrshare.domain.validation.frame import ROW
 from lgrshare.domain.validation.report import FieldProfile
 
@@ -165,7 +166,7 @@ class FieldProfiler:
             top = self.counts.sort(["n", "value"], descending=[True, False])
             if self.sampled:
                 top = top.filter(pl.col("n") >= MIN_SAMPLE_HITS * SAMPLE_EVERY)
-            common = tuple((str(value), int(n)) for value, n in top.head(TOP).iter_rows())
+            common = tuple((clip(str(value)), int(n)) for value, n in top.head(TOP).iter_rows())
         return FieldProfile(
             name=self.spec.name,
             type=self.spec.type,

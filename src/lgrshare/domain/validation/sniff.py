@@ -70,8 +70,13 @@ def sniff_format(handle: BinaryIO, *, size: int) -> Literal["csv", "xlsx"]:
 
 
 def _looks_utf16(sample: bytes) -> bool:
-    # UTF-16 text without a BOM: one of every two bytes is NUL.
+    # UTF-16 text without a BOM: in mostly Latin text, most bytes at one parity are NUL and
+    # hardly any at the other (a program or other binary file has NULs at both).
     head = sample[:512]
-    return len(head) >= 4 and (
-        head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return any(
+        zeros.count(0) > len(zeros) // 2 and other.count(0) <= len(other) // 16
+        for zeros, other in ((odd, even), (even, odd))
     )
