@@ -323,6 +323,28 @@ def test_a_quote_never_closed_is_a_format_error(check: Check) -> None:
     assert [(e.code, e.row) for e in report.errors] == [("format-error", 7)]
 
 
+@pytest.mark.parametrize("rows", [0, 1, 300])
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_quote_never_closed_on_the_last_line_is_a_format_error(
+    check: Check, rows: int, ending: str
+) -> None:
+    before = "".join(f"{GOOD_ROW.replace('L001', f'L{i:03d}')}\n" for i in range(rows))
+    report = check(f'{HEADER}\n{before}L900,E07000209,1,1,,,,"never closed{ending}')
+
+    assert [(e.code, e.row) for e in report.errors] == [("format-error", rows + 2)]
+    assert "never closed" in report.errors[0].message
+
+
+def test_a_quote_inside_an_unquoted_last_cell_is_text(check: Check) -> None:
+    # As the csv module reads it (and frictionless): no quote is left open here.
+    report = check(f'{HEADER}\n{GOOD_ROW}\nL002,E07000209,1,1,,,,a"\n')
+
+    assert [(e.code, e.row, e.cell) for e in report.errors] == [
+        ("constraint-error", 3, 'a"'),
+        ("constraint-error", 3, 'a"'),
+    ]
+
+
 def test_a_missing_file_raises_because_nothing_can_be_validated(standard: Standard) -> None:
     with pytest.raises(SourceNotFound) as raised:
         validate(Path("/no/such/file.csv"), standard)

@@ -39,7 +39,7 @@ def exact_batches(
     width = len(layout.labels)
     lines = _lines(handle, layout=layout, decoder=decoder, size=size, progress=progress)
     reader = csv.reader(lines, delimiter=layout.delimiter)
-    next_row, last_line = 2, layout.header_lines
+    next_row, last_row, last_text = 2, 0, [""]
     values: list[list[str | None]] = [[] for _ in range(width)]
     cells: list[int] = []
     extra: list[list[str] | None] = []
@@ -57,14 +57,7 @@ def exact_batches(
             raise format_error(f"Row {row:,} cannot be read: {exc}.", row=row) from exc
         if record is None:
             break
-        spans_lines = reader.line_num - last_line > 1
-        if spans_lines and record and record[-1].endswith(("\n", "\r")) and _at_end(lines):
-            raise format_error(
-                f"Row {next_row + len(cells):,} opens a quote that is never closed, "
-                "so the rest of the file is one cell.",
-                row=next_row + len(cells),
-            )
-        last_line = reader.line_num
+        last_row, last_text = next_row + len(cells), lines.take()
         cells.append(len(record))
         for j in range(width):
             values[j].append(record[j] or None if j < len(record) else None)
@@ -73,6 +66,13 @@ def exact_batches(
             yield _frame(values, cells, extra, first_row=next_row)
             next_row += len(cells)
             values, cells, extra = [[] for _ in range(width)], [], []
+    # A quote left open runs its cell to the end of the file, so it is the last record's.
+    if _quote_left_open("".join(last_text), layout.delimiter):
+        raise format_error(
+            f"Row {last_row:,} opens a quote that is never closed, so the rest of the file is "
+            "one cell.",
+            row=last_row,
+        )
     if cells:
         yield _frame(values, cells, extra, first_row=next_row)
 
@@ -84,14 +84,22 @@ class _Lines:
         self._blocks = blocks
         self._lines: Iterator[str] = iter(())
         self.finished = False
+        # The lines handed out since ``take`` last cleared them: the current record's text.
+        self._taken: list[str] = []
 
     def __iter__(self) -> _Lines:
         return self
+
+    def take(self) -> list[str]:
+        """Return the lines handed out since the last call."""
+        taken, self._taken = self._taken, []
+        return taken
 
     def __next__(self) -> str:
         while True:
             line = next(self._lines, None)
             if line is not None:
+                self._taken.append(line)
                 return line
             block = next(self._blocks, None)
             if block is None:
@@ -100,11 +108,14 @@ class _Lines:
             self._lines = iter(io.StringIO(block, newline=""))
 
 
-def _at_end(lines: _Lines) -> bool:
+def _quote_left_open(text: str, delimiter: str) -> bool:
+    """Return whether the record ``text`` (the file's last) ends inside a quoted cell, as the
+    csv module in strict mode says; the lenient reading ran the cell to the end of the file."""
     try:
-        lines._lines = iter([next(lines), *lines._lines])
-    except StopIteration:
-        return True
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
     return False
 
 

@@ -93,7 +93,11 @@ def fast_batches(
         data, frame = read(block, partial(_quick, layout=layout, first_row=next_row))
         if frame is None:
             data, (records, complete) = read(block, lambda data: _records(data, layout=layout))
-            if not complete and not at_end:
+            if not complete and at_end:
+                # Perhaps a quote never closed: the exact reader tells it from a quote inside
+                # an unquoted cell.
+                raise FastPathFailed("the quotes of the file's last block do not pair up")
+            if not complete:
                 # The block ends inside a quoted cell: stop before the unfinished record.
                 records, keep = _drop_last_record(records, block, eol)
                 if keep == 0:
