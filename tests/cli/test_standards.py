@@ -97,6 +97,18 @@ def test_template_csv_writes_the_header_row(runner: CliRunner, tmp_path: Path) -
     assert str(path) in result.stdout
 
 
+def test_template_to_standard_output(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    result = runner.invoke(main, ["standards", "template", "land-and-property-assets", "-o", "-"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OrganisationLabel,OrganisationURI,EffectiveDate,UPRN")
+    assert not (tmp_path / "-").exists()
+
+
 def test_template_xlsx_has_guidance_and_dropdowns(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "contracts.xlsx"
 

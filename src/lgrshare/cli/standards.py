@@ -19,6 +19,7 @@ from lgrshare.domain.standards.templates import (
     TEMPLATE_FORMATS,
     TemplateFormat,
     constraint_summary,
+    template_bytes,
     template_filename,
     write_template,
 )
@@ -87,13 +88,16 @@ def show_standard(name: str, *, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write. Default: NAME.FORMAT in the current folder.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write, or - for standard output. Default: NAME.FORMAT in the current folder.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def template(name: str, *, fmt: TemplateFormat | None, output: Path | None, force: bool) -> None:
     """Write a blank template for the standard NAME."""
     standard = load_standard(name)
+    if output == Path("-"):
+        click.echo(template_bytes(standard, fmt=fmt or "csv"), nl=False)
+        return
     fmt = fmt or _format_from_suffix(output) or "csv"
     path = output or Path(template_filename(standard, fmt=fmt))
     suffix = path.suffix.lower().lstrip(".")

@@ -188,6 +188,8 @@ def test_xlsx_named_sheet_and_unknown_sheet(tmp_path: Path, standard: Standard) 
     book.save(path)
 
     assert validate(path, standard, sheet="Data").valid is False  # "Cover" has the data here
+    # Excel's sheet names differ by more than case: "data" is "Data".
+    assert validate(path, standard, sheet="data").file["sheet"] == "Data"
     with pytest.raises(SheetNotFound) as raised:
         validate(path, standard, sheet="Nope")
     assert raised.value.code == "sheet-not-found"

@@ -94,7 +94,7 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
             names = list(reader.sheet_names)
             if not names:
                 raise format_error("The workbook has no sheets.")
-            name = names[0] if sheet is None else sheet
+            name = names[0] if sheet is None else _sheet_named(sheet, names)
             if name not in names:
                 raise SheetNotFound(
                     f"The workbook has no sheet called {sheet!r}. Its sheets: {', '.join(names)}."
@@ -162,6 +162,14 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
         excused=frozenset(excused),
         origin=f"{_column_letters(left)}{top}",
     )
+
+
+def _sheet_named(sheet: str, names: list[str]) -> str:
+    """Return the workbook's name for ``sheet``: Excel's sheet names differ by more than case,
+    so ``data`` names the sheet ``Data``."""
+    if sheet in names:
+        return sheet
+    return next((name for name in names if name.casefold() == sheet.casefold()), sheet)
 
 
 def _batch(data: pl.DataFrame, width: int, *, first_row: int) -> pl.DataFrame:
