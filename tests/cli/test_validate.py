@@ -131,6 +131,16 @@ def test_a_file_unreadable_part_way_is_still_described(runner: CliRunner, tmp_pa
     assert "None" not in result.output
 
 
+def test_json_says_why_when_there_is_no_report(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", str(_csv(tmp_path, ROW)), "-s", "nope", "--json"])
+
+    assert result.exit_code == 2
+    printed = json.loads(result.stdout)
+    assert printed["valid"] is False
+    assert printed["error"]["code"] == "standard-not-found"
+    assert "nope" in printed["error"]["message"]
+
+
 def test_no_progress_bar_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["validate", str(_csv(tmp_path, ROW)), "-s", str(SCHEMA)])
 

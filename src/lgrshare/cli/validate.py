@@ -2,8 +2,9 @@
 
 Runs offline. Exit status: 0 valid, 1 invalid, 2 could not validate (an unknown standard or
 sheet, a missing file, or a file that cannot be read as a table at all). ``--json`` prints only
-the report's JSON on stdout; otherwise a summary groups the errors by code with the first
-examples. A progress bar goes to stderr, only when stderr is a terminal.
+the report's JSON on stdout (or, when there is no report, ``{"valid": false, "error": {"code",
+"message"}}``); otherwise a summary groups the errors by code with the first examples. A
+progress bar goes to stderr, only when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import ERROR_TYPES, Report, validate
 from lgrshare.domain.validation.engine import Progress
@@ -58,10 +60,17 @@ def validate_command(
     sheet: str | None,
 ) -> None:
     """Check FILE (CSV or XLSX) against a data standard."""
-    standard = load_standard(standard_ref)
-    size = file.stat().st_size if file.is_file() else 0
-    with _progress_bar(size) as progress:
-        report = validate(file, standard, max_errors=max_errors, sheet=sheet, progress=progress)
+    try:
+        standard = load_standard(standard_ref)
+        size = file.stat().st_size if file.is_file() else 0
+        with _progress_bar(size) as progress:
+            report = validate(file, standard, max_errors=max_errors, sheet=sheet, progress=progress)
+    except LgrShareError as exc:
+        if as_json:
+            # No report: a script reading stdout still gets JSON, saying why.
+            failure = {"valid": False, "error": {"code": exc.code, "message": exc.message}}
+            click.echo(json.dumps(failure, ensure_ascii=False))
+        raise
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
     else:
