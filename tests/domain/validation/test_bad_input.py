@@ -36,11 +36,30 @@ def test_a_file_of_blank_lines(check: Check) -> None:
     assert _fatal(check(b"\r\n\r\n"))[0] == "format-error"
 
 
-def test_a_header_only_file_is_valid_with_no_rows(check: Check) -> None:
-    report = check(f"{HEADER}\n")
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_header_only_file_is_an_error_that_says_so(check: Check, ending: str) -> None:
+    report = check(f"{HEADER}{ending}")
 
-    assert report.valid
+    assert [(e.code, e.row) for e in report.errors] == [("format-error", None)]
+    assert "no data rows" in report.errors[0].message
     assert report.stats["rows"] == 0
+    # The header was read and checked: the file is readable, only not valid.
+    assert report.readable
+    assert not report.valid
+
+
+def test_a_header_only_workbook_is_an_error_that_says_so(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "header.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.save(path)
+
+    report = validate(path, standard)
+
+    assert [(e.code, e.row) for e in report.errors] == [("format-error", None)]
+    assert "no data rows" in report.errors[0].message
 
 
 @pytest.mark.parametrize(

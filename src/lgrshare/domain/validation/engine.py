@@ -397,6 +397,17 @@ class _Run:
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
     ) -> Report:
         """Return the report, after the whole-file checks (unique keys)."""
+        if self.rows == 0:
+            # Readable, but nothing to check or to share: a template not yet filled in, say.
+            self._note(
+                [
+                    ValidationError(
+                        code="format-error",
+                        message="The file has a header row but no data rows: fill in the rows "
+                        "below the header and check it again.",
+                    )
+                ]
+            )
         for tracker in self.keys:
             number, errors = tracker.finish(limit=self.max_errors)
             if number:

@@ -15,9 +15,9 @@ from typing import Any
 # code -> (title, what a person should do); the order is the order reports list codes in.
 ERROR_TYPES: Mapping[str, tuple[str, str]] = {
     "format-error": (
-        "The file, or a cell of it, cannot be read",
-        "Save it again from the original program as CSV (UTF-8) or XLSX, with values in every "
-        "cell, not formulas left uncalculated or Excel's error values.",
+        "The file is not a complete, readable table",
+        "Save it again from the original program as CSV (UTF-8) or XLSX: a header row, then the "
+        "data rows, with values rather than uncalculated formulas or Excel's error values.",
     ),
     "encoding-error": (
         "The file's characters cannot be read",
