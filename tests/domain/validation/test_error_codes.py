@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from validation_helpers import GOOD_ROW, HEADER, SCHEMA, found
 
-from lgrshare.domain.standards.model import parse_standard
+from lgrshare.domain.standards.model import load_standard, parse_standard
 from lgrshare.domain.validation import Report
+from lgrshare.domain.validation.header import match_header
 
 Check = Callable[..., Report]
 
@@ -93,6 +94,24 @@ def test_unique_error_on_each_repeat_after_the_first(check: Check) -> None:
     assert "row 2" in report.errors[0].message
 
 
+def test_a_code_of_the_wrong_shape_is_a_pattern_error_only(check: Check) -> None:
+    fields = [
+        {**spec, "constraints": {"pattern": "E0[6-9][0-9]{6}"}} if spec["name"] == "lad" else spec
+        for spec in SCHEMA["schema"]["fields"]
+    ]
+    shaped = parse_standard(
+        {**SCHEMA, "schema": {**SCHEMA["schema"], "fields": fields}}, default_name="shaped"
+    )
+    rows = [GOOD_ROW, GOOD_ROW.replace("L001,E07000209", "L002,W06000001"),
+            GOOD_ROW.replace("L001,E07000209", "L003,E07999999")]  # fmt: skip
+    report = check(HEADER + "\n" + "\n".join(rows) + "\n", against=shaped)
+
+    assert {(e.code, e.row, e.constraint) for e in report.errors} == {
+        ("constraint-error", 3, "pattern"),
+        ("code-list-error", 4, None),
+    }
+
+
 def test_primary_key_error_on_a_repeated_composite_key(check: Check) -> None:
     keyed = parse_standard(
         {**SCHEMA, "schema": {**SCHEMA["schema"], "primaryKey": ["lad", "period"]}},
@@ -117,6 +136,22 @@ def test_label_errors_are_on_row_one_with_their_column(check: Check) -> None:
         ("extra-label", 10),
     }
     assert not [e for e in report.errors if e.row != 1]
+
+
+def test_a_label_differing_only_in_case_spaces_or_separators_is_matched() -> None:
+    standard = load_standard("land-and-property-assets")
+    labels = tuple(spec.name for spec in standard.fields)
+    # Moved to the end too, so that only the label can match them to their fields.
+    rest = [name for name in labels if name not in ("OrganisationLabel", "AssetCode")]
+    typed = (*rest, "Asset Code", "organisation-label")
+
+    header = match_header(typed, standard)
+
+    assert sorted((e.code, e.field, e.cell) for e in header.errors) == [
+        ("incorrect-label", "AssetCode", "Asset Code"),
+        ("incorrect-label", "OrganisationLabel", "organisation-label"),
+    ]
+    assert header.columns["AssetCode"] == len(rest)
 
 
 def test_missing_label_for_a_field_with_no_column(check: Check) -> None:

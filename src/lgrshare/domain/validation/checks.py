@@ -386,9 +386,14 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
     if spec.code_list:
         codes = list(code_list(spec.code_list))
         ref = spec.code_list
+        listed = value_ok & ~value.is_in(codes)
+        if "pattern" in constraints:
+            # A code of the wrong shape is a pattern error; that it is not in the list too goes
+            # without saying.
+            listed = listed & value.str.contains(anchored(constraints["pattern"]))
         checks.append(
             Check(
-                "code-list-error", name, j, value_ok & ~value.is_in(codes),
+                "code-list-error", name, j, listed,
                 lambda cell: f"{short(cell)} is not a code in {ref} (ONS reference data).",
             )
         )  # fmt: skip

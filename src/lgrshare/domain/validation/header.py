@@ -108,7 +108,7 @@ def match_header(labels: tuple[str, ...], standard: Standard) -> HeaderMatch:
 
 
 def _normal(label: str) -> str:
-    return _SEPARATORS.sub("_", label.strip().casefold())
+    return _SEPARATORS.sub("", label.strip().casefold())
 
 
 def _incorrect(label: str, name: str, number: int) -> ValidationError:
