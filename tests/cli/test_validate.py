@@ -98,6 +98,18 @@ def test_sheet_picks_the_xlsx_sheet(runner: CliRunner, tmp_path: Path) -> None:
     assert "sheet-not-found" in unknown.output
 
 
+def test_sheet_on_a_csv_file_is_noted_not_silently_ignored(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, ROW)
+
+    result = runner.invoke(main, ["validate", str(path), "-s", str(SCHEMA), "--sheet", "Data"])
+
+    assert result.exit_code == 0
+    assert "--sheet was ignored" in result.stderr
+    assert "--sheet" not in result.stdout
+
+
 def test_cannot_validate_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

@@ -71,6 +71,10 @@ def validate_command(
             failure = {"valid": False, "error": {"code": exc.code, "message": exc.message}}
             click.echo(json.dumps(failure, ensure_ascii=False))
         raise
+    if sheet is not None and report.file.get("format") == "csv":
+        click.echo(
+            f"Note: {file.name} is a CSV file, which has no sheets; --sheet was ignored.", err=True
+        )
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
     else:
