@@ -268,6 +268,103 @@ def test_a_single_100_mb_line_is_refused_in_bounded_memory(
     assert grown_mb < 300
 
 
+def _edit_sheet(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` with ``new`` in the first sheet's XML (what openpyxl cannot write)."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert old in parts[sheet]
+    parts[sheet] = parts[sheet].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_newer_excel_error_value_names_its_cell(tmp_path: Path, standard: Standard) -> None:
+    path = tmp_path / "spill.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(["L001", "E07000209", "=SEQUENCE(2)", 1, None, None, None, None])
+    book.save(path)
+    # Excel 365 saves a spilled formula's error as the value #SPILL!, which fastexcel refuses.
+    _edit_sheet(path, b'<c r="C2">', b'<c r="C2" t="e">')
+    _edit_sheet(path, b"<f>SEQUENCE(2)</f><v />", b"<f>SEQUENCE(2)</f><v>#SPILL!</v>")
+
+    code, message = _fatal(validate(path, standard))
+
+    assert code == "format-error"
+    assert "C2 (#SPILL!)" in message
+
+
+def test_rows_above_the_header_with_no_label_are_not_the_table(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "above.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = " "  # a space: not a label
+    book.active["A2"] = "=1+1"  # a formula never calculated: no value at all
+    for i, row in enumerate(
+        [
+            HEADER.split(","),
+            ["L001", "E07000209", "#N/A", 3, *[None] * 4],
+            ["L002", "E07000209", 1, 1, None, None, None, "c"],
+        ]
+    ):
+        for j, value in enumerate(row):
+            book.active.cell(row=4 + i, column=2 + j, value=value)
+    book.save(path)
+
+    report = validate(path, standard)
+
+    assert [(e.code, e.row, e.field) for e in report.errors] == [
+        ("format-error", 2, "amount"),
+        ("constraint-error", 3, "kind"),
+    ]
+    assert "cell D5" in report.errors[0].message
+    assert report.file["first_cell"] == "B4"
+
+
+def test_a_row_of_error_values_is_not_also_a_blank_row(tmp_path: Path, standard: Standard) -> None:
+    path = tmp_path / "all-na.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(["L001", "E07000209", 1, 1, None, None, None, None])
+    book.active.append(["#N/A"] * 8)
+    book.save(path)
+
+    report = validate(path, standard)
+
+    assert {e.code for e in report.errors} == {"format-error"}
+    assert report.stats["counts"] == {"format-error": 8}
+
+
+def test_a_long_label_is_shown_cut(check: Check) -> None:
+    label = "z" * 5_000
+    report = check(f"{HEADER},{label}\n{GOOD_ROW},1\n")
+
+    (extra,) = [e for e in report.errors if e.code == "extra-label"]
+    assert extra.field == "z" * 999 + "…"
+    assert extra.cell == extra.field
+
+
+def test_a_header_only_sheet_names_the_workbooks_other_sheets(
+    tmp_path: Path, standard: Standard
+) -> None:
+    path = tmp_path / "cover.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(HEADER.split(","))
+    book.create_sheet("Assets").append(HEADER.split(","))
+    book.save(path)
+
+    report = validate(path, standard)
+
+    (error,) = report.errors
+    assert "no data rows" in error.message
+    assert "other sheets: Assets)" in error.message
+    assert report.file["sheets"] == ["Cover", "Assets"]
+
+
 @pytest.mark.parametrize(("megabytes", "refused"), [(15, False), (17, True)])
 def test_the_16_mb_record_limit_is_the_one_the_message_gives(
     tmp_path: Path, standard: Standard, megabytes: int, refused: bool

@@ -50,8 +50,9 @@ def exact_batches(
             row = next_row + len(cells)
             if "field larger than field limit" in str(exc):
                 raise format_error(
-                    f"Row {row:,} has a cell longer than {MAX_RECORD_BYTES // 1024 // 1024} MB: "
-                    "a quote is probably never closed, so the rest of the file became one cell.",
+                    f"Row {row:,} has a cell longer than {MAX_RECORD_BYTES // 1024 // 1024} MB, "
+                    "the most a cell may hold (if a quote is never closed, the rest of the file "
+                    "becomes one cell).",
                     row=row,
                 ) from exc
             raise format_error(f"Row {row:,} cannot be read: {exc}.", row=row) from exc

@@ -146,7 +146,10 @@ def _read(
 ) -> _Run:
     if sniff_format(handle, size=size) == "xlsx":
         table = read_xlsx(path, sheet=sheet)
-        info.update(format="xlsx", sheet=table.sheet, formula_cells=table.formula_cells)
+        info.update(
+            format="xlsx", sheet=table.sheet, sheets=list(table.sheets),
+            formula_cells=table.formula_cells,
+        )  # fmt: skip
         if table.origin != "A1":
             info["first_cell"] = table.origin
         run = _Run.start(standard, table.labels, max_errors, findings=table.findings)
@@ -279,30 +282,38 @@ class _Run:
         return replace(ready, findings=findings)
 
     def _excuse(self, frame: pl.DataFrame, findings: Findings) -> Findings:
-        """Return ``findings`` without the ``required`` errors of the ``excused`` cells."""
+        """Return ``findings`` without the errors the ``excused`` cells would add: ``required``
+        for the cell, ``blank-row`` for a row of nothing else."""
         if frame.is_empty():
             return findings
         first = int(frame.item(0, ROW))
         required = {check.field for check in self.checks if check.constraint == "required"}
-        dropped = set()
+        empty_cells, blank_rows = set(), set()
         for row, name in self.excused:
             index = row - first
-            if name not in required or not 0 <= index < frame.height:
+            if not 0 <= index < frame.height:
                 continue
-            # The cell is null; it failed ``required`` unless its row is blank or too short.
-            j = self.header.columns[name]
-            if not frame.item(index, BLANK) and frame.item(index, CELLS) > j:
-                dropped.add((row, name))
-        if not dropped:
+            # The cell is null: its row is blank when all its cells are, else the cell fails
+            # ``required`` (when it is, and the row reaches it).
+            if frame.item(index, BLANK):
+                blank_rows.add(row)
+            elif name in required and frame.item(index, CELLS) > self.header.columns[name]:
+                empty_cells.add((row, name))
+        if not empty_cells and not blank_rows:
             return findings
         counts = dict(findings.counts)
-        counts["constraint-error"] -= len(dropped)
-        if not counts["constraint-error"]:
-            del counts["constraint-error"]
+        for code, number in (
+            ("constraint-error", len(empty_cells)),
+            ("blank-row", len(blank_rows)),
+        ):
+            counts[code] = counts.get(code, 0) - number
+            if not counts[code]:
+                del counts[code]
         listed = [
             error
             for error in findings.listed
-            if not (error.constraint == "required" and (error.row, error.field) in dropped)
+            if not (error.constraint == "required" and (error.row, error.field) in empty_cells)
+            and not (error.code == "blank-row" and error.row in blank_rows)
         ]
         return Findings(counts=counts, listed=listed)
 
@@ -399,15 +410,18 @@ class _Run:
         """Return the report, after the whole-file checks (unique keys)."""
         if self.rows == 0:
             # Readable, but nothing to check or to share: a template not yet filled in, say.
-            self._note(
-                [
-                    ValidationError(
-                        code="format-error",
-                        message="The file has a header row but no data rows: fill in the rows "
-                        "below the header and check it again.",
-                    )
-                ]
+            others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
+            elsewhere = (
+                f" Sheet {info['sheet']!r} was checked: is the data on another sheet (the "
+                f"workbook's other sheets: {', '.join(others)})?"
+                if others
+                else ""
             )
+            message = (
+                "The file has a header row but no data rows: fill in the rows below the header "
+                f"and check it again.{elsewhere}"
+            )
+            self._note([ValidationError(code="format-error", message=message)])
         for tracker in self.keys:
             number, errors = tracker.finish(limit=self.max_errors)
             if number:

@@ -53,7 +53,8 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
     ),
 }
 CODES = tuple(ERROR_TYPES)
-# A cell is shown (in an error's ``cell``, among a profile's most common values) cut to this many
+# A cell is shown (in an error's ``cell``, among a profile's most common values; and a label in
+# an error's ``field``) cut to this many
 # characters: a 20 MB cell must not make a 20 MB report. Messages give the whole cell's length
 # where it matters (``maxLength``).
 MAX_SHOWN_CHARS = 1_000
@@ -74,8 +75,11 @@ class ValidationError:
     constraint: str | None = None
 
     def __post_init__(self) -> None:
-        if self.cell is not None and len(self.cell) > MAX_SHOWN_CHARS:
-            object.__setattr__(self, "cell", clip(self.cell))
+        # ``field`` is a file's label where the column is not a field: as long as the file says.
+        for name in ("cell", "field"):
+            value = getattr(self, name)
+            if value is not None and len(value) > MAX_SHOWN_CHARS:
+                object.__setattr__(self, name, clip(value))
 
     @property
     def title(self) -> str:

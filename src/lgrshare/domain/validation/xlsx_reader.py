@@ -26,7 +26,7 @@ import polars as pl
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, batch_frame, column
-from lgrshare.domain.validation.unreadable import format_error
+from lgrshare.domain.validation.unreadable import Unreadable, format_error
 
 MAX_UNPACKED_BYTES = 1024**3
 MAX_RATIO = 200
@@ -41,12 +41,15 @@ _CELL_ERROR = re.compile(
     rb"(?:\s*<f\b[^>]*?(?:/>|>.*?</f>))?\s*<v>([^<]*)</v>",
     re.S,
 )
-# The first cell holding a value (``<v>`` or an inline ``<is>``): the table's first row.
+# The first cell holding a value (a ``<v>`` not empty, or an inline ``<is>``): the first row
+# fastexcel reads.
 _CELL_VALUED = re.compile(
     rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]+)"[^>]*?(?<!/)>\s*(?:<f\b[^>]*?(?:/>|>.*?</f>)\s*)?'
-    rb"<(?:v|is)\b",
+    rb"(?:<v>[^<]|<is\b)",
     re.S,
 )
+# The error values fastexcel reads (as empty); a newer one (#SPILL!) stops it reading the sheet.
+_CLASSIC_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
 _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
@@ -63,6 +66,7 @@ class XlsxTable:
     """A sheet read into memory (XLSX sheets are at most 1,048,576 rows)."""
 
     sheet: str
+    sheets: tuple[str, ...]  # all the workbook's sheets
     labels: tuple[str, ...]
     data: pl.DataFrame  # every column as text, header row removed
     findings: tuple[ValidationError, ...]
@@ -86,6 +90,7 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
     Raises ``Unreadable`` for a corrupt, unsafe or empty workbook and ``SheetNotFound`` for a
     sheet name the workbook does not have.
     """
+    cells = _SheetCells(first_row=1, formulas=[], errors=[])
     try:
         with zipfile.ZipFile(path) as archive:
             _guard(archive)
@@ -99,31 +104,46 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
                 raise SheetNotFound(
                     f"The workbook has no sheet called {sheet!r}. Its sheets: {', '.join(names)}."
                 )
+            cells = _scan_cells(archive, sheet_paths.get(name))
             sheet_data = reader.load_sheet(name, header_row=None, dtypes="string")
             raw = sheet_data.to_polars()
             # The sheet's leading empty columns are left out: the first one read is this one.
             first_column = min(
                 (info.absolute_index for info in sheet_data.available_columns()), default=0
             )
-            cells = _scan_cells(archive, sheet_paths.get(name))
     except zipfile.BadZipFile as exc:
         raise format_error(f"The workbook is damaged and cannot be opened ({exc}).") from exc
     except (fastexcel.FastExcelError, OSError) as exc:
         if isinstance(exc, fastexcel.SheetNotFoundError):
             raise SheetNotFound(str(exc).splitlines()[0]) from exc
+        if "error value" in str(exc):
+            raise _unreadable_errors(name, cells) from exc
         raise format_error(f"The workbook cannot be read: {str(exc).splitlines()[0]}.") from exc
-    if raw.height == 0 or raw.width == 0:
+    # The header is the first row with a label: rows above it holding only spaces or an
+    # error value are not part of the table (fastexcel leaves out only empty rows).
+    labelled = raw.select(
+        pl.any_horizontal(pl.all().str.strip_chars().str.len_chars() > 0).arg_true().first()
+    ).item()
+    if labelled is None:
         raise format_error(f"Sheet {name!r} is empty: it has no header row and no data.")
-    header = [value or "" for value in raw.row(0)]
-    width = max((j + 1 for j, label in enumerate(header) if label.strip()), default=0)
-    if width == 0:
-        raise format_error(
-            f"The first row of sheet {name!r} is empty: it must be the header row.", row=1
-        )
-    data = raw.slice(1).rename({old: column(j) for j, old in enumerate(raw.columns)})
+    # Columns left of the header with nothing below it either (a note above the table) are
+    # not part of the table; one with cells is, and is reported as having no label.
+    below = raw.slice(labelled + 1)
+    header = [value or "" for value in raw.row(labelled)]
+    filled = below.select(
+        (pl.all().str.strip_chars().str.len_chars() > 0).any().fill_null(False)
+    ).row(0)
+    skip = 0
+    while not header[skip].strip() and not filled[skip]:
+        skip += 1
+    header = header[skip:]
+    width = max(j + 1 for j, label in enumerate(header) if label.strip())
+    data = below.select(raw.columns[skip:]).rename(
+        {old: column(j) for j, old in enumerate(raw.columns[skip:])}
+    )
     labels = tuple(header[:width])
     # Excel's row and column of the header's first cell; errors count from there.
-    top, left = cells.first_row, first_column
+    top, left = cells.first_row + labelled, first_column + skip
     unread = [
         (letters, row, index, "holds a formula with no saved value, so its value is unknown. "
          "Open the file in Excel and save it, or paste the values in place of the formulas.")
@@ -155,12 +175,26 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
             excused.add((table_row, field))
     return XlsxTable(
         sheet=name,
+        sheets=tuple(names),
         labels=labels,
         data=data,
         findings=tuple(findings),
         formula_cells=len(cells.formulas),
         excused=frozenset(excused),
         origin=f"{_column_letters(left)}{top}",
+    )
+
+
+def _unreadable_errors(name: str, cells: _SheetCells) -> Unreadable:
+    """Return the error for a sheet whose newer Excel error values fastexcel cannot read."""
+    newer = [(f"{letters}{row}", value) for letters, row, _, value in cells.errors
+             if value not in _CLASSIC_ERRORS]  # fmt: skip
+    shown = ", ".join(f"{cell} ({value})" for cell, value in newer[:5])
+    more = f" and {len(newer) - 5:,} more" if len(newer) > 5 else ""
+    where = f": {shown}{more}" if newer else ""
+    return format_error(
+        f"Sheet {name!r} holds Excel error values this reader cannot read{where}. Correct those "
+        "formulas, or paste values in their place, save the workbook and try again."
     )
 
 
