@@ -32,7 +32,7 @@ _SAVE_AS = "Save it as CSV (UTF-8) or as an Excel workbook (.xlsx) and try again
 def sniff_format(handle: BinaryIO, *, size: int) -> Literal["csv", "xlsx"]:
     """Return the table format of the open file ``handle`` (position is left at 0).
 
-    Raises ``Unreadable`` for an empty, binary, encrypted or UTF-16 file.
+    Raises ``Unreadable`` for an empty, binary, encrypted, UTF-16 or UTF-32 file.
     """
     handle.seek(0)
     sample = handle.read(SAMPLE_BYTES)
@@ -55,6 +55,10 @@ def sniff_format(handle: BinaryIO, *, size: int) -> Literal["csv", "xlsx"]:
     for magic, what in _MAGIC:
         if sample.startswith(magic):
             raise format_error(f"This is {what}, not a table. {_SAVE_AS}")
+    if sample.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise encoding_error(
+            "The file is in UTF-32. Save it as 'CSV UTF-8 (comma delimited)' and try again.", row=1
+        )
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(sample):
         raise encoding_error(
             "The file is in UTF-16 (Excel's 'Unicode Text'). Save it as "
