@@ -153,6 +153,15 @@ def test_json_says_why_when_there_is_no_report(runner: CliRunner, tmp_path: Path
     assert "nope" in printed["error"]["message"]
 
 
+def test_a_folder_is_not_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path), "-s", str(SCHEMA), "--json"])
+
+    assert result.exit_code == 2
+    printed = json.loads(result.stdout)
+    assert printed["error"]["code"] == "source-not-found"
+    assert "is a folder, not a file" in printed["error"]["message"]
+
+
 def test_no_progress_bar_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["validate", str(_csv(tmp_path, ROW)), "-s", str(SCHEMA)])
 

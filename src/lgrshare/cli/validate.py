@@ -32,7 +32,8 @@ def register(main: click.Group) -> None:
 
 
 @click.command("validate")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+# Not checked here: ``validate`` says what is wrong with FILE, in JSON too with --json.
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--standard",
     "-s",

@@ -475,6 +475,10 @@ def _local_file(source: Path | BinaryIO) -> Iterator[tuple[Path, BinaryIO, int]]
     if isinstance(source, str | Path):
         path = Path(source)
         if not path.is_file():
+            if path.is_dir():
+                raise SourceNotFound(f"{path} is a folder, not a file.")
+            if path.exists():
+                raise SourceNotFound(f"{path} is not a regular file (a device or a pipe).")
             raise SourceNotFound(f"There is no file at {path}.")
         with path.open("rb") as handle:
             yield path, handle, path.stat().st_size
