@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from validation_helpers import GOOD_ROW, HEADER
+from validation_helpers import GOOD_ROW, HEADER, edit_part, workbook
 
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import Report, SourceNotFound, validate
@@ -23,6 +23,16 @@ def _fatal(report: Report) -> tuple[str, str]:
     assert not report.readable
     (error,) = report.errors
     return error.code, error.message
+
+
+def _edit_sheet(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` with ``new`` in the first sheet's XML, where it must be."""
+
+    def replace(xml: bytes) -> bytes:
+        assert old in xml
+        return xml.replace(old, new, 1)
+
+    edit_part(path, "xl/worksheets/sheet1.xml", replace)
 
 
 def test_an_empty_file(check: Check) -> None:
@@ -51,10 +61,7 @@ def test_a_header_only_file_is_an_error_that_says_so(check: Check, ending: str) 
 def test_a_header_only_workbook_is_an_error_that_says_so(
     tmp_path: Path, standard: Standard
 ) -> None:
-    path = tmp_path / "header.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.save(path)
+    path = workbook(tmp_path / "header.xlsx", [HEADER.split(",")])
 
     report = validate(path, standard)
 
@@ -114,10 +121,7 @@ def test_a_zip_that_is_not_a_workbook(check: Check, tmp_path: Path) -> None:
 
 
 def test_a_corrupt_workbook(check: Check, tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.save(tmp_path / "good.xlsx")
-    data = (tmp_path / "good.xlsx").read_bytes()
+    data = workbook(tmp_path / "good.xlsx", [HEADER.split(",")]).read_bytes()
 
     code, message = _fatal(check(data[: len(data) // 2], name="data.xlsx"))
 
@@ -150,19 +154,15 @@ def test_a_workbook_that_expands_enormously_is_refused_unread(check: Check, tmp_
 
 
 def test_xml_entities_in_a_workbook_are_refused(check: Check, tmp_path: Path) -> None:
-    path = tmp_path / "laughs.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.save(path)
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["xl/sharedStrings.xml"] = (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><sst>&lol2;</sst>'
+    path = workbook(tmp_path / "laughs.xlsx", [HEADER.split(",")])
+    edit_part(
+        path,
+        "xl/sharedStrings.xml",
+        lambda _: (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><sst>&lol2;</sst>'
+        ),
     )
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
 
     code, message = _fatal(check(path.read_bytes(), name="data.xlsx"))
 
@@ -173,22 +173,14 @@ def test_xml_entities_in_a_workbook_are_refused(check: Check, tmp_path: Path) ->
 def test_formula_cells_read_their_saved_value_and_one_without_is_an_error(
     tmp_path: Path, standard: Standard
 ) -> None:
-    path = tmp_path / "formulas.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.active.append(["L001", "E07000209", "=1+2", 3, None, None, None, None])
-    book.save(path)
-    book.active.append(["L002", "E07000209", "=2*2", 1, None, None, None, None])
-    book.save(path)
+    rows = [
+        HEADER.split(","),
+        ["L001", "E07000209", "=1+2", 3, None, None, None, None],
+        ["L002", "E07000209", "=2*2", 1, None, None, None, None],
+    ]
+    path = workbook(tmp_path / "formulas.xlsx", rows)
     # openpyxl saves no value for a formula; give the first one the value Excel would save.
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    assert b"<f>1+2</f><v />" in parts[sheet]
-    parts[sheet] = parts[sheet].replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>", 1)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    _edit_sheet(path, b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
 
     report = validate(path, standard)
 
@@ -205,14 +197,14 @@ def test_formula_cells_read_their_saved_value_and_one_without_is_an_error(
 def test_excel_error_values_are_errors_at_their_cells_and_nothing_else(
     tmp_path: Path, standard: Standard
 ) -> None:
-    path = tmp_path / "errors.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
     # A VLOOKUP's #N/A in a required field, a #DIV/0! in an optional one.
-    book.active.append(["L001", "E07000209", "#DIV/0!", "#N/A", None, None, None, None])
-    book.active.append(["L002", "E07000209", 5, 2, None, None, None, None])
-    book.save(path)
-    assert book.active["D2"].data_type == "e"
+    rows = [
+        HEADER.split(","),
+        ["L001", "E07000209", "#DIV/0!", "#N/A", None, None, None, None],
+        ["L002", "E07000209", 5, 2, None, None, None, None],
+    ]
+    path = workbook(tmp_path / "errors.xlsx", rows)
+    assert openpyxl.load_workbook(path).active["D2"].data_type == "e"
 
     report = validate(path, standard)
 
@@ -273,24 +265,9 @@ def test_a_single_100_mb_line_is_refused_in_bounded_memory(
     assert grown_mb < 300
 
 
-def _edit_sheet(path: Path, old: bytes, new: bytes) -> None:
-    """Replace ``old`` with ``new`` in the first sheet's XML (what openpyxl cannot write)."""
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    assert old in parts[sheet]
-    parts[sheet] = parts[sheet].replace(old, new, 1)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-
-
 def test_a_newer_excel_error_value_names_its_cell(tmp_path: Path, standard: Standard) -> None:
-    path = tmp_path / "spill.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.active.append(["L001", "E07000209", "=SEQUENCE(2)", 1, None, None, None, None])
-    book.save(path)
+    rows = [HEADER.split(","), ["L001", "E07000209", "=SEQUENCE(2)", 1, None, None, None, None]]
+    path = workbook(tmp_path / "spill.xlsx", rows)
     # Excel 365 saves a spilled formula's error as the value #SPILL!, which fastexcel refuses.
     _edit_sheet(path, b'<c r="C2">', b'<c r="C2" t="e">')
     _edit_sheet(path, b"<f>SEQUENCE(2)</f><v />", b"<f>SEQUENCE(2)</f><v>#SPILL!</v>")
@@ -330,12 +307,8 @@ def test_rows_above_the_header_with_no_label_are_not_the_table(
 
 
 def test_a_row_of_error_values_is_not_also_a_blank_row(tmp_path: Path, standard: Standard) -> None:
-    path = tmp_path / "all-na.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.active.append(["L001", "E07000209", 1, 1, None, None, None, None])
-    book.active.append(["#N/A"] * 8)
-    book.save(path)
+    rows = [HEADER.split(","), ["L001", "E07000209", 1, 1, *[None] * 4], ["#N/A"] * 8]
+    path = workbook(tmp_path / "all-na.xlsx", rows)
 
     report = validate(path, standard)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from validation_helpers import GOOD_ROW, HEADER, found, read_record_by_record
+from validation_helpers import GOOD_ROW, HEADER, found, read_record_by_record, workbook
 
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import (
@@ -150,17 +150,6 @@ def test_a_stream_validates_like_a_file(standard: Standard) -> None:
     assert report.file["name"] == "upload.csv"
 
 
-def _workbook(path: Path, rows: list[list[object]], *, sheets: tuple[str, ...] = ("Data",)) -> Path:
-    book = openpyxl.Workbook()
-    book.active.title = sheets[0]
-    for row in rows:
-        book.active.append(row)
-    for name in sheets[1:]:
-        book.create_sheet(name).append(["nothing", "here"])
-    book.save(path)
-    return path
-
-
 XLSX_ROWS: list[list[object]] = [
     HEADER.split(","),
     ["L001", "E07000209", 12.5, 3, dt.datetime(2024, 5, 1), "2024-05", "Yes", "a"],
@@ -170,7 +159,7 @@ XLSX_ROWS: list[list[object]] = [
 
 
 def test_xlsx_real_numbers_and_dates_are_read(tmp_path: Path, standard: Standard) -> None:
-    report = validate(_workbook(tmp_path / "data.xlsx", XLSX_ROWS), standard)
+    report = validate(workbook(tmp_path / "data.xlsx", XLSX_ROWS), standard)
 
     assert [(e.code, e.row, e.field, e.cell) for e in report.errors] == [
         ("type-error", 4, "amount", "N/A")
@@ -182,7 +171,7 @@ def test_xlsx_real_numbers_and_dates_are_read(tmp_path: Path, standard: Standard
 
 
 def test_xlsx_named_sheet_and_unknown_sheet(tmp_path: Path, standard: Standard) -> None:
-    path = _workbook(tmp_path / "data.xlsx", XLSX_ROWS[:2], sheets=("Cover", "Data"))
+    path = workbook(tmp_path / "data.xlsx", XLSX_ROWS[:2], sheets=("Cover", "Data"))
     book = openpyxl.load_workbook(path)
     book.move_sheet("Data", offset=-1)
     book.save(path)
@@ -197,7 +186,7 @@ def test_xlsx_named_sheet_and_unknown_sheet(tmp_path: Path, standard: Standard) 
 
 
 def test_an_xlsx_renamed_csv_is_read_as_xlsx(tmp_path: Path, standard: Standard) -> None:
-    path = _workbook(tmp_path / "data.xlsx", XLSX_ROWS[:2])
+    path = workbook(tmp_path / "data.xlsx", XLSX_ROWS[:2])
 
     report = validate(path.rename(tmp_path / "data.csv"), standard)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 from lgrshare.domain.validation import Report
 from lgrshare.domain.validation.csv_fast import FastPathFailed
@@ -47,3 +51,27 @@ def read_record_by_record(*args: object, **kwargs: object) -> Iterator[object]:
     with the exact one, record by record."""
     raise FastPathFailed("test: read record by record")
     yield
+
+
+def workbook(path: Path, rows: list[list[object]], *, sheets: tuple[str, ...] = ("Data",)) -> Path:
+    """Write ``rows`` to the first sheet of a new workbook at ``path`` (more ``sheets`` hold
+    something else) and return ``path``."""
+    book = openpyxl.Workbook()
+    book.active.title = sheets[0]
+    for row in rows:
+        book.active.append(row)
+    for name in sheets[1:]:
+        book.create_sheet(name).append(["nothing", "here"])
+    book.save(path)
+    return path
+
+
+def edit_part(path: Path, name: str, edit: Callable[[bytes], bytes]) -> None:
+    """Rewrite part ``name`` of the workbook at ``path`` with ``edit`` (given ``b""`` for a new
+    part), for what openpyxl cannot write."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {part: archive.read(part) for part in archive.namelist()}
+    parts[name] = edit(parts.get(name, b""))
+    with zipfile.ZipFile(path, "w") as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)

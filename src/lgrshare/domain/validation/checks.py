@@ -34,7 +34,7 @@ from lgrshare.domain.validation.casting import (
     typed,
 )
 from lgrshare.domain.validation.errors import ValidationError, short
-from lgrshare.domain.validation.frame import CELLS, EXTRA, ROW, column
+from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, column
 
 BLANK = "__blank"
 # A field is checked by value while its batches have at most 1 distinct value per this many rows
@@ -157,6 +157,8 @@ def prepare_frame(
             for j in range(width)
         ).and_(pl.col(CELLS) <= width)
     )
+    if REPORTED in frame.columns:
+        blank = blank & pl.col(REPORTED).is_null()  # a reported cell was not empty
     frame = frame.with_columns(blank.alias(BLANK))
     specs = {spec.name: spec for spec in standard.fields}
     values = {}
@@ -280,17 +282,20 @@ def _reread_failures(frame: pl.DataFrame, specs: list[FieldSpec]) -> pl.DataFram
     return frame
 
 
-def build_checks(standard: Standard, columns: Mapping[str, int]) -> list[Check]:
-    """Return every cell check of ``standard`` for the fields found at ``columns``."""
+def build_checks(
+    standard: Standard, columns: Mapping[str, int], *, reported: bool = False
+) -> list[Check]:
+    """Return every cell check of ``standard`` for the fields found at ``columns``, for batch
+    frames with the ``REPORTED`` column when ``reported``."""
     checks: list[Check] = []
     for spec in standard.fields:
         if spec.name in columns:
             required = spec.required or spec.name in standard.primary_key
-            checks.extend(_field_checks(spec, columns[spec.name], required, standard))
+            checks.extend(_field_checks(spec, columns[spec.name], required, reported=reported))
     return checks
 
 
-def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -> list[Check]:
+def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) -> list[Check]:
     name = spec.name
     value, value_ok = pl.col(value_col(name)), ok(name)
     typed_value = pl.col(typed_col(name))
@@ -309,7 +314,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
         checks.append(
             Check(
                 "constraint-error", name, j,
-                (pl.col(CELLS) > j) & ~pl.col(BLANK) & value.is_null(),
+                (pl.col(CELLS) > j) & ~pl.col(BLANK) & value.is_null() & ~_reported(j, reported),
                 lambda cell: f"{name!r} is required, but the cell is "
                 + ("empty." if not cell else f"the missing-value marker {short(cell)}."),
                 "required",
@@ -398,6 +403,11 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, standard: Standard) -
             )
         )  # fmt: skip
     return checks
+
+
+def _reported(j: int, reported: bool) -> pl.Expr:
+    """Return whether the cell in column ``j`` was reported by the reader (``REPORTED``)."""
+    return pl.col(REPORTED).list.contains(j).fill_null(False) if reported else pl.lit(False)
 
 
 def _listing(values: list[Any]) -> str:

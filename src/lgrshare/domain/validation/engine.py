@@ -27,7 +27,6 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
 from lgrshare.domain.validation.checks import (
-    BLANK,
     BY_VALUE_SHARE,
     Check,
     Findings,
@@ -47,7 +46,6 @@ from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fas
 from lgrshare.domain.validation.csv_layout import read_layout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.errors import ValidationError
-from lgrshare.domain.validation.frame import CELLS, ROW
 from lgrshare.domain.validation.header import HeaderMatch, match_header
 from lgrshare.domain.validation.prefetch import prefetched
 from lgrshare.domain.validation.profile import (
@@ -152,8 +150,10 @@ def _read(
         )  # fmt: skip
         if table.origin != "A1":
             info["first_cell"] = table.origin
-        run = _Run.start(standard, table.labels, max_errors, findings=table.findings)
-        run.excused = table.excused
+        run = _Run.start(
+            standard, table.labels, max_errors, findings=table.findings,
+            reported=bool(table.reported),
+        )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
             for spec in standard.fields
@@ -214,9 +214,6 @@ class _Run:
     # reads or changes it).
     by_value: set[str] | None = None
     keyed: frozenset[str] = frozenset()
-    # Cells (row, field) read as empty that the reader already reported (an XLSX formula with
-    # no saved value, an error value): they are not also reported as missing a required value.
-    excused: frozenset[tuple[int, str]] = frozenset()
 
     @classmethod
     def start(
@@ -226,10 +223,11 @@ class _Run:
         max_errors: int,
         *,
         findings: tuple[ValidationError, ...] = (),
+        reported: bool = False,
     ) -> _Run:
         header = match_header(labels, standard)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
-        run.checks = build_checks(standard, header.columns)
+        run.checks = build_checks(standard, header.columns, reported=reported)
         run._note([*header.errors, *findings])
         columns = header.columns
         for spec in standard.fields:
@@ -277,45 +275,7 @@ class _Run:
             field_name=lambda j: self.header.name_of(j, self.labels),
             limit=self.max_errors - len(self.listed),
         )
-        if self.excused:
-            findings = self._excuse(ready.frame, findings)
         return replace(ready, findings=findings)
-
-    def _excuse(self, frame: pl.DataFrame, findings: Findings) -> Findings:
-        """Return ``findings`` without the errors the ``excused`` cells would add: ``required``
-        for the cell, ``blank-row`` for a row of nothing else."""
-        if frame.is_empty():
-            return findings
-        first = int(frame.item(0, ROW))
-        required = {check.field for check in self.checks if check.constraint == "required"}
-        empty_cells, blank_rows = set(), set()
-        for row, name in self.excused:
-            index = row - first
-            if not 0 <= index < frame.height:
-                continue
-            # The cell is null: its row is blank when all its cells are, else the cell fails
-            # ``required`` (when it is, and the row reaches it).
-            if frame.item(index, BLANK):
-                blank_rows.add(row)
-            elif name in required and frame.item(index, CELLS) > self.header.columns[name]:
-                empty_cells.add((row, name))
-        if not empty_cells and not blank_rows:
-            return findings
-        counts = dict(findings.counts)
-        for code, number in (
-            ("constraint-error", len(empty_cells)),
-            ("blank-row", len(blank_rows)),
-        ):
-            counts[code] = counts.get(code, 0) - number
-            if not counts[code]:
-                del counts[code]
-        listed = [
-            error
-            for error in findings.listed
-            if not (error.constraint == "required" and (error.row, error.field) in empty_cells)
-            and not (error.code == "blank-row" and error.row in blank_rows)
-        ]
-        return Findings(counts=counts, listed=listed)
 
     def _prepare(self, batch: pl.DataFrame, *, unconfirmed: bool) -> _Ready:
         by_value = frozenset(self.by_value or ())

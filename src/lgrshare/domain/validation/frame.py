@@ -3,7 +3,9 @@
 Columns: ``__row`` (Int64, the row number, header = 1), ``__cells`` (Int32, how many cells the
 record really has: 0 for an empty line), ``__extra`` (List[String], the cells past the header's
 width, or null) and ``c0`` … ``c{n-1}`` (String, one per header column, null where the record
-is empty or has no such cell: ``__cells`` tells which).
+is empty or has no such cell: ``__cells`` tells which). A reader that has already reported some
+cells as unreadable (an XLSX error value), and read them as empty, adds ``__reported``
+(List[Int32], those cells' column indexes, or null): no check reports them again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import polars as pl
 ROW = "__row"
 CELLS = "__cells"
 EXTRA = "__extra"
+REPORTED = "__reported"
 
 
 def column(index: int) -> str:

@@ -7,9 +7,10 @@ text: numbers as Excel stores them (``12``, ``12.5``), dates and times as
 ``2024-05-01 00:00:00``, booleans as ``true``/``false``. A formula is read as the value Excel last
 saved for it. A formula with no saved value (a file written by a program and never opened in
 Excel), and a cell holding one of Excel's error values (``#N/A``, ``#DIV/0!``), are each a
-non-fatal ``format-error`` at the cell, which is read as empty; the engine lists nothing else for
-such a cell (``excused``). A table need not start at A1: rows are counted from its header row
-(row 1), and fields from its first column, found by the first cell holding a value.
+non-fatal ``format-error`` at the cell, which is read as empty and marked as reported
+(``frame.REPORTED``), so that nothing else is said of it. A table need not start at A1: rows
+are counted from its header row (row 1), and fields from its first column, found by the first
+cell holding a value.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import polars as pl
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.validation.errors import ValidationError, short
-from lgrshare.domain.validation.frame import CELLS, EXTRA, batch_frame, column
+from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, batch_frame, column
 from lgrshare.domain.validation.unreadable import Unreadable, format_error
 
 MAX_UNPACKED_BYTES = 1024**3
@@ -72,16 +73,24 @@ class XlsxTable:
     findings: tuple[ValidationError, ...]
     formula_cells: int
     # The cells read as empty because they hold no value Excel saved, or an error value: (row,
-    # field), already reported in ``findings``.
-    excused: frozenset[tuple[int, str]] = frozenset()
+    # column index), already reported in ``findings``.
+    reported: frozenset[tuple[int, int]] = frozenset()
     # The table's top-left cell, as Excel names it.
     origin: str = "A1"
 
     def batches(self) -> Iterator[pl.DataFrame]:
-        """Yield the rows as batch frames (see ``frame``)."""
+        """Yield the rows as batch frames (see ``frame``), with ``REPORTED`` when cells were
+        reported."""
         width = len(self.labels)
+        cells = pl.DataFrame(
+            list(self.reported), schema={ROW: pl.Int64, REPORTED: pl.Int32}, orient="row"
+        )
+        marks = cells.group_by(ROW).agg(REPORTED)  # per row, its reported cells
         for offset in range(0, self.data.height, ROWS_PER_BATCH):
-            yield _batch(self.data.slice(offset, ROWS_PER_BATCH), width, first_row=offset + 2)
+            batch = _batch(self.data.slice(offset, ROWS_PER_BATCH), width, first_row=offset + 2)
+            if self.reported:
+                batch = batch.join(marks, on=ROW, how="left", maintain_order="left")
+            yield batch
 
 
 def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
@@ -155,7 +164,7 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
         for letters, row, index, value in cells.errors
     ]  # fmt: skip
     findings: list[ValidationError] = []
-    excused: set[tuple[int, str]] = set()
+    reported: set[tuple[int, int]] = set()
     for letters, row, index, problem in sorted(unread, key=lambda cell: (cell[1], cell[2])):
         table_row, j = row - top + 1, index - left
         if table_row <= 1 or j < 0:
@@ -172,7 +181,7 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
             )
         )
         if field is not None:
-            excused.add((table_row, field))
+            reported.add((table_row, j))
     return XlsxTable(
         sheet=name,
         sheets=tuple(names),
@@ -180,7 +189,7 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
         data=data,
         findings=tuple(findings),
         formula_cells=len(cells.formulas),
-        excused=frozenset(excused),
+        reported=frozenset(reported),
         origin=f"{_column_letters(left)}{top}",
     )
 
