@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "lgrshare.councils",
     "lgrshare.accounts",
+    "lgrshare.people",
     "lgrshare.catalogue",
     "lgrshare.requests",
     "lgrshare.agreements",

@@ -9,6 +9,7 @@ from lgrshare.agreements import views as agreements
 from lgrshare.api import api
 from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
+from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
@@ -23,8 +24,11 @@ urlpatterns = [
     path("account/tokens", accounts.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke", accounts.token_revoke, name="token-revoke"),
     path("areas/<str:county_gss>/", councils.area_dashboard, name="area"),
-    path("areas/<str:county_gss>/people/add", councils.person_add, name="person-add"),
-    path("areas/<str:county_gss>/people/added", councils.person_added, name="person-added"),
+    path("areas/<str:county_gss>/people/add", people.person_add, name="person-add"),
+    path("areas/<str:county_gss>/people/added", people.person_added, name="person-added"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/<str:action>", people.person_action, name="person-action"),
+    path("areas/<str:county_gss>/contractors/add", people.contractor_add, name="contractor-add"),
     path("councils/<str:gss_code>/", councils.council_detail, name="council"),
     path("catalogue/", catalogue.catalogue, name="catalogue"),
     path("catalogue/<slug:slug>/", catalogue.dataset, name="dataset"),

@@ -109,6 +109,10 @@ class User(AbstractUser):
         Contractor, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # When the person's own council confirmed the account. None: invited by another council's
+    # administrator and waiting (the account is inactive until then). An account deactivated
+    # later keeps this and has ``is_active`` False.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -126,15 +130,30 @@ class User(AbstractUser):
 
     @property
     def role_codes(self) -> set[str]:
-        return {grant.role for grant in self.role_grants.all()}
+        """The roles the person holds: confirmed grants only (a pending grant gives nothing)."""
+        return {grant.role for grant in self.role_grants.all() if grant.confirmed_at is not None}
+
+    @property
+    def is_pending(self) -> bool:
+        """Invited for a council whose own administrator or DPO has not confirmed them yet."""
+        return self.confirmed_at is None
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.role_codes
 
 
 class RoleGrant(models.Model):
+    """A role a person holds, once confirmed. A DPO or senior signatory role, and every role of
+    a person invited by another council, waits (``confirmed_at`` None) for the council's own
+    DPO or administrator, someone other than ``granted_by``."""
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]

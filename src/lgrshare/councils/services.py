@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from lgrshare.councils.models import (
     Area,
@@ -21,7 +22,7 @@ from lgrshare.councils.models import (
     RoleGrant,
     User,
 )
-from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.reference import CouncilKind, load_reference_data
 
 
@@ -140,7 +141,8 @@ def _clean_email(raw: str) -> str:
     return email
 
 
-def _parse_roles(roles: Iterable[str]) -> list[Role]:
+def roles_parse(roles: Iterable[str]) -> list[Role]:
+    """Return the roles named; raises ``InvalidInput`` (``unknown-role``, ``no-role``)."""
     parsed = []
     for value in roles:
         try:
@@ -169,8 +171,16 @@ def user_create(
     job_title: str = "",
     password: str | None = None,
     added_by: User | None = None,
+    confirmed: bool = True,
+    pending_roles: Iterable[str] = (),
 ) -> tuple[User, str]:
     """Create a person with roles and area membership; return them and their password.
+
+    The bare step of adding a person, with no permission check and no audit record: the set-up
+    command and the demo call it directly (an operator's act), the pages through
+    ``lgrshare.people.services.person_add``, which asks the policy and audits. With
+    ``confirmed`` False the account is inactive until its council confirms it and every role
+    waits too; roles in ``pending_roles`` wait for confirmation either way.
 
     A council employee of a two-tier area joins that area; a contractor joins the area of the
     council it works for. With no password given a strong one is generated (the caller shows it
@@ -178,7 +188,7 @@ def user_create(
     ``email-taken``, ``unknown-role``, ``no-organisation``, ``weak-password``,
     ``council-not-in-area``).
     """
-    parsed_roles = _parse_roles(roles)
+    parsed_roles = roles_parse(roles)
     username = _clean_username(username)
     email = _clean_email(email)
     if (council is None) == (contractor is None):
@@ -191,6 +201,7 @@ def user_create(
     home_area = area_for_council(home_council)
     if area is not None and home_area is not None and area != home_area:
         raise InvalidInput(f"{home_council} is not in the {area} area", code="council-not-in-area")
+    now = timezone.now()
     user = User(
         username=username,
         council=council,
@@ -199,6 +210,8 @@ def user_create(
         last_name=last_name,
         email=email,
         job_title=job_title,
+        is_active=confirmed,
+        confirmed_at=now if confirmed else None,
     )
     chosen = password if password is not None else secrets.token_urlsafe(12)
     try:
@@ -207,26 +220,23 @@ def user_create(
         raise InvalidInput(" ".join(exc.messages), code="weak-password") from None
     user.set_password(chosen)
     user.save()
-    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in parsed_roles])
+    waiting = set(pending_roles)
+    RoleGrant.objects.bulk_create(
+        [
+            RoleGrant(
+                user=user,
+                role=role,
+                granted_by=added_by,
+                granted_at=now,
+                confirmed_at=now if confirmed and role.value not in waiting else None,
+            )
+            for role in dict.fromkeys(parsed_roles)
+        ]
+    )
     target = area or home_area
     if target is not None:
         AreaMembership.objects.create(area=target, user=user, added_by=added_by)
     return user, chosen
-
-
-def is_area_admin(*, area: Area, user: User) -> bool:
-    """Return whether ``user`` is an administrator and a member of ``area``."""
-    if not user.is_authenticated or not user.has_role(Role.AREA_ADMIN):
-        return False
-    return AreaMembership.objects.filter(area=area, user=user).exists()
-
-
-def require_area_admin(*, area: Area, user: User) -> None:
-    """Raises ``PermissionDenied`` unless ``user`` administers ``area``."""
-    if not is_area_admin(area=area, user=user):
-        raise PermissionDenied(
-            f"Only an administrator of {area} can add people to it", code="not-area-admin"
-        )
 
 
 @transaction.atomic
@@ -248,13 +258,3 @@ def contractor_create(
             code="companies-house-number-invalid",
         )
     return Contractor.objects.create(name=name, works_for=works_for, companies_house_number=number)
-
-
-def area_person_add(*, area: Area, admin: User, **person: object) -> tuple[User, str]:
-    """An area administrator adds a new person to one of the area's councils or contractors.
-
-    Returns the person and their one-time password. Raises ``PermissionDenied``
-    (``not-area-admin``) or the errors of ``user_create``.
-    """
-    require_area_admin(area=area, user=admin)
-    return user_create(area=area, added_by=admin, **person)  # type: ignore[arg-type]

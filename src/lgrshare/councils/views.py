@@ -1,17 +1,17 @@
-"""Pages: my areas, an area's dashboard, a council, adding a person to an area."""
+"""Pages: my areas, an area's dashboard, a council (adding people: ``lgrshare.people``)."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from lgrshare.councils import services
-from lgrshare.councils.forms import PersonAddForm
 from lgrshare.councils.models import Area, User
-from lgrshare.domain.errors import InvalidInput
+from lgrshare.councils.permissions import can_add_contractors, can_add_people
 from lgrshare.web.auth import person
 
 
@@ -23,7 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _people_by_council(area: Area) -> list[tuple[str, list[User]]]:
     people = (
-        User.objects.filter(area_memberships__area=area, is_active=True)
+        User.objects.filter(area_memberships__area=area)
+        .filter(Q(is_active=True) | Q(confirmed_at__isnull=True))
         .select_related("council", "contractor")
         .prefetch_related("role_grants")
         .order_by("council__name", "contractor__name", "last_name", "first_name")
@@ -40,7 +41,8 @@ def area_dashboard(request: HttpRequest, county_gss: str) -> HttpResponse:
         "councils": councils,
         "district_population": sum(c.population_mid2024 for c in councils if c.county_id),
         "people_by_organisation": _people_by_council(area),
-        "is_admin": services.is_area_admin(area=area, user=person(request)),
+        "can_add_people": can_add_people(user=person(request), area=area),
+        "can_add_contractors": can_add_contractors(user=person(request)),
     }
     return render(request, "councils/area.html", context)
 
@@ -49,7 +51,7 @@ def area_dashboard(request: HttpRequest, county_gss: str) -> HttpResponse:
 def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = services.council_get_for_user(gss_code=gss_code, user=person(request))
     people = (
-        council.people.filter(is_active=True)
+        council.people.filter(Q(is_active=True) | Q(confirmed_at__isnull=True))
         .prefetch_related("role_grants")
         .order_by("last_name", "first_name")
     )
@@ -57,50 +59,4 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
         request,
         "councils/council.html",
         {"council": council, "area": services.area_for_council(council), "people": people},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def person_add(request: HttpRequest, county_gss: str) -> HttpResponse:
-    area = services.area_get_for_user(county_gss=county_gss, user=person(request))
-    services.require_area_admin(area=area, user=person(request))
-    form = PersonAddForm(request.POST or None, area=area)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            newcomer, password = services.area_person_add(
-                area=area,
-                admin=person(request),
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                job_title=data["job_title"],
-                roles=data["roles"],
-                **form.organisation_kwargs(),
-            )
-        except InvalidInput as exc:
-            field = {"username": "username", "email": "email"}.get(exc.code.split("-")[0])
-            form.add_error(field, exc.message)
-        else:
-            # The password is shown once on the next page; a reload cannot add them twice.
-            request.session[_ADDED] = {"person": newcomer.pk, "password": password}
-            return redirect("person-added", county_gss=area.gss_code)
-    return render(request, "councils/person_add.html", {"area": area, "form": form})
-
-
-_ADDED = "lgrshare.person-added"
-
-
-@require_safe
-def person_added(request: HttpRequest, county_gss: str) -> HttpResponse:
-    area = services.area_get_for_user(county_gss=county_gss, user=person(request))
-    added = request.session.pop(_ADDED, None)
-    if added is None:
-        return redirect("area", county_gss=area.gss_code)
-    newcomer = User.objects.get(pk=added["person"])
-    return render(
-        request,
-        "councils/person_added.html",
-        {"area": area, "person": newcomer, "password": added["password"]},
     )

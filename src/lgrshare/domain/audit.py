@@ -60,6 +60,19 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "grant": "Access or a role was granted",
         "revoke": "Access or a role was revoked",
         "rotate-kek": "The key-encryption key was rotated",
+        # People and contractors (lgrshare.people), terms (lgrshare.agreements).
+        "person-added": "A person was added (or invited for another council)",
+        "person-confirmed": "A council confirmed a person invited for it",
+        "person-deactivated": "A person's account was deactivated",
+        "role-granted": "A role was granted (or asked for, waiting for confirmation)",
+        "role-confirmed": "A DPO or administrator confirmed a role",
+        "role-removed": "A role was removed",
+        "people-refused": "Adding or changing a person or contractor was refused",
+        "contractor-added": "A contractor organisation was added",
+        "contractor-agreement-recorded": "A contractor (Article 28) agreement was recorded",
+        "contractor-agreement-signed-off": "A council's DPO signed off a contractor agreement",
+        "terms-accepted": "A person accepted the terms of an agreement",
+        "terms-refused": "Accepting the terms of an agreement was refused",
     }
 )
 PROBLEMS = ("record-altered", "record-missing", "record-reordered", "chain-broken")

@@ -71,6 +71,13 @@ class DecisionReason(StrEnum):
     AGREEMENT_TERMINATED = "agreement-terminated"
     AGREEMENT_EXPIRED = "agreement-expired"
     TERMS_NOT_ACCEPTED = "terms-not-accepted"
+    # People and contractors (policy.people); what only a party may do (policy.parties).
+    NEEDS_CONFIRMATION = "needs-confirmation"
+    NOT_YOUR_COUNCIL = "not-your-council"
+    OWN_ACCOUNT = "own-account"
+    OWN_GRANT = "own-grant"
+    ROLE_NOT_FOR_CONTRACTORS = "role-not-for-contractors"
+    DRAFTER_NOT_A_PARTY = "drafter-not-a-party"
 
     @property
     def message(self) -> str:
@@ -97,4 +104,12 @@ _MESSAGES = {
     "agreement-terminated": "The data sharing agreement has been terminated.",
     "agreement-expired": "The data sharing agreement has expired: the data is due for deletion.",
     "terms-not-accepted": "Accept the terms of this version of the agreement first.",
+    "needs-confirmation": "Allowed, but it waits for confirmation by the council's own DPO or "
+    "administrator before it takes effect.",
+    "not-your-council": "You can do this only for your own council: ask that council's "
+    "administrator or DPO.",
+    "own-account": "You cannot do this to your own account: ask another administrator or the DPO.",
+    "own-grant": "Someone other than the person who granted the role must confirm it.",
+    "role-not-for-contractors": "Contractor staff can only be analysts or data leads.",
+    "drafter-not-a-party": "Your council must be a party to an agreement you draft.",
 }

@@ -1,0 +1,92 @@
+"""The Django side of ``lgrshare.domain.policy.people``: people and councils as policy facts.
+
+Templates ask ``can`` (through the views' context) and never show a form the person cannot
+use; services ask ``decide`` and audit a refusal before raising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lgrshare.councils.models import Area, Contractor, Council, RoleGrant, User
+from lgrshare.councils.services import area_for_council
+from lgrshare.domain.policy import Decision
+from lgrshare.domain.policy.people import Member, PeopleAction, Target, decide_people
+
+
+def member_of(user: User) -> Member:
+    """The policy's view of the person acting: council, areas, confirmed roles."""
+    if not user.is_authenticated or not user.is_active:
+        return Member(user_id=str(user.pk), council=None, areas=frozenset(), contractor=True)
+    return Member(
+        user_id=str(user.pk),
+        council=user.council_id,
+        areas=frozenset(
+            str(code) for code in user.area_memberships.values_list("area__county_id", flat=True)
+        ),
+        roles=frozenset(user.role_codes),
+        contractor=user.contractor_id is not None,
+    )
+
+
+def home_council(person: User) -> Council:
+    """The council a person belongs to: their own, or the one their contractor works for."""
+    if person.contractor_id is not None:
+        return person.contractor.works_for  # type: ignore[union-attr]
+    assert person.council is not None, "a person belongs to a council or a contractor"
+    return person.council
+
+
+def council_target(
+    council: Council, *, roles: Iterable[str] = (), contractor: bool = False
+) -> Target:
+    """A new person (or a contractor, or its agreement) at ``council``."""
+    area = area_for_council(council)
+    return Target(
+        council=council.gss_code,
+        area=area.county_id if area else None,
+        contractor=contractor,
+        roles=frozenset(roles),
+    )
+
+
+def person_target(
+    person: User, *, grant: RoleGrant | None = None, roles: Iterable[str] = ()
+) -> Target:
+    """An existing person, with the role being granted, removed or confirmed."""
+    council = home_council(person)
+    area = area_for_council(council)
+    given = frozenset(roles) | ({grant.role} if grant is not None else frozenset())
+    return Target(
+        council=council.gss_code,
+        area=area.county_id if area else None,
+        user_id=str(person.pk),
+        contractor=person.contractor_id is not None,
+        roles=given,
+        granted_by=str(grant.granted_by_id) if grant and grant.granted_by_id else None,
+    )
+
+
+def contractor_target(contractor: Contractor) -> Target:
+    return council_target(contractor.works_for)
+
+
+def decide(*, user: User, action: PeopleAction, target: Target) -> Decision:
+    return decide_people(actor=member_of(user), action=action, target=target)
+
+
+def can(*, user: User, action: PeopleAction, target: Target) -> bool:
+    """Whether to show ``user`` the form for ``action`` on ``target``."""
+    return decide(user=user, action=action, target=target).allowed
+
+
+def can_add_people(*, user: User, area: Area) -> bool:
+    """Whether to offer "Add a person" in ``area``: to one's own council, or as an invitation."""
+    return can(user=user, action=PeopleAction.ADD_PERSON, target=council_target(area.county))
+
+
+def can_add_contractors(*, user: User) -> bool:
+    """Whether to offer "Add a contractor": one working for the person's own council."""
+    if user.council is None:
+        return False
+    return can(user=user, action=PeopleAction.ADD_CONTRACTOR, target=council_target(user.council))
