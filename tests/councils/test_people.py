@@ -48,7 +48,8 @@ def test_the_issue_scenario_an_area_admin_cannot_make_an_account_that_acts_for_a
     response = signed_in(admin).post(f"/areas/{SURREY}/people/add", ISSUE_SCENARIO, follow=True)
     assert response.status_code == 200
     posing = User.objects.get(username="posing.officer")
-    assert posing.is_pending and not posing.is_active
+    assert posing.is_pending
+    assert not posing.is_active
     assert posing.role_codes == set()
     assert {g.role for g in posing.role_grants.all()} == {"dpo", "senior-signatory", "analyst"}
     # It cannot sign in, so it cannot download, approve or sign as Guildford.
@@ -108,7 +109,8 @@ def test_the_councils_own_dpo_confirms_an_invited_person_and_their_roles(admin, 
     )
     services.person_confirm(confirmer=guildford["dpo"], person=posing)
     posing.refresh_from_db()
-    assert posing.is_active and not posing.is_pending
+    assert posing.is_active
+    assert not posing.is_pending
     assert posing.role_codes == {"analyst"}
     assert _events("person-confirmed", "new.analyst")[0][:2] == ("gdpo", "allowed")
     assert _events("role-confirmed", "new.analyst")[0][2]["role"] == "analyst"
@@ -158,7 +160,8 @@ def test_adding_a_senior_signatory_at_ones_own_council_waits_for_the_dpo(guildfo
         roles=["senior-signatory", "analyst"],
         council=guildford["admin"].council,
     )
-    assert person.is_active and person.role_codes == {"analyst"}
+    assert person.is_active
+    assert person.role_codes == {"analyst"}
     services.role_confirm(confirmer=guildford["dpo"], person=person, role="senior-signatory")
     assert User.objects.get(pk=person.pk).role_codes == {"analyst", "senior-signatory"}
 
@@ -194,10 +197,12 @@ def test_the_person_page_shows_only_the_forms_the_viewer_can_use(
 ):
     page = signed_in(admin).get(f"/people/{alice.pk}/").content.decode()
     assert "Alice Test" in page
-    assert "Grant the role" not in page and "Deactivate this account" not in page
+    assert "Grant the role" not in page
+    assert "Deactivate this account" not in page
     assert "Remove<span" not in page
     page = signed_in(guildford["admin"]).get(f"/people/{alice.pk}/").content.decode()
-    assert "Grant the role" in page and "Deactivate this account" in page
+    assert "Grant the role" in page
+    assert "Deactivate this account" in page
     assert 'value="dpo"' in page  # offered, and it will wait for confirmation
 
 
@@ -223,7 +228,8 @@ def test_the_invited_person_is_confirmed_in_the_pages_by_their_councils_dpo(
     signed_in(admin).post(f"/areas/{SURREY}/people/add", ISSUE_SCENARIO)
     posing = User.objects.get(username="posing.officer")
     page = signed_in(admin).get(f"/people/{posing.pk}/").content.decode()
-    assert "Waiting for confirmation" in page and "Confirm this person" not in page
+    assert "Waiting for confirmation" in page
+    assert "Confirm this person" not in page
     client = signed_in(guildford["dpo"])
     assert "Confirm this person" in client.get(f"/people/{posing.pk}/").content.decode()
     client.post(f"/people/{posing.pk}/confirm")
