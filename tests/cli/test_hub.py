@@ -173,3 +173,44 @@ def test_a_bad_database_url_is_a_clean_error(tmp_path):
     )
     assert result.returncode == 2
     assert "Error [configuration-error]: DATABASE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_set_up_grants_a_dpo_at_once_and_audits_it_as_the_system(run, tmp_path):
+    from lgrshare.audit.models import AuditEntry
+
+    result = run("user", "create", "first.dpo", "--council", GUILDFORD, "--role", "dpo")
+    assert result.exit_code == 0
+    assert User.objects.get(username="first.dpo").role_codes == {"dpo"}
+    recorded = AuditEntry.objects.filter(target_id="first.dpo", actor="system")
+    assert list(recorded.values_list("action", "reason")) == [
+        ("person-added", "set-up"),
+        ("role-granted", "set-up"),
+    ]
+
+
+def test_an_invited_person_is_confirmed_at_set_up_when_their_council_has_nobody_to(run, admin):
+    from lgrshare.audit.models import AuditEntry
+    from lgrshare.councils.models import Area
+    from lgrshare.people.services import person_add
+
+    invited, _ = person_add(
+        admin=admin,
+        area=Area.objects.get(county_id="E10000030"),
+        username="first.admin",
+        roles=["area-admin"],
+        council=Council.objects.get(pk=GUILDFORD),
+    )
+    assert not invited.is_active
+    result = run("user", "confirm", "first.admin")
+    assert result.exit_code == 0
+    assert "Confirmed first.admin: area-admin." in result.output
+    confirmed = User.objects.get(username="first.admin")
+    assert confirmed.is_active
+    assert confirmed.role_codes == {"area-admin"}
+    assert AuditEntry.objects.filter(
+        target_id="first.admin", actor="system", action="person-confirmed"
+    ).exists()
+    again = run("user", "confirm", "first.admin")
+    assert again.exit_code == 2
+    assert "person-not-pending" in again.output

@@ -120,11 +120,16 @@ def user_create_command(
     last_name: str,
     email: str,
 ) -> None:
-    """Create a person in a council (or contractor) with one or more roles."""
+    """Create a person in a council (or contractor) with one or more roles.
+
+    The operator's set-up step, for a council with no administrator or DPO yet: the roles
+    (a DPO's, a senior signatory's too) count at once, and the audit trail records the system
+    adding the person and granting each role."""
     setup_django()
     from lgrshare.councils import services
     from lgrshare.councils.models import Contractor
     from lgrshare.councils.services import area_get
+    from lgrshare.people.services import person_setup
 
     council = services.council_get(gss_code=council_gss) if council_gss else None
     contractor = None
@@ -140,7 +145,7 @@ def user_create_command(
     password = None
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").strip()
-    person, chosen = services.user_create(
+    person, chosen = person_setup(
         username=username,
         roles=roles,
         council=council,
@@ -154,6 +159,23 @@ def user_create_command(
     click.echo(f"Created {person.username} ({person.organisation_name}).")
     if password is None:
         click.echo(f"Password (shown once): {chosen}")
+
+
+@user.command("confirm")
+@click.argument("username")
+def user_confirm_command(username: str) -> None:
+    """Confirm USERNAME and every role waiting for confirmation (audited as the system).
+
+    For a council with no administrator or DPO yet to confirm in the pages."""
+    setup_django()
+    from lgrshare.councils.models import User
+    from lgrshare.people.services import person_confirm
+
+    person = User.objects.filter(username=username).first()
+    if person is None:
+        raise InvalidInput(f"There is no user {username!r}", code="user-not-found")
+    confirmed = person_confirm(confirmer=None, person=person)
+    click.echo(f"Confirmed {confirmed.username}: {', '.join(sorted(confirmed.role_codes))}.")
 
 
 @click.group()
