@@ -54,6 +54,16 @@ urlpatterns = [
     path("areas/<str:county_gss>/agreements/", agreements.agreements_register, name="agreements"),
     path("areas/<str:county_gss>/agreements/new", agreements.agreement_new, name="agreement-new"),
     path("areas/<str:county_gss>/contractors/", agreements.contractors, name="contractors"),
+    path(
+        "contractor-agreements/<int:pk>/sign-off",
+        agreements.contractor_agreement_sign_off,
+        name="contractor-agreement-sign-off",
+    ),
+    path(
+        "contractor-agreements/<int:pk>/document",
+        agreements.contractor_agreement_download,
+        name="contractor-agreement-document",
+    ),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/edit", agreements.agreement_edit, name="agreement-edit"),
     path("agreements/<int:pk>/document.pdf", agreements.agreement_pdf, name="agreement-pdf"),

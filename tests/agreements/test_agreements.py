@@ -12,6 +12,7 @@ from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
 from lgrshare.requests import services as requests
+from tests.agreements.contractors import record_contractor_agreement
 from tests.conftest import GUILDFORD, SURREY, _make
 
 TERMS = {
@@ -185,8 +186,8 @@ def test_suspension_and_expiry_stop_access(draft, cast):
     assert active in groups["expired"]
 
 
-def test_a_contractor_needs_a_contractor_agreement_to_be_named(draft, cast, dave):
-    with pytest.raises(InvalidInput) as caught:
+def test_a_contractor_needs_a_signed_off_contractor_agreement_to_be_named(draft, cast, dave):
+    def name_dave():
         services.agreement_update(
             user=cast["guildford_lead"],
             agreement=draft,
@@ -194,21 +195,17 @@ def test_a_contractor_needs_a_contractor_agreement_to_be_named(draft, cast, dave
             terms=dict(TERMS),
             contractors=[dave.contractor],
         )
+
+    with pytest.raises(InvalidInput) as caught:
+        name_dave()
     assert caught.value.code == "contractor-agreement-missing"
-    ContractorAgreement.objects.create(
-        contractor=dave.contractor,
-        council_id=SURREY,
-        scope="Analysis",
-        starts_on=date.today(),
-        ends_on=date.today() + timedelta(days=30),
-    )
-    services.agreement_update(
-        user=cast["guildford_lead"],
-        agreement=draft,
-        parties={SURREY: True, GUILDFORD: False},
-        terms=dict(TERMS),
-        contractors=[dave.contractor],
-    )
+    recorded = record_contractor_agreement(cast["surrey_dpo"], dave.contractor)
+    # Recorded, but not signed off by Surrey's DPO: it counts for nothing yet.
+    with pytest.raises(InvalidInput) as caught:
+        name_dave()
+    assert caught.value.code == "contractor-agreement-not-signed-off"
+    services.contractor_agreement_sign_off(user=cast["surrey_dpo"], contractor_agreement=recorded)
+    name_dave()
     active = _sign_off(draft, cast)
     services.terms_accept(user=dave, agreement=active)
     shared = _shared(active)

@@ -8,6 +8,7 @@ from django import forms
 
 from lgrshare.agreements.models import Classification, PersonalData
 from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
 
 READER_ROLES = [
@@ -256,6 +257,13 @@ class ReasonForm(forms.Form):
     )
 
 
+class AcceptTermsForm(forms.Form):
+    declaration = forms.BooleanField(
+        label="I have read the terms of this version and will use the data only as they allow",
+        error_messages={"required": "Confirm you have read the terms and will keep to them"},
+    )
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
@@ -288,15 +296,60 @@ class DpiaForm(forms.Form):
 
 
 class ContractorAgreementForm(forms.Form):
-    contractor = forms.ChoiceField(label="Contractor")
-    scope = forms.CharField(
-        label="What the contractor does and may see",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Describe the scope"},
+    """A contractor agreement's Article 28(3) particulars and the signed contract."""
+
+    contractor = forms.ChoiceField(
+        label="Contractor", error_messages={"required": "Choose the contractor"}
     )
-    starts_on = forms.DateField(label="Starts on", help_text="For example 2026-04-01")
-    ends_on = forms.DateField(label="Ends on", help_text="For example 2027-03-31")
+    scope = forms.CharField(
+        label="Subject matter: what the contractor does for the council",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the contractor does"},
+    )
+    nature_and_purpose = forms.CharField(
+        label="Nature and purpose of the processing",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say the nature and purpose"},
+    )
+    personal_data_types = forms.CharField(
+        label="Types of personal data",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Write 'none' if it sees only aggregate figures",
+        error_messages={"required": "Say which types of personal data"},
+    )
+    data_subject_categories = forms.CharField(
+        label="Categories of data subjects",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Whose data it is, such as council tax payers; or 'none'",
+        error_messages={"required": "Say whose data it is"},
+    )
+    obligations = forms.MultipleChoiceField(
+        label="The contract binds the contractor to",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="UK GDPR Article 28(3): a contract must include every one",
+        error_messages={"required": "Confirm the contract includes every Article 28(3) obligation"},
+    )
+    starts_on = forms.DateField(
+        label="Starts on",
+        help_text="For example 2026-04-01",
+        error_messages={"required": "Give the start date", "invalid": "Enter a real date"},
+    )
+    ends_on = forms.DateField(
+        label="Ends on",
+        help_text="For example 2027-03-31: the contractor's access ends that day",
+        error_messages={"required": "Give the end date", "invalid": "Enter a real date"},
+    )
+    document = forms.FileField(
+        label="The signed contract",
+        help_text="PDF or Word, up to 5 MB. It is stored encrypted.",
+        error_messages={"required": "Attach the signed contract"},
+    )
 
     def __init__(self, *args: Any, contractors: list[Contractor], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "contractor", [(str(c.pk), c.name) for c in contractors])
+        _choices(
+            self,
+            "obligations",
+            [(o.code, f"{o.title} ({o.reference})") for o in article_28_obligations()],
+        )

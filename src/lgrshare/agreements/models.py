@@ -152,25 +152,50 @@ class Party(models.Model):
 
 
 class ContractorAgreement(models.Model):
-    """The contract under which a contractor works for a council; access ends when it ends."""
+    """The contract under which a contractor processes data for a council (UK GDPR Article 28).
+
+    It holds the particulars Article 28(3) requires a contract to set out, the signed contract
+    itself (encrypted in the vault, never in the database), and the sign-off of a DPO of the
+    council the contractor works for. Until that sign-off it gives no access; access ends on
+    ``ends_on``.
+    """
 
     contractor = models.ForeignKey(
         Contractor, on_delete=models.CASCADE, related_name="contractor_agreements"
     )
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
-    scope = models.TextField()
+    # Article 28(3): the subject matter and duration, the nature and purpose of the processing,
+    # the type of personal data, the categories of data subjects, the processor's obligations.
+    scope = models.TextField(verbose_name="subject matter")
+    nature_and_purpose = models.TextField(blank=True)
+    personal_data_types = models.TextField(blank=True)
+    data_subject_categories = models.TextField(blank=True)
+    # Codes of ``rules/article-28.json``: every obligation the contract binds the processor to.
+    processor_obligations = models.JSONField(default=list, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField()
+    document = models.ForeignKey(
+        "vault.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    document_name = models.CharField(max_length=120, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-ends_on"]
 
     def __str__(self) -> str:
         return f"{self.contractor} for {self.council} to {self.ends_on}"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
 
 
 class TermsAcceptance(models.Model):

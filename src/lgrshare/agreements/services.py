@@ -6,6 +6,7 @@ from the agreement's facts, like every access to data, so the rules live in one 
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,12 +26,18 @@ from lgrshare.agreements.models import (
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.councils.permissions import contractor_target
 from lgrshare.domain import policy
+from lgrshare.domain.contractors import Particulars, Problem, check_particulars
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.policy.parties import decide_drafting, decide_terms_acceptance
+from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
+from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
 from lgrshare.trail import record
+from lgrshare.vault.services import blob_read_bytes, blob_store
 
 DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
 # Terms a version carries; a change to any of them (or to the parties) makes a new version.
@@ -137,7 +144,9 @@ def subject_of(user: User) -> policy.Subject:
         works_for = user.contractor.works_for_id  # type: ignore[union-attr]
         latest = (
             ContractorAgreement.objects.filter(
-                contractor_id=user.contractor_id, council_id=works_for
+                contractor_id=user.contractor_id,
+                council_id=works_for,
+                signed_off_at__isnull=False,  # unsigned by the council's DPO: no access yet
             )
             .order_by("-ends_on")
             .first()
@@ -282,18 +291,40 @@ def _check_contractors(contractors: list[Contractor], parties: dict[str, bool]) 
             raise InvalidInput(
                 f"{contractor} does not work for a party", code="contractor-not-for-a-party"
             )
-        if not ContractorAgreement.objects.filter(
+        current = ContractorAgreement.objects.filter(
             contractor=contractor,
             council_id=contractor.works_for_id,
             ends_on__gte=timezone.localdate(),
-        ).exists():
+        )
+        if not current.exists():
             raise InvalidInput(
                 f"Record a contractor agreement for {contractor} before naming it",
                 code="contractor-agreement-missing",
             )
+        if not current.filter(signed_off_at__isnull=False).exists():
+            raise InvalidInput(
+                f"{contractor.works_for.name}'s DPO must sign off the contractor agreement for "
+                f"{contractor} before it is named",
+                code="contractor-agreement-not-signed-off",
+            )
 
 
-@transaction.atomic
+def _require_drafter_is_party(user: User, area: Area, parties: dict[str, bool]) -> None:
+    """Refuse (audited, outside any transaction) a draft that leaves out the drafter's council."""
+    decision = decide_drafting(subject=subject_of(user), parties=frozenset(parties))
+    if not decision.allowed:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="area",
+            target_id=area.county_id,
+            reason=str(decision.reason),
+            policy_action="draft",
+            parties=",".join(sorted(parties)),
+        )
+        decision.require()
+
+
 def agreement_create(
     *,
     user: User,
@@ -305,18 +336,21 @@ def agreement_create(
     contractors: list[Contractor] | None = None,
     request: DataRequest | None = None,
 ) -> Agreement:
-    """Draft a new agreement (version 1). ``parties`` maps GSS code → provides data."""
+    """Draft a new agreement (version 1). ``parties`` maps GSS code → provides data; the
+    drafter's own council must be one (``drafter-not-a-party``)."""
     _require_drafter(user, area)
-    _check_terms(area, parties, terms)
-    _check_contractors(contractors or [], parties)
-    if not title.strip():
-        raise InvalidInput("Give the agreement a title", code="title-required")
-    agreement = Agreement.objects.create(
-        area=area, title=title.strip(), created_by=user, request=request
-    )
-    _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
-    Dpia.objects.create(agreement=agreement)
-    return agreement
+    _require_drafter_is_party(user, area, parties)
+    with transaction.atomic():
+        _check_terms(area, parties, terms)
+        _check_contractors(contractors or [], parties)
+        if not title.strip():
+            raise InvalidInput("Give the agreement a title", code="title-required")
+        agreement = Agreement.objects.create(
+            area=area, title=title.strip(), created_by=user, request=request
+        )
+        _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
+        Dpia.objects.create(agreement=agreement)
+        return agreement
 
 
 def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict[str, Any]]:
@@ -355,8 +389,10 @@ def agreement_update(
 ) -> AgreementVersion:
     """Change the terms or parties. A draft is edited in place; any agreement already sent for
     review gets a new version that every party must approve and sign again (it stops being
-    active until then). Raises ``PermissionDenied`` or ``InvalidInput``.
+    active until then). Raises ``PermissionDenied`` (``drafter-not-a-party`` when the new
+    parties leave out the drafter's council) or ``InvalidInput``.
     """
+    _require_drafter_is_party(user, agreement.area, parties)
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         current = agreement.current()
@@ -532,50 +568,195 @@ def _stop(
     return agreement
 
 
-@transaction.atomic
+def can_accept_terms(*, user: User, agreement: Agreement) -> bool:
+    """Whether to offer ``user`` "I accept these terms" (see ``terms_accept``)."""
+    return decide_terms_acceptance(
+        subject=subject_of(user), agreement=facts_of(agreement), now=timezone.now()
+    ).allowed
+
+
 def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
-    """Record that ``user`` accepted the current version's terms (needed before seeing data)."""
-    if agreement.state != State.ACTIVE:
-        raise InvalidInput(
-            "Only an active agreement's terms can be accepted", code="agreement-not-active"
-        )
+    """Record that ``user`` accepted the current version's terms (needed before seeing data).
+
+    Only a party's staff, and staff of a contractor the agreement names, may accept (decided by
+    ``policy.parties.decide_terms_acceptance``). A refusal is audited (``terms-refused``) and
+    raises ``AccessDenied`` (``not-a-party``, ``contractor-not-named``, ``not-named``,
+    ``agreement-not-active``, ...); no acceptance is recorded.
+    """
+    decision = decide_terms_acceptance(
+        subject=subject_of(user), agreement=facts_of(agreement), now=timezone.now()
+    )
     version = agreement.current().number
-    record(
-        user=user,
-        action="grant",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="terms-accepted",
-        version=agreement.current().number,
-    )
-    acceptance, _ = TermsAcceptance.objects.get_or_create(
-        user=user, agreement=agreement, version=version
-    )
+    if not decision.allowed:
+        record(
+            user=user,
+            action="terms-refused",
+            target_type="agreement",
+            target_id=agreement.reference,
+            reason=str(decision.reason),
+            version=version,
+        )
+        decision.require()
+    with transaction.atomic():
+        acceptance, created = TermsAcceptance.objects.get_or_create(
+            user=user, agreement=agreement, version=version
+        )
+        if created:
+            record(
+                user=user,
+                action="terms-accepted",
+                target_type="agreement",
+                target_id=agreement.reference,
+                reason=str(decision.reason),
+                version=version,
+            )
     return acceptance
 
 
-@transaction.atomic
+class ContractorAgreementInvalid(InvalidInput):
+    """Every problem with a contractor agreement's particulars, for the form to list."""
+
+    code = "contractor-agreement-invalid"
+    title = "The contractor agreement is not complete"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(" ".join(p.message + "." for p in problems))
+        self.problems = problems
+
+
 def contractor_agreement_record(
-    *, user: User, contractor: Contractor, scope: str, starts_on: date, ends_on: date
+    *,
+    user: User,
+    contractor: Contractor,
+    scope: str,
+    nature_and_purpose: str,
+    personal_data_types: str,
+    data_subject_categories: str,
+    processor_obligations: list[str],
+    starts_on: date | None,
+    ends_on: date | None,
+    document_name: str = "",
+    document: bytes | None = None,
 ) -> ContractorAgreement:
-    """The DPO or IG officer of the council a contractor works for records its agreement."""
-    if user.council_id != contractor.works_for_id or not {"dpo", "ig-officer"} & user.role_codes:
-        raise PermissionDenied(
-            f"Only the DPO or an IG officer of {contractor.works_for} can record this",
-            code="role-not-permitted",
-        )
-    if ends_on <= starts_on or not scope.strip():
-        raise InvalidInput(
-            "Give the scope and an end date after the start", code="contractor-agreement-invalid"
-        )
-    return ContractorAgreement.objects.create(
-        contractor=contractor,
-        council_id=contractor.works_for_id,
-        scope=scope.strip(),
+    """A DPO or IG officer of the council a contractor works for records its Article 28
+    contractor agreement, with the signed contract (stored encrypted in the vault). It gives
+    no access until that council's DPO signs it off.
+
+    Raises ``AccessDenied`` (``not-your-council``, ``role-not-permitted``, audited) or
+    ``ContractorAgreementInvalid`` listing every missing particular.
+    """
+    people_require(
+        user=user,
+        action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
+        target=contractor_target(contractor),
+        target_id=str(contractor.pk),
+    )
+    particulars = Particulars(
+        subject_matter=scope,
+        nature_and_purpose=nature_and_purpose,
+        personal_data_types=personal_data_types,
+        data_subject_categories=data_subject_categories,
+        obligations=frozenset(processor_obligations),
         starts_on=starts_on,
         ends_on=ends_on,
-        recorded_by=user,
     )
+    problems = check_particulars(particulars)
+    if problems:
+        raise ContractorAgreementInvalid(problems)
+    assert starts_on is not None, "checked above"
+    assert ends_on is not None, "checked above"
+    with transaction.atomic():
+        blob = blob_store(source=io.BytesIO(document)) if document is not None else None
+        recorded = ContractorAgreement.objects.create(
+            contractor=contractor,
+            council_id=contractor.works_for_id,
+            scope=scope.strip(),
+            nature_and_purpose=nature_and_purpose.strip(),
+            personal_data_types=personal_data_types.strip(),
+            data_subject_categories=data_subject_categories.strip(),
+            processor_obligations=sorted(particulars.obligations),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            document=blob,
+            document_name=document_name[:120] if blob else "",
+            recorded_by=user,
+        )
+        record(
+            user=user,
+            action="contractor-agreement-recorded",
+            target_type="contractor-agreement",
+            target_id=recorded.pk,
+            contractor=contractor.name,
+            council=str(contractor.works_for_id),
+            ends_on=ends_on.isoformat(),
+            document=blob is not None,
+        )
+    return recorded
+
+
+def contractor_agreement_sign_off(
+    *, user: User, contractor_agreement: ContractorAgreement
+) -> ContractorAgreement:
+    """A DPO of the council the contractor works for signs off its contractor agreement; from
+    then it counts for access. Raises ``AccessDenied`` (audited) or ``InvalidInput``
+    (``contractor-agreement-document-missing``, ``contractor-agreement-signed-off``)."""
+    people_require(
+        user=user,
+        action=PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT,
+        target=contractor_target(contractor_agreement.contractor),
+        target_id=str(contractor_agreement.contractor_id),
+    )
+    with transaction.atomic():
+        locked = ContractorAgreement.objects.select_for_update().get(pk=contractor_agreement.pk)
+        if locked.document_id is None:
+            raise InvalidInput(
+                "Attach the signed contract before signing it off",
+                code="contractor-agreement-document-missing",
+            )
+        if locked.signed_off_at is not None:
+            raise InvalidInput(
+                "This contractor agreement is already signed off",
+                code="contractor-agreement-signed-off",
+            )
+        locked.signed_off_by, locked.signed_off_at = user, timezone.now()
+        locked.save(update_fields=["signed_off_by", "signed_off_at"])
+        record(
+            user=user,
+            action="contractor-agreement-signed-off",
+            target_type="contractor-agreement",
+            target_id=locked.pk,
+            contractor=locked.contractor.name,
+            council=str(locked.council_id),
+        )
+    return locked
+
+
+def contractor_agreement_document(
+    *, user: User, contractor_agreement: ContractorAgreement
+) -> tuple[str, bytes]:
+    """Return the signed contract's name and bytes, for the council's DPO or IG officer.
+
+    Raises ``AccessDenied`` (audited), ``NotFound`` (``document-not-found``) or the vault's
+    errors. The download is audited.
+    """
+    people_require(
+        user=user,
+        action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
+        target=contractor_target(contractor_agreement.contractor),
+        target_id=str(contractor_agreement.contractor_id),
+    )
+    blob = contractor_agreement.document
+    if blob is None:
+        raise NotFound("No signed contract is attached", code="document-not-found")
+    content = blob_read_bytes(blob=blob)
+    record(
+        user=user,
+        action="download",
+        target_type="contractor-agreement",
+        target_id=contractor_agreement.pk,
+        document=contractor_agreement.document_name,
+    )
+    return contractor_agreement.document_name or "contractor-agreement.pdf", content
 
 
 @transaction.atomic

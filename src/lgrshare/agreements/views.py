@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lgrshare.agreements import services
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.forms import (
+    AcceptTermsForm,
     AgreementForm,
     ContractorAgreementForm,
     DpiaForm,
@@ -22,11 +24,14 @@ from lgrshare.agreements.forms import (
 )
 from lgrshare.agreements.models import Agreement, ContractorAgreement, State
 from lgrshare.agreements.pdf import render_pdf
-from lgrshare.councils.models import Contractor, User
-from lgrshare.councils.services import area_get_for_user
+from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
+from lgrshare.councils.services import area_for_council, area_get_for_user
 from lgrshare.domain import policy
-from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.contractors import article_28_obligations
+from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
+from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.requests.services import request_get_for_user
 from lgrshare.web.auth import person
 
@@ -130,7 +135,8 @@ def _context(
         "can_vary": agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED}
         and own is not None
         and bool(services.DRAFTING_ROLES & user.role_codes),
-        "can_accept": agreement.state == State.ACTIVE and own is not None and not accepted,
+        "can_accept": not accepted and services.can_accept_terms(user=user, agreement=agreement),
+        "accept_form": AcceptTermsForm(),
         "accepted": accepted,
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
@@ -190,6 +196,11 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         stop(user=user, agreement=agreement, reason=reason)
         messages.success(request, f"The agreement is {action}ed.")
     elif action == "accept":
+        if not AcceptTermsForm(request.POST).is_valid():
+            raise InvalidInput(
+                "Confirm you have read the terms and will keep to them",
+                code="declaration-required",
+            )
         services.terms_accept(user=user, agreement=agreement)
         messages.success(request, "You have accepted the terms.")
         return redirect("agreement", pk=agreement.pk)
@@ -198,18 +209,7 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         if not dpia.is_valid():
             raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
         upload = dpia.cleaned_data["document"]
-        content = None
-        if upload is not None:
-            head = upload.read(4096)
-            upload.seek(0)
-            check_file(
-                name=upload.name or "",
-                size=upload.size or 0,
-                head=head,
-                max_bytes=5_000_000,
-                allowed=frozenset({"pdf", "docx"}),
-            )
-            content = upload.read()
+        content = _upload_bytes(upload) if upload is not None else None
         services.dpia_record(
             user=user,
             agreement=agreement,
@@ -237,33 +237,138 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/transparency.html", {"agreements": active})
 
 
+def _upload_bytes(upload: Any) -> bytes:
+    """The bytes of an uploaded PDF or Word file, checked; raises ``InvalidInput``."""
+    head = upload.read(4096)
+    upload.seek(0)
+    check_file(
+        name=upload.name or "",
+        size=upload.size or 0,
+        head=head,
+        max_bytes=5_000_000,
+        allowed=frozenset({"pdf", "docx"}),
+    )
+    return bytes(upload.read())
+
+
 @require_http_methods(["GET", "POST"])
 def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
-    area = area_get_for_user(county_gss=county_gss, user=person(request))
+    user = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=user)
     in_area = list(
         Contractor.objects.filter(works_for__in=area.councils()).select_related("works_for")
     )
-    form = ContractorAgreementForm(request.POST or None, contractors=in_area)
+    recordable = [
+        c
+        for c in in_area
+        if can(
+            user=user,
+            action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
+            target=contractor_target(c),
+        )
+    ]
+    form = ContractorAgreementForm(
+        request.POST or None, request.FILES or None, contractors=recordable
+    )
     if request.method == "POST" and form.is_valid():
-        contractor = next(c for c in in_area if str(c.pk) == form.cleaned_data["contractor"])
+        data = form.cleaned_data
+        contractor = next(c for c in recordable if str(c.pk) == data["contractor"])
         try:
             services.contractor_agreement_record(
-                user=person(request),
+                user=user,
                 contractor=contractor,
-                scope=form.cleaned_data["scope"],
-                starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"],
+                scope=data["scope"],
+                nature_and_purpose=data["nature_and_purpose"],
+                personal_data_types=data["personal_data_types"],
+                data_subject_categories=data["data_subject_categories"],
+                processor_obligations=data["obligations"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                document_name=data["document"].name or "",
+                document=_upload_bytes(data["document"]),
             )
+        except services.ContractorAgreementInvalid as exc:
+            for problem in exc.problems:
+                form.add_error(_FORM_FIELD.get(problem.field, problem.field), problem.message)
         except InvalidInput as exc:
-            form.add_error(None, exc.message)
+            form.add_error("document" if exc.code.startswith("file") else None, exc.message)
         else:
-            messages.success(request, f"The contractor agreement for {contractor} is recorded.")
+            messages.success(
+                request,
+                f"The contractor agreement for {contractor} is recorded. It gives no access until "
+                f"{contractor.works_for.name}'s DPO signs it off.",
+            )
             return redirect("contractors", county_gss=area.gss_code)
-    records = ContractorAgreement.objects.filter(contractor__in=in_area).select_related(
-        "contractor", "council"
+    obligations = {o.code: o for o in article_28_obligations()}
+    records = [
+        {
+            "record": r,
+            "obligations": [obligations[c] for c in r.processor_obligations if c in obligations],
+            "can_sign_off": not r.is_signed_off
+            and can(
+                user=user,
+                action=PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT,
+                target=contractor_target(r.contractor),
+            ),
+            "can_download": r.document_id is not None
+            and can(
+                user=user,
+                action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
+                target=contractor_target(r.contractor),
+            ),
+        }
+        for r in ContractorAgreement.objects.filter(contractor__in=in_area).select_related(
+            "contractor", "council", "signed_off_by"
+        )
+    ]
+    context = {
+        "area": area,
+        "form": form if recordable else None,
+        "records": records,
+        "contractors": in_area,
+        "can_add_contractors": can_add_contractors(user=user),
+    }
+    return render(request, "agreements/contractors.html", context)
+
+
+_FORM_FIELD = {"subject_matter": "scope", "obligations": "obligations"}
+
+
+def _contractor_agreement(user: User, pk: int) -> ContractorAgreement:
+    areas = Area.objects.visible_to(user).values_list("county_id", flat=True)
+    found = (
+        ContractorAgreement.objects.filter(pk=pk)
+        .filter(Q(council_id__in=areas) | Q(council__county_id__in=areas))
+        .select_related("contractor__works_for")
+        .first()
     )
-    return render(
+    if found is None:
+        raise NotFound(
+            "There is no such contractor agreement", code="contractor-agreement-not-found"
+        )
+    return found
+
+
+@require_POST
+def contractor_agreement_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    found = _contractor_agreement(user, pk)
+    services.contractor_agreement_sign_off(user=user, contractor_agreement=found)
+    messages.success(
         request,
-        "agreements/contractors.html",
-        {"area": area, "form": form, "records": records, "contractors": in_area},
+        f"Signed off: {found.contractor}'s staff named on an agreement can now accept its terms.",
     )
+    area = area_for_council(found.council)
+    assert area is not None, "a contractor agreement belongs to a council of an area"
+    return redirect("contractors", county_gss=area.gss_code)
+
+
+@require_safe
+def contractor_agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
+    user = person(request)
+    name, content = services.contractor_agreement_document(
+        user=user, contractor_agreement=_contractor_agreement(user, pk)
+    )
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -30,6 +30,14 @@ from lgrshare.domain.policy import AccessDenied, Decision, DecisionReason
 from lgrshare.domain.policy.people import PeopleAction, Target, people_policy
 from lgrshare.trail import record
 
+_CONTRACTOR_ACTIONS = frozenset(
+    {
+        PeopleAction.ADD_CONTRACTOR,
+        PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
+        PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT,
+    }
+)
+
 
 def _refuse(
     user: User | None, action: PeopleAction, target_id: str, decision: Decision, **detail: str
@@ -37,7 +45,7 @@ def _refuse(
     record(
         user=user,
         action="people-refused",
-        target_type="person" if action is not PeopleAction.ADD_CONTRACTOR else "contractor",
+        target_type="contractor" if action in _CONTRACTOR_ACTIONS else "person",
         target_id=target_id,
         reason=str(decision.reason),
         policy_action=str(action),
