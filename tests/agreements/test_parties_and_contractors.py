@@ -1,0 +1,184 @@
+"""Only parties (and contractor staff the agreement names) accept its terms; a drafter's
+council is a party; a contractor agreement holds the Article 28 particulars, its signed contract
+encrypted in the vault, and its council DPO's sign-off."""
+
+import json
+
+import pytest
+
+from lgrshare.agreements import services
+from lgrshare.agreements.models import Agreement, TermsAcceptance
+from lgrshare.audit.models import AuditEntry
+from lgrshare.councils.models import Area
+from lgrshare.domain.errors import PermissionDenied
+from lgrshare.vault.services import blob_read_bytes
+from lgrshare.vault.storage import default_storage
+from tests.agreements.contractors import SIGNED_CONTRACT, record_contractor_agreement
+from tests.agreements.test_agreements import TERMS, _sign_off
+from tests.conftest import GUILDFORD, SURREY, WOKING, _make
+
+
+@pytest.fixture
+def active(draft, cast):
+    return _sign_off(draft, cast)
+
+
+def _refusals(action, target):
+    return list(
+        AuditEntry.objects.filter(action=action, target_id=target).values_list("actor", "reason")
+    )
+
+
+def test_a_non_party_cannot_accept_the_terms_and_no_grant_is_recorded(active, bob):
+    # Bob works for Woking, which is not a party to this Surrey and Guildford agreement.
+    with pytest.raises(PermissionDenied) as caught:
+        services.terms_accept(user=bob, agreement=active)
+    assert caught.value.code == "not-a-party"
+    assert not TermsAcceptance.objects.filter(user=bob).exists()
+    assert _refusals("terms-refused", active.reference) == [("bob", "not-a-party")]
+    assert not AuditEntry.objects.filter(action="terms-accepted").exists()
+
+
+def test_a_party_accepts_once_and_it_is_audited(active, alice):
+    services.terms_accept(user=alice, agreement=active)
+    services.terms_accept(user=alice, agreement=active)
+    assert TermsAcceptance.objects.filter(user=alice).count() == 1
+    assert _refusals("terms-accepted", active.reference) == [("alice", "allowed")]
+
+
+def test_contractor_staff_not_named_on_the_agreement_cannot_accept(active, cast, dave):
+    recorded = record_contractor_agreement(cast["surrey_dpo"], dave.contractor)
+    services.contractor_agreement_sign_off(user=cast["surrey_dpo"], contractor_agreement=recorded)
+    with pytest.raises(PermissionDenied) as caught:
+        services.terms_accept(user=dave, agreement=active)
+    assert caught.value.code == "contractor-not-named"
+    assert not TermsAcceptance.objects.filter(user=dave).exists()
+
+
+def test_a_dpo_cannot_draft_an_agreement_between_other_councils(cast):
+    woking_dpo = _make("wdpo", ["dpo"], WOKING)
+    with pytest.raises(PermissionDenied) as caught:
+        services.agreement_create(
+            user=woking_dpo,
+            area=Area.objects.get(county_id=SURREY),
+            title="Contracts register",
+            parties={SURREY: True, GUILDFORD: False},
+            terms=dict(TERMS),
+        )
+    assert caught.value.code == "drafter-not-a-party"
+    assert not Agreement.objects.exists()
+    assert _refusals("access-refused", SURREY) == [("wdpo", "drafter-not-a-party")]
+
+
+def test_a_drafter_cannot_redraft_their_council_out_of_the_parties(draft, cast):
+    with pytest.raises(PermissionDenied) as caught:
+        services.agreement_update(
+            user=cast["guildford_lead"],
+            agreement=draft,
+            parties={SURREY: True, WOKING: False},
+            terms=dict(TERMS),
+        )
+    assert caught.value.code == "drafter-not-a-party"
+    assert set(draft.current().parties.values_list("council_id", flat=True)) == {SURREY, GUILDFORD}
+
+
+def test_a_contractor_agreement_lists_every_missing_article_28_particular(cast, dave):
+    with pytest.raises(services.ContractorAgreementInvalid) as caught:
+        record_contractor_agreement(
+            cast["surrey_dpo"],
+            dave.contractor,
+            nature_and_purpose=" ",
+            data_subject_categories="",
+            processor_obligations=["documented-instructions", "security"],
+        )
+    codes = [p.code for p in caught.value.problems]
+    assert codes == [
+        "nature-and-purpose-required",
+        "data-subject-categories-required",
+        "processor-obligations-missing",
+    ]
+    assert "Deletes or returns all the data" in caught.value.problems[-1].message
+
+
+def test_only_the_contractors_own_council_records_and_signs_off_its_agreement(cast, dave):
+    # Dave's firm works for Surrey County Council: Guildford's DPO cannot vouch for it.
+    with pytest.raises(PermissionDenied) as caught:
+        record_contractor_agreement(cast["guildford_dpo"], dave.contractor)
+    assert caught.value.code == "not-your-council"
+    recorded = record_contractor_agreement(cast["surrey_dpo"], dave.contractor)
+    for who, code in (("guildford_dpo", "not-your-council"), ("surrey_lead", "role-not-permitted")):
+        with pytest.raises(PermissionDenied) as caught:
+            services.contractor_agreement_sign_off(user=cast[who], contractor_agreement=recorded)
+        assert caught.value.code == code
+    refused = AuditEntry.objects.filter(action="people-refused", target_type="contractor")
+    assert [json.loads(e.detail)["policy_action"] for e in refused] == [
+        "record-contractor-agreement",
+        "sign-off-contractor-agreement",
+        "sign-off-contractor-agreement",
+    ]
+    recorded.refresh_from_db()
+    assert not recorded.is_signed_off
+    services.contractor_agreement_sign_off(user=cast["surrey_dpo"], contractor_agreement=recorded)
+    recorded.refresh_from_db()
+    assert recorded.signed_off_by == cast["surrey_dpo"]
+    assert list(
+        AuditEntry.objects.filter(target_type="contractor-agreement").values_list(
+            "action", flat=True
+        )
+    ) == ["contractor-agreement-recorded", "contractor-agreement-signed-off"]
+
+
+def test_the_signed_contract_is_stored_encrypted_in_the_vault(cast, dave):
+    recorded = record_contractor_agreement(cast["surrey_dpo"], dave.contractor)
+    assert recorded.document is not None
+    on_disk = default_storage().open(recorded.document.file_id).read()
+    assert b"Example Analytics" not in on_disk
+    assert blob_read_bytes(blob=recorded.document) == SIGNED_CONTRACT
+
+
+def test_the_contractors_page_offers_sign_off_only_to_the_councils_dpo(signed_in, cast, dave):
+    record_contractor_agreement(cast["surrey_dpo"], dave.contractor)
+    page = signed_in(cast["guildford_dpo"]).get(f"/areas/{SURREY}/contractors/").content.decode()
+    assert "Waiting for the DPO" in page
+    assert "Sign off the contractor agreement" not in page
+    assert "Record a contractor agreement" not in page
+    page = signed_in(cast["surrey_dpo"]).get(f"/areas/{SURREY}/contractors/").content.decode()
+    assert "Sign off the contractor agreement" in page
+    assert "Record a contractor agreement" in page
+    assert "Deletes or returns all the data" in page
+
+
+def test_an_area_admin_adds_a_contractor_for_their_own_council_in_the_pages(signed_in, admin):
+    client = signed_in(admin)
+    assert "Add a contractor" in client.get(f"/areas/{SURREY}/").content.decode()
+    response = client.post(
+        f"/areas/{SURREY}/contractors/add",
+        {"name": "Surrey Modelling Partners LLP", "companies_house_number": "OC123456"},
+    )
+    assert response.status_code == 302
+    added = AuditEntry.objects.get(action="contractor-added")
+    assert (added.actor, json.loads(added.detail)["council"]) == ("admin", SURREY)
+    page = client.get(f"/areas/{SURREY}/contractors/").content.decode()
+    assert "Surrey Modelling Partners LLP, working for Surrey" in page
+
+
+def test_others_cannot_add_a_contractor(signed_in, alice, dave):
+    assert signed_in(alice).get(f"/areas/{SURREY}/contractors/add").status_code == 403
+    response = signed_in(dave).post(f"/areas/{SURREY}/contractors/add", {"name": "Dave's Firm"})
+    assert response.status_code == 403
+    assert b"contractor-not-permitted" in response.content
+
+
+def test_the_accept_button_needs_the_declaration_and_shows_only_to_those_who_may(
+    signed_in, active, alice, bob
+):
+    address = f"/agreements/{active.pk}/"
+    assert "I accept these terms" not in signed_in(bob).get(address).content.decode()
+    client = signed_in(alice)
+    assert "I accept these terms" in client.get(address).content.decode()
+    refused = client.post(f"{address}accept")
+    assert refused.status_code == 400
+    assert b"declaration-required" in refused.content
+    assert not TermsAcceptance.objects.filter(user=alice).exists()
+    client.post(f"{address}accept", {"declaration": "on"})
+    assert TermsAcceptance.objects.filter(user=alice).exists()
