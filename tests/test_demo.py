@@ -39,3 +39,23 @@ def test_demo_passwords_are_generated_per_installation(db, settings, tmp_path):
     second = {s.username: s.password for s in demo_load()}
     assert first.keys() == second.keys()
     assert all(first[name] != second[name] for name in first)
+
+
+def test_demo_people_can_act_and_the_contractor_works_under_a_signed_off_article_28_agreement(
+    demo,
+):
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement, ContractorAgreement
+
+    for person in User.objects.filter(username__in=[p.username for p in DEMO_PEOPLE]):
+        assert person.is_active
+        assert person.role_codes == {g.role for g in person.role_grants.all()}
+    contract = ContractorAgreement.objects.get(contractor__name="Example Analytics Ltd")
+    assert contract.is_signed_off
+    assert contract.signed_off_by.username == "surrey.dpo"
+    assert contract.document is not None
+    assert contract.personal_data_types
+    assert len(contract.processor_obligations) == 8
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    analyst = User.objects.get(username="contractor.analyst")
+    assert agreements.can_accept_terms(user=analyst, agreement=register)

@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
+from lgrshare.domain.contractors import article_28_obligations
 
 SURREY = "E10000030"
 GUILDFORD = "E07000209"
@@ -299,6 +300,36 @@ def _demo_request() -> None:
     )
 
 
+def _demo_contract_pdf(particulars: dict[str, str]) -> bytes:
+    """The demo's signed contract for services: its Article 28 particulars, marked as a demo."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    from lgrshare.agreements.pdf import latin1_safe
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+
+    def line(text: str, height: float = 6) -> None:
+        pdf.multi_cell(0, height, latin1_safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font("helvetica", "B", 14)
+    line(f"Contract for services: {DEMO_CONTRACTOR}", 8)
+    pdf.set_font("helvetica", "", 10)
+    line(f"Demonstration copy for LGR Share. Processor: {DEMO_CONTRACTOR}.")
+    line("Controller: Surrey County Council. Duration: 1 April 2026 to 31 March 2027.")
+    for label, key in (
+        ("Subject matter", "scope"),
+        ("Nature and purpose", "nature_and_purpose"),
+        ("Types of personal data", "personal_data_types"),
+        ("Categories of data subjects", "data_subject_categories"),
+    ):
+        line(f"{label}: {particulars[key]}")
+    for obligation in article_28_obligations():
+        line(f"{obligation.reference}: {obligation.title}.")
+    return bytes(pdf.output())
+
+
 def _demo_agreement() -> None:
     """Surrey County Council and Guildford agree to share the contracts register, and sign."""
     from datetime import date
@@ -314,13 +345,28 @@ def _demo_agreement() -> None:
         return
     contractor = Contractor.objects.get(name=DEMO_CONTRACTOR)
     if not ContractorAgreement.objects.filter(contractor=contractor).exists():
-        agreements.contractor_agreement_record(
-            user=User.objects.get(username="surrey.dpo"),
+        dpo = User.objects.get(username="surrey.dpo")
+        particulars = {
+            "scope": "Financial modelling of the reorganisation proposals for Surrey County "
+            "Council",
+            "nature_and_purpose": "Analysis of the county's contracts register and council tax "
+            "figures, on Surrey County Council's instructions, to cost the unitary options.",
+            "personal_data_types": "Names of sole-trader suppliers and contract managers' work "
+            "contact details, as held in the contracts register.",
+            "data_subject_categories": "Suppliers who trade as individuals; council officers "
+            "named as contract managers.",
+        }
+        recorded = agreements.contractor_agreement_record(
+            user=dpo,
             contractor=contractor,
-            scope="Financial modelling of the reorganisation proposals for Surrey County Council",
+            processor_obligations=[o.code for o in article_28_obligations()],
             starts_on=date(2026, 4, 1),
             ends_on=date(2027, 3, 31),
+            document_name="example-analytics-contract-for-services.pdf",
+            document=_demo_contract_pdf(particulars),
+            **particulars,
         )
+        agreements.contractor_agreement_sign_off(user=dpo, contractor_agreement=recorded)
     _, parties, terms = agreements.terms_from_request(request)
     terms |= {
         "delete_by": date(2027, 6, 30),
@@ -338,6 +384,7 @@ def _demo_agreement() -> None:
         title="Contracts register for the west Surrey proposal",
         parties=parties,
         terms=terms,
+        contractors=[contractor],
         request=request,
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)

@@ -63,9 +63,9 @@ class PersonAddForm(forms.Form):
             *contractors,
         ]
 
-    def organisation_kwargs(self) -> dict[str, Council | Contractor]:
-        """Return ``{"council": ...}`` or ``{"contractor": ...}`` for the chosen organisation."""
+    def chosen_organisation(self) -> tuple[Council | None, Contractor | None]:
+        """Return ``(council, None)`` or ``(None, contractor)`` for the chosen organisation."""
         kind, _, key = self.cleaned_data["organisation"].partition(":")
         if kind == "council":
-            return {"council": Council.objects.get(pk=key)}
-        return {"contractor": Contractor.objects.get(pk=key)}
+            return Council.objects.get(pk=key), None
+        return None, Contractor.objects.get(pk=key)

@@ -42,6 +42,7 @@ def person_add(request: HttpRequest, county_gss: str) -> HttpResponse:
     form = PersonAddForm(request.POST or None, area=area)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        council, contractor = form.chosen_organisation()
         try:
             newcomer, password = services.person_add(
                 admin=user,
@@ -52,7 +53,8 @@ def person_add(request: HttpRequest, county_gss: str) -> HttpResponse:
                 email=data["email"],
                 job_title=data["job_title"],
                 roles=data["roles"],
-                **form.organisation_kwargs(),
+                council=council,
+                contractor=contractor,
             )
         except (InvalidInput, AccessDenied) as exc:
             field = {"username": "username", "email": "email"}.get(exc.code.split("-")[0])
