@@ -1,0 +1,118 @@
+"""A contractor's analyst named on an agreement accepts its terms in the page, then sees the
+data; on an agreement that does not name the contractor there is nothing to accept or see."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, make_user, sign_in
+from tests.conftest import GUILDFORD, PASSWORD, SURREY
+
+pytestmark = pytest.mark.browser
+
+
+def _agreement(lead, cast, contractors):
+    from lgrshare.agreements import services
+    from lgrshare.councils.models import Area
+
+    agreement = services.agreement_create(
+        user=lead,
+        area=Area.objects.get(county_id=SURREY),
+        title="Contracts register" + (" (with the modellers)" if contractors else ""),
+        parties={SURREY: True, GUILDFORD: False},
+        terms={
+            "purposes": "To cost the transfer of county contracts.",
+            "legal_power": "LGA 1972 s.111",
+            "data_items": [{"standard": "contracts-register", "fields": []}],
+            "personal_data": "none",
+            "delete_by": date.today() + timedelta(days=180),
+        },
+        contractors=contractors,
+    )
+    services.agreement_send_for_review(user=lead, agreement=agreement)
+    for council in ("surrey", "guildford"):
+        services.agreement_dpo_review(
+            user=cast[f"{council}.dpo"], agreement=agreement, approve=True
+        )
+        services.agreement_sign(user=cast[f"{council}.signatory"], agreement=agreement)
+    agreement.refresh_from_db()
+    return agreement
+
+
+def _share_contracts(agreement, cast):
+    from lgrshare.submissions import services as submissions
+    from tests.submissions.test_submissions import contracts_csv
+
+    dataset = submissions.dataset_for(
+        agreement=agreement, standard="contracts-register", council=SURREY
+    )
+    content = contracts_csv()
+    submission = submissions.submission_create(
+        user=cast["surrey.analyst"],
+        dataset=dataset,
+        source=io.BytesIO(content),
+        file_name="contracts.csv",
+        size=len(content),
+        period="2026-27",
+    )
+    submissions.submission_accept(user=cast["surrey.lead"], submission=submission)
+    return dataset
+
+
+def test_a_named_contractor_accepts_the_terms_and_then_sees_the_data(page):
+    from lgrshare.councils.models import Contractor
+    from lgrshare.councils.services import user_create
+    from tests.agreements.contractors import record_contractor_agreement
+
+    cast = {
+        "surrey.lead": make_user("surrey.lead", SURREY, ["data-lead"]),
+        "surrey.analyst": make_user("surrey.analyst", SURREY, ["analyst"]),
+        "guildford.lead": make_user("guildford.lead", GUILDFORD, ["data-lead"]),
+    }
+    for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD)):
+        cast[f"{council}.dpo"] = make_user(f"{council}.dpo", gss, ["dpo"])
+        cast[f"{council}.signatory"] = make_user(f"{council}.signatory", gss, ["senior-signatory"])
+    firm = Contractor.objects.create(name="Example Analytics Ltd", works_for_id=SURREY)
+    user_create(
+        username="lee.turner",
+        first_name="Lee",
+        last_name="Turner",
+        roles=["analyst"],
+        contractor=firm,
+        password=PASSWORD,
+    )
+    from lgrshare.agreements import services
+
+    contract = record_contractor_agreement(cast["surrey.dpo"], firm)
+    services.contractor_agreement_sign_off(user=cast["surrey.dpo"], contractor_agreement=contract)
+    named = _agreement(cast["guildford.lead"], cast, [firm])
+    not_named = _agreement(cast["guildford.lead"], cast, [])
+    shared = _share_contracts(named, cast)
+    unshared = _share_contracts(not_named, cast)
+
+    sign_in(page, "lee.turner")
+    page.goto(f"/catalogue/{shared.slug}/")
+    assert page.get_by_test_id("data-table").count() == 0
+
+    page.goto(f"/agreements/{named.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="I accept these terms").click()
+    page.get_by_text("Confirm you have read the terms and will keep to them").first.wait_for()
+    page.goto(f"/agreements/{named.pk}/")
+    page.get_by_label("I have read the terms of this version").check()
+    page.get_by_role("button", name="I accept these terms").click()
+    page.get_by_text("You have accepted the terms.").wait_for()
+    assert page.get_by_role("button", name="I accept these terms").count() == 0
+
+    page.goto(f"/catalogue/{shared.slug}/")
+    table = page.get_by_test_id("data-table")
+    table.wait_for()
+    assert table.locator("tbody tr").count() == 1
+    assert_accessible(page)
+
+    # Nothing else: an agreement that does not name the firm offers nothing to accept or read.
+    page.goto(f"/agreements/{not_named.pk}/")
+    assert page.get_by_role("button", name="I accept these terms").count() == 0
+    page.goto(f"/catalogue/{unshared.slug}/")
+    assert page.get_by_test_id("data-table").count() == 0
