@@ -42,6 +42,13 @@ RULES = {
 }
 
 
+# The reasons only this policy and the parties' decisions give.
+PEOPLE_AND_PARTY_REASONS = frozenset(
+    {"needs-confirmation", "not-your-council", "own-account", "own-grant",
+     "role-not-for-contractors", "drafter-not-a-party"}
+)  # fmt: skip
+
+
 def _expected(action: str, role: str, relation: str) -> str:
     roles, invites, not_self, not_by_granter = RULES[action]
     if relation == "other-area":
@@ -68,6 +75,12 @@ def test_every_people_action_role_and_relation(action, role, relation):
     expected = _expected(action, role, relation)
     assert decision.reason == expected
     assert decision.allowed == (expected in {"allowed", "needs-confirmation"})
+
+
+def test_the_matrix_covers_every_people_action_and_reason():
+    assert set(RULES) == {action.value for action in PeopleAction}
+    table = {_expected(*cell) for cell in itertools.product(RULES, ROLES, RELATIONS)}
+    assert PEOPLE_AND_PARTY_REASONS - {"role-not-for-contractors", "drafter-not-a-party"} <= table
 
 
 @pytest.mark.parametrize("action", list(PeopleAction))

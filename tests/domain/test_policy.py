@@ -26,6 +26,7 @@ from lgrshare.domain.policy import (
     Subject,
     decide,
 )
+from tests.domain.test_people_policy import PEOPLE_AND_PARTY_REASONS
 
 SURREY_AREA, KENT_AREA = "E10000030", "E10000016"
 SURREY, GUILDFORD, WAVERLEY, MAIDSTONE = "E10000030", "E07000209", "E07000216", "E07000110"
@@ -197,7 +198,9 @@ def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
     assert set(ACCESS) == {access.value for access in Access}
     # not-named needs a named list; its own test below covers it.
     table_reasons = {row[-1] for row in EXPECTED}
-    assert table_reasons == {reason.value for reason in DecisionReason} - {"not-named"}
+    # The people policy's and the parties' reasons have their own matrix (test_people_policy).
+    others = {"not-named"} | PEOPLE_AND_PARTY_REASONS
+    assert table_reasons == {reason.value for reason in DecisionReason} - others
 
 
 def test_default_roles_apply_when_the_agreement_lists_none_for_an_action():
