@@ -191,8 +191,9 @@ def contractor_create_command(name: str, council_gss: str, number: str) -> None:
     """Record a contractor NAME working for a council (then add its staff with user create)."""
     setup_django()
     from lgrshare.councils import services
+    from lgrshare.people.services import contractor_setup
 
-    created = services.contractor_create(
+    created = contractor_setup(
         name=name,
         works_for=services.council_get(gss_code=council_gss),
         companies_house_number=number,

@@ -361,6 +361,28 @@ def contractor_add(
     return contractor
 
 
+def contractor_setup(
+    *, name: str, works_for: Council, companies_house_number: str = ""
+) -> Contractor:
+    """The operator adds a contractor at set-up (``lgrshare contractor create``), audited as
+    the system."""
+    with transaction.atomic():
+        contractor = contractor_create(
+            name=name, works_for=works_for, companies_house_number=companies_house_number
+        )
+        record(
+            user=None,
+            action="contractor-added",
+            target_type="contractor",
+            target_id=contractor.pk,
+            reason="set-up",
+            name=contractor.name,
+            council=works_for.gss_code,
+            told=dpos_to_tell(works_for),
+        )
+    return contractor
+
+
 def _grant(person: User, role: str) -> RoleGrant:
     grant = person.role_grants.filter(role=role).first()
     if grant is None:
