@@ -56,6 +56,9 @@ def test_demo_people_can_act_and_the_contractor_works_under_a_signed_off_article
     assert contract.document is not None
     assert contract.personal_data_types
     assert len(contract.processor_obligations) == 8
+    invited = User.objects.get(username="woking.planner")
+    assert invited.is_pending
+    assert not invited.is_active
     register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
     analyst = User.objects.get(username="contractor.analyst")
     assert agreements.can_accept_terms(user=analyst, agreement=register)

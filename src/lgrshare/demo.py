@@ -187,6 +187,26 @@ def _demo_people(passwords: dict[str, str]) -> dict[str, str]:
     return passwords
 
 
+def _demo_invitation() -> None:
+    """Surrey County Council's administrator invites a Woking analyst: the account waits for
+    Woking's DPO (``woking.dpo``) to confirm it on the person's page."""
+    from lgrshare.people.services import person_add
+
+    if User.objects.filter(username="woking.planner").exists():
+        return
+    person_add(
+        admin=User.objects.get(username="surrey.lead"),
+        area=Area.objects.get(county_id=SURREY),
+        username="woking.planner",
+        first_name="Nia",
+        last_name="Jones",
+        job_title="Planning policy analyst",
+        email="woking.planner@example.invalid",
+        roles=["analyst"],
+        council=Council.objects.get(pk=WOKING),
+    )
+
+
 def _surrey_figures_csv() -> bytes:
     """Real published figures for Surrey's councils, laid out in LG Inform's long shape."""
     import polars as pl
@@ -502,6 +522,7 @@ def demo_load() -> list[SignIn]:
     reference_load()
     with transaction.atomic():
         passwords = _demo_people(_read_passwords())
+        _demo_invitation()
         _demo_catalogue()
         _demo_request()
         _demo_agreement()

@@ -182,3 +182,57 @@ def test_the_accept_button_needs_the_declaration_and_shows_only_to_those_who_may
     assert not TermsAcceptance.objects.filter(user=alice).exists()
     client.post(f"{address}accept", {"declaration": "on"})
     assert TermsAcceptance.objects.filter(user=alice).exists()
+
+
+def _contract_form(contractor, document):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lgrshare.domain.contractors import article_28_obligations
+    from tests.agreements.contractors import PARTICULARS
+
+    name, content = document
+    return {
+        **PARTICULARS,
+        "contractor": str(contractor.pk),
+        "obligations": [o.code for o in article_28_obligations()],
+        "starts_on": "2026-04-01",
+        "ends_on": "2027-03-31",
+        "document": SimpleUploadedFile(name, content),
+    }
+
+
+def test_the_dpo_records_a_contractor_agreement_in_the_page_with_its_signed_contract(
+    signed_in, cast, dave
+):
+    from lgrshare.agreements.models import ContractorAgreement
+    from lgrshare.vault.models import Blob
+
+    client = signed_in(cast["surrey_dpo"])
+    hostile = client.post(
+        f"/areas/{SURREY}/contractors/",
+        _contract_form(dave.contractor, ("contract.pdf", b"name,nhs_number\nJo,9434765919\n")),
+    )
+    assert hostile.status_code == 200
+    assert "There is a problem" in hostile.content.decode()
+    assert not ContractorAgreement.objects.exists()
+    assert not Blob.objects.exists()
+    response = client.post(
+        f"/areas/{SURREY}/contractors/",
+        _contract_form(dave.contractor, ("contract.pdf", SIGNED_CONTRACT)),
+    )
+    assert response.status_code == 302
+    recorded = ContractorAgreement.objects.get()
+    assert recorded.document_name == "contract.pdf"
+    assert not recorded.is_signed_off
+    download = client.get(f"/contractor-agreements/{recorded.pk}/document")
+    assert download.content == SIGNED_CONTRACT
+    assert (
+        signed_in(cast["guildford_dpo"])
+        .get(f"/contractor-agreements/{recorded.pk}/document")
+        .status_code
+        == 403
+    )
+    signed = signed_in(cast["surrey_dpo"]).post(f"/contractor-agreements/{recorded.pk}/sign-off")
+    assert signed.status_code == 302
+    recorded.refresh_from_db()
+    assert recorded.is_signed_off
