@@ -103,7 +103,8 @@ class AgreementForm(forms.Form):
         label="Contractors who may see the data",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only contractors with a contractor agreement recorded can be named",
+        help_text="Only a contractor whose contractor agreement its council's DPO has signed "
+        "off can be named",
     )
     classification = forms.ChoiceField(
         label="Security classification",
