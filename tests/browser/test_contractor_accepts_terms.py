@@ -116,3 +116,42 @@ def test_a_named_contractor_accepts_the_terms_and_then_sees_the_data(page):
     assert page.get_by_role("button", name="I accept these terms").count() == 0
     page.goto(f"/catalogue/{unshared.slug}/")
     assert page.get_by_test_id("data-table").count() == 0
+
+
+def test_an_area_admin_adds_a_contractor_and_the_dpo_records_its_agreement(page, tmp_path):
+    from lgrshare.agreements.models import ContractorAgreement
+    from tests.agreements.contractors import PARTICULARS, SIGNED_CONTRACT
+
+    make_user("surrey.admin", SURREY, ["area-admin"])
+    make_user("surrey.dpo", SURREY, ["dpo"])
+    sign_in(page, "surrey.admin")
+    page.goto(f"/areas/{SURREY}/")
+    page.get_by_role("button", name="Add a contractor").click()
+    assert_accessible(page)
+    page.get_by_label("Organisation name").fill("Example Analytics Ltd")
+    page.get_by_label("Companies House number").fill("01234567")
+    page.get_by_role("button", name="Add the contractor").click()
+    page.get_by_text("Example Analytics Ltd is added, working for Surrey.").wait_for()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "surrey.dpo")
+    page.goto(f"/areas/{SURREY}/contractors/")
+    page.get_by_label("Subject matter").fill(PARTICULARS["scope"])
+    page.get_by_label("Nature and purpose of the processing").fill(
+        PARTICULARS["nature_and_purpose"]
+    )
+    page.get_by_label("Types of personal data").fill(PARTICULARS["personal_data_types"])
+    page.get_by_label("Categories of data subjects").fill(PARTICULARS["data_subject_categories"])
+    for box in page.locator("input[name=obligations]").all():
+        box.check()
+    page.get_by_label("Starts on").fill("2026-04-01")
+    page.get_by_label("Ends on").fill("2027-03-31")
+    contract = tmp_path / "contract.pdf"
+    contract.write_bytes(SIGNED_CONTRACT)
+    page.get_by_label("The signed contract").set_input_files(str(contract))
+    page.get_by_role("button", name="Record").click()
+    page.get_by_text("It gives no access until Surrey's DPO signs it off.").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign off the contractor agreement").click()
+    page.get_by_test_id("contractor-agreement-state").filter(has_text="Signed off").wait_for()
+    assert ContractorAgreement.objects.get().is_signed_off
