@@ -210,6 +210,12 @@ def test_a_contractor_needs_a_signed_off_contractor_agreement_to_be_named(draft,
     services.terms_accept(user=dave, agreement=active)
     shared = _shared(active)
     assert access.check(user=dave, action=access.Action.VIEW_DATA, dataset=shared).allowed
+    # Only a signed-off contractor agreement counts for access.
+    ContractorAgreement.objects.update(signed_off_at=None)
+    assert access.check(user=dave, action=access.Action.VIEW_DATA, dataset=shared).reason == (
+        "contractor-agreement-missing"
+    )
+    services.contractor_agreement_sign_off(user=cast["surrey_dpo"], contractor_agreement=recorded)
     ContractorAgreement.objects.update(ends_on=date.today() - timedelta(days=1))
     assert access.check(user=dave, action=access.Action.VIEW_DATA, dataset=shared).reason == (
         "contractor-agreement-expired"
