@@ -164,7 +164,7 @@ def test_each_recipient_sees_only_its_own_fields_in_every_read(cast, d1, signed_
             io.BytesIO(web.get(f"/submissions/{created.pk}/download.xlsx").content)
         )
         assert [c.value for c in next(book["Data"].iter_rows())] == fields
-        rows = web.get(f"/api/v1/catalogue/{d1.slug}/rows").json()
+        rows = api(client, user)(f"/api/v1/catalogue/{d1.slug}/rows").json()
         assert rows["columns"] == fields
 
 
