@@ -142,7 +142,8 @@ def test_the_data_lead_may_have_the_extra_columns_dropped_before_encryption(cast
     stored = blob_read_bytes(blob=created.blob).decode()
     assert stored.splitlines()[0].split(",") == SIX
     dropped = created.report["file"]["columns_dropped"]
-    assert "UPRN" in dropped and len(dropped) == 14
+    assert "UPRN" in dropped
+    assert len(dropped) == 14
 
 
 def test_each_recipient_sees_only_its_own_fields_in_every_read(cast, d1, signed_in, client):
@@ -159,7 +160,8 @@ def test_each_recipient_sees_only_its_own_fields_in_every_read(cast, d1, signed_
         header = archive.read("data.csv").decode().splitlines()[0]
         assert header.split(",") == fields
         schema = archive.read("schema.json").decode()
-        assert "TenureType" in schema and ("HoldingType" in schema) == (fields == SIX)
+        assert "TenureType" in schema
+        assert ("HoldingType" in schema) == (fields == SIX)
         book = load_workbook(
             io.BytesIO(web.get(f"/submissions/{created.pk}/download.xlsx").content)
         )
