@@ -7,6 +7,7 @@ another provider's data unless a flow says so.
 """
 
 import csv
+import html
 import io
 import zipfile
 from datetime import date, timedelta
@@ -225,11 +226,12 @@ def test_the_template_for_an_agreement_holds_only_the_agreed_fields(cast, d1, si
 
 
 def test_the_agreement_says_who_gives_whom_which_fields(cast, d1, signed_in):
-    page = signed_in(cast["sam"]).get(f"/agreements/{d1.agreement.pk}/").content.decode()
-    assert (
-        "Guildford gives Surrey these fields of land-and-property-assets: " + ", ".join(SIX) in page
+    page = html.unescape(
+        signed_in(cast["sam"]).get(f"/agreements/{d1.agreement.pk}/").content.decode()
     )
-    assert "Guildford gives Woking these fields" in page
+    given = "Guildford Borough Council gives Surrey County Council these fields of 'Land and "
+    assert given + "property assets': " + ", ".join(SIX) in page
+    assert "Guildford Borough Council gives Woking Borough Council these fields" in page
 
 
 def test_flows_are_checked_against_the_parties_and_the_agreed_fields(cast):

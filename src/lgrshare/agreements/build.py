@@ -24,7 +24,9 @@ def _data_items(version: AgreementVersion) -> tuple[str, ...]:
             )
         elif "item" in item:
             lines.append(str(item["item"]))
-    names = {p.council_id: p.council.name for p in version.parties.select_related("council")}
+    names = {
+        p.council_id: p.council.official_name for p in version.parties.select_related("council")
+    }
     lines += flow_lines(version, names)
     if version.flows:
         lines.append("A council sees its own data; another council's only as shown here.")

@@ -94,6 +94,6 @@ def flow_lines(version: AgreementVersion, names: dict[str, str]) -> list[str]:
         grouped[key].append(names.get(flow["recipient"], flow["recipient"]))
     return [
         f"{names.get(provider, provider)} gives {' and '.join(sorted(recipients))} these fields "
-        f"of {standard}: {', '.join(fields)}."
+        f"of '{standard_get(name=standard).title}': {', '.join(fields)}."
         for (standard, provider, fields), recipients in grouped.items()
     ]
