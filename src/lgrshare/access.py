@@ -7,13 +7,21 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
-from lgrshare.domain.policy import AccessDenied, Action, Decision, Resource, decide
+from lgrshare.domain.policy import (
+    AccessDenied,
+    Action,
+    Decision,
+    DecisionReason,
+    Resource,
+    decide,
+)
 from lgrshare.trail import record
 
 __all__ = ["Action", "check", "columns", "require", "view"]
@@ -86,7 +94,29 @@ def require(
     # A permitted submission is recorded by the submission itself, once the file is stored.
     if action in _AUDITED or not decision.allowed:
         _record(user, action, dataset, decision, detail)
-    return decision.require()
+    try:
+        return decision.require()
+    except AccessDenied as refused:
+        refused.next_step = _next_step(decision.reason, dataset)
+        raise
+
+
+# What unblocks a refusal, where the agreement's page is the place to go.
+_NEXT_STEPS = {
+    DecisionReason.TERMS_NOT_ACCEPTED: "Read and accept the agreement's terms",
+    DecisionReason.NOT_A_RECIPIENT: "See who the agreement shares this data with",
+    DecisionReason.NOT_A_PARTY: "See who the agreement shares this data with",
+    DecisionReason.NOT_NAMED: "See who the agreement names",
+    DecisionReason.ROLE_NOT_PERMITTED: "See which roles the agreement permits",
+    DecisionReason.AGREEMENT_NOT_ACTIVE: "See the agreement's state",
+    DecisionReason.AGREEMENT_SUSPENDED: "See why the agreement is suspended",
+}
+
+
+def _next_step(reason: DecisionReason, dataset: Dataset) -> tuple[str, str] | None:
+    if reason not in _NEXT_STEPS or not dataset.agreement_id:
+        return None
+    return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": dataset.agreement_id})
 
 
 def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decision:

@@ -177,7 +177,9 @@ def test_a_download_carries_its_context_and_neutralises_formulas(cast, dataset, 
     client = signed_in(alice)
     refused = client.get(f"/submissions/{created.pk}/download.zip")
     assert refused.status_code == 403
-    assert b"terms-not-accepted" in refused.content
+    page = refused.content.decode()
+    assert "Accept the terms of this version of the agreement first." in page
+    assert f'href="/agreements/{dataset.agreement_id}/">Read and accept' in page
     agreements.terms_accept(user=alice, agreement=dataset.agreement)
     response = client.get(f"/submissions/{created.pk}/download.zip")
     archive = zipfile.ZipFile(io.BytesIO(response.content))
