@@ -67,6 +67,7 @@ def test_the_recipient_sees_only_the_six_agreed_fields_of_a_20_column_upload(pag
 
     sign_in(page, "surrey.analyst")
     page.goto(f"/agreements/{agreement.pk}/")
+    page.get_by_label("I have read the terms of this version").check()
     page.get_by_role("button", name="I accept these terms").click()
     page.goto(submission_page)
     headers = page.get_by_test_id("preview").locator("th").all_inner_texts()
