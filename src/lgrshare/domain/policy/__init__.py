@@ -32,6 +32,9 @@ run in this order and the first that fails is the reason:
    agreement (``terms-not-accepted``).
 10. Otherwise ``allowed``.
 
+Opening a document (a forum attachment, a DPIA document) is decided by
+``policy.documents.decide_document``, with its rules in ``rules/document-access.json``.
+
 Pure Python: the Django layer fills these frozen dataclasses from its models.
 """
 
@@ -44,6 +47,7 @@ from zoneinfo import ZoneInfo
 
 from lgrshare.domain.policy.access_policy import AccessPolicy, access_policy
 from lgrshare.domain.policy.codes import (
+    DOCUMENT_ACTIONS,
     GOVERNANCE_ACTIONS,
     READ_ACTIONS,
     Access,
@@ -63,6 +67,7 @@ from lgrshare.domain.policy.facts import (
 )
 
 __all__ = [
+    "DOCUMENT_ACTIONS",
     "GOVERNANCE_ACTIONS",
     "READ_ACTIONS",
     "Access",
@@ -102,6 +107,8 @@ def decide(
     state, a missing resource, or a naive ``now``.
     """
     act = _parse(Action, action, "action")
+    if act in DOCUMENT_ACTIONS:
+        raise PolicyInputError(f"The {act} action is decided by policy.documents.")
     today = uk_date(now)
     if resource is None and act not in GOVERNANCE_ACTIONS:
         raise PolicyInputError(f"The {act} action needs a dataset.")

@@ -16,10 +16,14 @@ class Action(StrEnum):
     SIGN = "sign"
     SUSPEND = "suspend"
     TERMINATE = "terminate"
+    # On documents, not data: decided by ``policy.documents.decide_document``.
+    READ_ATTACHMENT = "read-attachment"
+    READ_DPIA_DOCUMENT = "read-dpia-document"
 
 
 READ_ACTIONS = frozenset({Action.VIEW_DATA, Action.DOWNLOAD, Action.EXPORT, Action.COMPILE})
 GOVERNANCE_ACTIONS = frozenset({Action.APPROVE, Action.SIGN, Action.SUSPEND, Action.TERMINATE})
+DOCUMENT_ACTIONS = frozenset({Action.READ_ATTACHMENT, Action.READ_DPIA_DOCUMENT})
 
 
 class Access(StrEnum):
@@ -71,6 +75,7 @@ class DecisionReason(StrEnum):
     AGREEMENT_TERMINATED = "agreement-terminated"
     AGREEMENT_EXPIRED = "agreement-expired"
     TERMS_NOT_ACCEPTED = "terms-not-accepted"
+    NOT_NAMED_ON_LIVE_AGREEMENT = "not-named-on-live-agreement"
 
     @property
     def message(self) -> str:
@@ -97,4 +102,6 @@ _MESSAGES = {
     "agreement-terminated": "The data sharing agreement has been terminated.",
     "agreement-expired": "The data sharing agreement has expired: the data is due for deletion.",
     "terms-not-accepted": "Accept the terms of this version of the agreement first.",
+    "not-named-on-live-agreement": "Contractor staff can open this only when an active data "
+    "sharing agreement made from the request names them.",
 }

@@ -26,7 +26,6 @@ prove a file is safe: the form still tells people not to attach personal data.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -277,9 +276,9 @@ def _as_table(lines: list[str]) -> _Table | None:
     for delimiter in _DELIMITERS:
         widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
         common = max(set(widths), key=widths.count)
-        if common >= 2 and widths.count(common) >= 0.8 * len(widths):
-            if best is None or common > best[0]:
-                best = (common, delimiter)
+        consistent = common >= 2 and widths.count(common) >= 0.8 * len(widths)
+        if consistent and (best is None or common > best[0]):
+            best = (common, delimiter)
     if best is None:
         return None
     start = next(i for i, line in enumerate(lines) if line.strip())
