@@ -23,6 +23,7 @@ CONTRACTORS = {name for name in PERSONAS if name.startswith("contractor")}
 COUNCIL_STAFF = set(PERSONAS) - CONTRACTORS - {"other-area"}
 NOT_DPO = set(ROLES) - {"dpo"}
 NOT_LIVE = set(STATES) - {"active"}
+UNNAMED = {"contractor-not-named", "contractor-non-party"}
 
 # (who, role, state, action) -> reason; the first row that fits wins.
 EXPECTED = [
@@ -30,7 +31,7 @@ EXPECTED = [
     ("contractor-no-agreement", ANY, ANY, "read-attachment", "contractor-agreement-missing"),
     ("contractor-ended", ANY, ANY, "read-attachment", "contractor-agreement-expired"),
     (CONTRACTORS, ANY, ANY, "read-dpia-document", "contractor-not-permitted"),
-    ({"contractor-not-named", "contractor-non-party"}, ANY, ANY, ANY, "not-named-on-live-agreement"),
+    (UNNAMED, ANY, ANY, ANY, "not-named-on-live-agreement"),
     ("contractor", ANY, NOT_LIVE, ANY, "not-named-on-live-agreement"),
     ("contractor", ANY, "active", "read-attachment", "allowed"),
     (COUNCIL_STAFF, ANY, ANY, "read-attachment", "allowed"),
