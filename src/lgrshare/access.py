@@ -7,16 +7,20 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils import timezone
 
+from lgrshare.agreements.models import Agreement
 from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
 from lgrshare.domain.policy import Action, Decision, Resource, decide
+from lgrshare.domain.policy.documents import Document, decide_document
 from lgrshare.trail import record
 
-__all__ = ["Action", "check", "require", "view"]
+__all__ = ["Action", "check", "check_document", "require", "view"]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -93,3 +97,17 @@ def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decisio
     if decision.allowed:
         _record(user, Action.VIEW_DATA, dataset, decision, detail)
     return decision
+
+
+def check_document(
+    *, user: User, action: Action, area: str, agreements: Iterable[Agreement]
+) -> Decision:
+    """Return the policy's decision for ``user`` opening a document (``Action.READ_ATTACHMENT``,
+    ``Action.READ_DPIA_DOCUMENT``) of ``area`` that belongs to ``agreements``. The caller
+    audits the answer under the document's own event names."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in to see documents", code="not-signed-in")
+    document = Document(area=area, agreements=tuple(facts_of(a) for a in agreements))
+    return decide_document(
+        subject=subject_of(user), action=action, document=document, now=timezone.now()
+    )
