@@ -64,6 +64,11 @@ urlpatterns = [
         name="agreement-version-pdf",
     ),
     path("agreements/<int:pk>/submit", submissions.submit, name="submit"),
+    path(
+        "agreements/<int:pk>/dpia-document",
+        agreements.dpia_document,
+        name="agreement-dpia-document",
+    ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
