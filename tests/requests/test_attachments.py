@@ -19,12 +19,13 @@ from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import ContractorAgreement, State
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
+from lgrshare.requests import services as requests
 from lgrshare.requests.models import Attachment, Comment
 from lgrshare.vault.models import Blob
 from lgrshare.vault.storage import default_storage
 from tests.conftest import GUILDFORD, SURREY, _make
 from tests.domain.test_personal_data import nhs_number
-from tests.requests.test_requests import form_data, opened, surrey, surrey_lead  # noqa: F401
+from tests.requests.test_requests import form_data
 
 PEOPLE = (
     "forename,surname,date_of_birth,nhs_number,address,postcode\n"
@@ -32,10 +33,24 @@ PEOPLE = (
     f"Ben,Sample,30/07/1971,{nhs_number('999000002')},2 Gloucester Square,GU21 6YL\n"
 ).encode()
 SPEC = (
-    "# Contracts register: what we ask for\n\n"
-    "One row per contract that serves Guildford, with contract_reference, supplier_name and "
-    "end_date (as 2027-03-31). Figures in pounds, excluding VAT.\n"
-).encode()
+    b"# Contracts register: what we ask for\n\n"
+    b"One row per contract that serves Guildford, with contract_reference, supplier_name and "
+    b"end_date (as 2027-03-31). Figures in pounds, excluding VAT.\n"
+)
+
+
+@pytest.fixture
+def holder(db):
+    """Surrey County Council's data lead, who answers the request."""
+    return _make("sue", ["data-lead"], SURREY)
+
+
+@pytest.fixture
+def thread(alice, holder):
+    """An open request of Guildford's analyst to Surrey County Council."""
+    area = Area.objects.get(county_id=SURREY)
+    request = requests.request_create_from_form(user=alice, area=area, data=form_data())
+    return requests.request_open(user=alice, request=request)
 
 
 def _post(client, request, name: str, content: bytes, body: str = "See the attached file"):
@@ -52,10 +67,8 @@ def _detail(entry: AuditEntry) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("name", ["people.csv", "notes.txt", "spec.md"])
-def test_a_file_of_nhs_numbers_is_refused_whatever_it_is_called(
-    signed_in, opened, surrey_lead, name
-):
-    response = _post(signed_in(surrey_lead), opened, name, PEOPLE)
+def test_a_file_of_nhs_numbers_is_refused_whatever_it_is_called(signed_in, thread, holder, name):
+    response = _post(signed_in(holder), thread, name, PEOPLE)
     assert response.status_code == 400
     page = response.content.decode()
     assert "looks like personal data" in page
@@ -67,17 +80,17 @@ def test_a_file_of_nhs_numbers_is_refused_whatever_it_is_called(
     assert not Blob.objects.exists()
     (refused,) = _events("attachment-refused")
     assert refused.reason == "attachment-looks-like-personal-data"
-    assert refused.target_id == str(opened.pk)
+    assert refused.target_id == str(thread.pk)
     assert "nhs-number" in str(_detail(refused)["found"])
     assert nhs_number("999000001") not in str(refused.detail)
 
 
-def test_the_api_refuses_it_with_the_code_and_stores_nothing(client, opened, surrey_lead):
+def test_the_api_refuses_it_with_the_code_and_stores_nothing(client, thread, holder):
     from lgrshare.accounts.services import token_create
 
-    _, secret = token_create(user=surrey_lead, name="t")
+    _, secret = token_create(user=holder, name="t")
     response = client.post(
-        f"/api/v1/requests/{opened.pk}/attachments",
+        f"/api/v1/requests/{thread.pk}/attachments",
         {"body": "For you", "file": SimpleUploadedFile("renamed.txt", PEOPLE)},
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
@@ -88,8 +101,8 @@ def test_the_api_refuses_it_with_the_code_and_stores_nothing(client, opened, sur
     assert len(_events("attachment-refused")) == 1
 
 
-def test_other_bad_files_are_audited_as_refused_too(signed_in, opened, surrey_lead):
-    response = _post(signed_in(surrey_lead), opened, "tool.exe", b"MZ\x90\x00")
+def test_other_bad_files_are_audited_as_refused_too(signed_in, thread, holder):
+    response = _post(signed_in(holder), thread, "tool.exe", b"MZ\x90\x00")
     assert response.status_code == 400
     assert [e.reason for e in _events("attachment-refused")] == ["file-type-not-allowed"]
 
@@ -109,8 +122,8 @@ def _all_stored_values() -> bytes:
     return bytes(found)
 
 
-def test_a_specification_is_accepted_and_stored_only_encrypted(signed_in, opened, surrey_lead):
-    response = _post(signed_in(surrey_lead), opened, "contracts-spec.md", SPEC)
+def test_a_specification_is_accepted_and_stored_only_encrypted(signed_in, thread, holder):
+    response = _post(signed_in(holder), thread, "contracts-spec.md", SPEC)
     assert response.status_code == 302
     attachment = Comment.objects.get().attachment
     assert (attachment.name, attachment.content_type) == ("contracts-spec.md", "text/markdown")
@@ -126,15 +139,13 @@ def test_a_specification_is_accepted_and_stored_only_encrypted(signed_in, opened
     assert _detail(added)["sha256"] == attachment.sha256
 
 
-def test_council_staff_of_the_area_download_it_and_it_is_recorded(
-    signed_in, opened, surrey_lead, bob
-):
-    _post(signed_in(surrey_lead), opened, "contracts-spec.md", SPEC)
+def test_council_staff_of_the_area_download_it_and_it_is_recorded(signed_in, thread, holder, bob):
+    _post(signed_in(holder), thread, "contracts-spec.md", SPEC)
     attachment = Attachment.objects.get()
     client = signed_in(bob)
-    page = client.get(f"/requests/{opened.pk}/").content.decode()
-    assert f"/requests/{opened.pk}/attachments/{attachment.pk}" in page
-    download = client.get(f"/requests/{opened.pk}/attachments/{attachment.pk}")
+    page = client.get(f"/requests/{thread.pk}/").content.decode()
+    assert f"/requests/{thread.pk}/attachments/{attachment.pk}" in page
+    download = client.get(f"/requests/{thread.pk}/attachments/{attachment.pk}")
     assert download.status_code == 200
     assert download.content == SPEC
     assert download["Content-Disposition"] == 'attachment; filename="contracts-spec.md"'
@@ -143,11 +154,11 @@ def test_council_staff_of_the_area_download_it_and_it_is_recorded(
 
 
 def test_the_outsider_cannot_reach_the_request_or_its_attachment(
-    signed_in, opened, surrey_lead, charlie
+    signed_in, thread, holder, charlie
 ):
-    _post(signed_in(surrey_lead), opened, "contracts-spec.md", SPEC)
+    _post(signed_in(holder), thread, "contracts-spec.md", SPEC)
     attachment = Attachment.objects.get()
-    response = signed_in(charlie).get(f"/requests/{opened.pk}/attachments/{attachment.pk}")
+    response = signed_in(charlie).get(f"/requests/{thread.pk}/attachments/{attachment.pk}")
     assert response.status_code == 404
     assert not _events("attachment-downloaded")
 
@@ -184,13 +195,13 @@ def _live_agreement_naming(contractor, request, *, state=State.ACTIVE):
 
 
 def test_contractor_staff_are_refused_unless_named_on_a_live_agreement_of_the_request(
-    signed_in, opened, surrey_lead, dave
+    signed_in, thread, holder, dave
 ):
-    _post(signed_in(surrey_lead), opened, "contracts-spec.md", SPEC)
+    _post(signed_in(holder), thread, "contracts-spec.md", SPEC)
     attachment = Attachment.objects.get()
     client = signed_in(dave)
-    url = f"/requests/{opened.pk}/attachments/{attachment.pk}"
-    page = client.get(f"/requests/{opened.pk}/").content.decode()
+    url = f"/requests/{thread.pk}/attachments/{attachment.pk}"
+    page = client.get(f"/requests/{thread.pk}/").content.decode()
     assert url not in page
     assert "contracts-spec.md" in page  # the thread says a file is there, not how to open it
     refused = client.get(url)
@@ -199,7 +210,7 @@ def test_contractor_staff_are_refused_unless_named_on_a_live_agreement_of_the_re
     (record,) = _events("attachment-download-refused")
     assert (record.actor, record.reason) == ("dave", "contractor-agreement-missing")
 
-    agreement = _live_agreement_naming(dave.contractor, opened, state=State.DRAFT)
+    agreement = _live_agreement_naming(dave.contractor, thread, state=State.DRAFT)
     assert client.get(url).status_code == 403
     assert _events("attachment-download-refused")[-1].reason == "not-named-on-live-agreement"
 
@@ -208,17 +219,17 @@ def test_contractor_staff_are_refused_unless_named_on_a_live_agreement_of_the_re
     allowed = client.get(url)
     assert allowed.status_code == 200
     assert allowed.content == SPEC
-    assert url in client.get(f"/requests/{opened.pk}/").content.decode()
+    assert url in client.get(f"/requests/{thread.pk}/").content.decode()
     assert [e.actor for e in _events("attachment-downloaded")] == ["dave"]
 
 
-def test_the_api_download_answers_with_the_reason_code(client, opened, surrey_lead, dave):
+def test_the_api_download_answers_with_the_reason_code(client, thread, holder, dave):
     from lgrshare.accounts.services import token_create
 
-    _, secret = token_create(user=surrey_lead, name="t")
+    _, secret = token_create(user=holder, name="t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     created = client.post(
-        f"/api/v1/requests/{opened.pk}/attachments",
+        f"/api/v1/requests/{thread.pk}/attachments",
         {
             "body": "The layout",
             "file": SimpleUploadedFile("layout.csv", b"field,notes\nend_date,x\n"),
@@ -227,7 +238,7 @@ def test_the_api_download_answers_with_the_reason_code(client, opened, surrey_le
     )
     assert created.status_code == 201, created.content
     attachment_id = created.json()["attachment"]["id"]
-    url = f"/api/v1/requests/{opened.pk}/attachments/{attachment_id}"
+    url = f"/api/v1/requests/{thread.pk}/attachments/{attachment_id}"
     assert client.get(url, **auth).content == b"field,notes\nend_date,x\n"
     _, contractor_secret = token_create(user=dave, name="t")
     refused = client.get(url, HTTP_AUTHORIZATION=f"Bearer {contractor_secret}")
