@@ -26,7 +26,7 @@ def to_vault(apps, schema_editor):
         attachment.blob_id = blob.pk
         attachment.size = blob.plaintext_bytes
         attachment.sha256 = blob.plaintext_sha256
-        attachment.content = b""
+        attachment.content = None
         attachment.save(update_fields=["blob", "size", "sha256", "content"])
 
 
@@ -49,6 +49,8 @@ class Migration(migrations.Migration):
         ("vault", "0001_initial"),
     ]
 
+    # The clear column is made nullable before the move and dropped after it, so that going
+    # back restores it nullable, refills it, and only then makes it required again.
     operations = [
         migrations.AddField(
             model_name="attachment",
@@ -60,7 +62,13 @@ class Migration(migrations.Migration):
                 to="vault.blob",
             ),
         ),
+        migrations.AlterField(
+            model_name="attachment",
+            name="content",
+            field=models.BinaryField(null=True),
+        ),
         migrations.RunPython(to_vault, from_vault),
+        migrations.RemoveField(model_name="attachment", name="content"),
         migrations.AlterField(
             model_name="attachment",
             name="blob",
@@ -70,5 +78,4 @@ class Migration(migrations.Migration):
                 to="vault.blob",
             ),
         ),
-        migrations.RemoveField(model_name="attachment", name="content"),
     ]
