@@ -1,6 +1,8 @@
 """In the browser: a file of NHS numbers renamed .txt is refused on the request page with the
 reason and what to do instead; a specification is attached and downloads."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import assert_accessible, make_user, sign_in
@@ -51,4 +53,4 @@ def test_a_renamed_file_of_nhs_numbers_is_refused_and_a_specification_is_attache
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "contracts-spec.md"
-    assert open(download.value.path(), "rb").read() == spec
+    assert Path(download.value.path()).read_bytes() == spec
