@@ -16,6 +16,7 @@ import pytest
 from lgrshare.domain.screening.personal_data import (
     nhs_number_valid,
     ni_number_valid,
+    parse_date,
     personal_data_rules,
     postcode_valid,
     screen_file,
@@ -208,3 +209,28 @@ def test_every_kind_the_rules_name_has_words():
     rules = personal_data_rules()
     assert {r.kind for r in rules.labels} <= set(rules.kinds)
     assert rules.alone <= set(rules.kinds)
+
+
+def test_nhs_numbers_far_down_a_long_file_are_still_found():
+    padding = "".join(f"C-{n},Contract {n},2027-03-31\n" for n in range(30_000))
+    tail = "".join(f"{nhs_number(f'99900{n:04d}')}\n" for n in range(20, 25))
+    content = ("contract,title,end_date\n" + padding + tail).encode()
+    screening = screen_file(content=content, today=TODAY)
+    assert screening.looks_personal
+    assert [f.line for f in screening.findings if f.kind == "nhs-number"] == [30_002]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12/03/1984", date(1984, 3, 12)),
+        ("12-03-1984", date(1984, 3, 12)),
+        ("1984-03-12 00:00:00", date(1984, 3, 12)),
+        ("12 March 1984", date(1984, 3, 12)),
+        ("12 Mar 1984", date(1984, 3, 12)),
+        ("31/02/1984", None),
+        ("1984", None),
+    ],
+)
+def test_dates_are_read_day_first_in_the_usual_forms(text, expected):
+    assert parse_date(text) == expected

@@ -28,9 +28,9 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -50,7 +50,11 @@ _POSTCODE = re.compile(
     r"|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})(?![A-Z0-9])",
     re.IGNORECASE,
 )
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[ T])")
+_D_MONTH_Y = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9}) (\d{4})")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 _DATE_IN_TEXT = r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Za-z]{3,9} \d{4})"
 _DELIMITERS = (",", "\t", ";", "|")
 _LABEL_SHOWN = 40
@@ -200,16 +204,23 @@ def postcode_valid(text: str) -> bool:
 
 
 def parse_date(text: str) -> date | None:
-    """Return the date ``text`` holds in a common UK or ISO format, or None."""
+    """Return the date ``text`` holds (12/03/1984, 12-03-1984, 12.03.1984, 1984-03-12 with or
+    without a time, 12 March 1984, 12 Mar 1984), or None. Day first, as in the UK."""
     value = text.strip()
-    if len(value) > 10 and value[4:5] == "-" and value[10:11] in {" ", "T"}:
-        value = value[:10]  # a date and time, as spreadsheets often export dates
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
+    if not 8 <= len(value) <= 25 or not value[:1].isdigit():
+        return None  # most cells: cheap to rule out, and this runs on every cell of a table
+    if match := _DMY.fullmatch(value):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _ISO.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif (match := _D_MONTH_Y.fullmatch(value)) and match[2].lower()[:3] in _MONTHS:
+        day, month, year = int(match[1]), _MONTHS[match[2].lower()[:3]], int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 class _Table:
@@ -257,14 +268,16 @@ def _decode(content: bytes) -> str | None:
 
 
 def _screen_text(text: str, today: date, rules: PersonalDataRules) -> list[Finding]:
-    lines = text.splitlines()[: rules.max_rows + 1]
-    table = _as_table(lines)
+    lines = text.splitlines()
+    # Columns are judged on their first rows (enough to say what a column holds); the signs
+    # that are certain on their own are looked for in the whole text.
+    table = _as_table(lines[: rules.max_rows + 1])
     findings = _screen_table(table, today, rules) if table is not None else []
     seen = {f.kind for f in findings}
     # In running text only the certain signs count: a council's own postcode in a letter is
     # not personal data, nor is a number that happens to pass a check digit among many that do
     # not (most ten-digit references pass one time in eleven).
-    extra = _text_signs(lines, rules, postcodes=table is None)
+    extra = _text_signs(text, rules, postcodes=table is None)
     return findings + [f for f in extra if f.kind not in seen]
 
 
@@ -323,12 +336,16 @@ def _screen_table(table: _Table, today: date, rules: PersonalDataRules) -> list[
 
 
 def _value_kind(cell: str, today: date, rules: PersonalDataRules) -> str | None:
-    if nhs_number_valid(cell):
+    # Every cell of a table comes here: rule out by length and first character before any
+    # pattern runs.
+    if not 5 <= len(cell) <= 25:
+        return None
+    if not cell[0].isdigit():
+        if ni_number_valid(cell):
+            return "national-insurance-number"
+        return "postcode" if postcode_valid(cell) else None
+    if len(cell) <= 12 and nhs_number_valid(cell):
         return "nhs-number"
-    if ni_number_valid(cell):
-        return "national-insurance-number"
-    if postcode_valid(cell):
-        return "postcode"
     born = parse_date(cell)
     if born is not None and rules.earliest_birth_year <= born.year and born <= today:
         return "date-of-birth"
@@ -359,31 +376,39 @@ def _column_values(
     return kind, count, True
 
 
-def _text_signs(lines: list[str], rules: PersonalDataRules, *, postcodes: bool) -> list[Finding]:
+def _text_signs(text: str, rules: PersonalDataRules, *, postcodes: bool) -> list[Finding]:
     findings: list[Finding] = []
-    tokens = [(n, m) for n, line in enumerate(lines, 1) for m in _NHS_TOKEN.finditer(line)]
-    passing = [(n, m) for n, m in tokens if nhs_number_valid("".join(m.groups()))]
+
+    def line_of(match: re.Match[str]) -> int:
+        return text.count("\n", 0, match.start()) + 1
+
+    tokens = list(_NHS_TOKEN.finditer(text))
+    passing = [m for m in tokens if nhs_number_valid("".join(m.groups()))]
     if passing and len(passing) >= rules.column_share * len(tokens):
-        findings.append(Finding("nhs-number", "values", line=passing[0][0], count=len(passing)))
-    ni = [(n, m) for n, line in enumerate(lines, 1) for m in _NI.finditer(line)]
+        findings.append(
+            Finding("nhs-number", "values", line=line_of(passing[0]), count=len(passing))
+        )
+    ni = list(_NI.finditer(text))
     if ni:
         findings.append(
-            Finding("national-insurance-number", "values", line=ni[0][0], count=len(ni))
+            Finding("national-insurance-number", "values", line=line_of(ni[0]), count=len(ni))
         )
     for kind, labels in rules.text_labels.items():
-        if kind == "nhs-number" or any(f.kind == kind for f in findings):
+        if any(f.kind == kind for f in findings):
             continue
-        line = _labelled_value(lines, labels, kind)
-        if line is not None:
-            findings.append(Finding(kind, "label-and-values", line=line))
+        match = _labelled_value(text, labels, kind)
+        if match is not None:
+            findings.append(Finding(kind, "label-and-values", line=line_of(match)))
     if postcodes:
-        found = [n for n, line in enumerate(lines, 1) if _POSTCODE.search(line)]
+        found = list(_POSTCODE.finditer(text))
         if found:
-            findings.append(Finding("postcode", "values", line=found[0], count=len(found)))
+            findings.append(Finding("postcode", "values", line=line_of(found[0]), count=len(found)))
     return findings
 
 
-def _labelled_value(lines: Iterable[str], labels: tuple[str, ...], kind: str) -> int | None:
+def _labelled_value(text: str, labels: tuple[str, ...], kind: str) -> re.Match[str] | None:
+    """Return the first value of ``kind`` written just after one of its labels, on the same
+    line ("DOB: 12/03/1984"); only dates of birth and NI numbers are looked for this way."""
     value = {
         "date-of-birth": _DATE_IN_TEXT,
         "national-insurance-number": _NI.pattern,
@@ -391,8 +416,8 @@ def _labelled_value(lines: Iterable[str], labels: tuple[str, ...], kind: str) ->
     if value is None:
         return None
     names = "|".join(re.escape(label) for label in labels)
-    pattern = re.compile(rf"\b(?:{names})\b\W{{0,3}}\s*{value}", re.IGNORECASE)
-    return next((n for n, line in enumerate(lines, 1) if pattern.search(line)), None)
+    pattern = re.compile(rf"\b(?:{names})\b[:=\-\u2013 \t]{{0,4}}{value}", re.IGNORECASE)
+    return pattern.search(text)
 
 
 def _screen_workbook(content: bytes, today: date, rules: PersonalDataRules) -> list[Finding]:
