@@ -613,6 +613,7 @@ def dpia_record(
             file=document_name,
             bytes=dpia.document_blob.plaintext_bytes,
             sha256=dpia.document_blob.plaintext_sha256,
+            replaced=replaced is not None,
         )
     dpia.decided_by, dpia.decided_at = user, timezone.now()
     dpia.save()
