@@ -7,7 +7,9 @@ are valid in form but the people are invented; postcodes are of council offices.
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -234,3 +236,12 @@ def test_nhs_numbers_far_down_a_long_file_are_still_found():
 )
 def test_dates_are_read_day_first_in_the_usual_forms(text, expected):
     assert parse_date(text) == expected
+
+
+def test_a_word_document_or_a_damaged_zip_gives_no_findings_rather_than_an_error():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert screen_file(content=buffer.getvalue(), today=TODAY).findings == ()
+    assert screen_file(content=b"PK\x03\x04damaged", today=TODAY).findings == ()

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.rules import RulesInvalid, read_rules_file
+from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import read_xlsx
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -238,7 +239,7 @@ class _Table:
 
 def screen_file(*, content: bytes, today: date) -> Screening:
     """Return the personal-data screening of a file's ``content``, read as a workbook when it
-    is one (a ZIP holding ``xl/workbook.xml``) and otherwise as text. Binary content that is not
+    is one (a ZIP the XLSX reader opens) and otherwise as text. Binary content that is not
     text (a PDF, a Word document) gives no findings. Raises ``RulesInvalid`` only for a broken
     rules file."""
     rules = personal_data_rules()
@@ -429,12 +430,12 @@ def _screen_workbook(content: bytes, today: date, rules: PersonalDataRules) -> l
         path.write_bytes(content)
         try:
             first = read_xlsx(path, sheet=None)
-        except LgrShareError:
+        except (LgrShareError, Unreadable):  # a Word document, or a damaged workbook
             return []
         for name in first.sheets:
             try:
                 sheet = first if name == first.sheet else read_xlsx(path, sheet=name)
-            except LgrShareError:
+            except (LgrShareError, Unreadable):
                 continue
             data = sheet.data.head(rules.max_rows)
             rows = [[c or "" for c in row] for row in data.iter_rows()]
