@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare.agreements import services
 from lgrshare.agreements.build import build_document
+from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
 from lgrshare.agreements.forms import (
     AcceptTermsForm,
     AgreementForm,
@@ -142,6 +144,8 @@ def _context(
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
         "dpia_form": DpiaForm(),
+        "dpia": getattr(agreement, "dpia", None),
+        "dpia_document_readable": dpia_document_decision(user=user, agreement=agreement).allowed,
     }
 
 
@@ -159,6 +163,17 @@ def agreement_pdf(request: HttpRequest, pk: int, number: int | None = None) -> H
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{agreement.reference}-v{version.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+def dpia_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The DPIA document, for the parties' DPOs only (audited either way)."""
+    agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    dpia, content = dpia_document_download(user=person(request), agreement=agreement)
+    response = HttpResponse(content, content_type=dpia.document_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, dpia.document_name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -209,14 +224,26 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         if not dpia.is_valid():
             raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
         upload = dpia.cleaned_data["document"]
-        content = _upload_bytes(upload) if upload is not None else None
+        content = None
+        if upload is not None:
+            head = upload.read(4096)
+            upload.seek(0)
+            checked = check_file(
+                name=upload.name or "",
+                size=upload.size or 0,
+                head=head,
+                max_bytes=5_000_000,
+                allowed=frozenset({"pdf", "docx"}),
+            )
+            content = upload.read()
         services.dpia_record(
             user=user,
             agreement=agreement,
             status=dpia.cleaned_data["status"],
             outcome=dpia.cleaned_data["outcome"],
-            document_name=upload.name if upload else "",
+            document_name=checked.name if upload else "",
             document=content,
+            document_type=checked.content_type if upload else "",
         )
         messages.success(request, "The DPIA decision is recorded.")
     else:
@@ -237,18 +264,19 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/transparency.html", {"agreements": active})
 
 
-def _upload_bytes(upload: Any) -> bytes:
-    """The bytes of an uploaded PDF or Word file, checked; raises ``InvalidInput``."""
+def _upload_bytes(upload: Any) -> tuple[str, bytes]:
+    """The safe name and bytes of an uploaded PDF or Word file, checked; raises
+    ``InvalidInput``."""
     head = upload.read(4096)
     upload.seek(0)
-    check_file(
+    checked = check_file(
         name=upload.name or "",
         size=upload.size or 0,
         head=head,
         max_bytes=5_000_000,
         allowed=frozenset({"pdf", "docx"}),
     )
-    return bytes(upload.read())
+    return checked.name, bytes(upload.read())
 
 
 @require_http_methods(["GET", "POST"])
@@ -274,6 +302,7 @@ def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
         data = form.cleaned_data
         contractor = next(c for c in recordable if str(c.pk) == data["contractor"])
         try:
+            document_name, document = _upload_bytes(data["document"])
             services.contractor_agreement_record(
                 user=user,
                 contractor=contractor,
@@ -284,8 +313,8 @@ def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
                 processor_obligations=data["obligations"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
-                document_name=data["document"].name or "",
-                document=_upload_bytes(data["document"]),
+                document_name=document_name,
+                document=document,
             )
         except services.ContractorAgreementInvalid as exc:
             for problem in exc.problems:
