@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import ContractorAgreement, State
@@ -172,6 +173,7 @@ def _live_agreement_naming(contractor, request, *, state=State.ACTIVE):
         scope="Analysis of the contracts register",
         starts_on=date.today(),
         ends_on=date.today() + timedelta(days=90),
+        signed_off_at=timezone.now(),  # by the council's DPO: only then does it count
     )
     drafter = _make("gary", ["data-lead"], GUILDFORD)
     agreement = agreements.agreement_create(
