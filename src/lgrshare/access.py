@@ -59,6 +59,7 @@ def _record(
     detail: dict[str, str | int | bool],
 ) -> None:
     event = _AUDITED[action] if decision.allowed else "access-refused"
+    area = dataset.area.county_id if dataset.area_id else None  # type: ignore[union-attr]
     record(
         user=user,
         action=event,
@@ -66,6 +67,7 @@ def _record(
         target_id=dataset.slug,
         reason=str(decision.reason),
         policy_action=str(action),
+        **({"area": area} if area else {}),
         **detail,
     )
 

@@ -13,6 +13,7 @@ from lgrshare.catalogue.models import Access, Dataset, DatasetQuerySet, Kind, Me
 from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
+from lgrshare.trail import record_hidden
 
 PAGE_ROWS = 50
 
@@ -90,6 +91,14 @@ def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
         .first()
     )
     if dataset is None:
+        elsewhere = Dataset.objects.filter(slug=slug, area__isnull=False).first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="dataset",
+                target_id=slug,
+                area=elsewhere.area.county_id,  # type: ignore[union-attr]
+            )
         raise NotFound(f"There is no dataset {slug!r} that you can see", code="dataset-not-found")
     return dataset
 
