@@ -42,8 +42,10 @@ def check(*, user: User, action: Action, dataset: Dataset) -> Decision:
     )
 
 
-# Policy actions on data, and the audit event each records.
+# Policy actions on data, and the audit event each records when allowed (``submit`` is
+# recorded by the submission itself, as ``upload``, once the file is stored).
 _AUDITED = {
+    Action.VIEW_METADATA: "metadata-viewed",
     Action.VIEW_DATA: "view",
     Action.DOWNLOAD: "download",
     Action.EXPORT: "export",

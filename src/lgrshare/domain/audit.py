@@ -50,6 +50,7 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "upload": "A file was uploaded",
         "validate": "A file was checked against its standard",
         "view": "Data was viewed",
+        "metadata-viewed": "A dataset's description was viewed",
         "download": "Data was downloaded",
         "export": "Data was exported",
         "delete": "Data was deleted (its key destroyed)",

@@ -1,0 +1,392 @@
+"""Audit completeness: every action of the policy and every agreement, request and submission
+operation writes its own event when allowed, and an ``access-refused`` or ``change-refused``
+event naming its target and reason when refused, and a refused change changes nothing."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+import pytest
+
+from lgrshare import access
+from lgrshare.agreements import services as agreements
+from lgrshare.agreements.models import Agreement, State
+from lgrshare.audit.models import AuditEntry
+from lgrshare.catalogue.models import Dataset
+from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.policy import Action
+from lgrshare.requests import services as requests
+from lgrshare.requests.models import DataRequest
+from lgrshare.submissions import services as submissions
+from lgrshare.submissions.models import Submission
+from tests.conftest import GUILDFORD, SURREY, WOKING, _make
+from tests.submissions.test_submissions import STANDARD, contracts_csv
+
+TERMS = {
+    "purposes": "To cost the transfer of county contracts in the west Surrey proposal.",
+    "data_items": [{"standard": STANDARD, "fields": []}],
+    "legal_power": "Local Government Act 1972 s.111",
+    "personal_data": "none",
+    "delete_by": date.today() + timedelta(days=200),
+}
+PARTIES = {SURREY: True, GUILDFORD: False}
+
+
+class World:
+    """Surrey's people, and its agreements, requests and submissions, made when first used."""
+
+    def __init__(self, people: dict[str, User]) -> None:
+        self.p = people
+        self.area = Area.objects.get(county_id=SURREY)
+
+    def draft(self) -> Agreement:
+        return agreements.agreement_create(
+            user=self.p["gary"],
+            area=self.area,
+            title="Contracts register for west Surrey",
+            parties=dict(PARTIES),
+            terms=dict(TERMS),
+        )
+
+    @cached_property
+    def draft_agreement(self) -> Agreement:
+        return self.draft()
+
+    @cached_property
+    def in_review(self) -> Agreement:
+        agreement = self.draft()
+        agreements.agreement_send_for_review(user=self.p["gary"], agreement=agreement)
+        return agreement
+
+    @cached_property
+    def approved(self) -> Agreement:
+        for dpo in ("sdpo", "gdpo"):
+            agreements.agreement_dpo_review(user=self.p[dpo], agreement=self.in_review, approve=True)
+        return self.in_review
+
+    @cached_property
+    def active(self) -> Agreement:
+        for signatory in ("ssign", "gsign"):
+            agreements.agreement_sign(user=self.p[signatory], agreement=self.approved)
+        self.approved.refresh_from_db()
+        return self.approved
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        return submissions.dataset_for(agreement=self.active, standard=STANDARD, council=SURREY)
+
+    def reader(self) -> User:
+        """Sam, a Surrey analyst who accepted the active agreement's terms."""
+        agreements.terms_accept(user=self.p["sam"], agreement=self.active)
+        return self.p["sam"]
+
+    def submit(self, who: str = "sam") -> Submission:
+        content = contracts_csv()
+        return submissions.submission_create(
+            user=self.p[who],
+            dataset=self.dataset,
+            source=io.BytesIO(content),
+            file_name="contracts.csv",
+            size=len(content),
+            period="2026-27",
+        )
+
+    @cached_property
+    def submission(self) -> Submission:
+        return self.submit()
+
+    @cached_property
+    def request_draft(self) -> DataRequest:
+        return requests.request_create(
+            user=self.p["alice"],
+            area=self.area,
+            question="Which county contracts end after vesting day?",
+            holders=[SURREY],
+            purpose="Costing contract transfers",
+            standard_name=STANDARD,
+            data_items=[{"field": "end_date"}],
+        )
+
+    @cached_property
+    def request_open(self) -> DataRequest:
+        requests.request_open(user=self.p["alice"], request=self.request_draft)
+        self.request_draft.refresh_from_db()
+        return self.request_draft
+
+
+@dataclass(frozen=True)
+class Case:
+    """One operation tried: ``run`` does it (raising when refused) and returns the target it
+    acted on as (type, id); ``event`` and ``reason`` are what the trail must then hold."""
+
+    name: str
+    action: Action | None
+    run: Callable[[World], tuple[str, str | int]]
+    event: str
+    reason: str = ""
+    refused: bool = False
+    unchanged: Callable[[World], Any] | None = None
+
+
+def _agreement(agreement: Agreement) -> tuple[str, str]:
+    return "agreement", agreement.reference
+
+
+def _request(request: DataRequest) -> tuple[str, str]:
+    return "request", request.reference
+
+
+def _data(action: Action, who: str | None = None) -> Callable[[World], tuple[str, str]]:
+    def run(w: World) -> tuple[str, str]:
+        user = w.reader() if who is None else w.p[who]
+        target = ("dataset", w.dataset.slug)
+        _refused(w, target, lambda: access.require(user=user, action=action, dataset=w.dataset))
+        return target
+
+    return run
+
+
+def _refused(w: World, target: tuple[str, str | int], attempt: Callable[[], object]) -> None:
+    """Run a refused attempt, keeping the target for the assertion when it raises."""
+    w.target = target  # type: ignore[attr-defined]
+    attempt()
+
+
+def _review(who: str, approve: bool, comments: str = "") -> Callable[[World], tuple[str, str]]:
+    def run(w: World) -> tuple[str, str]:
+        _refused(
+            w,
+            _agreement(w.in_review),
+            lambda: agreements.agreement_dpo_review(
+                user=w.p[who], agreement=w.in_review, approve=approve, comments=comments
+            ),
+        )
+        return _agreement(w.in_review)
+
+    return run
+
+
+def _on(attr: str, do: Callable[[World, Any], object]) -> Callable[[World], tuple[str, str | int]]:
+    """Run ``do`` on the world's ``attr`` (an agreement, request or submission)."""
+
+    def run(w: World) -> tuple[str, str | int]:
+        thing = getattr(w, attr)
+        target: tuple[str, str | int]
+        if isinstance(thing, Agreement):
+            target = _agreement(thing)
+        elif isinstance(thing, DataRequest):
+            target = _request(thing)
+        else:
+            target = ("submission", thing.pk)
+        _refused(w, target, lambda: do(w, thing))
+        return target
+
+    return run
+
+
+def _area(do: Callable[[World], object]) -> Callable[[World], tuple[str, str]]:
+    def run(w: World) -> tuple[str, str]:
+        _refused(w, ("area", SURREY), lambda: do(w))
+        return "area", SURREY
+
+    return run
+
+
+def _edit(who: str) -> Callable[[World, Agreement], object]:
+    def edit(w: World, a: Agreement) -> object:
+        terms = dict(TERMS, purposes="Costing contract transfers, and their end dates.")
+        return agreements.agreement_update(user=w.p[who], agreement=a, parties=PARTIES, terms=terms)
+
+    return edit
+
+
+def _request_edit(who: str) -> Callable[[World, DataRequest], object]:
+    def edit(w: World, r: DataRequest) -> object:
+        return requests.request_update(
+            user=w.p[who],
+            request=r,
+            question="Which county contracts end in 2027?",
+            holders=[SURREY],
+            standard_name=STANDARD,
+            data_items=[{"field": "end_date"}],
+        )
+
+    return edit
+
+
+def _contractor_agreement(who: str) -> Callable[[World], tuple[str, int]]:
+    def run(w: World) -> tuple[str, int]:
+        contractor = w.p["dave"].contractor
+        assert isinstance(contractor, Contractor)
+        _refused(
+            w,
+            ("contractor", contractor.pk),
+            lambda: agreements.contractor_agreement_record(
+                user=w.p[who],
+                contractor=contractor,
+                scope="Modelling the county's contract costs",
+                starts_on=date.today(),
+                ends_on=date.today() + timedelta(days=365),
+            ),
+        )
+        return "contractor", contractor.pk
+
+    return run
+
+
+def _raise(who: str) -> Callable[[World], object]:
+    return lambda w: requests.request_create(
+        user=w.p[who],
+        area=w.area,
+        question="How many council homes does Guildford hold?",
+        holders=[GUILDFORD],
+        data_items=[{"item": "Council homes by ward"}],
+    )
+
+
+def _state(attr: str) -> Callable[[World], Any]:
+    def state(w: World) -> Any:
+        thing = getattr(w, attr)
+        return type(thing).objects.get(pk=thing.pk).state
+
+    return state
+
+
+ALLOWED = [
+    # The policy's actions on data, through the gate.
+    Case("view metadata", Action.VIEW_METADATA, _data(Action.VIEW_METADATA, "alice"), "metadata-viewed"),
+    Case("view data", Action.VIEW_DATA, _data(Action.VIEW_DATA), "view"),
+    Case("download", Action.DOWNLOAD, _data(Action.DOWNLOAD), "download"),
+    Case("export", Action.EXPORT, _data(Action.EXPORT), "export"),
+    Case("compile", Action.COMPILE, _data(Action.COMPILE), "export"),
+    Case("submit", Action.SUBMIT, lambda w: ("submission", w.submit().pk), "upload"),
+    # Agreements.
+    Case("draft", None, lambda w: _agreement(w.draft()), "agreement-drafted"),
+    Case("edit a draft", None, _on("draft_agreement", _edit("gary")), "agreement-edited", "draft-edited"),
+    Case("edit an active one", None, _on("active", _edit("gary")), "agreement-edited", "new-version"),
+    Case("send for review", None, lambda w: _agreement(w.in_review), "agreement-sent-for-review"),
+    Case("approve", Action.APPROVE, _review("sdpo", True), "agreement-approved"),
+    Case("return", Action.APPROVE, _review("gdpo", False, "Name the fields"), "agreement-returned"),
+    Case("sign", Action.SIGN, _on("approved", lambda w, a: agreements.agreement_sign(user=w.p["ssign"], agreement=a)), "agreement-signed"),
+    Case("activate", Action.SIGN, lambda w: _agreement(w.active), "agreement-activated", "signed-by-every-party"),
+    Case("suspend", Action.SUSPEND, _on("active", lambda w, a: agreements.agreement_suspend(user=w.p["sdpo"], agreement=a, reason="Breach under investigation")), "agreement-suspended"),
+    Case("terminate", Action.TERMINATE, _on("active", lambda w, a: agreements.agreement_terminate(user=w.p["gdpo"], agreement=a, reason="No longer needed")), "agreement-terminated"),
+    Case("record the DPIA", None, _on("in_review", lambda w, a: agreements.dpia_record(user=w.p["sdpo"], agreement=a, status="complete", outcome="Low residual risk")), "dpia-recorded", "complete"),
+    Case("record a contractor agreement", None, _contractor_agreement("sdpo"), "contractor-agreement-recorded"),
+    Case("accept terms", None, lambda w: (w.reader(), _agreement(w.active))[1], "terms-accepted"),
+    # Requests.
+    Case("raise a request", None, lambda w: _request(w.request_draft), "request-raised"),
+    Case("edit a draft request", None, _on("request_draft", _request_edit("alice")), "request-edited"),
+    Case("open a request", None, lambda w: _request(w.request_open), "request-opened"),
+    Case("answer a request", None, _on("request_open", lambda w, r: requests.request_answer(user=w.p["sue"], request=r, answer="will-provide")), "request-answered", "will-provide"),
+    Case("comment on a request", None, _on("request_open", lambda w, r: requests.request_comment(user=w.p["bob"], request=r, body="Woking needs this too")), "request-commented"),
+    Case("join a request", None, _on("request_open", lambda w, r: requests.request_join(user=w.p["bob"], request=r)), "request-joined"),
+    Case("fulfil a request", None, _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["alice"], request=r)), "request-fulfilled"),
+    Case("close a request", None, _on("request_open", lambda w, r: requests.request_close(user=w.p["alice"], request=r, reason="no-longer-needed", note="Answered from LG Inform")), "request-closed", "no-longer-needed"),
+    # Submissions.
+    Case("add a caveat", None, _on("submission", lambda w, s: submissions.submission_add_caveat(user=w.p["sam"], submission=s, kind="incomplete", text="Excludes schools' contracts")), "caveat-added", "incomplete"),
+    Case("accept a submission", None, _on("submission", lambda w, s: submissions.submission_accept(user=w.p["sue"], submission=s)), "submission-accepted"),
+    Case("withdraw a submission", None, _on("submission", lambda w, s: submissions.submission_withdraw(user=w.p["sam"], submission=s)), "submission-withdrawn"),
+]  # fmt: skip
+
+REFUSED = [
+    # The policy's actions on data, through the gate.
+    Case("view metadata", Action.VIEW_METADATA, _data(Action.VIEW_METADATA, "charlie"), "access-refused", "other-area"),
+    Case("view data", Action.VIEW_DATA, _data(Action.VIEW_DATA, "sam"), "access-refused", "terms-not-accepted"),
+    Case("download", Action.DOWNLOAD, _data(Action.DOWNLOAD, "bob"), "access-refused", "not-a-party"),
+    Case("export", Action.EXPORT, _data(Action.EXPORT, "charlie"), "access-refused", "other-area"),
+    Case("compile", Action.COMPILE, _data(Action.COMPILE, "dave"), "access-refused", "contractor-agreement-missing"),
+    Case("submit", Action.SUBMIT, lambda w: (_refused(w, ("dataset", w.dataset.slug), lambda: w.submit("gary")), w.target)[1], "access-refused", "not-the-holder"),
+    # Agreements.
+    Case("draft", None, _area(lambda w: agreements.agreement_create(user=w.p["alice"], area=w.area, title="Contracts", parties=dict(PARTIES), terms=dict(TERMS))), "access-refused", "role-not-permitted"),
+    Case("edit", None, _on("draft_agreement", _edit("bob")), "access-refused", "not-a-party", unchanged=lambda w: w.draft_agreement.current().purposes),
+    Case("send for review", None, _on("active", lambda w, a: agreements.agreement_send_for_review(user=w.p["gary"], agreement=a)), "change-refused", "agreement-not-draft", unchanged=_state("active")),
+    Case("approve", Action.APPROVE, _review("alice", True), "access-refused", "role-not-permitted", unchanged=lambda w: list(w.in_review.current().parties.values_list("dpo_decision", flat=True))),
+    Case("return", Action.APPROVE, _review("gdpo", False), "change-refused", "comments-required", unchanged=_state("in_review")),
+    Case("sign", Action.SIGN, _on("draft_agreement", lambda w, a: agreements.agreement_sign(user=w.p["ssign"], agreement=a)), "access-refused", "agreement-not-in-review", unchanged=_state("draft_agreement")),
+    Case("suspend", Action.SUSPEND, _on("active", lambda w, a: agreements.agreement_suspend(user=w.p["sue"], agreement=a, reason="x")), "access-refused", "role-not-permitted", unchanged=_state("active")),
+    Case("terminate", Action.TERMINATE, _on("in_review", lambda w, a: agreements.agreement_terminate(user=w.p["sdpo"], agreement=a, reason="x")), "access-refused", "agreement-not-active", unchanged=_state("in_review")),
+    Case("record the DPIA", None, _on("in_review", lambda w, a: agreements.dpia_record(user=w.p["gary"], agreement=a, status="complete", outcome="x")), "access-refused", "role-not-permitted"),
+    Case("record a contractor agreement", None, _contractor_agreement("alice"), "access-refused", "role-not-permitted"),
+    Case("accept terms", None, _on("draft_agreement", lambda w, a: agreements.terms_accept(user=w.p["sam"], agreement=a)), "change-refused", "agreement-not-active"),
+    # Requests.
+    Case("raise a request", None, _area(_raise("sdpo")), "access-refused", "role-not-permitted"),
+    Case("edit a draft request", None, _on("request_open", _request_edit("alice")), "change-refused", "request-state-invalid", unchanged=lambda w: DataRequest.objects.get(pk=w.request_open.pk).question),
+    Case("edit someone else's draft", None, _on("request_draft", _request_edit("bob")), "access-refused", "not-the-requester"),
+    Case("open a request", None, _on("request_draft", lambda w, r: requests.request_open(user=w.p["bob"], request=r)), "access-refused", "not-the-requester", unchanged=_state("request_draft")),
+    Case("answer a request", None, _on("request_open", lambda w, r: requests.request_answer(user=w.p["bob"], request=r, answer="will-provide")), "access-refused", "not-a-holder"),
+    Case("comment on a request", None, _on("request_open", lambda w, r: requests.request_comment(user=w.p["dave"], request=r, body="Hello")), "access-refused", "contractor-read-only"),
+    Case("join a request", None, _on("request_draft", lambda w, r: requests.request_join(user=w.p["bob"], request=r)), "access-refused", "request-draft"),
+    Case("fulfil a request", None, _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["bob"], request=r)), "access-refused", "not-the-requester", unchanged=_state("request_open")),
+    Case("close a request", None, _on("request_open", lambda w, r: requests.request_close(user=w.p["alice"], request=r, reason="no-longer-needed", note="")), "change-refused", "stop-note-required", unchanged=_state("request_open")),
+    # Submissions.
+    Case("add a caveat", None, _on("submission", lambda w, s: submissions.submission_add_caveat(user=w.p["alice"], submission=s, kind="incomplete", text="x")), "access-refused", "not-the-submitter"),
+    Case("accept a submission", None, _on("submission", lambda w, s: submissions.submission_accept(user=w.p["sam"], submission=s)), "access-refused", "role-not-permitted", unchanged=_state("submission")),
+    Case("withdraw a submission", None, _on("submission", lambda w, s: submissions.submission_withdraw(user=w.p["alice"], submission=s)), "access-refused", "not-the-submitter", unchanged=_state("submission")),
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """A dozen people per test: a fast hasher (tests/accounts proves Argon2 is configured)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db, alice, bob, charlie, dave) -> World:
+    people = {"alice": alice, "bob": bob, "charlie": charlie, "dave": dave}
+    people |= {
+        "sue": _make("sue", ["data-lead"], SURREY),
+        "sam": _make("sam", ["analyst"], SURREY),
+        "gary": _make("gary", ["data-lead"], GUILDFORD),
+        "sdpo": _make("sdpo", ["dpo"], SURREY),
+        "ssign": _make("ssign", ["senior-signatory"], SURREY),
+        "gdpo": _make("gdpo", ["dpo"], GUILDFORD),
+        "gsign": _make("gsign", ["senior-signatory"], GUILDFORD),
+        "wlead": _make("wlead", ["data-lead"], WOKING),
+    }
+    return World(people)
+
+
+def test_every_action_of_the_policy_is_tried_allowed_and_refused():
+    assert {c.action for c in ALLOWED} >= set(Action)
+    assert {c.action for c in REFUSED} >= set(Action)
+    # Every operation is tried both ways (activation is the last signature; edits are one).
+    both_ways = {c.name for c in REFUSED} | {"activate", "edit a draft", "edit an active one"}
+    assert {c.name for c in ALLOWED} <= both_ways
+
+
+def _last(event: str) -> AuditEntry | None:
+    return AuditEntry.objects.filter(action=event).order_by("-seq").first()
+
+
+@pytest.mark.parametrize("case", ALLOWED, ids=lambda c: c.name)
+def test_an_allowed_action_records_its_own_event(world, case):
+    target_type, target_id = case.run(world)
+    entry = _last(case.event)
+    assert entry is not None, f"{case.name} recorded no {case.event}"
+    assert (entry.target_type, entry.target_id) == (target_type, str(target_id))
+    assert entry.reason == case.reason or (case.reason == "" and entry.reason in {"", "allowed"})
+    assert entry.actor != "system"
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.name)
+def test_a_refused_action_records_the_refusal_and_changes_nothing(world, case):
+    before = case.unchanged(world) if case.unchanged else None
+    with pytest.raises(LgrShareError) as refused:
+        case.run(world)
+    assert refused.value.code == case.reason
+    assert 400 <= refused.value.status < 500
+    target_type, target_id = world.target  # type: ignore[attr-defined]
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry is not None
+    assert (entry.action, entry.reason) == (case.event, case.reason)
+    assert (entry.target_type, entry.target_id) == (target_type, str(target_id))
+    if case.unchanged:
+        assert case.unchanged(world) == before
