@@ -13,10 +13,10 @@ from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
-from lgrshare.domain.policy import Action, Decision, Resource, decide
+from lgrshare.domain.policy import AccessDenied, Action, Decision, Resource, decide
 from lgrshare.trail import record
 
-__all__ = ["Action", "check", "require", "view"]
+__all__ = ["Action", "check", "columns", "require", "view"]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -25,6 +25,7 @@ def resource_of(dataset: Dataset) -> Resource:
         access=dataset.access,
         holder=dataset.publisher_id,
         area=dataset.area.county_id if dataset.area_id else None,  # type: ignore[union-attr]
+        standard=dataset.standard_name or None,
     )
 
 
@@ -74,8 +75,11 @@ def _record(
     )
 
 
-def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int | bool) -> str:
-    """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise.
+def require(
+    *, user: User, action: Action, dataset: Dataset, **detail: str | int | bool
+) -> Decision:
+    """Return the decision when allowed (its ``fields`` are all the reader may see); raises
+    ``AccessDenied`` (403) with the reason code otherwise.
 
     Both answers are written to the audit trail: the data action when allowed (a submission
     records its own upload once stored), an ``access-refused`` record naming the policy's
@@ -86,7 +90,7 @@ def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int
     # A permitted submission is recorded by the submission itself, once the file is stored.
     if action in _AUDITED or not decision.allowed:
         _record(user, action, dataset, decision, detail)
-    return str(decision.require().reason)
+    return decision.require()
 
 
 def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decision:
@@ -97,3 +101,26 @@ def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decisio
     if decision.allowed:
         _record(user, Action.VIEW_DATA, dataset, decision, detail)
     return decision
+
+
+def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str]) -> list[str]:
+    """Return ``asked``, the columns a reader names, when all are among those ``shown`` to them;
+    raises ``AccessDenied`` (``fields-not-agreed``, recorded) naming the others. A column the
+    agreement does not give the reader is refused the same way as one that does not exist, so
+    the answer says nothing about data they may not see."""
+    refused = [name for name in asked if name not in shown]
+    if refused:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="dataset",
+            target_id=dataset.slug,
+            reason="fields-not-agreed",
+            policy_action=str(Action.VIEW_DATA),
+            fields=", ".join(refused)[:500],
+        )
+        raise AccessDenied(
+            f"You may not see these fields of this data: {', '.join(refused)}",
+            code="fields-not-agreed",
+        )
+    return list(dict.fromkeys(asked))
