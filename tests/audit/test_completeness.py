@@ -15,7 +15,7 @@ import pytest
 
 from lgrshare import access
 from lgrshare.agreements import services as agreements
-from lgrshare.agreements.models import Agreement, State
+from lgrshare.agreements.models import Agreement
 from lgrshare.audit.models import AuditEntry
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import Area, Contractor, User
@@ -67,7 +67,9 @@ class World:
     @cached_property
     def approved(self) -> Agreement:
         for dpo in ("sdpo", "gdpo"):
-            agreements.agreement_dpo_review(user=self.p[dpo], agreement=self.in_review, approve=True)
+            agreements.agreement_dpo_review(
+                user=self.p[dpo], agreement=self.in_review, approve=True
+            )
         return self.in_review
 
     @cached_property
@@ -260,7 +262,12 @@ def _state(attr: str) -> Callable[[World], Any]:
 
 ALLOWED = [
     # The policy's actions on data, through the gate.
-    Case("view metadata", Action.VIEW_METADATA, _data(Action.VIEW_METADATA, "alice"), "metadata-viewed"),
+    Case(
+        "view metadata",
+        Action.VIEW_METADATA,
+        _data(Action.VIEW_METADATA, "alice"),
+        "metadata-viewed",
+    ),
     Case("view data", Action.VIEW_DATA, _data(Action.VIEW_DATA), "view"),
     Case("download", Action.DOWNLOAD, _data(Action.DOWNLOAD), "download"),
     Case("export", Action.EXPORT, _data(Action.EXPORT), "export"),
@@ -268,68 +275,413 @@ ALLOWED = [
     Case("submit", Action.SUBMIT, lambda w: ("submission", w.submit().pk), "upload"),
     # Agreements.
     Case("draft", None, lambda w: _agreement(w.draft()), "agreement-drafted"),
-    Case("edit a draft", None, _on("draft_agreement", _edit("gary")), "agreement-edited", "draft-edited"),
-    Case("edit an active one", None, _on("active", _edit("gary")), "agreement-edited", "new-version"),
+    Case(
+        "edit a draft",
+        None,
+        _on("draft_agreement", _edit("gary")),
+        "agreement-edited",
+        "draft-edited",
+    ),
+    Case(
+        "edit an active one", None, _on("active", _edit("gary")), "agreement-edited", "new-version"
+    ),
     Case("send for review", None, lambda w: _agreement(w.in_review), "agreement-sent-for-review"),
     Case("approve", Action.APPROVE, _review("sdpo", True), "agreement-approved"),
     Case("return", Action.APPROVE, _review("gdpo", False, "Name the fields"), "agreement-returned"),
-    Case("sign", Action.SIGN, _on("approved", lambda w, a: agreements.agreement_sign(user=w.p["ssign"], agreement=a)), "agreement-signed"),
-    Case("activate", Action.SIGN, lambda w: _agreement(w.active), "agreement-activated", "signed-by-every-party"),
-    Case("suspend", Action.SUSPEND, _on("active", lambda w, a: agreements.agreement_suspend(user=w.p["sdpo"], agreement=a, reason="Breach under investigation")), "agreement-suspended"),
-    Case("terminate", Action.TERMINATE, _on("active", lambda w, a: agreements.agreement_terminate(user=w.p["gdpo"], agreement=a, reason="No longer needed")), "agreement-terminated"),
-    Case("record the DPIA", None, _on("in_review", lambda w, a: agreements.dpia_record(user=w.p["sdpo"], agreement=a, status="complete", outcome="Low residual risk")), "dpia-recorded", "complete"),
-    Case("record a contractor agreement", None, _contractor_agreement("sdpo"), "contractor-agreement-recorded"),
+    Case(
+        "sign",
+        Action.SIGN,
+        _on("approved", lambda w, a: agreements.agreement_sign(user=w.p["ssign"], agreement=a)),
+        "agreement-signed",
+    ),
+    Case(
+        "activate",
+        Action.SIGN,
+        lambda w: _agreement(w.active),
+        "agreement-activated",
+        "signed-by-every-party",
+    ),
+    Case(
+        "suspend",
+        Action.SUSPEND,
+        _on(
+            "active",
+            lambda w, a: agreements.agreement_suspend(
+                user=w.p["sdpo"], agreement=a, reason="Breach under investigation"
+            ),
+        ),
+        "agreement-suspended",
+    ),
+    Case(
+        "terminate",
+        Action.TERMINATE,
+        _on(
+            "active",
+            lambda w, a: agreements.agreement_terminate(
+                user=w.p["gdpo"], agreement=a, reason="No longer needed"
+            ),
+        ),
+        "agreement-terminated",
+    ),
+    Case(
+        "record the DPIA",
+        None,
+        _on(
+            "in_review",
+            lambda w, a: agreements.dpia_record(
+                user=w.p["sdpo"], agreement=a, status="complete", outcome="Low residual risk"
+            ),
+        ),
+        "dpia-recorded",
+        "complete",
+    ),
+    Case(
+        "record a contractor agreement",
+        None,
+        _contractor_agreement("sdpo"),
+        "contractor-agreement-recorded",
+    ),
     Case("accept terms", None, lambda w: (w.reader(), _agreement(w.active))[1], "terms-accepted"),
     # Requests.
     Case("raise a request", None, lambda w: _request(w.request_draft), "request-raised"),
-    Case("edit a draft request", None, _on("request_draft", _request_edit("alice")), "request-edited"),
+    Case(
+        "edit a draft request", None, _on("request_draft", _request_edit("alice")), "request-edited"
+    ),
     Case("open a request", None, lambda w: _request(w.request_open), "request-opened"),
-    Case("answer a request", None, _on("request_open", lambda w, r: requests.request_answer(user=w.p["sue"], request=r, answer="will-provide")), "request-answered", "will-provide"),
-    Case("comment on a request", None, _on("request_open", lambda w, r: requests.request_comment(user=w.p["bob"], request=r, body="Woking needs this too")), "request-commented"),
-    Case("join a request", None, _on("request_open", lambda w, r: requests.request_join(user=w.p["bob"], request=r)), "request-joined"),
-    Case("fulfil a request", None, _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["alice"], request=r)), "request-fulfilled"),
-    Case("close a request", None, _on("request_open", lambda w, r: requests.request_close(user=w.p["alice"], request=r, reason="no-longer-needed", note="Answered from LG Inform")), "request-closed", "no-longer-needed"),
+    Case(
+        "answer a request",
+        None,
+        _on(
+            "request_open",
+            lambda w, r: requests.request_answer(user=w.p["sue"], request=r, answer="will-provide"),
+        ),
+        "request-answered",
+        "will-provide",
+    ),
+    Case(
+        "comment on a request",
+        None,
+        _on(
+            "request_open",
+            lambda w, r: requests.request_comment(
+                user=w.p["bob"], request=r, body="Woking needs this too"
+            ),
+        ),
+        "request-commented",
+    ),
+    Case(
+        "join a request",
+        None,
+        _on("request_open", lambda w, r: requests.request_join(user=w.p["bob"], request=r)),
+        "request-joined",
+    ),
+    Case(
+        "fulfil a request",
+        None,
+        _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["alice"], request=r)),
+        "request-fulfilled",
+    ),
+    Case(
+        "close a request",
+        None,
+        _on(
+            "request_open",
+            lambda w, r: requests.request_close(
+                user=w.p["alice"],
+                request=r,
+                reason="no-longer-needed",
+                note="Answered from LG Inform",
+            ),
+        ),
+        "request-closed",
+        "no-longer-needed",
+    ),
     # Submissions.
-    Case("add a caveat", None, _on("submission", lambda w, s: submissions.submission_add_caveat(user=w.p["sam"], submission=s, kind="incomplete", text="Excludes schools' contracts")), "caveat-added", "incomplete"),
-    Case("accept a submission", None, _on("submission", lambda w, s: submissions.submission_accept(user=w.p["sue"], submission=s)), "submission-accepted"),
-    Case("withdraw a submission", None, _on("submission", lambda w, s: submissions.submission_withdraw(user=w.p["sam"], submission=s)), "submission-withdrawn"),
-]  # fmt: skip
+    Case(
+        "add a caveat",
+        None,
+        _on(
+            "submission",
+            lambda w, s: submissions.submission_add_caveat(
+                user=w.p["sam"], submission=s, kind="incomplete", text="Excludes schools' contracts"
+            ),
+        ),
+        "caveat-added",
+        "incomplete",
+    ),
+    Case(
+        "accept a submission",
+        None,
+        _on(
+            "submission", lambda w, s: submissions.submission_accept(user=w.p["sue"], submission=s)
+        ),
+        "submission-accepted",
+    ),
+    Case(
+        "withdraw a submission",
+        None,
+        _on(
+            "submission",
+            lambda w, s: submissions.submission_withdraw(user=w.p["sam"], submission=s),
+        ),
+        "submission-withdrawn",
+    ),
+]
 
 REFUSED = [
     # The policy's actions on data, through the gate.
-    Case("view metadata", Action.VIEW_METADATA, _data(Action.VIEW_METADATA, "charlie"), "access-refused", "other-area"),
-    Case("view data", Action.VIEW_DATA, _data(Action.VIEW_DATA, "sam"), "access-refused", "terms-not-accepted"),
-    Case("download", Action.DOWNLOAD, _data(Action.DOWNLOAD, "bob"), "access-refused", "not-a-party"),
+    Case(
+        "view metadata",
+        Action.VIEW_METADATA,
+        _data(Action.VIEW_METADATA, "charlie"),
+        "access-refused",
+        "other-area",
+    ),
+    Case(
+        "view data",
+        Action.VIEW_DATA,
+        _data(Action.VIEW_DATA, "sam"),
+        "access-refused",
+        "terms-not-accepted",
+    ),
+    Case(
+        "download", Action.DOWNLOAD, _data(Action.DOWNLOAD, "bob"), "access-refused", "not-a-party"
+    ),
     Case("export", Action.EXPORT, _data(Action.EXPORT, "charlie"), "access-refused", "other-area"),
-    Case("compile", Action.COMPILE, _data(Action.COMPILE, "dave"), "access-refused", "contractor-agreement-missing"),
-    Case("submit", Action.SUBMIT, lambda w: (_refused(w, ("dataset", w.dataset.slug), lambda: w.submit("gary")), w.target)[1], "access-refused", "not-the-holder"),
+    Case(
+        "compile",
+        Action.COMPILE,
+        _data(Action.COMPILE, "dave"),
+        "access-refused",
+        "contractor-agreement-missing",
+    ),
+    Case(
+        "submit",
+        Action.SUBMIT,
+        lambda w: (_refused(w, ("dataset", w.dataset.slug), lambda: w.submit("gary")), w.target)[1],
+        "access-refused",
+        "not-the-holder",
+    ),
     # Agreements.
-    Case("draft", None, _area(lambda w: agreements.agreement_create(user=w.p["alice"], area=w.area, title="Contracts", parties=dict(PARTIES), terms=dict(TERMS))), "access-refused", "role-not-permitted"),
-    Case("edit", None, _on("draft_agreement", _edit("bob")), "access-refused", "not-a-party", unchanged=lambda w: w.draft_agreement.current().purposes),
-    Case("send for review", None, _on("active", lambda w, a: agreements.agreement_send_for_review(user=w.p["gary"], agreement=a)), "change-refused", "agreement-not-draft", unchanged=_state("active")),
-    Case("approve", Action.APPROVE, _review("alice", True), "access-refused", "role-not-permitted", unchanged=lambda w: list(w.in_review.current().parties.values_list("dpo_decision", flat=True))),
-    Case("return", Action.APPROVE, _review("gdpo", False), "change-refused", "comments-required", unchanged=_state("in_review")),
-    Case("sign", Action.SIGN, _on("draft_agreement", lambda w, a: agreements.agreement_sign(user=w.p["ssign"], agreement=a)), "access-refused", "agreement-not-in-review", unchanged=_state("draft_agreement")),
-    Case("suspend", Action.SUSPEND, _on("active", lambda w, a: agreements.agreement_suspend(user=w.p["sue"], agreement=a, reason="x")), "access-refused", "role-not-permitted", unchanged=_state("active")),
-    Case("terminate", Action.TERMINATE, _on("in_review", lambda w, a: agreements.agreement_terminate(user=w.p["sdpo"], agreement=a, reason="x")), "access-refused", "agreement-not-active", unchanged=_state("in_review")),
-    Case("record the DPIA", None, _on("in_review", lambda w, a: agreements.dpia_record(user=w.p["gary"], agreement=a, status="complete", outcome="x")), "access-refused", "role-not-permitted"),
-    Case("record a contractor agreement", None, _contractor_agreement("alice"), "access-refused", "role-not-permitted"),
-    Case("accept terms", None, _on("draft_agreement", lambda w, a: agreements.terms_accept(user=w.p["sam"], agreement=a)), "change-refused", "agreement-not-active"),
+    Case(
+        "draft",
+        None,
+        _area(
+            lambda w: agreements.agreement_create(
+                user=w.p["alice"],
+                area=w.area,
+                title="Contracts",
+                parties=dict(PARTIES),
+                terms=dict(TERMS),
+            )
+        ),
+        "access-refused",
+        "role-not-permitted",
+    ),
+    Case(
+        "edit",
+        None,
+        _on("draft_agreement", _edit("bob")),
+        "access-refused",
+        "not-a-party",
+        unchanged=lambda w: w.draft_agreement.current().purposes,
+    ),
+    Case(
+        "send for review",
+        None,
+        _on(
+            "active",
+            lambda w, a: agreements.agreement_send_for_review(user=w.p["gary"], agreement=a),
+        ),
+        "change-refused",
+        "agreement-not-draft",
+        unchanged=_state("active"),
+    ),
+    Case(
+        "approve",
+        Action.APPROVE,
+        _review("alice", True),
+        "access-refused",
+        "role-not-permitted",
+        unchanged=lambda w: list(
+            w.in_review.current().parties.values_list("dpo_decision", flat=True)
+        ),
+    ),
+    Case(
+        "return",
+        Action.APPROVE,
+        _review("gdpo", False),
+        "change-refused",
+        "comments-required",
+        unchanged=_state("in_review"),
+    ),
+    Case(
+        "sign",
+        Action.SIGN,
+        _on(
+            "draft_agreement",
+            lambda w, a: agreements.agreement_sign(user=w.p["ssign"], agreement=a),
+        ),
+        "access-refused",
+        "agreement-not-in-review",
+        unchanged=_state("draft_agreement"),
+    ),
+    Case(
+        "suspend",
+        Action.SUSPEND,
+        _on(
+            "active",
+            lambda w, a: agreements.agreement_suspend(user=w.p["sue"], agreement=a, reason="x"),
+        ),
+        "access-refused",
+        "role-not-permitted",
+        unchanged=_state("active"),
+    ),
+    Case(
+        "terminate",
+        Action.TERMINATE,
+        _on(
+            "in_review",
+            lambda w, a: agreements.agreement_terminate(user=w.p["sdpo"], agreement=a, reason="x"),
+        ),
+        "access-refused",
+        "agreement-not-active",
+        unchanged=_state("in_review"),
+    ),
+    Case(
+        "record the DPIA",
+        None,
+        _on(
+            "in_review",
+            lambda w, a: agreements.dpia_record(
+                user=w.p["gary"], agreement=a, status="complete", outcome="x"
+            ),
+        ),
+        "access-refused",
+        "role-not-permitted",
+    ),
+    Case(
+        "record a contractor agreement",
+        None,
+        _contractor_agreement("alice"),
+        "access-refused",
+        "role-not-permitted",
+    ),
+    Case(
+        "accept terms",
+        None,
+        _on("draft_agreement", lambda w, a: agreements.terms_accept(user=w.p["sam"], agreement=a)),
+        "change-refused",
+        "agreement-not-active",
+    ),
     # Requests.
     Case("raise a request", None, _area(_raise("sdpo")), "access-refused", "role-not-permitted"),
-    Case("edit a draft request", None, _on("request_open", _request_edit("alice")), "change-refused", "request-state-invalid", unchanged=lambda w: DataRequest.objects.get(pk=w.request_open.pk).question),
-    Case("edit someone else's draft", None, _on("request_draft", _request_edit("bob")), "access-refused", "not-the-requester"),
-    Case("open a request", None, _on("request_draft", lambda w, r: requests.request_open(user=w.p["bob"], request=r)), "access-refused", "not-the-requester", unchanged=_state("request_draft")),
-    Case("answer a request", None, _on("request_open", lambda w, r: requests.request_answer(user=w.p["bob"], request=r, answer="will-provide")), "access-refused", "not-a-holder"),
-    Case("comment on a request", None, _on("request_open", lambda w, r: requests.request_comment(user=w.p["dave"], request=r, body="Hello")), "access-refused", "contractor-read-only"),
-    Case("join a request", None, _on("request_draft", lambda w, r: requests.request_join(user=w.p["bob"], request=r)), "access-refused", "request-draft"),
-    Case("fulfil a request", None, _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["bob"], request=r)), "access-refused", "not-the-requester", unchanged=_state("request_open")),
-    Case("close a request", None, _on("request_open", lambda w, r: requests.request_close(user=w.p["alice"], request=r, reason="no-longer-needed", note="")), "change-refused", "stop-note-required", unchanged=_state("request_open")),
+    Case(
+        "edit a draft request",
+        None,
+        _on("request_open", _request_edit("alice")),
+        "change-refused",
+        "request-state-invalid",
+        unchanged=lambda w: DataRequest.objects.get(pk=w.request_open.pk).question,
+    ),
+    Case(
+        "edit someone else's draft",
+        None,
+        _on("request_draft", _request_edit("bob")),
+        "access-refused",
+        "not-the-requester",
+    ),
+    Case(
+        "open a request",
+        None,
+        _on("request_draft", lambda w, r: requests.request_open(user=w.p["bob"], request=r)),
+        "access-refused",
+        "not-the-requester",
+        unchanged=_state("request_draft"),
+    ),
+    Case(
+        "answer a request",
+        None,
+        _on(
+            "request_open",
+            lambda w, r: requests.request_answer(user=w.p["bob"], request=r, answer="will-provide"),
+        ),
+        "access-refused",
+        "not-a-holder",
+    ),
+    Case(
+        "comment on a request",
+        None,
+        _on(
+            "request_open",
+            lambda w, r: requests.request_comment(user=w.p["dave"], request=r, body="Hello"),
+        ),
+        "access-refused",
+        "contractor-read-only",
+    ),
+    Case(
+        "join a request",
+        None,
+        _on("request_draft", lambda w, r: requests.request_join(user=w.p["bob"], request=r)),
+        "access-refused",
+        "request-draft",
+    ),
+    Case(
+        "fulfil a request",
+        None,
+        _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["bob"], request=r)),
+        "access-refused",
+        "not-the-requester",
+        unchanged=_state("request_open"),
+    ),
+    Case(
+        "close a request",
+        None,
+        _on(
+            "request_open",
+            lambda w, r: requests.request_close(
+                user=w.p["alice"], request=r, reason="no-longer-needed", note=""
+            ),
+        ),
+        "change-refused",
+        "stop-note-required",
+        unchanged=_state("request_open"),
+    ),
     # Submissions.
-    Case("add a caveat", None, _on("submission", lambda w, s: submissions.submission_add_caveat(user=w.p["alice"], submission=s, kind="incomplete", text="x")), "access-refused", "not-the-submitter"),
-    Case("accept a submission", None, _on("submission", lambda w, s: submissions.submission_accept(user=w.p["sam"], submission=s)), "access-refused", "role-not-permitted", unchanged=_state("submission")),
-    Case("withdraw a submission", None, _on("submission", lambda w, s: submissions.submission_withdraw(user=w.p["alice"], submission=s)), "access-refused", "not-the-submitter", unchanged=_state("submission")),
-]  # fmt: skip
+    Case(
+        "add a caveat",
+        None,
+        _on(
+            "submission",
+            lambda w, s: submissions.submission_add_caveat(
+                user=w.p["alice"], submission=s, kind="incomplete", text="x"
+            ),
+        ),
+        "access-refused",
+        "not-the-submitter",
+    ),
+    Case(
+        "accept a submission",
+        None,
+        _on(
+            "submission", lambda w, s: submissions.submission_accept(user=w.p["sam"], submission=s)
+        ),
+        "access-refused",
+        "role-not-permitted",
+        unchanged=_state("submission"),
+    ),
+    Case(
+        "withdraw a submission",
+        None,
+        _on(
+            "submission",
+            lambda w, s: submissions.submission_withdraw(user=w.p["alice"], submission=s),
+        ),
+        "access-refused",
+        "not-the-submitter",
+        unchanged=_state("submission"),
+    ),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -246,6 +246,13 @@ def request_create(
 
 
 @refusals_recorded("request-edited", _request_target)
+def request_require_editor(*, user: User, request: DataRequest) -> None:
+    """Raise (and record) ``PermissionDenied`` or ``InvalidInput`` unless ``user`` may change
+    ``request`` now: for the edit page, which shows its form only to someone who can use it."""
+    check(user, flow.Verb.EDIT, request)
+
+
+@refusals_recorded("request-edited", _request_target)
 @transaction.atomic
 def request_update(
     *,
