@@ -28,7 +28,15 @@ from lgrshare.domain.audit import (
 )
 
 START = datetime(2025, 4, 1, 9, 30, tzinfo=UTC)
-ACTIONS = ["upload", "validate", "submission-accepted", "view", "download", "export", "access-refused"]
+ACTIONS = [
+    "upload",
+    "validate",
+    "submission-accepted",
+    "view",
+    "download",
+    "export",
+    "access-refused",
+]
 
 
 def build(count: int) -> list[AuditRecord]:

@@ -594,7 +594,10 @@ def _stop(
     if not reason.strip():
         raise InvalidInput("Give the reason", code="reason-required")
     _set_state(agreement, state, user, reason.strip())
-    event = {State.SUSPENDED: "agreement-suspended", State.TERMINATED: "agreement-terminated"}
+    event: dict[str, str] = {
+        State.SUSPENDED: "agreement-suspended",
+        State.TERMINATED: "agreement-terminated",
+    }
     _recorded(user, event[state], agreement, version=agreement.current().number)
     return agreement
 

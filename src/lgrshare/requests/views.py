@@ -105,7 +105,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=services.request_form_initial(found),
         area=found.area,
         own_council=found.requesting_council_id,
-        fields=_standard_fields((data or {}).get("standard", found.standard_name)),
+        fields=_standard_fields(data.get("standard", "") if data else found.standard_name),
     )
     if data is not None and form.is_valid():
         try:
