@@ -624,3 +624,21 @@ def test_a_refused_action_records_the_refusal_and_changes_nothing(world, case):
     assert (entry.target_type, entry.target_id) == (target_type, str(target_id))
     if case.unchanged:
         assert case.unchanged(world) == before
+
+
+def test_an_event_rolls_back_with_the_change_it_records(world, monkeypatch):
+    agreement = world.approved
+    agreements.agreement_sign(user=world.p["ssign"], agreement=agreement)
+
+    def fail(_agreement: Agreement) -> None:
+        raise RuntimeError("the catalogue could not be written")
+
+    # The last signature turns the agreement active; a failure after it undoes both.
+    monkeypatch.setattr(agreements, "_share_datasets", fail)
+    with pytest.raises(RuntimeError):
+        agreements.agreement_sign(user=world.p["gsign"], agreement=agreement)
+    signed = AuditEntry.objects.filter(action="agreement-signed", target_id=agreement.reference)
+    assert [dict(e.detail_items)["council"] for e in signed] == [SURREY]
+    assert not AuditEntry.objects.filter(action="agreement-activated").exists()
+    assert not AuditEntry.objects.filter(reason="the catalogue could not be written").exists()
+    assert not agreement.current().parties.get(council_id=GUILDFORD).signed_at
