@@ -44,6 +44,8 @@ def record(
     Give ``area`` (the area's county GSS code) in ``detail`` for what belongs to an area, so
     the area's trail shows it whoever the actor is.
     """
+    if detail.get("area", "") is None:
+        del detail["area"]  # national: in no area's trail but its actor's
     audit_record(
         event=AuditEvent(
             name=action,

@@ -15,6 +15,7 @@ from lgrshare import access
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import Agreement
 from lgrshare.audit.models import AuditEntry
+from lgrshare.catalogue import services as catalogue
 from lgrshare.councils.models import Contractor
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.policy import Action
@@ -153,6 +154,17 @@ def _raise(who: str) -> Callable[[World], object]:
         question="How many council homes does Guildford hold?",
         holders=[GUILDFORD],
         data_items=[{"item": "Council homes by ward"}],
+    )
+
+
+def _holding(who: str) -> Callable[[World], object]:
+    return lambda w: catalogue.dataset_held_create(
+        user=w.p[who],
+        area=w.area,
+        title="Council tax base by band",
+        description="Properties in each council tax band, by ward",
+        geography_level="ward",
+        contact="data@guildford.gov.uk",
     )
 
 
@@ -329,6 +341,13 @@ ALLOWED = [
             lambda w, s: submissions.submission_withdraw(user=w.p["sam"], submission=s),
         ),
         "submission-withdrawn",
+    ),
+    # Catalogue.
+    Case(
+        "record a holding",
+        None,
+        lambda w: ("dataset", _holding("alice")(w).slug),  # type: ignore[attr-defined]
+        "holding-recorded",
     ),
 ]
 
@@ -584,6 +603,14 @@ REFUSED = [
         "access-refused",
         "not-the-submitter",
         unchanged=_state("submission"),
+    ),
+    # Catalogue.
+    Case(
+        "record a holding",
+        None,
+        _area(_holding("dave")),
+        "change-refused",
+        "not-a-council-member",
     ),
 ]
 

@@ -14,7 +14,7 @@ from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
-from lgrshare.trail import record_hidden
+from lgrshare.trail import record, record_hidden, refusals_recorded
 
 PAGE_ROWS = 50
 
@@ -141,6 +141,9 @@ def dataset_frame(*, dataset: Dataset, decision: Decision) -> pl.DataFrame:
     )
 
 
+@refusals_recorded(
+    "holding-recorded", lambda kwargs: ("area", kwargs["area"].county_id, kwargs["area"].county_id)
+)
 @transaction.atomic
 def dataset_held_create(
     *,
@@ -185,4 +188,12 @@ def dataset_held_create(
         created_by=user,
     )
     fulltext.index_dataset(dataset)
+    record(
+        user=user,
+        action="holding-recorded",
+        target_type="dataset",
+        target_id=dataset.slug,
+        area=area.county_id,
+        council=council.gss_code,
+    )
     return dataset

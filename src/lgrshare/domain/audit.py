@@ -55,6 +55,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "export": "Data was exported",
         "delete": "Data was deleted (its key destroyed)",
         "rotate-kek": "The key-encryption key was rotated",
+        # Catalogue
+        "holding-recorded": "A council recorded data it holds",
+        "metrics-imported": "Published metrics were imported into the catalogue",
         # Submissions
         "caveat-added": "A quality caveat was added to a submission",
         "submission-accepted": "A data lead accepted a submission",
