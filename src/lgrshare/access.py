@@ -7,16 +7,35 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
-from lgrshare.domain.policy import AccessDenied, Action, Decision, Resource, decide
+from lgrshare.domain.policy import (
+    AccessDenied,
+    Action,
+    Decision,
+    DecisionReason,
+    Resource,
+    SubmissionFacts,
+    decide,
+    decide_submission,
+)
 from lgrshare.trail import record
 
-__all__ = ["Action", "check", "columns", "require", "view"]
+__all__ = [
+    "Action",
+    "SubmissionFacts",
+    "check",
+    "columns",
+    "may_act_on_submission",
+    "require",
+    "require_on_submission",
+    "view",
+]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -90,7 +109,29 @@ def require(
     # A permitted submission is recorded by the submission itself, once the file is stored.
     if action in _AUDITED or not decision.allowed:
         _record(user, action, dataset, decision, detail)
-    return decision.require()
+    try:
+        return decision.require()
+    except AccessDenied as refused:
+        refused.next_step = _next_step(decision.reason, dataset)
+        raise
+
+
+# What unblocks a refusal, where the agreement's page is the place to go.
+_NEXT_STEPS = {
+    DecisionReason.TERMS_NOT_ACCEPTED: "Read and accept the agreement's terms",
+    DecisionReason.NOT_A_RECIPIENT: "See who the agreement shares this data with",
+    DecisionReason.NOT_A_PARTY: "See who the agreement shares this data with",
+    DecisionReason.NOT_NAMED: "See who the agreement names",
+    DecisionReason.ROLE_NOT_PERMITTED: "See which roles the agreement permits",
+    DecisionReason.AGREEMENT_NOT_ACTIVE: "See the agreement's state",
+    DecisionReason.AGREEMENT_SUSPENDED: "See why the agreement is suspended",
+}
+
+
+def _next_step(reason: DecisionReason, dataset: Dataset) -> tuple[str, str] | None:
+    if reason not in _NEXT_STEPS or not dataset.agreement_id:
+        return None
+    return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": dataset.agreement_id})
 
 
 def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decision:
@@ -124,3 +165,29 @@ def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str])
             code="fields-not-agreed",
         )
     return list(dict.fromkeys(asked))
+
+
+def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:
+    """Whether the policy lets ``user`` do ``action`` to a submission (for showing a form)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
+    return decision.allowed
+
+
+def require_on_submission(
+    *, user: User, action: Action, submission: SubmissionFacts, target_id: str | int
+) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may do
+    ``action`` (accept, add a caveat, withdraw) to the submission ``target_id``."""
+    decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
+    if not decision.allowed:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="submission",
+            target_id=target_id,
+            reason=str(decision.reason),
+            policy_action=str(action),
+        )
+    decision.require()

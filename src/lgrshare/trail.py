@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
+from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.services import audit_record
 from lgrshare.councils.models import User
 from lgrshare.domain.audit import AuditEvent, DetailValue
@@ -75,21 +76,26 @@ def refusals_recorded(
     arguments returning it), the target from
     ``target(kwargs)`` (type, id, area or None) and the refusal's code as its reason.
     ``PermissionDenied`` (the policy's ``AccessDenied`` included) is ``access-refused``;
-    ``InvalidInput`` (a wrong state, a forged or incomplete form) is ``change-refused``.
+    ``InvalidInput`` (a wrong state, a forged or incomplete form) is ``change-refused``. A
+    refusal the gate (``lgrshare.access``) already recorded, outside the service's transaction,
+    is not recorded twice.
     """
 
     def wrap(service: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(service)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            last = _last_seq()
             try:
                 return service(*args, **kwargs)
             except (PermissionDenied, InvalidInput) as refusal:
+                user = kwargs.get("user")
+                if isinstance(user, User) and _refusal_kept_since(last, user):
+                    raise  # the gate recorded it already, outside the rolled-back change
                 target_type, target_id, area = target(kwargs)
                 tried = attempted if isinstance(attempted, str) else attempted(kwargs)
                 detail: dict[str, DetailValue] = {"attempted": tried}
                 if area:
                     detail["area"] = area
-                user = kwargs.get("user")
                 record(
                     user=user if isinstance(user, User) else None,
                     action=refusal_event(refusal),
@@ -103,6 +109,16 @@ def refusals_recorded(
         return run
 
     return wrap
+
+
+def _last_seq() -> int:
+    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _refusal_kept_since(seq: int, user: User) -> bool:
+    refusals = ("access-refused", "change-refused")
+    found = AuditEntry.objects.filter(seq__gt=seq, actor=user.username, action__in=refusals)
+    return found.exists()
 
 
 def record_hidden(*, user: User, target_type: str, target_id: str | int, area: str) -> None:

@@ -315,7 +315,7 @@ ALLOWED = [
     # Submissions.
     Case(
         "add a caveat",
-        None,
+        Action.ADD_CAVEAT,
         _on(
             "submission",
             lambda w, s: submissions.submission_add_caveat(
@@ -327,7 +327,7 @@ ALLOWED = [
     ),
     Case(
         "accept a submission",
-        None,
+        Action.ACCEPT_SUBMISSION,
         _on(
             "submission", lambda w, s: submissions.submission_accept(user=w.p["sue"], submission=s)
         ),
@@ -335,7 +335,7 @@ ALLOWED = [
     ),
     Case(
         "withdraw a submission",
-        None,
+        Action.WITHDRAW_SUBMISSION,
         _on(
             "submission",
             lambda w, s: submissions.submission_withdraw(user=w.p["sam"], submission=s),
@@ -573,7 +573,7 @@ REFUSED = [
     # Submissions.
     Case(
         "add a caveat",
-        None,
+        Action.ADD_CAVEAT,
         _on(
             "submission",
             lambda w, s: submissions.submission_add_caveat(
@@ -585,7 +585,7 @@ REFUSED = [
     ),
     Case(
         "accept a submission",
-        None,
+        Action.ACCEPT_SUBMISSION,
         _on(
             "submission", lambda w, s: submissions.submission_accept(user=w.p["sam"], submission=s)
         ),
@@ -595,7 +595,7 @@ REFUSED = [
     ),
     Case(
         "withdraw a submission",
-        None,
+        Action.WITHDRAW_SUBMISSION,
         _on(
             "submission",
             lambda w, s: submissions.submission_withdraw(user=w.p["alice"], submission=s),

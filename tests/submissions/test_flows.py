@@ -207,7 +207,11 @@ def test_a_provider_does_not_see_another_providers_data(cast, signed_in, client)
         "reason", flat=True
     )
     assert api(client, cast["alice"])(f"/api/v1/catalogue/{woking.slug}/rows").status_code == 403
-    assert "columns" not in guildford.get(f"/catalogue/{woking.slug}/").context
+    entry = guildford.get(f"/catalogue/{woking.slug}/")
+    assert "columns" not in entry.context
+    said = html.unescape(entry.content.decode())
+    assert "does not share this council's data with your organisation" in said
+    assert "not-a-recipient" not in said  # words, not codes
     agreements.terms_accept(user=cast["sam"], agreement=agreement)
     allowed = signed_in(cast["sam"]).get(f"/submissions/{created.pk}/download.zip")
     assert allowed.status_code == 200
