@@ -581,7 +581,7 @@ REFUSED = [
             ),
         ),
         "access-refused",
-        "not-the-submitter",
+        "not-the-holder",
     ),
     Case(
         "accept a submission",
@@ -601,7 +601,7 @@ REFUSED = [
             lambda w, s: submissions.submission_withdraw(user=w.p["alice"], submission=s),
         ),
         "access-refused",
-        "not-the-submitter",
+        "not-the-holder",
         unchanged=_state("submission"),
     ),
     # Catalogue.
@@ -645,6 +645,8 @@ def test_a_refused_action_records_the_refusal_and_changes_nothing(world, case):
     assert refused.value.code == case.reason
     assert 400 <= refused.value.status < 500
     target_type, target_id = world.target  # type: ignore[attr-defined]
+    refusals = AuditEntry.objects.filter(action__in=["access-refused", "change-refused"])
+    assert refusals.count() == 1  # recorded once, by the gate or by the service
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry is not None
     assert (entry.action, entry.reason) == (case.event, case.reason)
