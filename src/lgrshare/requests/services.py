@@ -84,7 +84,6 @@ def _recorded(
 
 # A draft closed before it was ever opened: it was never shared, so it stays its author's.
 STOPPED_DRAFT = Q(state=flow.State.CLOSED, opened_at__isnull=True)
-UNSHARED = Q(state=flow.State.DRAFT) | STOPPED_DRAFT
 
 
 def _allowed(actor: flow.Actor, verb: flow.Verb, facts: flow.RequestFacts) -> bool:
