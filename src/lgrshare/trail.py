@@ -116,8 +116,8 @@ def _last_seq() -> int:
 
 
 def _refusal_kept_since(seq: int, user: User) -> bool:
-    refusals = ("access-refused", "change-refused")
-    found = AuditEntry.objects.filter(seq__gt=seq, actor=user.username, action__in=refusals)
+    # Every refusal event is named "...-refused" (access-, change-, and the gate's own kinds).
+    found = AuditEntry.objects.filter(seq__gt=seq, actor=user.username, action__endswith="-refused")
     return found.exists()
 
 

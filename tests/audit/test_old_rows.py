@@ -1,10 +1,12 @@
-"""Rows written before the vocabulary grew (the coarse verbs ``revoke``, ``grant``, ``approve``
-...) stay in the chain: it still verifies, exports and shows them, and new events chain on."""
+"""The event vocabulary: codes that fit their column; and rows written before it grew (the
+coarse verbs ``revoke``, ``grant``, ``approve`` ...) stay in the chain: it still verifies,
+exports and shows them, and new events chain on."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +17,7 @@ from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.services import audit_record
 from lgrshare.cli import main
 from lgrshare.domain.audit import (
+    EVENT_NAMES,
     GENESIS_HASH,
     AuditActionUnknown,
     AuditEvent,
@@ -90,3 +93,10 @@ def test_a_retired_verb_cannot_be_appended(tmp_path, monkeypatch):
             )
         )
     assert not AuditEntry.objects.exists()
+
+
+def test_every_event_name_is_a_code_that_fits_its_column():
+    limit = AuditEntry._meta.get_field("action").max_length
+    for name in EVENT_NAMES:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", name), name
+        assert len(name) <= limit, name

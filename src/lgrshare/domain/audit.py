@@ -95,7 +95,7 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "role-removed": "A role was removed",
         "contractor-added": "A contractor organisation was added",
         "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
-        # Refusals: the reason is the refusal's code
+        # Refusals: the reason is the refusal's code; every refusal's name ends in "-refused"
         "access-refused": "An action or access was refused",
         "change-refused": "A change was refused as not valid in its state or form",
         # Retired: older rows carry these; nothing records them any more (RETIRED_EVENT_NAMES).
