@@ -73,6 +73,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "agreement-suspended": "An agreement was suspended",
         "agreement-terminated": "An agreement was terminated",
         "dpia-recorded": "A DPO recorded the DPIA decision",
+        "dpia-document-added": "A DPIA document was stored (encrypted) with its agreement",
+        "dpia-document-downloaded": "A DPIA document was downloaded",
+        "dpia-document-download-refused": "Downloading a DPIA document was refused",
         "contractor-agreement-recorded": "A contractor agreement was recorded",
         "terms-accepted": "A person accepted an agreement's terms",
         # Requests and their forum
@@ -84,8 +87,10 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "request-joined": "A person joined a data request",
         "request-fulfilled": "A data request was marked fulfilled",
         "request-closed": "A data request was closed",
-        "attachment-added": "A file was attached to a data request",
-        "attachment-downloaded": "A data request's attachment was downloaded",
+        "attachment-added": "A file was attached to a request's thread (stored encrypted)",
+        "attachment-downloaded": "An attachment of a request's thread was downloaded",
+        "attachment-refused": "A file was refused as an attachment to a request's thread",
+        "attachment-download-refused": "Downloading an attachment was refused",
         # People and contractors
         "person-added": "A person was added",
         "person-confirmed": "A person's account was confirmed by their council",
