@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from lgrshare import access
+from lgrshare.agreements import dpia_documents
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import Agreement
 from lgrshare.audit.models import AuditEntry
@@ -19,8 +20,9 @@ from lgrshare.catalogue import services as catalogue
 from lgrshare.councils.models import Contractor
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.policy import Action
+from lgrshare.requests import attachments
 from lgrshare.requests import services as requests
-from lgrshare.requests.models import DataRequest
+from lgrshare.requests.models import Attachment, DataRequest
 from lgrshare.submissions import services as submissions
 from tests.audit.world import PARTIES, TERMS, World
 from tests.conftest import GUILDFORD, SURREY
@@ -89,6 +91,8 @@ def _on(attr: str, do: Callable[[World, Any], object]) -> Callable[[World], tupl
             target = _agreement(thing)
         elif isinstance(thing, DataRequest):
             target = _request(thing)
+        elif isinstance(thing, Attachment):
+            target = ("attachment", thing.pk)
         else:
             target = ("submission", thing.pk)
         _refused(w, target, lambda: do(w, thing))
@@ -165,6 +169,12 @@ def _holding(who: str) -> Callable[[World], object]:
         description="Properties in each council tax band, by ward",
         geography_level="ward",
         contact="data@guildford.gov.uk",
+    )
+
+
+def _attachment(w: World, who: str) -> object:
+    return attachments.attachment_download(
+        user=w.p[who], request=w.request_open, attachment_id=w.attachment.pk
     )
 
 
@@ -348,6 +358,22 @@ ALLOWED = [
         None,
         lambda w: ("dataset", _holding("alice")(w).slug),  # type: ignore[attr-defined]
         "holding-recorded",
+    ),
+    # Documents.
+    Case(
+        "download an attachment",
+        Action.READ_ATTACHMENT,
+        _on("attachment", lambda w, a: _attachment(w, "bob")),
+        "attachment-downloaded",
+    ),
+    Case(
+        "download a DPIA document",
+        Action.READ_DPIA_DOCUMENT,
+        _on(
+            "dpia_document",
+            lambda w, a: dpia_documents.dpia_document_download(user=w.p["gdpo"], agreement=a),
+        ),
+        "dpia-document-downloaded",
     ),
 ]
 
@@ -612,6 +638,24 @@ REFUSED = [
         "change-refused",
         "not-a-council-member",
     ),
+    # Documents.
+    Case(
+        "download an attachment",
+        Action.READ_ATTACHMENT,
+        _on("attachment", lambda w, a: _attachment(w, "dave")),
+        "attachment-download-refused",
+        "contractor-agreement-missing",
+    ),
+    Case(
+        "download a DPIA document",
+        Action.READ_DPIA_DOCUMENT,
+        _on(
+            "dpia_document",
+            lambda w, a: dpia_documents.dpia_document_download(user=w.p["gary"], agreement=a),
+        ),
+        "dpia-document-download-refused",
+        "role-not-permitted",
+    ),
 ]
 
 
@@ -645,7 +689,7 @@ def test_a_refused_action_records_the_refusal_and_changes_nothing(world, case):
     assert refused.value.code == case.reason
     assert 400 <= refused.value.status < 500
     target_type, target_id = world.target  # type: ignore[attr-defined]
-    refusals = AuditEntry.objects.filter(action__in=["access-refused", "change-refused"])
+    refusals = AuditEntry.objects.filter(action__endswith="-refused")
     assert refusals.count() == 1  # recorded once, by the gate or by the service
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry is not None

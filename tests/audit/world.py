@@ -7,12 +7,14 @@ import io
 from datetime import date, timedelta
 from functools import cached_property
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import Agreement
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import Area, User
 from lgrshare.requests import services as requests
-from lgrshare.requests.models import DataRequest
+from lgrshare.requests.models import Attachment, DataRequest
 from lgrshare.submissions import services as submissions
 from lgrshare.submissions.models import Submission
 from tests.conftest import GUILDFORD, SURREY
@@ -110,3 +112,30 @@ class World:
         requests.request_open(user=self.p["alice"], request=self.request_draft)
         self.request_draft.refresh_from_db()
         return self.request_draft
+
+    @cached_property
+    def attachment(self) -> Attachment:
+        """A data specification Alice attached to her open request's thread."""
+        spec = b"# Contracts data specification\n\nEnd dates as ISO 8601 dates.\n"
+        comment = requests.request_comment(
+            user=self.p["alice"],
+            request=self.request_open,
+            body="The specification we need",
+            upload=SimpleUploadedFile("specification.md", spec, content_type="text/markdown"),
+        )
+        assert comment.attachment is not None
+        return comment.attachment
+
+    @cached_property
+    def dpia_document(self) -> Agreement:
+        """The agreement in review, with a DPIA document Surrey's DPO recorded."""
+        agreements.dpia_record(
+            user=self.p["sdpo"],
+            agreement=self.in_review,
+            status="complete",
+            outcome="Low residual risk",
+            document_name="dpia.txt",
+            document=b"DPIA: contracts register for west Surrey. Low residual risk.\n",
+            document_type="text/plain",
+        )
+        return self.in_review
