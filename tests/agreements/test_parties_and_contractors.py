@@ -35,7 +35,7 @@ def test_a_non_party_cannot_accept_the_terms_and_no_grant_is_recorded(active, bo
         services.terms_accept(user=bob, agreement=active)
     assert caught.value.code == "not-a-party"
     assert not TermsAcceptance.objects.filter(user=bob).exists()
-    assert _refusals("terms-refused", active.reference) == [("bob", "not-a-party")]
+    assert _refusals("access-refused", active.reference) == [("bob", "not-a-party")]
     assert not AuditEntry.objects.filter(action="terms-accepted").exists()
 
 
@@ -43,7 +43,8 @@ def test_a_party_accepts_once_and_it_is_audited(active, alice):
     services.terms_accept(user=alice, agreement=active)
     services.terms_accept(user=alice, agreement=active)
     assert TermsAcceptance.objects.filter(user=alice).count() == 1
-    assert _refusals("terms-accepted", active.reference) == [("alice", "allowed")]
+    accepted = AuditEntry.objects.filter(action="terms-accepted", target_id=active.reference)
+    assert [json.loads(e.detail)["first_time"] for e in accepted] == [True, False]
 
 
 def test_contractor_staff_not_named_on_the_agreement_cannot_accept(active, cast, dave):
@@ -110,7 +111,7 @@ def test_only_the_contractors_own_council_records_and_signs_off_its_agreement(ca
         with pytest.raises(PermissionDenied) as caught:
             services.contractor_agreement_sign_off(user=cast[who], contractor_agreement=recorded)
         assert caught.value.code == code
-    refused = AuditEntry.objects.filter(action="people-refused", target_type="contractor")
+    refused = AuditEntry.objects.filter(action="access-refused", target_type="contractor")
     assert [json.loads(e.detail)["policy_action"] for e in refused] == [
         "record-contractor-agreement",
         "sign-off-contractor-agreement",
@@ -122,10 +123,13 @@ def test_only_the_contractors_own_council_records_and_signs_off_its_agreement(ca
     recorded.refresh_from_db()
     assert recorded.signed_off_by == cast["surrey_dpo"]
     assert list(
-        AuditEntry.objects.filter(target_type="contractor-agreement").values_list(
-            "action", flat=True
+        AuditEntry.objects.filter(action__startswith="contractor-agreement-").values_list(
+            "action", "target_type", "target_id"
         )
-    ) == ["contractor-agreement-recorded", "contractor-agreement-signed-off"]
+    ) == [
+        ("contractor-agreement-recorded", "contractor", str(dave.contractor.pk)),
+        ("contractor-agreement-signed-off", "contractor", str(dave.contractor.pk)),
+    ]
 
 
 def test_the_signed_contract_is_stored_encrypted_in_the_vault(cast, dave):

@@ -70,7 +70,7 @@ def test_the_issue_scenario_an_area_admin_cannot_make_an_account_that_acts_for_a
     granted = _events("role-granted", "posing.officer")
     assert sorted(d["role"] for _, _, d in granted) == ["analyst", "dpo", "senior-signatory"]
     assert all(d["pending"] for _, _, d in granted)
-    refused = _events("people-refused", "posing.officer")
+    refused = _events("access-refused", "posing.officer")
     assert refused[-1][:2] == ("admin", "not-your-council")
     assert refused[-1][2]["policy_action"] == "confirm-person"
 
@@ -121,7 +121,7 @@ def test_an_administrator_grants_roles_only_at_their_own_council(admin, alice, g
         services.role_grant(admin=admin, person=alice, role="data-lead")
     assert caught.value.code == "not-your-council"
     assert "data-lead" not in {g.role for g in alice.role_grants.all()}
-    assert _events("people-refused", "alice")[0][:2] == ("admin", "not-your-council")
+    assert _events("access-refused", "alice")[0][:2] == ("admin", "not-your-council")
     grant = services.role_grant(admin=guildford["admin"], person=alice, role="data-lead")
     assert grant.confirmed_at is not None
     alice.refresh_from_db()
@@ -213,7 +213,7 @@ def test_a_forged_post_for_another_councils_person_is_refused_and_changes_nothin
     assert response.status_code == 403
     assert b"not-your-council" in response.content
     assert {g.role for g in alice.role_grants.all()} == {"analyst"}
-    assert _events("people-refused", "alice")[0][1] == "not-your-council"
+    assert _events("access-refused", "alice")[0][1] == "not-your-council"
 
 
 def test_an_outsider_cannot_see_or_change_a_person(signed_in, alice, charlie):

@@ -7,6 +7,7 @@ from the agreement's facts, like every access to data, so the rules live in one 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,7 +38,7 @@ from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
-from lgrshare.trail import record
+from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
 DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
@@ -77,6 +78,14 @@ def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
     """Return an agreement of one of ``user``'s areas; ``NotFound`` otherwise."""
     found = Agreement.objects.filter(pk=pk, area__memberships__user=user).first()
     if found is None:
+        elsewhere = Agreement.objects.filter(pk=pk).select_related("area").first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="agreement",
+                target_id=elsewhere.reference,
+                area=elsewhere.area.county_id,
+            )
         raise NotFound(f"There is no agreement {pk} that you can see", code="agreement-not-found")
     return found
 
@@ -203,6 +212,37 @@ def screening(agreement: Agreement) -> ScreeningResult:
     )
 
 
+# -- audit targets: what a refusal of each service is recorded against ---------------------------
+
+
+def _agreement_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    agreement: Agreement = kwargs["agreement"]
+    return "agreement", agreement.reference, agreement.area.county_id
+
+
+def _area_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    area: Area = kwargs["area"]
+    return "area", area.county_id, area.county_id
+
+
+def _contractor_target(kwargs: Mapping[str, Any]) -> tuple[str, int, None]:
+    return "contractor", kwargs["contractor"].pk, None
+
+
+def _recorded(
+    user: User, event: str, agreement: Agreement, reason: str = "", **detail: str | int | bool
+) -> None:
+    record(
+        user=user,
+        action=event,
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason=reason,
+        area=agreement.area.county_id,
+        **detail,
+    )
+
+
 # -- drafting -----------------------------------------------------------------------------------
 
 
@@ -317,21 +357,14 @@ def _check_contractors(contractors: list[Contractor], parties: dict[str, bool]) 
 
 
 def _require_drafter_is_party(user: User, area: Area, parties: dict[str, bool]) -> None:
-    """Refuse (audited, outside any transaction) a draft that leaves out the drafter's council."""
-    decision = decide_drafting(subject=subject_of(user), parties=frozenset(parties))
-    if not decision.allowed:
-        record(
-            user=user,
-            action="access-refused",
-            target_type="area",
-            target_id=area.county_id,
-            reason=str(decision.reason),
-            policy_action="draft",
-            parties=",".join(sorted(parties)),
-        )
-        decision.require()
+    """Refuse a draft that leaves out the drafter's council (``drafter-not-a-party``); the
+    service's ``refusals_recorded`` records the refusal."""
+    del area  # the refusal's target is the service's
+    decide_drafting(subject=subject_of(user), parties=frozenset(parties)).require()
 
 
+@refusals_recorded("agreement-drafted", _area_target)
+@transaction.atomic
 def agreement_create(
     *,
     user: User,
@@ -347,17 +380,17 @@ def agreement_create(
     drafter's own council must be one (``drafter-not-a-party``)."""
     _require_drafter(user, area)
     _require_drafter_is_party(user, area, parties)
-    with transaction.atomic():
-        _check_terms(area, parties, terms)
-        _check_contractors(contractors or [], parties)
-        if not title.strip():
-            raise InvalidInput("Give the agreement a title", code="title-required")
-        agreement = Agreement.objects.create(
-            area=area, title=title.strip(), created_by=user, request=request
-        )
-        _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
-        Dpia.objects.create(agreement=agreement)
-        return agreement
+    _check_terms(area, parties, terms)
+    _check_contractors(contractors or [], parties)
+    if not title.strip():
+        raise InvalidInput("Give the agreement a title", code="title-required")
+    agreement = Agreement.objects.create(
+        area=area, title=title.strip(), created_by=user, request=request
+    )
+    _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
+    Dpia.objects.create(agreement=agreement)
+    _recorded(user, "agreement-drafted", agreement, version=1, parties=",".join(sorted(parties)))
+    return agreement
 
 
 def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict[str, Any]]:
@@ -385,6 +418,7 @@ def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict
     return f"{request.reference}: {request.question[:150]}", parties, terms
 
 
+@refusals_recorded("agreement-edited", _agreement_target)
 def agreement_update(
     *,
     user: User,
@@ -399,13 +433,13 @@ def agreement_update(
     active until then). Raises ``PermissionDenied`` (``drafter-not-a-party`` when the new
     parties leave out the drafter's council) or ``InvalidInput``.
     """
-    _require_drafter_is_party(user, agreement.area, parties)
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         current = agreement.current()
         _require_drafter(
             user, agreement.area, list(current.parties.values_list("council_id", flat=True))
         )
+        _require_drafter_is_party(user, agreement.area, parties)
         if agreement.state == State.TERMINATED:
             raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
         _check_terms(agreement.area, parties, terms)
@@ -420,6 +454,14 @@ def agreement_update(
                 agreement, current.number + 1, user, parties, terms, named or [], contractors or []
             )
             _set_state(agreement, State.IN_REVIEW, user, "New version for approval and signature")
+        _recorded(
+            user,
+            "agreement-edited",
+            agreement,
+            "new-version" if version.number != current.number else "draft-edited",
+            version=version.number,
+            parties=",".join(sorted(parties)),
+        )
         return version
 
 
@@ -431,6 +473,7 @@ def _set_state(agreement: Agreement, state: str, user: User, reason: str = "") -
     agreement.save(update_fields=["state", "state_reason", "state_changed_by", "state_changed_at"])
 
 
+@refusals_recorded("agreement-sent-for-review", _agreement_target)
 @transaction.atomic
 def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     """Draft → in review: the parties' DPOs can now approve it."""
@@ -443,6 +486,7 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
         raise InvalidInput("Only a draft can be sent for review", code="agreement-not-draft")
     current.parties.update(dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None)
     _set_state(agreement, State.IN_REVIEW, user)
+    _recorded(user, "agreement-sent-for-review", agreement, version=current.number)
     return agreement
 
 
@@ -453,6 +497,10 @@ def _own_party(user: User, agreement: Agreement) -> Party:
     return party
 
 
+@refusals_recorded(
+    lambda kwargs: "agreement-approved" if kwargs["approve"] else "agreement-returned",
+    _agreement_target,
+)
 @transaction.atomic
 def agreement_dpo_review(
     *, user: User, agreement: Agreement, approve: bool, comments: str = ""
@@ -467,12 +515,10 @@ def agreement_dpo_review(
     party.dpo_comments = comments.strip()
     party.dpo_by, party.dpo_at = user, timezone.now()
     party.save()
-    record(
-        user=user,
-        action="approve" if approve else "revoke",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="approved" if approve else "returned",
+    _recorded(
+        user,
+        "agreement-approved" if approve else "agreement-returned",
+        agreement,
         version=agreement.current().number,
         council=str(party.council_id),
     )
@@ -481,6 +527,7 @@ def agreement_dpo_review(
     return party
 
 
+@refusals_recorded("agreement-signed", _agreement_target)
 @transaction.atomic
 def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
     """A party's senior signatory signs; the agreement turns active when every party has."""
@@ -495,17 +542,23 @@ def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
     if party.signed_at is None:
         party.signed_by, party.signed_at = user, timezone.now()
         party.save(update_fields=["signed_by", "signed_at"])
-        record(
-            user=user,
-            action="sign",
-            target_type="agreement",
-            target_id=agreement.reference,
+        _recorded(
+            user,
+            "agreement-signed",
+            agreement,
             version=agreement.current().number,
             council=str(party.council_id),
         )
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
+        _recorded(
+            user,
+            "agreement-activated",
+            agreement,
+            "signed-by-every-party",
+            version=agreement.current().number,
+        )
     return agreement
 
 
@@ -549,11 +602,13 @@ def _share_datasets(agreement: Agreement) -> None:
             fulltext.index_dataset(dataset)
 
 
+@refusals_recorded("agreement-suspended", _agreement_target)
 @transaction.atomic
 def agreement_suspend(*, user: User, agreement: Agreement, reason: str) -> Agreement:
     return _stop(user, agreement, reason, policy.Action.SUSPEND, State.SUSPENDED)
 
 
+@refusals_recorded("agreement-terminated", _agreement_target)
 @transaction.atomic
 def agreement_terminate(*, user: User, agreement: Agreement, reason: str) -> Agreement:
     return _stop(user, agreement, reason, policy.Action.TERMINATE, State.TERMINATED)
@@ -567,13 +622,11 @@ def _stop(
     if not reason.strip():
         raise InvalidInput("Give the reason", code="reason-required")
     _set_state(agreement, state, user, reason.strip())
-    record(
-        user=user,
-        action="revoke",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason=state,
-    )
+    event: dict[str, str] = {
+        State.SUSPENDED: "agreement-suspended",
+        State.TERMINATED: "agreement-terminated",
+    }
+    _recorded(user, event[state], agreement, version=agreement.current().number)
     return agreement
 
 
@@ -584,41 +637,30 @@ def can_accept_terms(*, user: User, agreement: Agreement) -> bool:
     ).allowed
 
 
+@refusals_recorded("terms-accepted", _agreement_target)
+@transaction.atomic
 def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
     """Record that ``user`` accepted the current version's terms (needed before seeing data).
 
     Only a party's staff, and staff of a contractor the agreement names, may accept (decided by
-    ``policy.parties.decide_terms_acceptance``). A refusal is audited (``terms-refused``) and
-    raises ``AccessDenied`` (``not-a-party``, ``contractor-not-named``, ``not-named``,
-    ``agreement-not-active``, ...); no acceptance is recorded.
+    ``policy.parties.decide_terms_acceptance``). A refusal is audited (``access-refused``,
+    after the rollback) and raises ``AccessDenied`` (``not-a-party``,
+    ``contractor-not-named``, ``not-named``, ``agreement-not-active``, ...); no acceptance is
+    recorded.
     """
+    if agreement.state != State.ACTIVE:
+        raise InvalidInput(
+            "Only an active agreement's terms can be accepted", code="agreement-not-active"
+        )
     decision = decide_terms_acceptance(
         subject=subject_of(user), agreement=facts_of(agreement), now=timezone.now()
     )
     version = agreement.current().number
-    if not decision.allowed:
-        record(
-            user=user,
-            action="terms-refused",
-            target_type="agreement",
-            target_id=agreement.reference,
-            reason=str(decision.reason),
-            version=version,
-        )
-        decision.require()
-    with transaction.atomic():
-        acceptance, created = TermsAcceptance.objects.get_or_create(
-            user=user, agreement=agreement, version=version
-        )
-        if created:
-            record(
-                user=user,
-                action="terms-accepted",
-                target_type="agreement",
-                target_id=agreement.reference,
-                reason=str(decision.reason),
-                version=version,
-            )
+    decision.require()
+    acceptance, created = TermsAcceptance.objects.get_or_create(
+        user=user, agreement=agreement, version=version
+    )
+    _recorded(user, "terms-accepted", agreement, version=version, first_time=created)
     return acceptance
 
 
@@ -633,6 +675,9 @@ class ContractorAgreementInvalid(InvalidInput):
         self.problems = problems
 
 
+# Not inside one transaction: a policy refusal is recorded (access-refused) where it happens,
+# and the decorator records an incomplete form (change-refused) without recording twice.
+@refusals_recorded("contractor-agreement-recorded", _contractor_target)
 def contractor_agreement_record(
     *,
     user: User,
@@ -693,9 +738,10 @@ def contractor_agreement_record(
         record(
             user=user,
             action="contractor-agreement-recorded",
-            target_type="contractor-agreement",
-            target_id=recorded.pk,
-            contractor=contractor.name,
+            target_type="contractor",
+            target_id=contractor.pk,
+            contractor_agreement=recorded.pk,
+            starts_on=starts_on.isoformat(),
             council=str(contractor.works_for_id),
             ends_on=ends_on.isoformat(),
             document=blob is not None,
@@ -732,9 +778,9 @@ def contractor_agreement_sign_off(
         record(
             user=user,
             action="contractor-agreement-signed-off",
-            target_type="contractor-agreement",
-            target_id=locked.pk,
-            contractor=locked.contractor.name,
+            target_type="contractor",
+            target_id=locked.contractor_id,
+            contractor_agreement=locked.pk,
             council=str(locked.council_id),
         )
     return locked
@@ -768,6 +814,7 @@ def contractor_agreement_document(
     return contractor_agreement.document_name or "contractor-agreement.pdf", content
 
 
+@refusals_recorded("dpia-recorded", _agreement_target)
 @transaction.atomic
 def dpia_record(
     *,
@@ -807,4 +854,12 @@ def dpia_record(
     dpia.save()
     if replaced is not None:
         blob_destroy(blob=replaced)
+    _recorded(
+        user,
+        "dpia-recorded",
+        agreement,
+        status,
+        version=agreement.current().number,
+        document=document is not None,
+    )
     return dpia

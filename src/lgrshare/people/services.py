@@ -2,7 +2,7 @@
 add a contractor organisation.
 
 Each asks ``lgrshare.domain.policy.people`` first. A refusal is written to the audit trail
-(``people-refused``, with the policy's reason) *before* anything else and outside the
+(``access-refused``, with the policy's reason) *before* anything else and outside the
 transaction, so it is never rolled back; then ``AccessDenied`` is raised with the reason as its
 code. An allowed change runs in one transaction with its own audit event (``person-added``,
 ``role-granted``, ``role-removed``, ``role-confirmed``, ``person-confirmed``,
@@ -44,7 +44,7 @@ def _refuse(
 ) -> NoReturn:
     record(
         user=user,
-        action="people-refused",
+        action="access-refused",
         target_type="contractor" if action in _CONTRACTOR_ACTIONS else "person",
         target_id=target_id,
         reason=str(decision.reason),
