@@ -97,9 +97,16 @@ class ReasonIn(Schema):
     reason: str
 
 
+class ProblemOut(Schema):
+    code: str
+    message: str
+
+
 class ErrorOut(Schema):
     code: str
     message: str
+    # Only when an agreement cannot go live (agreement-not-ready): every blocking problem.
+    problems: list[ProblemOut] = []
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -60,6 +60,11 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "grant": "Access or a role was granted",
         "revoke": "Access or a role was revoked",
         "rotate-kek": "The key-encryption key was rotated",
+        "agreement-not-ready": "An agreement was refused review, approval or signature: "
+        "problems stand in its way",
+        "agreement-version-frozen": "A version's text was fixed at its first signature",
+        "agreement-revised": "A new version of an agreement was made because a record its "
+        "signed text names changed",
     }
 )
 PROBLEMS = ("record-altered", "record-missing", "record-reordered", "chain-broken")
