@@ -94,9 +94,7 @@ def _text(agreement, number):
     return "\n".join(line for section in document.sections for line in section.paragraphs)
 
 
-def test_a_signed_versions_pdf_and_page_do_not_change_when_related_records_do(
-    draft, cast, client
-):
+def test_a_signed_versions_pdf_and_page_do_not_change_when_related_records_do(draft, cast, client):
     active = _sign_off(draft, cast)
     before = _pdf(active, 1)
     client.force_login(cast["guildford_lead"])

@@ -205,7 +205,8 @@ def test_a_workforce_agreement_saved_as_official_with_no_personal_data_is_refuse
         services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
     assert _codes(caught) == ["classification-below-standard", "personal-data-below-standard"]
     messages = [problem.message for problem in caught.value.problems]
-    assert "'Workforce summary'" in messages[0] and "OFFICIAL-SENSITIVE" in messages[0]
+    assert "'Workforce summary'" in messages[0]
+    assert "OFFICIAL-SENSITIVE" in messages[0]
     assert "Aggregate figures derived from personal data" in messages[1]
 
     fixed = terms | {"classification": "OFFICIAL-SENSITIVE", "personal_data": "aggregate"}

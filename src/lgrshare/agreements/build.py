@@ -140,8 +140,7 @@ def _party_lines(version: AgreementVersion, names: dict[str, str]) -> tuple[Part
             dpo_decision=p.dpo_decision,
             dpo_name=p.dpo_name or (p.dpo_by.get_full_name() if p.dpo_by else ""),
             dpo_at=p.dpo_at,
-            signatory_name=p.signatory_name
-            or (p.signed_by.get_full_name() if p.signed_by else ""),
+            signatory_name=p.signatory_name or (p.signed_by.get_full_name() if p.signed_by else ""),
             signed_at=p.signed_at,
         )
         for p in version.parties.select_related("council", "dpo_by", "signed_by")

@@ -110,7 +110,8 @@ def refusal_audited(step: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 return service(*args, **kwargs)
             except AgreementNotReady as refusal:
                 user, agreement = kwargs["user"], kwargs["agreement"]
-                assert isinstance(user, User) and isinstance(agreement, Agreement)
+                assert isinstance(user, User)
+                assert isinstance(agreement, Agreement)
                 _record_refusal(user, agreement, step, refusal.problems)
                 raise
 

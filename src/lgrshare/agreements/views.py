@@ -26,8 +26,8 @@ from lgrshare.councils.models import Contractor, User
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain import policy
 from lgrshare.domain.errors import InvalidInput
-from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.domain.files import check_file
+from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.services import request_get_for_user
 from lgrshare.web.auth import person
 

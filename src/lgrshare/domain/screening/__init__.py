@@ -42,7 +42,6 @@ from lgrshare.domain.screening.minimisation import (
     minimisation_rules,
     minimisation_warnings,
 )
-
 from lgrshare.domain.screening.readiness import (
     AgreementNotReady,
     DpiaDecision,
@@ -55,18 +54,15 @@ from lgrshare.domain.screening.readiness import (
 
 __all__ = [
     "AgreementNotReady",
-    "DpiaDecision",
-    "Problem",
-    "ReadinessFacts",
-    "StandardLevel",
-    "readiness",
-    "require_ready",
     "Article9Condition",
     "Conditions",
+    "DpiaDecision",
     "LawfulBasis",
     "MinimisationWarning",
     "Outcome",
     "PersonalData",
+    "Problem",
+    "ReadinessFacts",
     "Reason",
     "RequestFacts",
     "RulesInvalid",
@@ -74,10 +70,13 @@ __all__ = [
     "ScreeningFacts",
     "ScreeningInputError",
     "ScreeningResult",
+    "StandardLevel",
     "conditions",
     "lawful_bases",
     "minimisation_rules",
     "minimisation_warnings",
+    "readiness",
+    "require_ready",
     "screen",
     "screening_rules",
 ]

@@ -228,7 +228,9 @@ def _facts(facts: ReadinessFacts, levels: Levels) -> dict[str, FactValue]:
         "flag_article_9_condition_missing": "article-9-condition-missing" in flags,
         "flag_schedule_1_condition_missing": "schedule-1-condition-missing" in flags,
         "flag_criminal_offence_condition_missing": "criminal-offence-condition-missing" in flags,
-        "flag_appropriate_policy_document_needed": facts.screening.needs_appropriate_policy_document,
+        "flag_appropriate_policy_document_needed": (
+            facts.screening.needs_appropriate_policy_document
+        ),
         "appropriate_policy_document_recorded": bool(
             dpia and dpia.appropriate_policy_document.strip()
         ),
@@ -236,9 +238,7 @@ def _facts(facts: ReadinessFacts, levels: Levels) -> dict[str, FactValue]:
         "classification": facts.classification,
         "classification_below_standards": bool(_above(facts, levels, "classification")),
         "personal_data_below_standards": bool(_above(facts, levels, "personal_data")),
-        "delete_by_passed": bool(
-            facts.delete_by and facts.today and facts.delete_by < facts.today
-        ),
+        "delete_by_passed": bool(facts.delete_by and facts.today and facts.delete_by < facts.today),
     }
 
 
