@@ -508,7 +508,7 @@ def _demo_dpia_agreement() -> None:
         user=User.objects.get(username="surrey.dpo"),
         agreement=agreement,
         status="complete",
-        outcome="Matching is done once, by one named analyst in the programme team; names are "
+        outcome="Matching is done once, by one analyst in the programme team; names are "
         "replaced by a keyed hash before matching; only counts by ward, with numbers under 10 "
         "suppressed, are kept. Risks of re-identification and of misuse are reduced to an "
         "acceptable level.",
