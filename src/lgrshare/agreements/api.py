@@ -168,9 +168,13 @@ def agreements_approve(request: HttpRequest, agreement_id: int, payload: ReviewI
     response={200: AgreementOut, **ERRORS},
     summary="A party's senior signatory signs",
 )
-def agreements_sign(request: HttpRequest, agreement_id: int) -> Agreement:
+def agreements_sign(
+    request: HttpRequest, agreement_id: int, version: int | None = None
+) -> Agreement:
+    """``version`` (optional, in the query) is the version read: if the terms changed since,
+    nothing is signed (``version-changed``)."""
     found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
-    return services.agreement_sign(user=person(request), agreement=found)
+    return services.agreement_sign(user=person(request), agreement=found, version=version)
 
 
 @router.post("/agreements/{agreement_id}/suspend", response={200: AgreementOut, **ERRORS})
