@@ -20,6 +20,7 @@ from lgrshare.domain.policy import (
     AgreementState,
     Contractor,
     DecisionReason,
+    Flow,
     PolicyInputError,
     Resource,
     Role,
@@ -29,6 +30,10 @@ from lgrshare.domain.policy import (
 
 SURREY_AREA, KENT_AREA = "E10000030", "E10000016"
 SURREY, GUILDFORD, WAVERLEY, MAIDSTONE = "E10000030", "E07000209", "E07000216", "E07000110"
+WOKING = "E07000217"
+STANDARD = "contracts-register"
+# Surrey provides the register to Guildford only: Woking is a party that receives nothing.
+FLOW_FIELDS = frozenset({"ContractReference", "Title", "Supplier"})
 AGREEMENT_ID, VERSION = "dsa-7", 2
 LIVE, ENDED = date(2030, 1, 1), date(2024, 12, 31)
 
@@ -36,6 +41,7 @@ LIVE, ENDED = date(2030, 1, 1), date(2024, 12, 31)
 PERSONAS = {
     "holder": (SURREY, None, {SURREY_AREA}),
     "party": (GUILDFORD, None, {SURREY_AREA}),
+    "non-recipient": (WOKING, None, {SURREY_AREA}),
     "non-party": (WAVERLEY, None, {SURREY_AREA}),
     "other-area": (MAIDSTONE, None, {KENT_AREA}),
     "contractor": (None, Contractor("c-live", GUILDFORD, LIVE), {SURREY_AREA}),
@@ -88,7 +94,8 @@ EXPECTED = [
     ("contractor-no-agreement", ANY, ANY, ANY, ANY, ANY, ANY, "contractor-agreement-missing"),
     ("contractor-ended", ANY, ANY, ANY, ANY, ANY, ANY, "contractor-agreement-expired"),
     ("contractor-not-named", ANY, ANY, ANY, ANY, ANY, ANY, "contractor-not-named"),
-    ("party", ANY, ANY, ANY, ANY, ANY, "submit", "not-the-holder"),
+    ({"party", "non-recipient"}, ANY, ANY, ANY, ANY, ANY, "submit", "not-the-holder"),
+    ("non-recipient", ANY, ANY, ANY, ANY, ANY, READ, "not-a-recipient"),
     (ANY, NOT_VIEWER, ANY, ANY, ANY, ANY, "view-data", "role-not-permitted"),
     (ANY, NOT_DOWNLOADER, ANY, ANY, ANY, ANY, {"download", "export"}, "role-not-permitted"),
     (ANY, Except({"analyst"}), ANY, ANY, ANY, ANY, "compile", "role-not-permitted"),
@@ -145,8 +152,9 @@ def _agreement(state: str, **overrides: object) -> AgreementFacts | None:
         "agreement_id": AGREEMENT_ID,
         "version": VERSION,
         "state": state,
-        "parties": frozenset({SURREY, GUILDFORD}),
+        "parties": frozenset({SURREY, GUILDFORD, WOKING}),
         "area": SURREY_AREA,
+        "flows": (Flow(STANDARD, SURREY, GUILDFORD, FLOW_FIELDS),),
         "permitted_roles": {
             "view-data": frozenset({"analyst", "data-lead", "programme-lead"}),
             "download": frozenset({"analyst", "data-lead"}),
@@ -163,7 +171,9 @@ def _agreement(state: str, **overrides: object) -> AgreementFacts | None:
 
 
 def _dataset(access: str = "under-agreement", area: str | None = SURREY_AREA) -> Resource:
-    return Resource(dataset_id="contracts-register", access=access, holder=SURREY, area=area)
+    return Resource(
+        dataset_id="contracts-register", access=access, holder=SURREY, area=area, standard=STANDARD
+    )
 
 
 def test_every_cell_of_the_matrix_matches_the_table_of_expected_answers():
@@ -232,6 +242,38 @@ def test_named_people_limit_reading_to_them_but_not_metadata_or_submission():
     assert reason("party", "data-lead", "view-metadata") == "allowed"
     assert reason("holder", "data-lead", "submit") == "allowed"
     assert reason("contractor", "analyst", "download") == "not-named"
+
+
+def test_a_recipient_reads_only_the_fields_its_flows_give_and_a_holder_reads_everything():
+    two_flows = (
+        Flow(STANDARD, SURREY, GUILDFORD, frozenset({"Title"})),
+        Flow(STANDARD, SURREY, GUILDFORD, frozenset({"Supplier"})),
+        Flow("workforce-summary", SURREY, WOKING, frozenset({"Headcount"})),
+    )
+    agreement = _agreement("active", flows=two_flows)
+
+    def decision(who: str, action: str = "download") -> object:
+        return decide(
+            subject=_subject(who, "data-lead", "accepted"),
+            action=action,
+            resource=_dataset(),
+            agreement=agreement,
+            now=WHEN["during"],
+        )
+
+    assert decision("party").fields == frozenset({"Title", "Supplier"})
+    assert decision("contractor").fields == frozenset({"Title", "Supplier"})  # works for Guildford
+    assert decision("holder").fields is None
+    assert decision("non-recipient").reason == "not-a-recipient"  # a flow of another standard
+    assert decision("non-recipient", "view-metadata").allowed
+    public = decide(
+        subject=_subject("non-recipient", "analyst", "accepted"),
+        action="view-data",
+        resource=_dataset("public"),
+        agreement=agreement,
+        now=WHEN["during"],
+    )
+    assert (public.reason, public.fields) == ("public-data", None)
 
 
 @pytest.mark.parametrize(

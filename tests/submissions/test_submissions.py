@@ -14,6 +14,7 @@ from lgrshare.agreements import services as agreements
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.domain.policy import Decision, DecisionReason
 from lgrshare.domain.standards.templates import example_row
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services
@@ -99,7 +100,7 @@ def test_a_valid_file_is_stored_encrypted_and_accepted(cast, dataset):
     services.submission_accept(user=cast["surrey_lead"], submission=created)
     created.refresh_from_db()
     assert created.state == Submission.State.ACCEPTED
-    frame = services.submission_frame(created)
+    frame = services.submission_frame(created, decision=Decision(True, DecisionReason.ALLOWED))
     assert frame.height == 1
     actions = list(AuditEntry.objects.values_list("action", flat=True))
     assert {"upload", "validate", "accept"} <= set(actions)
@@ -176,7 +177,9 @@ def test_a_download_carries_its_context_and_neutralises_formulas(cast, dataset, 
     client = signed_in(alice)
     refused = client.get(f"/submissions/{created.pk}/download.zip")
     assert refused.status_code == 403
-    assert b"terms-not-accepted" in refused.content
+    page = refused.content.decode()
+    assert "Accept the terms of this version of the agreement first." in page
+    assert f'href="/agreements/{dataset.agreement_id}/">Read and accept' in page
     agreements.terms_accept(user=alice, agreement=dataset.agreement)
     response = client.get(f"/submissions/{created.pk}/download.zip")
     archive = zipfile.ZipFile(io.BytesIO(response.content))

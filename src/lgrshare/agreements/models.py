@@ -89,6 +89,9 @@ class AgreementVersion(models.Model):
     purposes = models.TextField()
     # [{"standard": name, "fields": [...]}] or [{"item": text}]
     data_items = models.JSONField(default=list)
+    # Who gives what to whom: [{"standard", "provider", "recipient", "fields": [...]}] (GSS codes,
+    # field names). A provider sees its own data; anyone else only what a flow gives them.
+    flows = models.JSONField(default=list)
     legal_power = models.TextField()
     personal_data = models.CharField(
         max_length=20, choices=PersonalData.choices, default=PersonalData.NONE

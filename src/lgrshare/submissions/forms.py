@@ -22,6 +22,11 @@ class SubmitForm(forms.Form):
         help_text="CSV or Excel (.xlsx) in the agreed layout",
         error_messages={"required": "Choose the file to submit"},
     )
+    drop_unagreed = forms.BooleanField(
+        label="Remove any column the agreement does not share before the file is stored",
+        required=False,
+        help_text="Otherwise a file with such columns is refused, so you can remove them yourself",
+    )
 
     def __init__(self, *args: Any, standards: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

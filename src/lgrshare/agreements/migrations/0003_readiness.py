@@ -31,7 +31,7 @@ def _names_and_freezing(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0001_initial'),
+        ('agreements', '0002_flows'),
     ]
 
     operations = [

@@ -17,7 +17,9 @@ run in this order and the first that fails is the reason:
    not yet ended (``contractor-agreement-expired``; its end date is the last day of access), and
    the agreement must name it (``contractor-not-named``). Council staff: their council must be a
    party (``not-a-party``). When the agreement names people, only they may read (``not-named``).
-   Only the holder council submits (``not-the-holder``).
+   Only the holder council submits (``not-the-holder``). Reading another council's data needs
+   a flow of the agreement from that council to the reader's (``not-a-recipient``); a council
+   always reads its own.
 6. **Role**: reading and submitting need a role the agreement permits for the action (its own
    list for the action, else the default in ``rules/access-policy.json``); approve, suspend and
    terminate need the DPO, sign the senior signatory (``role-not-permitted``).
@@ -30,7 +32,8 @@ run in this order and the first that fails is the reason:
    ``agreement-not-active``.
 9. **Terms**: reading needs the subject to have accepted the terms of this version of the
    agreement (``terms-not-accepted``).
-10. Otherwise ``allowed``.
+10. Otherwise ``allowed``; a read of another council's data carries the fields its flows give
+    (``Decision.fields``), and every read path shows only those.
 
 Pure Python: the Django layer fills these frozen dataclasses from its models.
 """
@@ -57,6 +60,7 @@ from lgrshare.domain.policy.facts import (
     AgreementFacts,
     Contractor,
     Decision,
+    Flow,
     PolicyInputError,
     Resource,
     Subject,
@@ -74,6 +78,7 @@ __all__ = [
     "Contractor",
     "Decision",
     "DecisionReason",
+    "Flow",
     "PolicyInputError",
     "Resource",
     "Role",
@@ -117,14 +122,16 @@ def decide(
         return Decision(False, DecisionReason.NO_AGREEMENT)
     state = _parse(AgreementState, agreement.state, "agreement state")
     policy = access_policy()
+    fields = _fields(subject, act, resource, agreement)
     refusal = (
         _who(subject, act, resource, agreement, today)
+        or (DecisionReason.NOT_A_RECIPIENT if fields == frozenset() else None)
         or _role(subject, act, agreement, policy)
         or _state(act, state, policy)
         or _dates(act, agreement, today)
         or _terms(subject, act, agreement, policy)
     )
-    return Decision(False, refusal) if refusal else Decision(True, DecisionReason.ALLOWED)
+    return Decision(False, refusal) if refusal else Decision(True, DecisionReason.ALLOWED, fields)
 
 
 def uk_date(now: datetime) -> date:
@@ -160,6 +167,18 @@ def _who(
     if act is Action.SUBMIT and (resource is None or subject.council != resource.holder):
         return DecisionReason.NOT_THE_HOLDER
     return None
+
+
+def _fields(
+    subject: Subject, act: Action, resource: Resource | None, agreement: AgreementFacts
+) -> frozenset[str] | None:
+    """The fields a read may show: None for anything but reading another council's data."""
+    reader = subject.contractor.works_for if subject.contractor else subject.council
+    if act not in READ_ACTIONS or resource is None or reader is None or reader == resource.holder:
+        return None
+    return agreement.fields_for(
+        standard=resource.standard, provider=resource.holder, recipient=reader
+    )
 
 
 def _role(

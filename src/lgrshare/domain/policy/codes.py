@@ -59,6 +59,7 @@ class DecisionReason(StrEnum):
     NO_AGREEMENT = "no-agreement"
     NOT_A_PARTY = "not-a-party"
     NOT_NAMED = "not-named"
+    NOT_A_RECIPIENT = "not-a-recipient"
     NOT_THE_HOLDER = "not-the-holder"
     CONTRACTOR_NOT_PERMITTED = "contractor-not-permitted"
     CONTRACTOR_AGREEMENT_MISSING = "contractor-agreement-missing"
@@ -85,6 +86,7 @@ _MESSAGES = {
     "no-agreement": "There is no data sharing agreement for this data.",
     "not-a-party": "Your organisation is not a party to the data sharing agreement.",
     "not-named": "The agreement names who may access the data, and you are not one of them.",
+    "not-a-recipient": "The agreement does not share this council's data with your organisation.",
     "not-the-holder": "Only the council that holds this data can submit it.",
     "contractor-not-permitted": "Contractors cannot do this: only council staff can.",
     "contractor-agreement-missing": "No contractor agreement is recorded for your organisation.",
