@@ -109,10 +109,18 @@ def test_saving_a_draft_below_its_standards_level_warns_but_saves(client, cast):
     created = Agreement.objects.get(title=WORKFORCE["title"])
     assert created.state == State.DRAFT
     html = response.content.decode()
-    assert "Saved as a draft, but: The agreement is classified OFFICIAL" in html
+    assert "Saved, but: The agreement is classified OFFICIAL" in html
     assert "&#x27;Workforce summary&#x27;" in html
     form = client.get(f"/agreements/{created.pk}/edit").content.decode()
     assert re.findall(r'govuk-warning-text" data-code="([a-z-]+)"', form) == [
         "classification-below-standard",
         "personal-data-below-standard",
     ]
+
+
+def test_the_api_lists_what_stops_an_agreement_going_live_before_anyone_tries(
+    client, cast, blocked
+):
+    _, secret = token_create(user=cast["surrey_sign"], name="test")
+    response = client.get(f"/api/v1/agreements/{blocked.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert [p["code"] for p in response.json()["problems"]] == EXPECTED

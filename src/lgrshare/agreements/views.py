@@ -109,7 +109,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _warn_levels(request: HttpRequest, agreement: Agreement) -> None:
     """After a save: a draft may be below what its standards declare, but cannot go live so."""
     for problem in readiness.level_warnings(agreement.current(), services.screening(agreement)):
-        messages.warning(request, f"Saved as a draft, but: {problem.message} {problem.detail}")
+        messages.warning(request, f"Saved, but: {problem.message} {problem.detail}")
 
 
 def _context(
