@@ -124,3 +124,30 @@ def test_the_api_lists_what_stops_an_agreement_going_live_before_anyone_tries(
     _, secret = token_create(user=cast["surrey_sign"], name="test")
     response = client.get(f"/api/v1/agreements/{blocked.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert [p["code"] for p in response.json()["problems"]] == EXPECTED
+
+
+def test_a_dpo_records_the_residual_risk_ico_note_and_policy_documents_in_the_page(
+    client, cast, blocked
+):
+    client.force_login(cast["surrey_dpo"])
+    response = client.post(
+        f"/agreements/{blocked.pk}/dpia",
+        {
+            "status": "complete",
+            "outcome": "Pseudonymised before matching.",
+            "residual_risk": "high",
+            "ico_consultation": "",
+            "appropriate_policy_document": "Published by each council.",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    blocked.dpia.refresh_from_db()
+    assert blocked.dpia.residual_risk == "high"
+    html = response.content.decode()
+    assert _listed(html, "before-live") == [
+        "ico-prior-consultation-missing",
+        "schedule-1-condition-missing",
+    ]
+    # The form starts from what is recorded, so adding the ICO note keeps the rest.
+    assert "Pseudonymised before matching.</textarea>" in html

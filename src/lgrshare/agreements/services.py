@@ -428,7 +428,9 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     if agreement.state != State.DRAFT:
         raise InvalidInput("Only a draft can be sent for review", code="agreement-not-draft")
     require_ready(current, screening(agreement, current))
-    current.parties.update(dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None)
+    current.parties.update(
+        dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None, dpo_name=""
+    )
     _set_state(agreement, State.IN_REVIEW, user)
     return agreement
 

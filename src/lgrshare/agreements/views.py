@@ -20,7 +20,7 @@ from lgrshare.agreements.forms import (
     ReviewForm,
     initial_from,
 )
-from lgrshare.agreements.models import Agreement, ContractorAgreement, State
+from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, State
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.councils.models import Contractor, User
 from lgrshare.councils.services import area_get_for_user
@@ -112,6 +112,15 @@ def _warn_levels(request: HttpRequest, agreement: Agreement) -> None:
         messages.warning(request, f"Saved, but: {problem.message} {problem.detail}")
 
 
+def _dpia_initial(agreement: Agreement) -> dict[str, str]:
+    """What the DPIA form starts with: the decision recorded so far, to change one part."""
+    dpia = Dpia.objects.filter(agreement=agreement).first()
+    if dpia is None:
+        return {}
+    fields = DpiaForm.base_fields.keys() - {"document"}
+    return {name: getattr(dpia, name) for name in fields}
+
+
 def _context(
     request: HttpRequest, agreement: Agreement, number: int | None = None
 ) -> dict[str, Any]:
@@ -154,7 +163,7 @@ def _context(
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
-        "dpia_form": DpiaForm(),
+        "dpia_form": DpiaForm(initial=_dpia_initial(agreement)),
     }
 
 
