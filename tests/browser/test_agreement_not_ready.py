@@ -44,3 +44,12 @@ def test_a_dpo_approving_a_blocked_agreement_sees_the_list_of_problems(page):
     assert "no DPO has recorded a completed DPIA" in summary.inner_text()
     assert_accessible(page)
     assert "Approved by" not in page.get_by_test_id("parties").inner_text()
+
+
+def test_choosing_special_category_data_marks_the_draft_official_sensitive(page):
+    make_user("guildford.lead", GUILDFORD, ["data-lead"])
+    sign_in(page, "guildford.lead")
+    page.goto(f"/areas/{SURREY}/agreements/new")
+    assert page.get_by_label("OFFICIAL", exact=True).is_checked()
+    page.get_by_label("Special category personal data").check()
+    assert page.get_by_label("OFFICIAL-SENSITIVE").is_checked()
