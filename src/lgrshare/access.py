@@ -20,11 +20,22 @@ from lgrshare.domain.policy import (
     Decision,
     DecisionReason,
     Resource,
+    SubmissionFacts,
     decide,
+    decide_submission,
 )
 from lgrshare.trail import record
 
-__all__ = ["Action", "check", "columns", "require", "view"]
+__all__ = [
+    "Action",
+    "SubmissionFacts",
+    "check",
+    "columns",
+    "may_act_on_submission",
+    "require",
+    "require_on_submission",
+    "view",
+]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -150,3 +161,29 @@ def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str])
             code="fields-not-agreed",
         )
     return list(dict.fromkeys(asked))
+
+
+def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:
+    """Whether the policy lets ``user`` do ``action`` to a submission (for showing a form)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
+    return decision.allowed
+
+
+def require_on_submission(
+    *, user: User, action: Action, submission: SubmissionFacts, target_id: str | int
+) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may do
+    ``action`` (accept, add a caveat, withdraw) to the submission ``target_id``."""
+    decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
+    if not decision.allowed:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="submission",
+            target_id=target_id,
+            reason=str(decision.reason),
+            policy_action=str(action),
+        )
+    decision.require()

@@ -25,8 +25,11 @@ from lgrshare.domain.policy import (
     Resource,
     Role,
     Subject,
+    SubmissionFacts,
     decide,
+    decide_submission,
 )
+from lgrshare.domain.policy.codes import SUBMISSION_ACTIONS
 
 SURREY_AREA, KENT_AREA = "E10000030", "E10000016"
 SURREY, GUILDFORD, WAVERLEY, MAIDSTONE = "E10000030", "E07000209", "E07000216", "E07000110"
@@ -200,13 +203,81 @@ def test_every_cell_of_the_matrix_matches_the_table_of_expected_answers():
     assert not wrong, f"{len(wrong)} cells differ, first: " + "; ".join(wrong[:10])
 
 
+# Acting on a submission: (who, role, state, second person asked, action) -> reason.
+SUBMITTERS = {
+    "submitter": (SURREY, None),  # a holder's member of staff who submitted it
+    "holder": (SURREY, None),  # another member of the holder's staff
+    "other-council": (GUILDFORD, None),
+    "contractor": (None, Contractor("c-live", SURREY, LIVE)),
+}
+SUBMISSION_STATES = ["pending", "accepted", "withdrawn", "superseded"]
+ON_OWN = {"add-caveat", "withdraw-submission"}
+NOT_LEAD = Except({"data-lead"})
+SUBMISSION_EXPECTED = [
+    ("contractor", ANY, ANY, ANY, ANY, "contractor-not-permitted"),
+    ("other-council", ANY, ANY, ANY, ANY, "not-the-holder"),
+    ("holder", NOT_LEAD, ANY, ANY, ON_OWN, "not-the-submitter"),
+    ({"holder", "submitter"}, NOT_LEAD, ANY, ANY, "accept-submission", "role-not-permitted"),
+    (ANY, ANY, Except({"pending"}), ANY, ANY, "submission-not-pending"),
+    ("submitter", ANY, ANY, True, "accept-submission", "second-person-needed"),
+    (ANY, ANY, ANY, ANY, ANY, "allowed"),
+]  # fmt: skip
+
+
+def test_every_cell_of_the_submission_matrix_matches_its_table():
+    wrong, rows_used = [], set()
+    cells = itertools.product(
+        SUBMITTERS, ROLES, SUBMISSION_STATES, (False, True), SUBMISSION_ACTIONS
+    )
+    for who, role, state, second, action in cells:
+        council, contractor = SUBMITTERS[who]
+        subject = Subject(
+            user_id=f"{who}-{role}",
+            council=council,
+            areas=frozenset({SURREY_AREA}),
+            roles=frozenset({role}),
+            contractor=contractor,
+        )
+        submitter = subject.user_id if who == "submitter" else "someone-else"
+        facts = SubmissionFacts(
+            holder=SURREY, submitter=submitter, state=state, second_person=second
+        )
+        decision = decide_submission(subject=subject, action=action, submission=facts)
+        cell = (who, role, state, second, action)
+        index, reason = next(
+            (i, row[-1])
+            for i, row in enumerate(SUBMISSION_EXPECTED)
+            if all(
+                pattern is ANY
+                or (pattern == value if isinstance(pattern, bool) else _fits(pattern, str(value)))
+                for pattern, value in zip(row[:-1], cell, strict=True)
+            )
+        )
+        rows_used.add(index)
+        if (decision.allowed, decision.reason) != (reason == "allowed", reason):
+            wrong.append(f"{cell}: expected {reason}, got {decision.reason}")
+    assert len(rows_used) == len(SUBMISSION_EXPECTED)
+    assert not wrong, f"{len(wrong)} cells differ, first: " + "; ".join(wrong[:10])
+
+
+def test_submission_actions_are_not_decided_as_data_actions():
+    with pytest.raises(PolicyInputError):
+        decide(
+            subject=_subject("holder", "data-lead", "accepted"),
+            action="accept-submission",
+            resource=_dataset(),
+            agreement=_agreement("active"),
+            now=WHEN["during"],
+        )
+
+
 def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
-    assert set(ACTIONS) == {action.value for action in Action}
+    assert set(ACTIONS) == {action.value for action in Action} - SUBMISSION_ACTIONS
     assert set(ROLES) == {role.value for role in Role}
     assert set(STATES) == {state.value for state in AgreementState} | {"none"}
     assert set(ACCESS) == {access.value for access in Access}
     # not-named needs a named list; its own test below covers it.
-    table_reasons = {row[-1] for row in EXPECTED}
+    table_reasons = {row[-1] for row in EXPECTED} | {row[-1] for row in SUBMISSION_EXPECTED}
     assert table_reasons == {reason.value for reason in DecisionReason} - {"not-named"}
 
 

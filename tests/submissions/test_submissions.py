@@ -357,3 +357,49 @@ def test_the_report_quotes_data_so_only_those_who_may_see_the_data_get_it(
     assert woking.get(f"/submissions/{created.pk}/report.json").status_code == 403
     page = woking.get(f"/submissions/{created.pk}/")
     assert b"31/02/2027" not in page.content
+
+
+def test_a_second_person_accepts_when_the_agreement_asks_for_one(cast, dataset, signed_in):
+    version = dataset.agreement.current()
+    version.second_person_acceptance = True
+    version.save()
+    surrey_lead = cast["surrey_lead"]
+    own = submit(surrey_lead, dataset, contracts_csv())
+    page = signed_in(surrey_lead).get(f"/submissions/{own.pk}/")
+    assert b"Accept for sharing" not in page.content  # no form the person cannot use
+    forged = signed_in(surrey_lead).post(f"/submissions/{own.pk}/accept")
+    assert forged.status_code == 403
+    own.refresh_from_db()
+    assert own.state == Submission.State.PENDING
+    assert AuditEntry.objects.filter(
+        action="access-refused", reason="second-person-needed", target_id=str(own.pk)
+    ).exists()
+    another = _make("sid", ["data-lead"], SURREY)
+    services.submission_accept(user=another, submission=own)
+    own.refresh_from_db()
+    assert own.state == Submission.State.ACCEPTED
+
+
+def test_withdrawing_in_the_page_asks_for_a_declaration_first(cast, dataset, signed_in):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    web = signed_in(cast["surrey_analyst"])
+    unconfirmed = web.post(f"/submissions/{created.pk}/withdraw")
+    assert unconfirmed.status_code == 400
+    assert b"Confirm that you understand the file will be destroyed" in unconfirmed.content
+    created.refresh_from_db()
+    assert created.state == Submission.State.PENDING
+    confirmed = web.post(f"/submissions/{created.pk}/withdraw", {"confirm": "on"})
+    assert confirmed.status_code == 302
+    created.refresh_from_db()
+    assert created.state == Submission.State.WITHDRAWN
+
+
+def test_only_the_submitter_or_the_holders_data_lead_acts_on_a_submission(cast, dataset, bob):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    for user, code in ((cast["guildford_lead"], "not-the-holder"), (bob, "not-the-holder")):
+        with pytest.raises(PermissionDenied) as caught:
+            services.submission_withdraw(user=user, submission=created)
+        assert caught.value.code == code
+    with pytest.raises(PermissionDenied) as caught:
+        services.submission_accept(user=cast["surrey_analyst"], submission=created)
+    assert caught.value.code == "role-not-permitted"  # an analyst, not a data lead

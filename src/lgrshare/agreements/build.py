@@ -96,6 +96,11 @@ def _access(version: AgreementVersion) -> tuple[str, ...]:
         )
     if not version.contractors.exists():
         lines.append("No contractor may see the data.")
+    if version.second_person_acceptance:
+        lines.append(
+            "Each file is accepted for sharing by a data lead of the providing council other "
+            "than the person who submitted it."
+        )
     lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
     return tuple(lines)
 

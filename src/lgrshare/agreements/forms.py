@@ -71,6 +71,10 @@ class AgreementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    second_person_acceptance = forms.BooleanField(
+        label="A second person accepts each file: nobody accepts a file they submitted",
+        required=False,
+    )
     legal_power = forms.CharField(
         label="Legal power or duty relied on",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -223,6 +227,7 @@ class AgreementForm(forms.Form):
             "purposes": data["purposes"],
             "data_items": items,
             "flows": default_flows(self.parties_map(), items, list(data["recipients"]) or None),
+            "second_person_acceptance": data["second_person_acceptance"],
             "legal_power": data["legal_power"],
             "personal_data": data["personal_data"],
             "criminal_offence_data": data["criminal_offence_data"],

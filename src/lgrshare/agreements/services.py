@@ -41,6 +41,7 @@ TERM_FIELDS = (
     "purposes",
     "data_items",
     "flows",
+    "second_person_acceptance",
     "legal_power",
     "personal_data",
     "criminal_offence_data",

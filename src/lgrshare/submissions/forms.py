@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from lgrshare.domain.validation import CAVEAT_KINDS
+from lgrshare.domain.validation.errors import ERROR_TYPES
 
 
 class SubmitForm(forms.Form):
@@ -60,4 +61,12 @@ class CaveatForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["explains"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "None"), *[(c, c) for c in codes]]
+        field.choices = [("", "None"), *[(c, ERROR_TYPES.get(c, (c, ""))[0]) for c in codes]]
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that the file is destroyed and cannot be recovered, and that the "
+        "council must submit it again to share it",
+        error_messages={"required": "Confirm that you understand the file will be destroyed"},
+    )

@@ -24,7 +24,7 @@ from lgrshare.agreements.models import Agreement
 from lgrshare.agreements.services import agreed_fields
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
-from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.standards.model import Standard
@@ -174,8 +174,34 @@ def _without(source: BinaryIO, report: Report, columns: list[str]) -> io.BytesIO
     return out
 
 
-def is_holder_data_lead(user: User, submission: Submission) -> bool:
-    return user.council_id == submission.dataset.publisher_id and "data-lead" in user.role_codes
+def facts_of(submission: Submission) -> access.SubmissionFacts:
+    """The policy's view of a submission: holder, submitter, state, second person asked."""
+    agreement = submission.dataset.agreement
+    return access.SubmissionFacts(
+        holder=submission.dataset.publisher_id,
+        submitter=str(submission.submitted_by_id) if submission.submitted_by_id else None,
+        state=submission.state,
+        second_person=bool(agreement and agreement.current().second_person_acceptance),
+    )
+
+
+def permissions(user: User, submission: Submission) -> dict[str, bool]:
+    """What ``user`` may do to ``submission``, by the policy, for the page to offer."""
+    facts = facts_of(submission)
+    return {
+        str(action): access.may_act_on_submission(user=user, action=action, submission=facts)
+        for action in (
+            access.Action.ACCEPT_SUBMISSION,
+            access.Action.ADD_CAVEAT,
+            access.Action.WITHDRAW_SUBMISSION,
+        )
+    }
+
+
+def _require(user: User, action: access.Action, submission: Submission) -> None:
+    access.require_on_submission(
+        user=user, action=action, submission=facts_of(submission), target_id=submission.pk
+    )
 
 
 def submission_add_caveat(
@@ -191,14 +217,7 @@ def submission_add_caveat(
 
     ``explains`` names the validation error code a "known error" caveat accounts for.
     """
-    if submission.state != Submission.State.PENDING:
-        raise InvalidInput(
-            "Caveats are added before the submission is accepted", code="submission-not-pending"
-        )
-    if user != submission.submitted_by and not is_holder_data_lead(user, submission):
-        raise PermissionDenied(
-            "Only the submitter or the council's data lead adds caveats", code="not-the-submitter"
-        )
+    _require(user, access.Action.ADD_CAVEAT, submission)
     caveat = Caveat(kind=kind, text=text.strip(), field=field.strip() or None)
     codes = set(submission.report.get("stats", {}).get("counts", {}))
     if explains and explains not in codes:
@@ -223,21 +242,21 @@ def unexplained_codes(submission: Submission) -> list[str]:
     return sorted(codes - explained)
 
 
-@transaction.atomic
 def submission_accept(*, user: User, submission: Submission) -> Submission:
     """The holder council's data lead accepts; an invalid file needs a caveat per error code.
 
     Accepting supersedes earlier accepted versions for the same period.
     """
+    # Decided outside the transaction, so a refusal is recorded although the change would
+    # roll back; decided again under the row lock, in case it changed meanwhile.
+    _require(user, access.Action.ACCEPT_SUBMISSION, Submission.objects.get(pk=submission.pk))
+    return _accept(user=user, submission=submission)
+
+
+@transaction.atomic
+def _accept(*, user: User, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if not is_holder_data_lead(user, submission):
-        raise PermissionDenied(
-            "Only the providing council's data lead accepts submissions", code="role-not-permitted"
-        )
-    if submission.state != Submission.State.PENDING:
-        raise InvalidInput(
-            "Only a pending submission can be accepted", code="submission-not-pending"
-        )
+    _require(user, access.Action.ACCEPT_SUBMISSION, submission)
     missing = unexplained_codes(submission)
     if missing:
         raise InvalidInput(
@@ -263,18 +282,18 @@ def submission_accept(*, user: User, submission: Submission) -> Submission:
     return submission
 
 
-@transaction.atomic
 def submission_withdraw(*, user: User, submission: Submission) -> Submission:
     """Withdraw a pending submission; its data key is destroyed so the file is unreadable."""
+    # Decided outside the transaction, so a refusal is recorded although the change would
+    # roll back; decided again under the row lock, in case it changed meanwhile.
+    _require(user, access.Action.WITHDRAW_SUBMISSION, Submission.objects.get(pk=submission.pk))
+    return _withdraw(user=user, submission=submission)
+
+
+@transaction.atomic
+def _withdraw(*, user: User, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if user != submission.submitted_by and not is_holder_data_lead(user, submission):
-        raise PermissionDenied(
-            "Only the submitter or the council's data lead withdraws", code="not-the-submitter"
-        )
-    if submission.state != Submission.State.PENDING:
-        raise InvalidInput(
-            "Only a pending submission can be withdrawn", code="submission-not-pending"
-        )
+    _require(user, access.Action.WITHDRAW_SUBMISSION, submission)
     submission.state = Submission.State.WITHDRAWN
     submission.decided_by, submission.decided_at = user, timezone.now()
     submission.save(update_fields=["state", "decided_by", "decided_at"])

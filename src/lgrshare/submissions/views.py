@@ -15,7 +15,7 @@ from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.templates import template_bytes, template_filename
 from lgrshare.domain.validation import Report
 from lgrshare.submissions import exports, services
-from lgrshare.submissions.forms import CaveatForm, SubmitForm
+from lgrshare.submissions.forms import CaveatForm, SubmitForm, WithdrawForm
 from lgrshare.submissions.models import Submission
 from lgrshare.web.auth import person
 
@@ -66,7 +66,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, submission: Submission, caveat_form: CaveatForm | None = None
+    request: HttpRequest,
+    submission: Submission,
+    caveat_form: CaveatForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
 ) -> HttpResponse:
     user = person(request)
     # One policy decision (recorded as a view when allowed) covers the report and the preview.
@@ -84,10 +87,8 @@ def _detail(
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
-        "can_edit": submission.state == Submission.State.PENDING
-        and (user == submission.submitted_by or services.is_holder_data_lead(user, submission)),
-        "can_accept": submission.state == Submission.State.PENDING
-        and services.is_holder_data_lead(user, submission),
+        "can": {k.replace("-", "_"): v for k, v in services.permissions(user, submission).items()},
+        "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
@@ -95,7 +96,8 @@ def _detail(
         context.update(
             columns=frame.columns, rows=frame.head(PREVIEW_ROWS).rows(), total_rows=frame.height
         )
-    status = 400 if caveat_form is not None and caveat_form.errors else 200
+    invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
+    status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)
 
 
@@ -146,6 +148,9 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             request, f"{submission.reference} is accepted and can be used under the agreement."
         )
     elif action == "withdraw":
+        confirmed = WithdrawForm(request.POST)
+        if not confirmed.is_valid():
+            return _detail(request, submission, withdraw_form=confirmed)
         services.submission_withdraw(user=user, submission=submission)
         messages.success(request, f"{submission.reference} is withdrawn and its file destroyed.")
     else:

@@ -1,4 +1,5 @@
-"""Agreements hold directed flows: each version gets explicit flows from its terms as they were.
+"""Agreements hold directed flows (each version gets explicit flows from its terms as they were)
+and may ask a second person to accept each submission.
 
 An existing version's flows follow the rule a new draft's defaults follow: each providing council
 gives the fields its data items name (every field of the standard when they name none) to the
@@ -50,4 +51,9 @@ class Migration(migrations.Migration):
             field=models.JSONField(default=list),
         ),
         migrations.RunPython(_flows, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="agreementversion",
+            name="second_person_acceptance",
+            field=models.BooleanField(default=False),
+        ),
     ]

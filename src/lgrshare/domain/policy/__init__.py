@@ -49,6 +49,7 @@ from lgrshare.domain.policy.access_policy import AccessPolicy, access_policy
 from lgrshare.domain.policy.codes import (
     GOVERNANCE_ACTIONS,
     READ_ACTIONS,
+    SUBMISSION_ACTIONS,
     Access,
     Action,
     AgreementState,
@@ -64,11 +65,13 @@ from lgrshare.domain.policy.facts import (
     PolicyInputError,
     Resource,
     Subject,
+    SubmissionFacts,
 )
 
 __all__ = [
     "GOVERNANCE_ACTIONS",
     "READ_ACTIONS",
+    "SUBMISSION_ACTIONS",
     "Access",
     "AccessDenied",
     "AccessPolicy",
@@ -83,8 +86,10 @@ __all__ = [
     "Resource",
     "Role",
     "Subject",
+    "SubmissionFacts",
     "access_policy",
     "decide",
+    "decide_submission",
     "uk_date",
 ]
 
@@ -108,6 +113,8 @@ def decide(
     """
     act = _parse(Action, action, "action")
     today = uk_date(now)
+    if act in SUBMISSION_ACTIONS:
+        raise PolicyInputError(f"{act} acts on a submission: ask decide_submission.")
     if resource is None and act not in GOVERNANCE_ACTIONS:
         raise PolicyInputError(f"The {act} action needs a dataset.")
     access = _parse(Access, resource.access, "access") if resource else None
@@ -132,6 +139,44 @@ def decide(
         or _terms(subject, act, agreement, policy)
     )
     return Decision(False, refusal) if refusal else Decision(True, DecisionReason.ALLOWED, fields)
+
+
+def decide_submission(
+    *, subject: Subject, action: Action | str, submission: SubmissionFacts
+) -> Decision:
+    """Return whether ``subject`` may accept, add a caveat to, or withdraw ``submission``.
+
+    In order: contractors never may (``contractor-not-permitted``); the rule of the action in
+    ``rules/access-policy.json`` names who may (its submitter, or the holder council's staff with
+    a role it lists: else ``not-the-holder``, ``not-the-submitter`` or ``role-not-permitted``)
+    and in which states (``submission-not-pending``); and where the agreement asks for a second
+    person, nobody accepts their own submission (``second-person-needed``). Raises
+    ``PolicyInputError`` for an action that is not a submission action.
+    """
+    act = _parse(Action, action, "action")
+    rule = access_policy().submission_rules.get(act)
+    if rule is None:
+        raise PolicyInputError(f"{act} is not an action on a submission.")
+    own = subject.user_id == submission.submitter
+    holder_staff = subject.council is not None and subject.council == submission.holder
+    if subject.contractor is not None:
+        reason: DecisionReason | None = DecisionReason.CONTRACTOR_NOT_PERMITTED
+    elif not (rule.submitter and own) and not (holder_staff and subject.roles & rule.holder_roles):
+        if not holder_staff:
+            reason = DecisionReason.NOT_THE_HOLDER
+        else:
+            reason = (
+                DecisionReason.NOT_THE_SUBMITTER
+                if rule.submitter
+                else DecisionReason.ROLE_NOT_PERMITTED
+            )
+    elif submission.state not in rule.states:
+        reason = DecisionReason.SUBMISSION_NOT_PENDING
+    elif act is Action.ACCEPT_SUBMISSION and submission.second_person and own:
+        reason = DecisionReason.SECOND_PERSON_NEEDED
+    else:
+        reason = None
+    return Decision(False, reason) if reason else Decision(True, DecisionReason.ALLOWED)
 
 
 def uk_date(now: datetime) -> date:

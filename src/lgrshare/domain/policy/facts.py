@@ -58,6 +58,17 @@ class Resource:
 
 
 @dataclass(frozen=True, slots=True)
+class SubmissionFacts:
+    """A file submitted for a dataset: the ``holder`` council (GSS code), who submitted it
+    (user id), its state, and whether its agreement asks a second person to accept it."""
+
+    holder: str | None
+    submitter: str | None
+    state: str
+    second_person: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     """One direction of an agreement: ``provider`` shares these ``fields`` of ``standard`` with
     ``recipient`` (councils by GSS code, fields by name). A provider always sees its own data;
