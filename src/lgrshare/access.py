@@ -7,9 +7,12 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.urls import reverse
 from django.utils import timezone
 
+from lgrshare.agreements.models import Agreement
 from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
@@ -30,12 +33,14 @@ __all__ = [
     "Action",
     "SubmissionFacts",
     "check",
+    "check_document",
     "columns",
     "may_act_on_submission",
     "require",
     "require_on_submission",
     "view",
 ]
+from lgrshare.domain.policy.documents import Document, decide_document
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -62,8 +67,10 @@ def check(*, user: User, action: Action, dataset: Dataset) -> Decision:
     )
 
 
-# Policy actions on data, and the audit event each records.
+# Policy actions on data, and the audit event each records when allowed (``submit`` is
+# recorded by the submission itself, as ``upload``, once the file is stored).
 _AUDITED = {
+    Action.VIEW_METADATA: "metadata-viewed",
     Action.VIEW_DATA: "view",
     Action.DOWNLOAD: "download",
     Action.EXPORT: "export",
@@ -79,6 +86,7 @@ def _record(
     detail: dict[str, str | int | bool],
 ) -> None:
     event = _AUDITED[action] if decision.allowed else "access-refused"
+    area = dataset.area.county_id if dataset.area_id else None  # type: ignore[union-attr]
     record(
         user=user,
         action=event,
@@ -86,6 +94,7 @@ def _record(
         target_id=dataset.slug,
         reason=str(decision.reason),
         policy_action=str(action),
+        **({"area": area} if area else {}),
         **detail,
     )
 
@@ -187,3 +196,17 @@ def require_on_submission(
             policy_action=str(action),
         )
     decision.require()
+
+
+def check_document(
+    *, user: User, action: Action, area: str, agreements: Iterable[Agreement]
+) -> Decision:
+    """Return the policy's decision for ``user`` opening a document (``Action.READ_ATTACHMENT``,
+    ``Action.READ_DPIA_DOCUMENT``) of ``area`` that belongs to ``agreements``. The caller
+    audits the answer under the document's own event names."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in to see documents", code="not-signed-in")
+    document = Document(area=area, agreements=tuple(facts_of(a) for a in agreements))
+    return decide_document(
+        subject=subject_of(user), action=action, document=document, now=timezone.now()
+    )

@@ -40,6 +40,7 @@ urlpatterns = [
     path("areas/<str:county_gss>/requests/", requests.register, name="register"),
     path("areas/<str:county_gss>/requests/new", requests.request_new, name="request-new"),
     path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/edit", requests.request_edit, name="request-edit"),
     path("requests/<int:pk>/<slug:action>", requests.request_action, name="request-action"),
     path(
         "requests/<int:pk>/attachments/<int:attachment_id>",
@@ -68,6 +69,11 @@ urlpatterns = [
         r"^agreements/(?P<pk>[0-9]+)/templates/(?P<standard>[a-z0-9-]+)\.(?P<fmt>csv|xlsx)$",
         submissions.agreed_template,
         name="agreed-template",
+    ),
+    path(
+        "agreements/<int:pk>/dpia-document",
+        agreements.dpia_document,
+        name="agreement-dpia-document",
     ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),

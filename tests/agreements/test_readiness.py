@@ -55,12 +55,14 @@ def _codes(caught):
 
 
 def _refusals(agreement):
-    return [
-        json.loads(entry.detail)
-        for entry in AuditEntry.objects.filter(
-            action="agreement-not-ready", target_id=agreement.reference
-        )
-    ]
+    """What each refusal recorded: the step attempted and every problem's code."""
+    found = []
+    for entry in AuditEntry.objects.filter(
+        action="change-refused", reason="agreement-not-ready", target_id=agreement.reference
+    ).order_by("seq"):
+        detail = json.loads(entry.detail)
+        found.append({"attempted": detail["attempted"], "problems": detail["problems"]})
+    return found
 
 
 def _dpia_done(cast, agreement, **extra):
@@ -90,10 +92,9 @@ def test_the_issues_scenario_cannot_be_sent_for_review_and_every_problem_is_name
     assert draft.state == State.DRAFT
     assert _refusals(draft) == [
         {
-            "step": "send-for-review",
+            "attempted": "agreement-sent-for-review",
             "problems": "dpia-not-completed,schedule-1-condition-missing,"
             "appropriate-policy-document-missing",
-            "version": 1,
         }
     ]
 
@@ -114,7 +115,7 @@ def test_the_issues_scenario_already_in_review_cannot_be_approved_nor_signed(cas
     assert not draft.current().parties.filter(signed_at__isnull=False).exists()
     draft.refresh_from_db()
     assert draft.state == State.IN_REVIEW
-    assert [r["step"] for r in _refusals(draft)] == ["approve", "sign"]
+    assert [r["attempted"] for r in _refusals(draft)] == ["agreement-approved", "agreement-signed"]
 
 
 def test_a_dpo_may_always_return_an_agreement_that_is_not_ready(cast):

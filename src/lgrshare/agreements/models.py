@@ -13,6 +13,7 @@ from django.db import models
 
 from lgrshare.councils.models import Area, Contractor, Council
 from lgrshare.domain.errors import InvalidInput
+from lgrshare.vault.models import Blob
 
 
 class VersionFrozen(InvalidInput):
@@ -256,7 +257,11 @@ class Dpia(models.Model):
     # DPA 2018 Schedule 1 Part 4: where each party's appropriate policy document is held.
     appropriate_policy_document = models.TextField(blank=True)
     document_name = models.CharField(max_length=120, blank=True)
-    document = models.BinaryField(null=True, blank=True)
+    document_type = models.CharField(max_length=100, blank=True)
+    # The DPIA document, encrypted in the vault; only the parties' DPOs may download it.
+    document_blob = models.OneToOneField(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,21 +1,16 @@
 """Whether an agreement may go live, from its records: the adapter to
-``lgrshare.domain.screening.readiness``, and the audit of every refusal.
+``lgrshare.domain.screening.readiness``.
 
-The services call ``require_ready`` (inside their transaction, under the agreement's lock) and
-are wrapped in ``refusal_audited`` (outside it), so the refusal is recorded after the
-transaction has rolled back and is never lost with it.
+The services call ``require_ready`` inside their transaction, under the agreement's lock; the
+refusal (``AgreementNotReady``) is recorded by ``lgrshare.trail.refusals_recorded`` after the
+transaction has rolled back, with every problem's code.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from typing import ParamSpec, TypeVar
-
 from django.utils import timezone
 
 from lgrshare.agreements.models import Agreement, AgreementVersion, Dpia
-from lgrshare.councils.models import User
 from lgrshare.domain.screening import (
     AgreementNotReady,
     DpiaDecision,
@@ -27,10 +22,6 @@ from lgrshare.domain.screening import (
 )
 from lgrshare.domain.screening.readiness import LEVEL_GROUP
 from lgrshare.standards.services import standard_get
-from lgrshare.trail import record
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def _dpia(agreement: Agreement) -> DpiaDecision | None:
@@ -96,40 +87,3 @@ def require_ready(version: AgreementVersion, screened: ScreeningResult) -> None:
     problems = problems_of(version, screened)
     if problems:
         raise AgreementNotReady(problems)
-
-
-def refusal_audited(step: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Wrap a keyword-only service taking ``user`` and ``agreement`` so that an
-    ``AgreementNotReady`` it raises is recorded (``agreement-not-ready``, naming ``step`` and
-    every problem code) after its transaction has rolled back, then raised again."""
-
-    def wrap(service: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(service)
-        def audited(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return service(*args, **kwargs)
-            except AgreementNotReady as refusal:
-                user, agreement = kwargs["user"], kwargs["agreement"]
-                assert isinstance(user, User)
-                assert isinstance(agreement, Agreement)
-                _record_refusal(user, agreement, step, refusal.problems)
-                raise
-
-        return audited
-
-    return wrap
-
-
-def _record_refusal(
-    user: User, agreement: Agreement, step: str, problems: Sequence[Problem]
-) -> None:
-    record(
-        user=user,
-        action="agreement-not-ready",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="agreement-not-ready",
-        step=step,
-        problems=",".join(problem.code for problem in problems),
-        version=agreement.current().number,
-    )

@@ -6,6 +6,8 @@ from the agreement's facts, like every access to data, so the rules live in one 
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,7 +26,7 @@ from lgrshare.agreements.models import (
     State,
     TermsAcceptance,
 )
-from lgrshare.agreements.readiness import refusal_audited, require_ready
+from lgrshare.agreements.readiness import require_ready
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
@@ -33,7 +35,8 @@ from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
-from lgrshare.trail import record
+from lgrshare.trail import record, record_hidden, refusals_recorded
+from lgrshare.vault.services import blob_destroy, blob_store
 
 DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
 # Terms a version carries; a change to any of them (or to the parties) makes a new version.
@@ -72,6 +75,14 @@ def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
     """Return an agreement of one of ``user``'s areas; ``NotFound`` otherwise."""
     found = Agreement.objects.filter(pk=pk, area__memberships__user=user).first()
     if found is None:
+        elsewhere = Agreement.objects.filter(pk=pk).select_related("area").first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="agreement",
+                target_id=elsewhere.reference,
+                area=elsewhere.area.county_id,
+            )
         raise NotFound(f"There is no agreement {pk} that you can see", code="agreement-not-found")
     return found
 
@@ -196,6 +207,37 @@ def screening(agreement: Agreement, version: AgreementVersion | None = None) -> 
     )
 
 
+# -- audit targets: what a refusal of each service is recorded against ---------------------------
+
+
+def _agreement_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    agreement: Agreement = kwargs["agreement"]
+    return "agreement", agreement.reference, agreement.area.county_id
+
+
+def _area_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    area: Area = kwargs["area"]
+    return "area", area.county_id, area.county_id
+
+
+def _contractor_target(kwargs: Mapping[str, Any]) -> tuple[str, int, None]:
+    return "contractor", kwargs["contractor"].pk, None
+
+
+def _recorded(
+    user: User, event: str, agreement: Agreement, reason: str = "", **detail: str | int | bool
+) -> None:
+    record(
+        user=user,
+        action=event,
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason=reason,
+        area=agreement.area.county_id,
+        **detail,
+    )
+
+
 # -- drafting -----------------------------------------------------------------------------------
 
 
@@ -314,6 +356,7 @@ def _check_contractors(contractors: list[Contractor], parties: dict[str, bool]) 
             )
 
 
+@refusals_recorded("agreement-drafted", _area_target)
 @transaction.atomic
 def agreement_create(
     *,
@@ -337,6 +380,7 @@ def agreement_create(
     )
     _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
     Dpia.objects.create(agreement=agreement)
+    _recorded(user, "agreement-drafted", agreement, version=1, parties=",".join(sorted(parties)))
     return agreement
 
 
@@ -366,6 +410,7 @@ def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict
     return f"{request.reference}: {request.question[:150]}", parties, terms
 
 
+@refusals_recorded("agreement-edited", _agreement_target)
 def agreement_update(
     *,
     user: User,
@@ -405,6 +450,14 @@ def agreement_update(
                 _set_state(
                     agreement, State.IN_REVIEW, user, "New version for approval and signature"
                 )
+        _recorded(
+            user,
+            "agreement-edited",
+            agreement,
+            "new-version" if version.number != current.number else "draft-edited",
+            version=version.number,
+            parties=",".join(sorted(parties)),
+        )
         return version
 
 
@@ -416,7 +469,7 @@ def _set_state(agreement: Agreement, state: str, user: User, reason: str = "") -
     agreement.save(update_fields=["state", "state_reason", "state_changed_by", "state_changed_at"])
 
 
-@refusal_audited("send-for-review")
+@refusals_recorded("agreement-sent-for-review", _agreement_target)
 @transaction.atomic
 def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     """Draft → in review: the parties' DPOs can now approve it. Raises ``AgreementNotReady``
@@ -433,6 +486,7 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
         dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None, dpo_name=""
     )
     _set_state(agreement, State.IN_REVIEW, user)
+    _recorded(user, "agreement-sent-for-review", agreement, version=current.number)
     return agreement
 
 
@@ -443,7 +497,10 @@ def _own_party(user: User, agreement: Agreement) -> Party:
     return party
 
 
-@refusal_audited("approve")
+@refusals_recorded(
+    lambda kwargs: "agreement-approved" if kwargs["approve"] else "agreement-returned",
+    _agreement_target,
+)
 @transaction.atomic
 def agreement_dpo_review(
     *, user: User, agreement: Agreement, approve: bool, comments: str = ""
@@ -462,12 +519,10 @@ def agreement_dpo_review(
     party.dpo_by, party.dpo_at = user, timezone.now()
     party.dpo_name = user.get_full_name() or user.username
     party.save()
-    record(
-        user=user,
-        action="approve" if approve else "revoke",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="approved" if approve else "returned",
+    _recorded(
+        user,
+        "agreement-approved" if approve else "agreement-returned",
+        agreement,
         version=agreement.current().number,
         council=str(party.council_id),
     )
@@ -476,7 +531,7 @@ def agreement_dpo_review(
     return party
 
 
-@refusal_audited("sign")
+@refusals_recorded("agreement-signed", _agreement_target)
 @transaction.atomic
 def agreement_sign(*, user: User, agreement: Agreement, version: int | None = None) -> Agreement:
     """A party's senior signatory signs; the agreement turns active when every party has.
@@ -505,17 +560,23 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
         party.signatory_name = user.get_full_name() or user.username
         party.save(update_fields=["signed_by", "signed_at", "signatory_name"])
         _freeze(agreement.current(), user)
-        record(
-            user=user,
-            action="sign",
-            target_type="agreement",
-            target_id=agreement.reference,
+        _recorded(
+            user,
+            "agreement-signed",
+            agreement,
             version=agreement.current().number,
             council=str(party.council_id),
         )
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
+        _recorded(
+            user,
+            "agreement-activated",
+            agreement,
+            "signed-by-every-party",
+            version=agreement.current().number,
+        )
     return agreement
 
 
@@ -526,13 +587,7 @@ def _freeze(version: AgreementVersion, user: User) -> None:
     version.frozen_at = timezone.now()
     version.document = snapshot(version, screening(version.agreement, version))
     version.save(update_fields=["frozen_at", "document"])
-    record(
-        user=user,
-        action="agreement-version-frozen",
-        target_type="agreement",
-        target_id=version.agreement.reference,
-        version=version.number,
-    )
+    _recorded(user, "agreement-version-frozen", version.agreement, version=version.number)
 
 
 def _share_datasets(agreement: Agreement) -> None:
@@ -575,11 +630,13 @@ def _share_datasets(agreement: Agreement) -> None:
             fulltext.index_dataset(dataset)
 
 
+@refusals_recorded("agreement-suspended", _agreement_target)
 @transaction.atomic
 def agreement_suspend(*, user: User, agreement: Agreement, reason: str) -> Agreement:
     return _stop(user, agreement, reason, policy.Action.SUSPEND, State.SUSPENDED)
 
 
+@refusals_recorded("agreement-terminated", _agreement_target)
 @transaction.atomic
 def agreement_terminate(*, user: User, agreement: Agreement, reason: str) -> Agreement:
     return _stop(user, agreement, reason, policy.Action.TERMINATE, State.TERMINATED)
@@ -593,16 +650,15 @@ def _stop(
     if not reason.strip():
         raise InvalidInput("Give the reason", code="reason-required")
     _set_state(agreement, state, user, reason.strip())
-    record(
-        user=user,
-        action="revoke",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason=state,
-    )
+    event: dict[str, str] = {
+        State.SUSPENDED: "agreement-suspended",
+        State.TERMINATED: "agreement-terminated",
+    }
+    _recorded(user, event[state], agreement, version=agreement.current().number)
     return agreement
 
 
+@refusals_recorded("terms-accepted", _agreement_target)
 @transaction.atomic
 def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
     """Record that ``user`` accepted the current version's terms (needed before seeing data)."""
@@ -611,20 +667,14 @@ def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
             "Only an active agreement's terms can be accepted", code="agreement-not-active"
         )
     version = agreement.current().number
-    record(
-        user=user,
-        action="grant",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="terms-accepted",
-        version=agreement.current().number,
-    )
-    acceptance, _ = TermsAcceptance.objects.get_or_create(
+    acceptance, created = TermsAcceptance.objects.get_or_create(
         user=user, agreement=agreement, version=version
     )
+    _recorded(user, "terms-accepted", agreement, version=version, first_time=created)
     return acceptance
 
 
+@refusals_recorded("contractor-agreement-recorded", _contractor_target)
 @transaction.atomic
 def contractor_agreement_record(
     *, user: User, contractor: Contractor, scope: str, starts_on: date, ends_on: date
@@ -646,6 +696,16 @@ def contractor_agreement_record(
         starts_on=starts_on,
         ends_on=ends_on,
         recorded_by=user,
+    )
+    record(
+        user=user,
+        action="contractor-agreement-recorded",
+        target_type="contractor",
+        target_id=contractor.pk,
+        contractor_agreement=recorded.pk,
+        council=str(contractor.works_for_id),
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat(),
     )
     _revise_naming(contractor, user)
     return recorded
@@ -676,17 +736,17 @@ def _revise_naming(contractor: Contractor, user: User) -> None:
         # A suspension stays until lifted; a draft stays a draft.
         if agreement.state in {State.ACTIVE, State.IN_REVIEW}:
             _set_state(agreement, State.IN_REVIEW, user, reason)
-        record(
-            user=user,
-            action="agreement-revised",
-            target_type="agreement",
-            target_id=agreement.reference,
-            reason="contractor-agreement-recorded",
+        _recorded(
+            user,
+            "agreement-revised",
+            agreement,
+            "contractor-agreement-recorded",
             version=version.number,
             contractor=str(contractor.pk),
         )
 
 
+@refusals_recorded("dpia-recorded", _agreement_target)
 @transaction.atomic
 def dpia_record(
     *,
@@ -696,13 +756,15 @@ def dpia_record(
     outcome: str,
     document_name: str = "",
     document: bytes | None = None,
+    document_type: str = "",
     residual_risk: str = "",
     ico_consultation: str = "",
     appropriate_policy_document: str = "",
 ) -> Dpia:
-    """A party's DPO records the DPIA decision (and may attach the DPIA document): its status,
-    outcome and residual risk, the note of any ICO prior consultation (Article 36) and where the
-    parties' appropriate policy documents are held."""
+    """A party's DPO records the DPIA decision (and may attach the DPIA document, which is
+    encrypted into the vault; a replaced one is destroyed): its status, outcome and residual
+    risk, the note of any ICO prior consultation (Article 36) and where the parties'
+    appropriate policy documents are held."""
     _own_party(user, agreement)
     if "dpo" not in user.role_codes:
         raise PermissionDenied("Only a DPO records the DPIA decision", code="role-not-permitted")
@@ -714,8 +776,31 @@ def dpia_record(
     dpia.status, dpia.outcome = status, outcome.strip()
     dpia.residual_risk, dpia.ico_consultation = residual_risk, ico_consultation.strip()
     dpia.appropriate_policy_document = appropriate_policy_document.strip()
+    replaced = None
     if document is not None:
-        dpia.document, dpia.document_name = document, document_name
+        replaced = dpia.document_blob
+        dpia.document_blob = blob_store(source=io.BytesIO(document))
+        dpia.document_name, dpia.document_type = document_name, document_type
+        record(
+            user=user,
+            action="dpia-document-added",
+            target_type="agreement",
+            target_id=agreement.reference,
+            file=document_name,
+            bytes=dpia.document_blob.plaintext_bytes,
+            sha256=dpia.document_blob.plaintext_sha256,
+            replaced=replaced is not None,
+        )
     dpia.decided_by, dpia.decided_at = user, timezone.now()
     dpia.save()
+    if replaced is not None:
+        blob_destroy(blob=replaced)
+    _recorded(
+        user,
+        "dpia-recorded",
+        agreement,
+        status,
+        version=agreement.current().number,
+        document=document is not None,
+    )
     return dpia
