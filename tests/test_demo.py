@@ -62,3 +62,16 @@ def test_demo_people_can_act_and_the_contractor_works_under_a_signed_off_article
     register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
     analyst = User.objects.get(username="contractor.analyst")
     assert agreements.can_accept_terms(user=analyst, agreement=register)
+
+
+def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
+    from lgrshare.agreements import services
+    from lgrshare.agreements.models import Agreement, State
+    from lgrshare.demo import DPIA_TITLE
+
+    agreement = Agreement.objects.get(title=DPIA_TITLE)
+    assert services.screening(agreement).outcome == "required"
+    assert agreement.dpia.status == "complete"
+    assert agreement.dpia.outcome
+    assert agreement.state == State.ACTIVE
+    assert all(a.state == State.ACTIVE for a in Agreement.objects.all())
