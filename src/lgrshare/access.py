@@ -27,6 +27,8 @@ from lgrshare.domain.policy import (
     decide,
     decide_submission,
 )
+from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
+from lgrshare.domain.policy.documents import Document, decide_document
 from lgrshare.trail import record
 
 __all__ = [
@@ -36,11 +38,12 @@ __all__ = [
     "check_document",
     "columns",
     "may_act_on_submission",
+    "may_in_catalogue",
     "require",
+    "require_catalogue",
     "require_on_submission",
     "view",
 ]
-from lgrshare.domain.policy.documents import Document, decide_document
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -210,3 +213,26 @@ def check_document(
     return decide_document(
         subject=subject_of(user), action=action, document=document, now=timezone.now()
     )
+
+
+def may_in_catalogue(*, user: User, action: CatalogueAction, area: str) -> bool:
+    """Whether the policy lets ``user`` take ``action`` in ``area``'s catalogue (for links)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_catalogue(subject=subject_of(user), action=action, area=area).allowed
+
+
+def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
+    ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
+    decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
+    if not decision.allowed:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="area",
+            target_id=area,
+            reason=str(decision.reason),
+            policy_action=str(action),
+        )
+    decision.require()

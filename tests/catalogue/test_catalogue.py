@@ -178,3 +178,22 @@ def test_api_searches_and_pages_through_public_data(client, alice, charlie):
     assert rows["total_rows"] == 318
     assert len(rows["rows"]) == 5
     assert client.get("/api/v1/catalogue/nope", **auth).json()["code"] == "dataset-not-found"
+
+
+def test_importing_published_figures_is_for_the_roles_the_policy_names(signed_in, db):
+    from lgrshare.audit.models import AuditEntry
+    from tests.conftest import GUILDFORD, _make
+
+    dpo = _make("gdpo", ["dpo"], GUILDFORD)
+    refused = signed_in(dpo).get(f"/areas/{SURREY}/catalogue/import")
+    assert refused.status_code == 403
+    assert AuditEntry.objects.filter(
+        action="access-refused", actor="gdpo", reason="role-not-permitted"
+    ).exists()
+    analyst = _make("ganalyst", ["analyst"], GUILDFORD)
+    assert signed_in(analyst).get(f"/areas/{SURREY}/catalogue/import").status_code == 200
+
+
+def test_contractor_staff_do_not_record_holdings(signed_in, dave):
+    response = signed_in(dave).get(f"/areas/{SURREY}/catalogue/held")
+    assert response.status_code == 403

@@ -16,8 +16,9 @@ from lgrshare.catalogue.imports import ImportInvalid, metrics_import
 from lgrshare.catalogue.models import Kind
 from lgrshare.councils.models import Area
 from lgrshare.councils.services import area_get_for_user
-from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.exports import neutralise_frame
+from lgrshare.domain.policy.catalogue import CatalogueAction
 from lgrshare.web.auth import person
 
 
@@ -102,6 +103,9 @@ def dataset_download(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def held_new(request: HttpRequest, county_gss: str) -> HttpResponse:
     area = area_get_for_user(county_gss=county_gss, user=person(request))
+    access.require_catalogue(
+        user=person(request), action=CatalogueAction.RECORD_HOLDING, area=area.county_id
+    )
     form = HeldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = services.dataset_held_create(user=person(request), area=area, **form.cleaned_data)
@@ -109,17 +113,12 @@ def held_new(request: HttpRequest, county_gss: str) -> HttpResponse:
     return render(request, "catalogue/held_new.html", {"form": form, "area": area})
 
 
-IMPORT_ROLES = {"analyst", "data-lead", "programme-lead"}
-
-
 @require_http_methods(["GET", "POST"])
 def metrics_import_page(request: HttpRequest, county_gss: str) -> HttpResponse:
     area = area_get_for_user(county_gss=county_gss, user=person(request))
-    if request.user.council_id is None or not IMPORT_ROLES & request.user.role_codes:  # type: ignore[union-attr]
-        raise PermissionDenied(
-            "Only council analysts, data leads and programme leads import published data",
-            code="role-not-permitted",
-        )
+    access.require_catalogue(
+        user=person(request), action=CatalogueAction.IMPORT_METRICS, area=area.county_id
+    )
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
