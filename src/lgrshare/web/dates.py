@@ -58,7 +58,7 @@ class GovukDateField(forms.MultiValueField):
     def compress(self, data_list: list[str]) -> date | None:
         if not data_list or not any(str(part or "").strip() for part in data_list):
             if self.required:
-                raise forms.ValidationError(f"Enter {self.label.lower()}", code="required")
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
         for part, name in ((day, "day"), (month, "month"), (year, "year")):
