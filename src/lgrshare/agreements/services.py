@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lgrshare.agreements import notices
 from lgrshare.agreements.models import (
     Agreement,
     AgreementVersion,
@@ -377,6 +378,7 @@ def agreement_update(
                 agreement, current.number + 1, user, parties, terms, named or [], contractors or []
             )
             _set_state(agreement, State.IN_REVIEW, user, "New version for approval and signature")
+            notices.review_needed(agreement=agreement, by=user)
         return version
 
 
@@ -400,6 +402,7 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
         raise InvalidInput("Only a draft can be sent for review", code="agreement-not-draft")
     current.parties.update(dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None)
     _set_state(agreement, State.IN_REVIEW, user)
+    notices.review_needed(agreement=agreement, by=user)
     return agreement
 
 
@@ -435,6 +438,7 @@ def agreement_dpo_review(
     )
     if not approve:
         _set_state(agreement, State.DRAFT, user, f"Returned by {party.council.name}'s DPO")
+    notices.dpo_reviewed(party=party, by=user)
     return party
 
 
@@ -463,6 +467,7 @@ def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
+        notices.state_changed(agreement=agreement, by=user)
     return agreement
 
 
@@ -529,6 +534,7 @@ def _stop(
         target_id=agreement.reference,
         reason=state,
     )
+    notices.state_changed(agreement=agreement, by=user)
     return agreement
 
 

@@ -60,6 +60,8 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "grant": "Access or a role was granted",
         "revoke": "Access or a role was revoked",
         "rotate-kek": "The key-encryption key was rotated",
+        "notification-sent": "People were notified (in the service and by email)",
+        "notifications-read": "A person marked notifications as read",
     }
 )
 PROBLEMS = ("record-altered", "record-missing", "record-reordered", "chain-broken")

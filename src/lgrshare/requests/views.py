@@ -17,7 +17,7 @@ from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.requests import services
 from lgrshare.requests.forms import AnswerForm, CloseForm, CommentForm, FindForm, RequestForm
-from lgrshare.requests.models import DataRequest, Notification
+from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
 from lgrshare.web.auth import person
 
@@ -220,14 +220,3 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{item.name}"'
     return response
-
-
-@require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
-    mine = Notification.objects.filter(user=person(request)).select_related("request")[:100]
-    if request.method == "POST":
-        Notification.objects.filter(user=person(request), read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        return redirect("notifications")
-    return render(request, "requests/notifications.html", {"notifications": mine})

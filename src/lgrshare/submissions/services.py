@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lgrshare import access
+from lgrshare.agreements import notices
 from lgrshare.agreements.models import Agreement
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
@@ -200,6 +201,7 @@ def submission_accept(*, user: User, submission: Submission) -> Submission:
         dataset=submission.dataset.slug,
         caveats=len(submission.caveats),
     )
+    notices.data_accepted(dataset=submission.dataset, period=submission.period, by=user)
     return submission
 
 
