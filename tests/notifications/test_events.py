@@ -17,7 +17,7 @@ from lgrshare.requests import services as requests
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
 from tests.conftest import GUILDFORD, SURREY, WOKING
-from tests.notifications.conftest import STANDARD, TERMS, sign_off, told
+from tests.notifications.conftest import STANDARD, TERMS, told
 
 
 def test_sending_for_review_tells_each_partys_dpo_and_nobody_else(
@@ -150,7 +150,7 @@ def test_notify_tells_each_active_person_once_and_audits_who(
 
 
 def test_notify_refuses_a_kind_it_does_not_know(cast):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="something-else"):
         notify(users=[cast["gdpo"]], text="x", link="/", kind="something-else")
     assert not Notification.objects.exists()
 
