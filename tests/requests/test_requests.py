@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
-from lgrshare.requests import services
 from lgrshare.notifications.models import Notification
+from lgrshare.requests import services
 from tests.conftest import SURREY, _make
 
 QUESTION = (
