@@ -32,9 +32,13 @@ def test_the_page_lists_a_review_for_the_dpo_and_drops_it_once_approved(in_revie
     assert in_review.reference not in signed_in(cast["gdpo"]).get("/tasks/").content.decode()
 
 
-def test_another_councils_people_never_see_the_review(in_review, cast):
+def test_another_councils_people_never_see_the_review(in_review, cast, dave, signed_in):
     for who in ("wdpo", "wanalyst", "charlie", "alice", "gsign"):
         assert not titles(cast[who]), who
+    assert not titles(dave)  # contractor staff: no council, nothing to review
+    for user in (cast["charlie"], dave):
+        page = signed_in(user).get("/tasks/").content.decode()
+        assert in_review.reference not in page
 
 
 def test_a_signatory_is_asked_only_once_their_own_dpo_has_approved(in_review, cast):
