@@ -7,16 +7,35 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import PermissionDenied
-from lgrshare.domain.policy import Action, Decision, Resource, decide
+from lgrshare.domain.policy import (
+    AccessDenied,
+    Action,
+    Decision,
+    DecisionReason,
+    Resource,
+    SubmissionFacts,
+    decide,
+    decide_submission,
+)
 from lgrshare.trail import record
 
-__all__ = ["Action", "check", "require", "view"]
+__all__ = [
+    "Action",
+    "SubmissionFacts",
+    "check",
+    "columns",
+    "may_act_on_submission",
+    "require",
+    "require_on_submission",
+    "view",
+]
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -25,6 +44,7 @@ def resource_of(dataset: Dataset) -> Resource:
         access=dataset.access,
         holder=dataset.publisher_id,
         area=dataset.area.county_id if dataset.area_id else None,  # type: ignore[union-attr]
+        standard=dataset.standard_name or None,
     )
 
 
@@ -70,8 +90,11 @@ def _record(
     )
 
 
-def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int | bool) -> str:
-    """Return the reason code when allowed; raises ``AccessDenied`` (403) with it otherwise.
+def require(
+    *, user: User, action: Action, dataset: Dataset, **detail: str | int | bool
+) -> Decision:
+    """Return the decision when allowed (its ``fields`` are all the reader may see); raises
+    ``AccessDenied`` (403) with the reason code otherwise.
 
     Both answers are written to the audit trail: the data action when allowed (a submission
     records its own upload once stored), an ``access-refused`` record naming the policy's
@@ -82,7 +105,29 @@ def require(*, user: User, action: Action, dataset: Dataset, **detail: str | int
     # A permitted submission is recorded by the submission itself, once the file is stored.
     if action in _AUDITED or not decision.allowed:
         _record(user, action, dataset, decision, detail)
-    return str(decision.require().reason)
+    try:
+        return decision.require()
+    except AccessDenied as refused:
+        refused.next_step = _next_step(decision.reason, dataset)
+        raise
+
+
+# What unblocks a refusal, where the agreement's page is the place to go.
+_NEXT_STEPS = {
+    DecisionReason.TERMS_NOT_ACCEPTED: "Read and accept the agreement's terms",
+    DecisionReason.NOT_A_RECIPIENT: "See who the agreement shares this data with",
+    DecisionReason.NOT_A_PARTY: "See who the agreement shares this data with",
+    DecisionReason.NOT_NAMED: "See who the agreement names",
+    DecisionReason.ROLE_NOT_PERMITTED: "See which roles the agreement permits",
+    DecisionReason.AGREEMENT_NOT_ACTIVE: "See the agreement's state",
+    DecisionReason.AGREEMENT_SUSPENDED: "See why the agreement is suspended",
+}
+
+
+def _next_step(reason: DecisionReason, dataset: Dataset) -> tuple[str, str] | None:
+    if reason not in _NEXT_STEPS or not dataset.agreement_id:
+        return None
+    return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": dataset.agreement_id})
 
 
 def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decision:
@@ -93,3 +138,52 @@ def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decisio
     if decision.allowed:
         _record(user, Action.VIEW_DATA, dataset, decision, detail)
     return decision
+
+
+def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str]) -> list[str]:
+    """Return ``asked``, the columns a reader names, when all are among those ``shown`` to them;
+    raises ``AccessDenied`` (``fields-not-agreed``, recorded) naming the others. A column the
+    agreement does not give the reader is refused the same way as one that does not exist, so
+    the answer says nothing about data they may not see."""
+    refused = [name for name in asked if name not in shown]
+    if refused:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="dataset",
+            target_id=dataset.slug,
+            reason="fields-not-agreed",
+            policy_action=str(Action.VIEW_DATA),
+            fields=", ".join(refused)[:500],
+        )
+        raise AccessDenied(
+            f"You may not see these fields of this data: {', '.join(refused)}",
+            code="fields-not-agreed",
+        )
+    return list(dict.fromkeys(asked))
+
+
+def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:
+    """Whether the policy lets ``user`` do ``action`` to a submission (for showing a form)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
+    return decision.allowed
+
+
+def require_on_submission(
+    *, user: User, action: Action, submission: SubmissionFacts, target_id: str | int
+) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may do
+    ``action`` (accept, add a caveat, withdraw) to the submission ``target_id``."""
+    decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
+    if not decision.allowed:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="submission",
+            target_id=target_id,
+            reason=str(decision.reason),
+            policy_action=str(action),
+        )
+    decision.require()

@@ -350,6 +350,23 @@ def _demo_agreement() -> None:
         )
 
 
+# What harmonisation modelling needs of each district's council tax base, and no more: the
+# requirement, the tax base and Band D (with and without parishes, and the area's total).
+COUNCIL_TAX_FIELDS = (
+    "gss_code",
+    "council_name",
+    "financial_year",
+    "authority_role",
+    "council_tax_requirement_gbp",
+    "parish_precepts_gbp",
+    "tax_base_band_d_equivalents",
+    "collection_rate",
+    "band_d_council_gbp",
+    "band_d_including_parish_gbp",
+    "band_d_area_total_gbp",
+)
+
+
 def _council_tax_csv(gss_code: str) -> bytes:
     """One council's 2023-24 council tax base in the agreed layout, from DLUHC Table 9."""
     from importlib import resources
@@ -381,7 +398,9 @@ def _council_tax_csv(gss_code: str) -> bytes:
         "band_d_area_total_gbp": row[37],
         "notes": "From DLUHC Council Tax levels set by local authorities 2023-24, Table 9.",
     }
-    header = [f.name for f in standard_get(name="council-tax-base").fields]
+    header = [
+        f.name for f in standard_get(name="council-tax-base").fields if f.name in COUNCIL_TAX_FIELDS
+    ]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -410,7 +429,7 @@ def _demo_submissions() -> None:
         terms={
             "purposes": "To model council tax harmonisation across the proposed new councils: "
             "what Band D would be in each option, and how long to converge.",
-            "data_items": [{"standard": "council-tax-base", "fields": []}],
+            "data_items": [{"standard": "council-tax-base", "fields": list(COUNCIL_TAX_FIELDS)}],
             "legal_power": "Local Government and Public Involvement in Health Act 2007 Part 1 "
             "(reorganisation proposals); Local Government Finance Act 1992",
             "personal_data": "none",

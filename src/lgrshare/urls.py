@@ -68,6 +68,11 @@ urlpatterns = [
         name="agreement-version-pdf",
     ),
     path("agreements/<int:pk>/submit", submissions.submit, name="submit"),
+    re_path(
+        r"^agreements/(?P<pk>[0-9]+)/templates/(?P<standard>[a-z0-9-]+)\.(?P<fmt>csv|xlsx)$",
+        submissions.agreed_template,
+        name="agreed-template",
+    ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),

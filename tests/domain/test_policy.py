@@ -20,15 +20,23 @@ from lgrshare.domain.policy import (
     AgreementState,
     Contractor,
     DecisionReason,
+    Flow,
     PolicyInputError,
     Resource,
     Role,
     Subject,
+    SubmissionFacts,
     decide,
+    decide_submission,
 )
+from lgrshare.domain.policy.codes import SUBMISSION_ACTIONS
 
 SURREY_AREA, KENT_AREA = "E10000030", "E10000016"
 SURREY, GUILDFORD, WAVERLEY, MAIDSTONE = "E10000030", "E07000209", "E07000216", "E07000110"
+WOKING = "E07000217"
+STANDARD = "contracts-register"
+# Surrey provides the register to Guildford only: Woking is a party that receives nothing.
+FLOW_FIELDS = frozenset({"ContractReference", "Title", "Supplier"})
 AGREEMENT_ID, VERSION = "dsa-7", 2
 LIVE, ENDED = date(2030, 1, 1), date(2024, 12, 31)
 
@@ -36,6 +44,7 @@ LIVE, ENDED = date(2030, 1, 1), date(2024, 12, 31)
 PERSONAS = {
     "holder": (SURREY, None, {SURREY_AREA}),
     "party": (GUILDFORD, None, {SURREY_AREA}),
+    "non-recipient": (WOKING, None, {SURREY_AREA}),
     "non-party": (WAVERLEY, None, {SURREY_AREA}),
     "other-area": (MAIDSTONE, None, {KENT_AREA}),
     "contractor": (None, Contractor("c-live", GUILDFORD, LIVE), {SURREY_AREA}),
@@ -88,7 +97,8 @@ EXPECTED = [
     ("contractor-no-agreement", ANY, ANY, ANY, ANY, ANY, ANY, "contractor-agreement-missing"),
     ("contractor-ended", ANY, ANY, ANY, ANY, ANY, ANY, "contractor-agreement-expired"),
     ("contractor-not-named", ANY, ANY, ANY, ANY, ANY, ANY, "contractor-not-named"),
-    ("party", ANY, ANY, ANY, ANY, ANY, "submit", "not-the-holder"),
+    ({"party", "non-recipient"}, ANY, ANY, ANY, ANY, ANY, "submit", "not-the-holder"),
+    ("non-recipient", ANY, ANY, ANY, ANY, ANY, READ, "not-a-recipient"),
     (ANY, NOT_VIEWER, ANY, ANY, ANY, ANY, "view-data", "role-not-permitted"),
     (ANY, NOT_DOWNLOADER, ANY, ANY, ANY, ANY, {"download", "export"}, "role-not-permitted"),
     (ANY, Except({"analyst"}), ANY, ANY, ANY, ANY, "compile", "role-not-permitted"),
@@ -145,8 +155,9 @@ def _agreement(state: str, **overrides: object) -> AgreementFacts | None:
         "agreement_id": AGREEMENT_ID,
         "version": VERSION,
         "state": state,
-        "parties": frozenset({SURREY, GUILDFORD}),
+        "parties": frozenset({SURREY, GUILDFORD, WOKING}),
         "area": SURREY_AREA,
+        "flows": (Flow(STANDARD, SURREY, GUILDFORD, FLOW_FIELDS),),
         "permitted_roles": {
             "view-data": frozenset({"analyst", "data-lead", "programme-lead"}),
             "download": frozenset({"analyst", "data-lead"}),
@@ -163,7 +174,9 @@ def _agreement(state: str, **overrides: object) -> AgreementFacts | None:
 
 
 def _dataset(access: str = "under-agreement", area: str | None = SURREY_AREA) -> Resource:
-    return Resource(dataset_id="contracts-register", access=access, holder=SURREY, area=area)
+    return Resource(
+        dataset_id="contracts-register", access=access, holder=SURREY, area=area, standard=STANDARD
+    )
 
 
 def test_every_cell_of_the_matrix_matches_the_table_of_expected_answers():
@@ -190,13 +203,81 @@ def test_every_cell_of_the_matrix_matches_the_table_of_expected_answers():
     assert not wrong, f"{len(wrong)} cells differ, first: " + "; ".join(wrong[:10])
 
 
+# Acting on a submission: (who, role, state, second person asked, action) -> reason.
+SUBMITTERS = {
+    "submitter": (SURREY, None),  # a holder's member of staff who submitted it
+    "holder": (SURREY, None),  # another member of the holder's staff
+    "other-council": (GUILDFORD, None),
+    "contractor": (None, Contractor("c-live", SURREY, LIVE)),
+}
+SUBMISSION_STATES = ["pending", "accepted", "withdrawn", "superseded"]
+ON_OWN = {"add-caveat", "withdraw-submission"}
+NOT_LEAD = Except({"data-lead"})
+SUBMISSION_EXPECTED = [
+    ("contractor", ANY, ANY, ANY, ANY, "contractor-not-permitted"),
+    ("other-council", ANY, ANY, ANY, ANY, "not-the-holder"),
+    ("holder", NOT_LEAD, ANY, ANY, ON_OWN, "not-the-submitter"),
+    ({"holder", "submitter"}, NOT_LEAD, ANY, ANY, "accept-submission", "role-not-permitted"),
+    (ANY, ANY, Except({"pending"}), ANY, ANY, "submission-not-pending"),
+    ("submitter", ANY, ANY, True, "accept-submission", "second-person-needed"),
+    (ANY, ANY, ANY, ANY, ANY, "allowed"),
+]  # fmt: skip
+
+
+def test_every_cell_of_the_submission_matrix_matches_its_table():
+    wrong, rows_used = [], set()
+    cells = itertools.product(
+        SUBMITTERS, ROLES, SUBMISSION_STATES, (False, True), SUBMISSION_ACTIONS
+    )
+    for who, role, state, second, action in cells:
+        council, contractor = SUBMITTERS[who]
+        subject = Subject(
+            user_id=f"{who}-{role}",
+            council=council,
+            areas=frozenset({SURREY_AREA}),
+            roles=frozenset({role}),
+            contractor=contractor,
+        )
+        submitter = subject.user_id if who == "submitter" else "someone-else"
+        facts = SubmissionFacts(
+            holder=SURREY, submitter=submitter, state=state, second_person=second
+        )
+        decision = decide_submission(subject=subject, action=action, submission=facts)
+        cell = (who, role, state, second, action)
+        index, reason = next(
+            (i, row[-1])
+            for i, row in enumerate(SUBMISSION_EXPECTED)
+            if all(
+                pattern is ANY
+                or (pattern == value if isinstance(pattern, bool) else _fits(pattern, str(value)))
+                for pattern, value in zip(row[:-1], cell, strict=True)
+            )
+        )
+        rows_used.add(index)
+        if (decision.allowed, decision.reason) != (reason == "allowed", reason):
+            wrong.append(f"{cell}: expected {reason}, got {decision.reason}")
+    assert len(rows_used) == len(SUBMISSION_EXPECTED)
+    assert not wrong, f"{len(wrong)} cells differ, first: " + "; ".join(wrong[:10])
+
+
+def test_submission_actions_are_not_decided_as_data_actions():
+    with pytest.raises(PolicyInputError):
+        decide(
+            subject=_subject("holder", "data-lead", "accepted"),
+            action="accept-submission",
+            resource=_dataset(),
+            agreement=_agreement("active"),
+            now=WHEN["during"],
+        )
+
+
 def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
-    assert set(ACTIONS) == {action.value for action in Action}
+    assert set(ACTIONS) == {action.value for action in Action} - SUBMISSION_ACTIONS
     assert set(ROLES) == {role.value for role in Role}
     assert set(STATES) == {state.value for state in AgreementState} | {"none"}
     assert set(ACCESS) == {access.value for access in Access}
     # not-named needs a named list; its own test below covers it.
-    table_reasons = {row[-1] for row in EXPECTED}
+    table_reasons = {row[-1] for row in EXPECTED} | {row[-1] for row in SUBMISSION_EXPECTED}
     assert table_reasons == {reason.value for reason in DecisionReason} - {"not-named"}
 
 
@@ -232,6 +313,38 @@ def test_named_people_limit_reading_to_them_but_not_metadata_or_submission():
     assert reason("party", "data-lead", "view-metadata") == "allowed"
     assert reason("holder", "data-lead", "submit") == "allowed"
     assert reason("contractor", "analyst", "download") == "not-named"
+
+
+def test_a_recipient_reads_only_the_fields_its_flows_give_and_a_holder_reads_everything():
+    two_flows = (
+        Flow(STANDARD, SURREY, GUILDFORD, frozenset({"Title"})),
+        Flow(STANDARD, SURREY, GUILDFORD, frozenset({"Supplier"})),
+        Flow("workforce-summary", SURREY, WOKING, frozenset({"Headcount"})),
+    )
+    agreement = _agreement("active", flows=two_flows)
+
+    def decision(who: str, action: str = "download") -> object:
+        return decide(
+            subject=_subject(who, "data-lead", "accepted"),
+            action=action,
+            resource=_dataset(),
+            agreement=agreement,
+            now=WHEN["during"],
+        )
+
+    assert decision("party").fields == frozenset({"Title", "Supplier"})
+    assert decision("contractor").fields == frozenset({"Title", "Supplier"})  # works for Guildford
+    assert decision("holder").fields is None
+    assert decision("non-recipient").reason == "not-a-recipient"  # a flow of another standard
+    assert decision("non-recipient", "view-metadata").allowed
+    public = decide(
+        subject=_subject("non-recipient", "analyst", "accepted"),
+        action="view-data",
+        resource=_dataset("public"),
+        agreement=agreement,
+        now=WHEN["during"],
+    )
+    assert (public.reason, public.fields) == ("public-data", None)
 
 
 @pytest.mark.parametrize(

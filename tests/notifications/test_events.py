@@ -84,10 +84,12 @@ def test_suspending_or_terminating_tells_the_parties_with_the_reason(active, cas
 
 
 def _contracts_csv() -> bytes:
+    """A contracts register holding just the fields the agreement shares."""
     standard = standard_get(name=STANDARD)
-    header = ",".join(f.name for f in standard.fields)
-    row = ",".join(f'"{value}"' for value in example_row(standard))
-    return f"{header}\n{row}\n".encode()
+    agreed = TERMS["data_items"][0]["fields"]
+    example = dict(zip([f.name for f in standard.fields], example_row(standard), strict=True))
+    row = ",".join(f'"{example[name]}"' for name in agreed)
+    return f"{','.join(agreed)}\n{row}\n".encode()
 
 
 def test_accepted_data_tells_the_recipients_not_the_provider_nor_outsiders(active, cast):
@@ -171,3 +173,12 @@ def test_nobody_at_woking_is_told_anything_about_an_agreement_woking_is_not_part
     agreements.agreement_suspend(user=cast["gdpo"], agreement=active, reason="Paused")
     assert not Notification.objects.filter(user__council_id=WOKING).exists()
     assert not Notification.objects.filter(user=cast["charlie"]).exists()
+
+
+def test_who_reads_is_asked_of_the_policy_with_the_gates_own_view_of_each_dataset(active):
+    from lgrshare import access
+    from lgrshare.agreements import notices
+    from lgrshare.catalogue.models import Dataset
+
+    for dataset in Dataset.objects.filter(agreement=active):
+        assert notices._resource(dataset) == access.resource_of(dataset)

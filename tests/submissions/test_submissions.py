@@ -14,6 +14,7 @@ from lgrshare.agreements import services as agreements
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.domain.policy import Decision, DecisionReason
 from lgrshare.domain.standards.templates import example_row
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services
@@ -99,7 +100,7 @@ def test_a_valid_file_is_stored_encrypted_and_accepted(cast, dataset):
     services.submission_accept(user=cast["surrey_lead"], submission=created)
     created.refresh_from_db()
     assert created.state == Submission.State.ACCEPTED
-    frame = services.submission_frame(created)
+    frame = services.submission_frame(created, decision=Decision(True, DecisionReason.ALLOWED))
     assert frame.height == 1
     actions = list(AuditEntry.objects.values_list("action", flat=True))
     assert {"upload", "validate", "accept"} <= set(actions)
@@ -176,7 +177,9 @@ def test_a_download_carries_its_context_and_neutralises_formulas(cast, dataset, 
     client = signed_in(alice)
     refused = client.get(f"/submissions/{created.pk}/download.zip")
     assert refused.status_code == 403
-    assert b"terms-not-accepted" in refused.content
+    page = refused.content.decode()
+    assert "Accept the terms of this version of the agreement first." in page
+    assert f'href="/agreements/{dataset.agreement_id}/">Read and accept' in page
     agreements.terms_accept(user=alice, agreement=dataset.agreement)
     response = client.get(f"/submissions/{created.pk}/download.zip")
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -354,3 +357,49 @@ def test_the_report_quotes_data_so_only_those_who_may_see_the_data_get_it(
     assert woking.get(f"/submissions/{created.pk}/report.json").status_code == 403
     page = woking.get(f"/submissions/{created.pk}/")
     assert b"31/02/2027" not in page.content
+
+
+def test_a_second_person_accepts_when_the_agreement_asks_for_one(cast, dataset, signed_in):
+    version = dataset.agreement.current()
+    version.second_person_acceptance = True
+    version.save()
+    surrey_lead = cast["surrey_lead"]
+    own = submit(surrey_lead, dataset, contracts_csv())
+    page = signed_in(surrey_lead).get(f"/submissions/{own.pk}/")
+    assert b"Accept for sharing" not in page.content  # no form the person cannot use
+    forged = signed_in(surrey_lead).post(f"/submissions/{own.pk}/accept")
+    assert forged.status_code == 403
+    own.refresh_from_db()
+    assert own.state == Submission.State.PENDING
+    assert AuditEntry.objects.filter(
+        action="access-refused", reason="second-person-needed", target_id=str(own.pk)
+    ).exists()
+    another = _make("sid", ["data-lead"], SURREY)
+    services.submission_accept(user=another, submission=own)
+    own.refresh_from_db()
+    assert own.state == Submission.State.ACCEPTED
+
+
+def test_withdrawing_in_the_page_asks_for_a_declaration_first(cast, dataset, signed_in):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    web = signed_in(cast["surrey_analyst"])
+    unconfirmed = web.post(f"/submissions/{created.pk}/withdraw")
+    assert unconfirmed.status_code == 400
+    assert b"Confirm that you understand the file will be destroyed" in unconfirmed.content
+    created.refresh_from_db()
+    assert created.state == Submission.State.PENDING
+    confirmed = web.post(f"/submissions/{created.pk}/withdraw", {"confirm": "on"})
+    assert confirmed.status_code == 302
+    created.refresh_from_db()
+    assert created.state == Submission.State.WITHDRAWN
+
+
+def test_only_the_submitter_or_the_holders_data_lead_acts_on_a_submission(cast, dataset, bob):
+    created = submit(cast["surrey_analyst"], dataset, contracts_csv())
+    for user, code in ((cast["guildford_lead"], "not-the-holder"), (bob, "not-the-holder")):
+        with pytest.raises(PermissionDenied) as caught:
+            services.submission_withdraw(user=user, submission=created)
+        assert caught.value.code == code
+    with pytest.raises(PermissionDenied) as caught:
+        services.submission_accept(user=cast["surrey_analyst"], submission=created)
+    assert caught.value.code == "role-not-permitted"  # an analyst, not a data lead

@@ -26,11 +26,21 @@ class PartyOut(Schema):
     signed_at: datetime | None
 
 
+class FlowOut(Schema):
+    """``provider`` gives ``recipient`` these ``fields`` of ``standard`` (GSS codes)."""
+
+    standard: str
+    provider: str
+    recipient: str
+    fields: list[str]
+
+
 class VersionOut(Schema):
     number: int
     created_at: datetime
     purposes: str
     data_items: list[dict[str, Any]]
+    flows: list[FlowOut]
     legal_power: str
     personal_data: str
     lawful_basis: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
+from lgrshare.agreements.flows import flow_lines
 from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
 from lgrshare.agreements.terms import ACTION_LABELS, SECURITY_RULES
 from lgrshare.domain.policy import access_policy
@@ -23,6 +24,12 @@ def _data_items(version: AgreementVersion) -> tuple[str, ...]:
             )
         elif "item" in item:
             lines.append(str(item["item"]))
+    names = {
+        p.council_id: p.council.official_name for p in version.parties.select_related("council")
+    }
+    lines += flow_lines(version, names)
+    if version.flows:
+        lines.append("A council sees its own data; another council's only as shown here.")
     kind = version.get_personal_data_display()
     lines.append(f"Personal data: {kind}.")
     return tuple(lines) or ("No data items recorded.",)
@@ -81,6 +88,11 @@ def _access(version: AgreementVersion) -> tuple[str, ...]:
         )
     if not version.contractors.exists():
         lines.append("No contractor may see the data.")
+    if version.second_person_acceptance:
+        lines.append(
+            "Each file is accepted for sharing by a data lead of the providing council other "
+            "than the person who submitted it."
+        )
     lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
     return tuple(lines)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from lgrshare.agreements.flows import default_flows
 from lgrshare.agreements.models import Classification, PersonalData
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.domain.screening import conditions, lawful_bases
@@ -45,6 +46,14 @@ class AgreementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose the councils that provide the data"},
     )
+    recipients = forms.MultipleChoiceField(
+        label="Which parties receive the data?",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Each providing council's data goes only to these parties, with the fields "
+        "named below; a council always sees its own. Leave empty for every party that does "
+        "not provide data.",
+    )
     purposes = forms.CharField(
         label="Purposes",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -61,6 +70,10 @@ class AgreementForm(forms.Form):
         label="Other data items, one per line",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    second_person_acceptance = forms.BooleanField(
+        label="A second person accepts each file: nobody accepts a file they submitted",
+        required=False,
     )
     legal_power = forms.CharField(
         label="Legal power or duty relied on",
@@ -148,6 +161,7 @@ class AgreementForm(forms.Form):
         councils = [(c.gss_code, c.official_name) for c in area.councils()]
         _choices(self, "parties", councils)
         _choices(self, "providers", councils)
+        _choices(self, "recipients", councils)
         _choices(self, "standard", _standards())
         _choices(
             self,
@@ -190,8 +204,11 @@ class AgreementForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if set(data.get("providers") or []) - set(data.get("parties") or []):
+        parties = set(data.get("parties") or [])
+        if set(data.get("providers") or []) - parties:
             self.add_error("providers", "A council that provides data must be a party")
+        if set(data.get("recipients") or []) - parties:
+            self.add_error("recipients", "A council that receives data must be a party")
         return data
 
     def parties_map(self) -> dict[str, bool]:
@@ -209,6 +226,8 @@ class AgreementForm(forms.Form):
         return {
             "purposes": data["purposes"],
             "data_items": items,
+            "flows": default_flows(self.parties_map(), items, list(data["recipients"]) or None),
+            "second_person_acceptance": data["second_person_acceptance"],
             "legal_power": data["legal_power"],
             "personal_data": data["personal_data"],
             "criminal_offence_data": data["criminal_offence_data"],
@@ -237,10 +256,11 @@ def initial_from(title: str, parties: dict[str, bool], terms: dict[str, Any]) ->
     standard_items = [i for i in terms.get("data_items", []) if "standard" in i]
     readers = (terms.get("permitted_roles") or {}).get("view-data") or ["analyst", "data-lead"]
     return {
-        **{k: v for k, v in terms.items() if k not in {"data_items", "permitted_roles"}},
+        **{k: v for k, v in terms.items() if k not in {"data_items", "flows", "permitted_roles"}},
         "title": title,
         "parties": list(parties),
         "providers": [code for code, provides in parties.items() if provides],
+        "recipients": sorted({f["recipient"] for f in terms.get("flows") or []}),
         "standard": standard_items[0]["standard"] if standard_items else "",
         "standard_fields": ", ".join(standard_items[0].get("fields", [])) if standard_items else "",
         "items": "\n".join(i["item"] for i in terms.get("data_items", []) if "item" in i),

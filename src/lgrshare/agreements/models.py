@@ -79,6 +79,11 @@ class AgreementVersion(models.Model):
     purposes = models.TextField()
     # [{"standard": name, "fields": [...]}] or [{"item": text}]
     data_items = models.JSONField(default=list)
+    # Who gives what to whom: [{"standard", "provider", "recipient", "fields": [...]}] (GSS codes,
+    # field names). A provider sees its own data; anyone else only what a flow gives them.
+    flows = models.JSONField(default=list)
+    # A second person checks each file: nobody accepts a submission they made themselves.
+    second_person_acceptance = models.BooleanField(default=False)
     legal_power = models.TextField()
     personal_data = models.CharField(
         max_length=20, choices=PersonalData.choices, default=PersonalData.NONE

@@ -61,11 +61,15 @@ def _may(action: policy.Action, agreement: Agreement, people: Iterable[User]) ->
 
 
 def _resource(dataset: Dataset) -> policy.Resource:
+    # The same as ``access.resource_of`` (a test keeps them equal). This module cannot import
+    # the gate while the gate imports the agreements service, which imports this module; once
+    # the policy's Django adapter leaves ``agreements.services``, use ``access.resource_of``.
     return policy.Resource(
         dataset_id=dataset.slug,
         access=dataset.access,
         holder=dataset.publisher_id,
         area=dataset.area.county_id if dataset.area is not None else None,
+        standard=dataset.standard_name or None,
     )
 
 

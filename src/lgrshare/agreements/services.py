@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lgrshare.agreements import notices
+from lgrshare.agreements.flows import agreed_fields, check_flows, default_flows, flows_of
 from lgrshare.agreements.models import (
     Agreement,
     AgreementVersion,
@@ -38,6 +39,8 @@ DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
 TERM_FIELDS = (
     "purposes",
     "data_items",
+    "flows",
+    "second_person_acceptance",
     "legal_power",
     "personal_data",
     "criminal_offence_data",
@@ -128,6 +131,7 @@ def facts_of(agreement: Agreement) -> policy.AgreementFacts:
         contractors=frozenset(str(pk) for pk in version.contractors.values_list("pk", flat=True)),
         starts_on=version.starts_on,
         delete_by=version.delete_by,
+        flows=flows_of(version),
     )
 
 
@@ -243,6 +247,7 @@ def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) ->
         raise InvalidInput(
             "Give a delete-by date, or a period after an event", code="retention-required"
         )
+    items: dict[str, set[str]] = {}
     for item in terms.get("data_items") or []:
         if "standard" in item:
             known = {f.name for f in standard_get(name=item["standard"]).fields}
@@ -251,6 +256,8 @@ def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) ->
                 raise InvalidInput(
                     f"Not in {item['standard']}: {', '.join(unknown)}", code="unknown-field"
                 )
+            items[item["standard"]] = set(item.get("fields") or known)
+    check_flows(parties, items, terms.get("flows") or [])
 
 
 def _write_version(
@@ -262,11 +269,11 @@ def _write_version(
     named: list[User],
     contractors: list[Contractor],
 ) -> AgreementVersion:
+    values = {k: v for k, v in terms.items() if k in TERM_FIELDS}
+    if not values.get("flows"):
+        values["flows"] = default_flows(parties, values.get("data_items") or [])
     version = AgreementVersion.objects.create(
-        agreement=agreement,
-        number=number,
-        created_by=user,
-        **{k: v for k, v in terms.items() if k in TERM_FIELDS},
+        agreement=agreement, number=number, created_by=user, **values
     )
     Party.objects.bulk_create(
         Party(version=version, council_id=code, provides_data=provides)
@@ -480,6 +487,11 @@ def _share_datasets(agreement: Agreement) -> None:
             continue
         standard = standard_get(name=item["standard"])
         for party in providers:
+            fields = agreed_fields(
+                version=version, standard=standard.name, provider=party.council_id
+            )
+            if not fields:  # this council gives nobody this standard
+                continue
             dataset, _ = Dataset.objects.update_or_create(
                 slug=f"{agreement.reference.lower()}-{standard.name}-{party.council_id.lower()}",
                 defaults={
@@ -494,10 +506,7 @@ def _share_datasets(agreement: Agreement) -> None:
                     "fields": [
                         {"name": f.name, "title": f.title, "type": f.type}
                         for f in standard.fields
-                        if f.name in item.get("fields", [])
-                    ]
-                    or [
-                        {"name": f.name, "title": f.title, "type": f.type} for f in standard.fields
+                        if f.name in fields
                     ],
                     "access": Access.UNDER_AGREEMENT,
                     "kind": Kind.REGISTER,

@@ -84,11 +84,19 @@ def dataset_detail(request: HttpRequest, slug: str) -> Dataset:
     summary="Rows of a dataset you may see",
 )
 def dataset_rows(
-    request: HttpRequest, slug: str, offset: int = 0, limit: int = 100
+    request: HttpRequest, slug: str, offset: int = 0, limit: int = 100, fields: str = ""
 ) -> dict[str, Any]:
-    found = services.dataset_get_for_user(slug=slug, user=person(request))
-    access.require(user=person(request), action=access.Action.VIEW_DATA, dataset=found)
-    frame = services.dataset_frame(dataset=found)
+    """``fields``: the columns wanted, separated by commas (default: every column you may see);
+    asking for one you may not see is refused (``fields-not-agreed``)."""
+    user = person(request)
+    found = services.dataset_get_for_user(slug=slug, user=user)
+    decision = access.require(user=user, action=access.Action.VIEW_DATA, dataset=found)
+    frame = services.dataset_frame(dataset=found, decision=decision)
+    asked = [name.strip() for name in fields.split(",") if name.strip()]
+    if asked:
+        frame = frame.select(
+            access.columns(user=user, dataset=found, shown=frame.columns, asked=asked)
+        )
     offset, limit = max(0, offset), min(max(1, limit), 1000)
     return {
         "columns": frame.columns,

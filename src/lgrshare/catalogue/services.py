@@ -12,6 +12,7 @@ from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, DatasetQuerySet, Kind, MetricValue
 from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.errors import InvalidInput, NotFound
+from lgrshare.domain.policy import Decision
 from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
 
 PAGE_ROWS = 50
@@ -94,19 +95,20 @@ def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
     return dataset
 
 
-def dataset_frame(*, dataset: Dataset) -> pl.DataFrame:
-    """Return a public dataset's figures as a table.
+def dataset_frame(*, dataset: Dataset, decision: Decision) -> pl.DataFrame:
+    """Return a dataset's figures as a table, with only the columns ``decision`` (the policy's
+    answer to the reader) lets them see.
 
     Raises ``NotFound`` (``no-data-here``) for catalogue entries whose data is held elsewhere.
-    Callers must have passed the access check for ``view-data`` or ``download`` first.
     """
     if dataset.kind == Kind.REFERENCE:
-        return load_public_table(dataset.slug)
+        frame = load_public_table(dataset.slug)
+        return frame.select(decision.shown(frame.columns))
     if dataset.kind == Kind.METRICS:
         rows = MetricValue.objects.filter(dataset=dataset).order_by(
             "metric_id", "area_code", "period"
         )
-        return pl.DataFrame(
+        frame = pl.DataFrame(
             list(rows.values("metric_id", "metric_title", "area_code", "period", "value", "unit")),
             schema={
                 "metric_id": pl.String,
@@ -117,12 +119,13 @@ def dataset_frame(*, dataset: Dataset) -> pl.DataFrame:
                 "unit": pl.String,
             },
         )
+        return frame.select(decision.shown(frame.columns))
     if dataset.kind == Kind.SUBMISSION:
         from lgrshare.submissions.services import latest_accepted, submission_frame
 
         accepted = latest_accepted(dataset)
         if accepted is not None:
-            return submission_frame(accepted)
+            return submission_frame(accepted, decision=decision)
     raise NotFound(
         "This entry records who holds the data; the data itself is not on LGR Share",
         code="no-data-here",

@@ -65,7 +65,7 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
 
         context["shown_submission"] = latest_accepted(found)
     if decision.allowed and found.kind != Kind.REGISTER:
-        frame = services.dataset_frame(dataset=found)
+        frame = services.dataset_frame(dataset=found, decision=decision)
         pages = max(1, -(-frame.height // services.PAGE_ROWS))
         page = min(_page_number(request.GET.get("page")), pages)
         start = (page - 1) * services.PAGE_ROWS
@@ -91,9 +91,9 @@ def dataset_download(request: HttpRequest, slug: str) -> HttpResponse:
         accepted = latest_accepted(found)
         if accepted is not None:
             return redirect("submission-download", pk=accepted.pk, fmt="zip")
-    access.require(user=person(request), action=access.Action.DOWNLOAD, dataset=found)
+    decision = access.require(user=person(request), action=access.Action.DOWNLOAD, dataset=found)
     buffer = io.BytesIO()
-    neutralise_frame(services.dataset_frame(dataset=found)).write_csv(buffer)
+    neutralise_frame(services.dataset_frame(dataset=found, decision=decision)).write_csv(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}.csv"'
     return response

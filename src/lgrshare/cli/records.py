@@ -101,8 +101,19 @@ def requests_list(area_gss: str) -> None:
 @click.option("--council", required=True, help="GSS code of the council providing it.")
 @click.option("--period", required=True, help="The period the data covers, e.g. 2025-26.")
 @click.option("--user", "username", required=True, help="Who submits it (a data lead or analyst).")
+@click.option(
+    "--drop-unagreed",
+    is_flag=True,
+    help="Remove columns the agreement does not share before storing (else they are refused).",
+)
 def submit(
-    file: Path, agreement_id: int, standard: str, council: str, period: str, username: str
+    file: Path,
+    agreement_id: int,
+    standard: str,
+    council: str,
+    period: str,
+    username: str,
+    drop_unagreed: bool,
 ) -> None:
     """Submit FILE under an agreement: checked, encrypted, stored, awaiting the data lead."""
     setup_django()
@@ -127,6 +138,7 @@ def submit(
             file_name=file.name,
             size=file.stat().st_size,
             period=period,
+            drop_unagreed=drop_unagreed,
         )
     counts = created.report.get("stats", {}).get("counts", {})
     state = (

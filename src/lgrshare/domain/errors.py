@@ -18,6 +18,8 @@ class LgrShareError(Exception):
     code: str = "error"
     title: str = "Something went wrong"
     status: int = 400
+    # What unblocks it, where the raiser knows: (link text, path), shown on the error page.
+    next_step: tuple[str, str] | None = None
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
         self.message = message or self.title

@@ -73,6 +73,7 @@ def submissions_create(
     standard: Form[str],
     council: Form[str],
     period: Form[str],
+    drop_unagreed: Form[bool] = False,
 ) -> Status[Submission]:
     user = person(request)
     found = agreement_get_for_user(pk=agreement, user=user)
@@ -84,6 +85,7 @@ def submissions_create(
         file_name=file.name or "",
         size=file.size or 0,
         period=period,
+        drop_unagreed=drop_unagreed,
     )
     return Status(201, created)
 
@@ -100,8 +102,7 @@ def submissions_show(request: HttpRequest, submission_id: int) -> Submission:
 def submissions_report(request: HttpRequest, submission_id: int) -> dict[str, Any]:
     user = person(request)
     found = services.submission_get_for_user(pk=submission_id, user=user)
-    services.require_report(user, found)
-    return dict(found.report)
+    return services.require_report(user, found)
 
 
 @router.post("/submissions/{submission_id}/caveats", response={200: SubmissionOut, **ERRORS})

@@ -13,6 +13,7 @@ from lgrshare import access
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.exports import neutralise, neutralise_frame
+from lgrshare.domain.policy import Decision
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
 from lgrshare.submissions.services import (
@@ -21,23 +22,28 @@ from lgrshare.submissions.services import (
     caveats_json,
     report_json,
     submission_frame,
+    visible_report,
 )
 
 
-def download_zip(submission: Submission) -> bytes:
+def download_zip(submission: Submission, decision: Decision) -> bytes:
     """data.csv (formula-like cells neutralised), schema.json, caveats.json,
-    validation-report.json and ABOUT.txt, in one zip."""
-    frame = neutralise_frame(submission_frame(submission))
+    validation-report.json and ABOUT.txt, in one zip: only what ``decision`` lets its reader
+    see (the fields the agreement gives them, in the data, the schema and the report)."""
+    frame = neutralise_frame(submission_frame(submission, decision=decision))
     data = io.BytesIO()
     frame.write_csv(data)
-    schema = standard_get(name=submission.standard_name).to_json()
+    standard = standard_get(name=submission.standard_name)
+    schema = standard.restricted_to(decision.shown([f.name for f in standard.fields])).to_json()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("ABOUT.txt", about_text(submission))
         archive.writestr("data.csv", data.getvalue())
         archive.writestr("schema.json", json.dumps(schema, indent=2))
         archive.writestr("caveats.json", caveats_json(submission))
-        archive.writestr("validation-report.json", report_json(submission))
+        archive.writestr(
+            "validation-report.json", report_json(visible_report(submission, decision))
+        )
     return out.getvalue()
 
 
@@ -55,10 +61,10 @@ def _typed(frame: pl.DataFrame, submission: Submission) -> pl.DataFrame:
     return frame.with_columns(casts) if casts else frame
 
 
-def download_xlsx(submission: Submission) -> bytes:
-    """A workbook: the data (numbers as numbers, text neutralised) and an 'About this data'
-    sheet with the caveats."""
-    frame = _typed(neutralise_frame(submission_frame(submission)), submission)
+def download_xlsx(submission: Submission, decision: Decision) -> bytes:
+    """A workbook: the data ``decision`` lets its reader see (numbers as numbers, text
+    neutralised) and an 'About this data' sheet with the caveats."""
+    frame = _typed(neutralise_frame(submission_frame(submission, decision=decision)), submission)
     book = Workbook(write_only=True)
     data = book.create_sheet("Data")
     data.append(frame.columns)
@@ -90,13 +96,14 @@ def submission_download(*, user: User, submission: Submission, fmt: str) -> tupl
         raise InvalidInput(
             "Only accepted submissions can be downloaded", code="submission-not-accepted"
         )
-    access.require(
+    decision = access.require(
         user=user,
         action=access.Action.DOWNLOAD,
         dataset=submission.dataset,
         submission=submission.pk,
         format=fmt,
     )
-    content = download_xlsx(submission) if fmt == "xlsx" else download_zip(submission)
+    build = download_xlsx if fmt == "xlsx" else download_zip
+    content = build(submission, decision)
     name = f"{submission.dataset.slug}-{submission.reference}.{fmt}"
     return content, CONTENT_TYPES[fmt], name

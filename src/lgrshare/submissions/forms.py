@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from lgrshare.domain.validation import CAVEAT_KINDS
+from lgrshare.domain.validation.errors import ERROR_TYPES
 
 
 class SubmitForm(forms.Form):
@@ -21,6 +22,11 @@ class SubmitForm(forms.Form):
         label="The file",
         help_text="CSV or Excel (.xlsx) in the agreed layout",
         error_messages={"required": "Choose the file to submit"},
+    )
+    drop_unagreed = forms.BooleanField(
+        label="Remove any column the agreement does not share before the file is stored",
+        required=False,
+        help_text="Otherwise a file with such columns is refused, so you can remove them yourself",
     )
 
     def __init__(self, *args: Any, standards: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -55,4 +61,12 @@ class CaveatForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["explains"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "None"), *[(c, c) for c in codes]]
+        field.choices = [("", "None"), *[(c, ERROR_TYPES.get(c, (c, ""))[0]) for c in codes]]
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that the file is destroyed and cannot be recovered, and that the "
+        "council must submit it again to share it",
+        error_messages={"required": "Confirm that you understand the file will be destroyed"},
+    )

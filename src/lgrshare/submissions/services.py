@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
-from typing import BinaryIO
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, BinaryIO
 
 import polars as pl
 from django.conf import settings
@@ -20,11 +22,13 @@ from django.utils import timezone
 from lgrshare import access
 from lgrshare.agreements import notices
 from lgrshare.agreements.models import Agreement
+from lgrshare.agreements.services import agreed_fields
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
-from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
 from lgrshare.domain.policy import Decision
+from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
@@ -47,10 +51,34 @@ def dataset_for(*, agreement: Agreement, standard: str, council: str) -> Dataset
     return found
 
 
+def agreed_standard(dataset: Dataset) -> Standard:
+    """The dataset's standard cut to the fields its holder shares under its agreement's current
+    version: what a submission of it may hold, and its template."""
+    standard = standard_get(name=dataset.standard_name)
+    if dataset.agreement is None or dataset.publisher_id is None:
+        return standard
+    fields = agreed_fields(
+        version=dataset.agreement.current(), standard=standard.name, provider=dataset.publisher_id
+    )
+    return standard.restricted_to(fields)
+
+
 def submission_create(
-    *, user: User, dataset: Dataset, source: BinaryIO, file_name: str, size: int, period: str
+    *,
+    user: User,
+    dataset: Dataset,
+    source: BinaryIO,
+    file_name: str,
+    size: int,
+    period: str,
+    drop_unagreed: bool = False,
 ) -> Submission:
     """Check, validate, encrypt and record a file; return the pending submission.
+
+    The file is validated against the fields the agreement shares (``agreed_standard``). A
+    column outside them is refused (``fields-not-agreed``, naming them, recorded) unless
+    ``drop_unagreed``: then those columns are removed before the file is encrypted, the file is
+    kept as CSV, and the report says which were dropped.
 
     Raises ``AccessDenied`` (the policy's reason), ``InvalidInput``/``FileTooLarge`` for a file
     that is not a CSV or XLSX of an acceptable size and name. An invalid file is still recorded
@@ -68,7 +96,7 @@ def submission_create(
         max_bytes=settings.MAX_UPLOAD_BYTES,
         allowed=UPLOAD_KINDS,
     )
-    standard = standard_get(name=dataset.standard_name)
+    standard = agreed_standard(dataset)
     report = validate(source, standard, file_name=checked.name)
     if not report.readable:
         error = report.errors[0] if report.errors else None
@@ -77,6 +105,28 @@ def submission_create(
             code=error.code if error else "format-error",
         )
     source.seek(0)
+    name, file_format = checked.name, checked.extension
+    outside = [e.field or "" for e in report.errors if e.code == "extra-label"]
+    if outside and not drop_unagreed:
+        record(
+            user=user,
+            action="access-refused",
+            target_type="dataset",
+            target_id=dataset.slug,
+            reason="fields-not-agreed",
+            columns=", ".join(outside)[:500],
+        )
+        raise InvalidInput(
+            f"The agreement does not share these columns: {', '.join(outside)}. Remove them "
+            "from the file, or choose to have them removed before it is stored.",
+            code="fields-not-agreed",
+        )
+    if outside:
+        kept = _without(source, report, outside)
+        source, name, file_format = kept, f"{name.rsplit('.', 1)[0]}.csv", "csv"
+        report = validate(kept, standard, file_name=name)
+        report = replace(report, file={**report.file, "columns_dropped": outside})
+        kept.seek(0)
     with transaction.atomic():
         blob = blob_store(source=source)
         latest = Submission.objects.filter(dataset=dataset, period=period.strip()).aggregate(
@@ -87,8 +137,8 @@ def submission_create(
             period=period.strip(),
             version=(latest or 0) + 1,
             blob=blob,
-            file_name=checked.name,
-            file_format=checked.extension,
+            file_name=name,
+            file_format=file_format,
             standard_name=standard.name,
             standard_version=standard.version,
             valid=report.valid,
@@ -103,6 +153,7 @@ def submission_create(
             dataset=dataset.slug,
             bytes=blob.plaintext_bytes,
             sha256=blob.plaintext_sha256,
+            columns_dropped=len(outside),
         )
         record(
             user=user,
@@ -115,8 +166,43 @@ def submission_create(
     return submission
 
 
-def is_holder_data_lead(user: User, submission: Submission) -> bool:
-    return user.council_id == submission.dataset.publisher_id and "data-lead" in user.role_codes
+def _without(source: BinaryIO, report: Report, columns: list[str]) -> io.BytesIO:
+    """The uploaded table without ``columns``, as UTF-8 CSV, read as its report describes it."""
+    frame = _read_table(source.read(), str(report.file.get("format") or ""), report.file)
+    out = io.BytesIO()
+    frame.drop([c for c in columns if c in frame.columns]).write_csv(out)
+    out.seek(0)
+    return out
+
+
+def facts_of(submission: Submission) -> access.SubmissionFacts:
+    """The policy's view of a submission: holder, submitter, state, second person asked."""
+    agreement = submission.dataset.agreement
+    return access.SubmissionFacts(
+        holder=submission.dataset.publisher_id,
+        submitter=str(submission.submitted_by_id) if submission.submitted_by_id else None,
+        state=submission.state,
+        second_person=bool(agreement and agreement.current().second_person_acceptance),
+    )
+
+
+def permissions(user: User, submission: Submission) -> dict[str, bool]:
+    """What ``user`` may do to ``submission``, by the policy, for the page to offer."""
+    facts = facts_of(submission)
+    return {
+        str(action): access.may_act_on_submission(user=user, action=action, submission=facts)
+        for action in (
+            access.Action.ACCEPT_SUBMISSION,
+            access.Action.ADD_CAVEAT,
+            access.Action.WITHDRAW_SUBMISSION,
+        )
+    }
+
+
+def _require(user: User, action: access.Action, submission: Submission) -> None:
+    access.require_on_submission(
+        user=user, action=action, submission=facts_of(submission), target_id=submission.pk
+    )
 
 
 def submission_add_caveat(
@@ -132,14 +218,7 @@ def submission_add_caveat(
 
     ``explains`` names the validation error code a "known error" caveat accounts for.
     """
-    if submission.state != Submission.State.PENDING:
-        raise InvalidInput(
-            "Caveats are added before the submission is accepted", code="submission-not-pending"
-        )
-    if user != submission.submitted_by and not is_holder_data_lead(user, submission):
-        raise PermissionDenied(
-            "Only the submitter or the council's data lead adds caveats", code="not-the-submitter"
-        )
+    _require(user, access.Action.ADD_CAVEAT, submission)
     caveat = Caveat(kind=kind, text=text.strip(), field=field.strip() or None)
     codes = set(submission.report.get("stats", {}).get("counts", {}))
     if explains and explains not in codes:
@@ -164,21 +243,21 @@ def unexplained_codes(submission: Submission) -> list[str]:
     return sorted(codes - explained)
 
 
-@transaction.atomic
 def submission_accept(*, user: User, submission: Submission) -> Submission:
     """The holder council's data lead accepts; an invalid file needs a caveat per error code.
 
     Accepting supersedes earlier accepted versions for the same period.
     """
+    # Decided outside the transaction, so a refusal is recorded although the change would
+    # roll back; decided again under the row lock, in case it changed meanwhile.
+    _require(user, access.Action.ACCEPT_SUBMISSION, Submission.objects.get(pk=submission.pk))
+    return _accept(user=user, submission=submission)
+
+
+@transaction.atomic
+def _accept(*, user: User, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if not is_holder_data_lead(user, submission):
-        raise PermissionDenied(
-            "Only the providing council's data lead accepts submissions", code="role-not-permitted"
-        )
-    if submission.state != Submission.State.PENDING:
-        raise InvalidInput(
-            "Only a pending submission can be accepted", code="submission-not-pending"
-        )
+    _require(user, access.Action.ACCEPT_SUBMISSION, submission)
     missing = unexplained_codes(submission)
     if missing:
         raise InvalidInput(
@@ -205,18 +284,18 @@ def submission_accept(*, user: User, submission: Submission) -> Submission:
     return submission
 
 
-@transaction.atomic
 def submission_withdraw(*, user: User, submission: Submission) -> Submission:
     """Withdraw a pending submission; its data key is destroyed so the file is unreadable."""
+    # Decided outside the transaction, so a refusal is recorded although the change would
+    # roll back; decided again under the row lock, in case it changed meanwhile.
+    _require(user, access.Action.WITHDRAW_SUBMISSION, Submission.objects.get(pk=submission.pk))
+    return _withdraw(user=user, submission=submission)
+
+
+@transaction.atomic
+def _withdraw(*, user: User, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if user != submission.submitted_by and not is_holder_data_lead(user, submission):
-        raise PermissionDenied(
-            "Only the submitter or the council's data lead withdraws", code="not-the-submitter"
-        )
-    if submission.state != Submission.State.PENDING:
-        raise InvalidInput(
-            "Only a pending submission can be withdrawn", code="submission-not-pending"
-        )
+    _require(user, access.Action.WITHDRAW_SUBMISSION, submission)
     submission.state = Submission.State.WITHDRAWN
     submission.decided_by, submission.decided_at = user, timezone.now()
     submission.save(update_fields=["state", "decided_by", "decided_at"])
@@ -250,17 +329,19 @@ def can_see_report(user: User, submission: Submission, data: Decision) -> bool:
     return user.council_id == submission.dataset.publisher_id or data.allowed
 
 
-def require_report(user: User, submission: Submission) -> None:
-    """Raises ``AccessDenied`` (recorded, with the policy's reason) unless the user may see the
-    report."""
-    if user.council_id != submission.dataset.publisher_id:
-        access.require(
-            user=user,
-            action=access.Action.VIEW_DATA,
-            dataset=submission.dataset,
-            submission=submission.pk,
-            report=True,
-        )
+def require_report(user: User, submission: Submission) -> dict[str, Any]:
+    """Return the report as the user may see it (``visible_report``); raises ``AccessDenied``
+    (recorded, with the policy's reason) unless the user may see it at all."""
+    if user.council_id == submission.dataset.publisher_id:
+        return dict(submission.report)
+    decision = access.require(
+        user=user,
+        action=access.Action.VIEW_DATA,
+        dataset=submission.dataset,
+        submission=submission.pk,
+        report=True,
+    )
+    return visible_report(submission, decision)
 
 
 def latest_accepted(dataset: Dataset) -> Submission | None:
@@ -272,14 +353,16 @@ def latest_accepted(dataset: Dataset) -> Submission | None:
     )
 
 
-def submission_frame(submission: Submission) -> pl.DataFrame:
-    """The submitted table, read back from the vault (verified) as text columns.
-
-    Callers must have passed the access check for the data action first.
-    """
+def submission_frame(submission: Submission, *, decision: Decision) -> pl.DataFrame:
+    """The submitted table, read back from the vault (verified) as text columns, holding only
+    the columns ``decision`` (the policy's, for this reader) lets them see."""
     raw = blob_read_bytes(blob=submission.blob)
-    file = submission.report.get("file", {})
-    if submission.file_format == "xlsx":
+    frame = _read_table(raw, submission.file_format, submission.report.get("file", {}))
+    return frame.select(decision.shown(frame.columns))
+
+
+def _read_table(raw: bytes, file_format: str, file: Mapping[str, Any]) -> pl.DataFrame:
+    if file_format == "xlsx":
         frame = pl.read_excel(io.BytesIO(raw), sheet_name=file.get("sheet") or None)
         return frame.select(pl.all().cast(pl.String))
     encoding = str(file.get("encoding") or "utf-8")
@@ -292,16 +375,35 @@ def submission_frame(submission: Submission) -> pl.DataFrame:
     )
 
 
+def visible_report(submission: Submission, decision: Decision) -> dict[str, Any]:
+    """The report as ``decision`` lets its reader see it: errors, profiles and caveats about
+    fields the reader may not see are left out (they quote cells)."""
+    report = dict(submission.report)
+    if decision.fields is None:
+        return report
+    hidden = set(_all_fields(report)) - set(decision.shown(_all_fields(report)))
+
+    def shown(item: Mapping[str, Any], key: str) -> bool:
+        return item.get(key) not in hidden
+
+    report["errors"] = [e for e in report.get("errors", []) if shown(e, "field")]
+    report["profile"] = [p for p in report.get("profile", []) if shown(p, "name")]
+    report["caveats"] = [c for c in report.get("caveats", []) if shown(c, "field")]
+    return report
+
+
+def _all_fields(report: Mapping[str, Any]) -> list[str]:
+    names = [p["name"] for p in report.get("profile", [])]
+    names += [e["field"] for e in report.get("errors", []) if e.get("field")]
+    return list(dict.fromkeys(names))
+
+
 def caveat_lines(submission: Submission) -> list[str]:
     lines = []
     for c in submission.caveats:
         where = f" ({c['field']})" if c.get("field") else ""
         lines.append(f"{CAVEAT_KINDS.get(c['kind'], c['kind'])}{where}: {c['text']}")
     return lines
-
-
-def report_of(submission: Submission) -> Report:
-    return Report.from_json(submission.report)
 
 
 def about_text(submission: Submission) -> str:
@@ -332,5 +434,5 @@ def caveats_json(submission: Submission) -> str:
     return json.dumps(submission.caveats, indent=2)
 
 
-def report_json(submission: Submission) -> str:
-    return json.dumps(submission.report, indent=2, default=str)
+def report_json(report: Mapping[str, Any]) -> str:
+    return json.dumps(report, indent=2, default=str)

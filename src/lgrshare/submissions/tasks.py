@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from lgrshare import access
 from lgrshare.councils.models import User
 from lgrshare.notifications.tasks import Task
 from lgrshare.submissions.models import Submission
-from lgrshare.submissions.services import is_holder_data_lead
+from lgrshare.submissions.services import facts_of
 
 
 def tasks_for(user: User) -> list[Task]:
-    """Pending submissions of the person's council, in their areas, that they may accept."""
+    """Pending submissions of the person's council, in their areas, that the policy lets them
+    accept (a submitter does not see their own when the agreement asks for a second person)."""
     if user.council_id is None:
         return []
     pending = Submission.objects.filter(
@@ -33,5 +35,7 @@ def tasks_for(user: User) -> list[Task]:
             since=submission.submitted_at,
         )
         for submission in pending
-        if is_holder_data_lead(user, submission)
+        if access.may_act_on_submission(
+            user=user, action=access.Action.ACCEPT_SUBMISSION, submission=facts_of(submission)
+        )
     ]

@@ -12,12 +12,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lgrshare import access
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.standards.templates import template_bytes, template_filename
+from lgrshare.domain.validation import Report
 from lgrshare.submissions import exports, services
-from lgrshare.submissions.forms import CaveatForm, SubmitForm
+from lgrshare.submissions.forms import CaveatForm, SubmitForm, WithdrawForm
 from lgrshare.submissions.models import Submission
 from lgrshare.web.auth import person
 
 PREVIEW_ROWS = 20
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,22 +48,36 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 file_name=upload.name or "",
                 size=upload.size or 0,
                 period=form.cleaned_data["period"],
+                drop_unagreed=form.cleaned_data["drop_unagreed"],
             )
         except InvalidInput as exc:
             form.add_error("file", exc.message)
         else:
             return redirect("submission", pk=created.pk)
-    context = {"agreement": agreement, "area": agreement.area, "form": form, "mine": mine}
+    shares = [(d, services.agreed_standard(d)) for d in mine]
+    context = {
+        "agreement": agreement,
+        "area": agreement.area,
+        "form": form,
+        "mine": mine,
+        "shares": shares,
+    }
     return render(request, "submissions/submit.html", context, status=400 if form.errors else 200)
 
 
 def _detail(
-    request: HttpRequest, submission: Submission, caveat_form: CaveatForm | None = None
+    request: HttpRequest,
+    submission: Submission,
+    caveat_form: CaveatForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
 ) -> HttpResponse:
     user = person(request)
-    report = services.report_of(submission)
     # One policy decision (recorded as a view when allowed) covers the report and the preview.
     decision = access.view(user=user, dataset=submission.dataset, submission=submission.pk)
+    own = user.council_id == submission.dataset.publisher_id
+    report = Report.from_json(
+        submission.report if own else services.visible_report(submission, decision)
+    )
     context: dict[str, Any] = {
         "can_see_report": services.can_see_report(user, submission, decision),
         "submission": submission,
@@ -67,19 +87,35 @@ def _detail(
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
-        "can_edit": submission.state == Submission.State.PENDING
-        and (user == submission.submitted_by or services.is_holder_data_lead(user, submission)),
-        "can_accept": submission.state == Submission.State.PENDING
-        and services.is_holder_data_lead(user, submission),
+        "can": {k.replace("-", "_"): v for k, v in services.permissions(user, submission).items()},
+        "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
-        frame = services.submission_frame(submission)
+        frame = services.submission_frame(submission, decision=decision)
         context.update(
             columns=frame.columns, rows=frame.head(PREVIEW_ROWS).rows(), total_rows=frame.height
         )
-    status = 400 if caveat_form is not None and caveat_form.errors else 200
+    invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
+    status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)
+
+
+@require_safe
+def agreed_template(request: HttpRequest, pk: int, standard: str, fmt: str) -> HttpResponse:
+    """The template of what the user's council shares of ``standard`` under the agreement:
+    only the agreed fields."""
+    user = person(request)
+    dataset = services.dataset_for(
+        agreement=agreement_get_for_user(pk=pk, user=user),
+        standard=standard,
+        council=user.council_id or "",
+    )
+    agreed = services.agreed_standard(dataset)
+    response = HttpResponse(template_bytes(agreed, fmt=fmt), content_type=TEMPLATE_TYPES[fmt])  # type: ignore[arg-type]
+    name = f"{dataset.agreement.reference}-{template_filename(agreed, fmt=fmt)}"  # type: ignore[arg-type, union-attr]
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe
@@ -112,6 +148,9 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             request, f"{submission.reference} is accepted and can be used under the agreement."
         )
     elif action == "withdraw":
+        confirmed = WithdrawForm(request.POST)
+        if not confirmed.is_valid():
+            return _detail(request, submission, withdraw_form=confirmed)
         services.submission_withdraw(user=user, submission=submission)
         messages.success(request, f"{submission.reference} is withdrawn and its file destroyed.")
     else:
@@ -133,7 +172,7 @@ def submission_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 def submission_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = person(request)
     submission = services.submission_get_for_user(pk=pk, user=user)
-    services.require_report(user, submission)
-    response = HttpResponse(services.report_json(submission), content_type="application/json")
+    report = services.require_report(user, submission)
+    response = HttpResponse(services.report_json(report), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{submission.reference}-report.json"'
     return response

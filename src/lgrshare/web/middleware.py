@@ -45,10 +45,15 @@ def error_json(status: int, code: str | None = None, message: str | None = None)
     )
 
 
-def error_page(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
-    return render(
-        request, "error.html", {"status": status, "code": code, "message": message}, status=status
-    )
+def error_page(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    next_step: tuple[str, str] | None = None,
+) -> HttpResponse:
+    context = {"status": status, "code": code, "message": message, "next_step": next_step}
+    return render(request, "error.html", context, status=status)
 
 
 class UploadLimitMiddleware:
@@ -120,8 +125,9 @@ class ErrorPageMiddleware:
         return replacement
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        next_step = None
         if isinstance(exc, LgrShareError):
-            status, code, message = exc.status, exc.code, exc.message
+            status, code, message, next_step = exc.status, exc.code, exc.message, exc.next_step
         elif isinstance(exc, RequestDataTooBig):
             status, (code, message) = 413, HTTP_CODES[413]
         else:
@@ -130,7 +136,7 @@ class ErrorPageMiddleware:
             log.error("%s on %s %s: %s", code, request.method, request.path, message)
         if is_api(request):
             return error_json(status, code, message)
-        return error_page(request, status, code, message)
+        return error_page(request, status, code, message, next_step)
 
 
 # Pages use only their own scripts and styles; nothing may frame them.

@@ -17,7 +17,9 @@ run in this order and the first that fails is the reason:
    not yet ended (``contractor-agreement-expired``; its end date is the last day of access), and
    the agreement must name it (``contractor-not-named``). Council staff: their council must be a
    party (``not-a-party``). When the agreement names people, only they may read (``not-named``).
-   Only the holder council submits (``not-the-holder``).
+   Only the holder council submits (``not-the-holder``). Reading another council's data needs
+   a flow of the agreement from that council to the reader's (``not-a-recipient``); a council
+   always reads its own.
 6. **Role**: reading and submitting need a role the agreement permits for the action (its own
    list for the action, else the default in ``rules/access-policy.json``); approve, suspend and
    terminate need the DPO, sign the senior signatory (``role-not-permitted``).
@@ -30,7 +32,8 @@ run in this order and the first that fails is the reason:
    ``agreement-not-active``.
 9. **Terms**: reading needs the subject to have accepted the terms of this version of the
    agreement (``terms-not-accepted``).
-10. Otherwise ``allowed``.
+10. Otherwise ``allowed``; a read of another council's data carries the fields its flows give
+    (``Decision.fields``), and every read path shows only those.
 
 Pure Python: the Django layer fills these frozen dataclasses from its models.
 """
@@ -46,6 +49,7 @@ from lgrshare.domain.policy.access_policy import AccessPolicy, access_policy
 from lgrshare.domain.policy.codes import (
     GOVERNANCE_ACTIONS,
     READ_ACTIONS,
+    SUBMISSION_ACTIONS,
     Access,
     Action,
     AgreementState,
@@ -57,14 +61,17 @@ from lgrshare.domain.policy.facts import (
     AgreementFacts,
     Contractor,
     Decision,
+    Flow,
     PolicyInputError,
     Resource,
     Subject,
+    SubmissionFacts,
 )
 
 __all__ = [
     "GOVERNANCE_ACTIONS",
     "READ_ACTIONS",
+    "SUBMISSION_ACTIONS",
     "Access",
     "AccessDenied",
     "AccessPolicy",
@@ -74,12 +81,15 @@ __all__ = [
     "Contractor",
     "Decision",
     "DecisionReason",
+    "Flow",
     "PolicyInputError",
     "Resource",
     "Role",
     "Subject",
+    "SubmissionFacts",
     "access_policy",
     "decide",
+    "decide_submission",
     "uk_date",
 ]
 
@@ -103,6 +113,8 @@ def decide(
     """
     act = _parse(Action, action, "action")
     today = uk_date(now)
+    if act in SUBMISSION_ACTIONS:
+        raise PolicyInputError(f"{act} acts on a submission: ask decide_submission.")
     if resource is None and act not in GOVERNANCE_ACTIONS:
         raise PolicyInputError(f"The {act} action needs a dataset.")
     access = _parse(Access, resource.access, "access") if resource else None
@@ -117,14 +129,54 @@ def decide(
         return Decision(False, DecisionReason.NO_AGREEMENT)
     state = _parse(AgreementState, agreement.state, "agreement state")
     policy = access_policy()
+    fields = _fields(subject, act, resource, agreement)
     refusal = (
         _who(subject, act, resource, agreement, today)
+        or (DecisionReason.NOT_A_RECIPIENT if fields == frozenset() else None)
         or _role(subject, act, agreement, policy)
         or _state(act, state, policy)
         or _dates(act, agreement, today)
         or _terms(subject, act, agreement, policy)
     )
-    return Decision(False, refusal) if refusal else Decision(True, DecisionReason.ALLOWED)
+    return Decision(False, refusal) if refusal else Decision(True, DecisionReason.ALLOWED, fields)
+
+
+def decide_submission(
+    *, subject: Subject, action: Action | str, submission: SubmissionFacts
+) -> Decision:
+    """Return whether ``subject`` may accept, add a caveat to, or withdraw ``submission``.
+
+    In order: contractors never may (``contractor-not-permitted``); the rule of the action in
+    ``rules/access-policy.json`` names who may (its submitter, or the holder council's staff with
+    a role it lists: else ``not-the-holder``, ``not-the-submitter`` or ``role-not-permitted``)
+    and in which states (``submission-not-pending``); and where the agreement asks for a second
+    person, nobody accepts their own submission (``second-person-needed``). Raises
+    ``PolicyInputError`` for an action that is not a submission action.
+    """
+    act = _parse(Action, action, "action")
+    rule = access_policy().submission_rules.get(act)
+    if rule is None:
+        raise PolicyInputError(f"{act} is not an action on a submission.")
+    own = subject.user_id == submission.submitter
+    holder_staff = subject.council is not None and subject.council == submission.holder
+    if subject.contractor is not None:
+        reason: DecisionReason | None = DecisionReason.CONTRACTOR_NOT_PERMITTED
+    elif not (rule.submitter and own) and not (holder_staff and subject.roles & rule.holder_roles):
+        if not holder_staff:
+            reason = DecisionReason.NOT_THE_HOLDER
+        else:
+            reason = (
+                DecisionReason.NOT_THE_SUBMITTER
+                if rule.submitter
+                else DecisionReason.ROLE_NOT_PERMITTED
+            )
+    elif submission.state not in rule.states:
+        reason = DecisionReason.SUBMISSION_NOT_PENDING
+    elif act is Action.ACCEPT_SUBMISSION and submission.second_person and own:
+        reason = DecisionReason.SECOND_PERSON_NEEDED
+    else:
+        reason = None
+    return Decision(False, reason) if reason else Decision(True, DecisionReason.ALLOWED)
 
 
 def uk_date(now: datetime) -> date:
@@ -160,6 +212,18 @@ def _who(
     if act is Action.SUBMIT and (resource is None or subject.council != resource.holder):
         return DecisionReason.NOT_THE_HOLDER
     return None
+
+
+def _fields(
+    subject: Subject, act: Action, resource: Resource | None, agreement: AgreementFacts
+) -> frozenset[str] | None:
+    """The fields a read may show: None for anything but reading another council's data."""
+    reader = subject.contractor.works_for if subject.contractor else subject.council
+    if act not in READ_ACTIONS or resource is None or reader is None or reader == resource.holder:
+        return None
+    return agreement.fields_for(
+        standard=resource.standard, provider=resource.holder, recipient=reader
+    )
 
 
 def _role(

@@ -10,12 +10,23 @@ from typing import Any
 
 from lgrshare.domain.policy.codes import (
     GOVERNANCE_ACTIONS,
+    SUBMISSION_ACTIONS,
     Action,
     AgreementState,
     DecisionReason,
     Role,
 )
 from lgrshare.domain.rules import RulesInvalid, read_rules_file
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRule:
+    """Who may act on a submission: its submitter (when ``submitter``), or staff of the holder
+    council with one of ``holder_roles``; only in the submission ``states`` listed."""
+
+    submitter: bool
+    holder_roles: frozenset[str]
+    states: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +41,7 @@ class AccessPolicy:
     governance_states: Mapping[str, frozenset[str]]
     wrong_state_reasons: Mapping[str, DecisionReason]
     state_reasons: Mapping[str, DecisionReason]
+    submission_rules: Mapping[Action, SubmissionRule]
 
 
 @cache
@@ -65,6 +77,16 @@ def access_policy() -> AccessPolicy:
             state_reasons=MappingProxyType(
                 {AgreementState(s): DecisionReason(r) for s, r in data["state_reasons"].items()}
             ),
+            submission_rules=MappingProxyType(
+                {
+                    Action(act): SubmissionRule(
+                        submitter=bool(rule["submitter"]),
+                        holder_roles=_role_map({act: rule["holder_roles"]}, roles)[act],
+                        states=frozenset(str(state) for state in rule["states"]),
+                    )
+                    for act, rule in data["submission_actions"].items()
+                }
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesInvalid(f"access-policy.json: {exc}") from exc
@@ -86,6 +108,10 @@ def _check_complete(policy: AccessPolicy) -> None:
     # Every refusal the decision can reach must have a reason: fail at load, not at a user.
     if set(policy.governance_roles) != GOVERNANCE_ACTIONS:
         raise RulesInvalid("access-policy.json: 'governance' must cover every governance action.")
+    if set(policy.submission_rules) != SUBMISSION_ACTIONS:
+        raise RulesInvalid(
+            "access-policy.json: 'submission_actions' must cover every submission action."
+        )
     inactive = set(AgreementState) - {AgreementState.ACTIVE}
     if not inactive <= set(policy.state_reasons):
         raise RulesInvalid("access-policy.json: 'state_reasons' must cover every state but active.")

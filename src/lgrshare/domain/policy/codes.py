@@ -16,10 +16,16 @@ class Action(StrEnum):
     SIGN = "sign"
     SUSPEND = "suspend"
     TERMINATE = "terminate"
+    ACCEPT_SUBMISSION = "accept-submission"
+    ADD_CAVEAT = "add-caveat"
+    WITHDRAW_SUBMISSION = "withdraw-submission"
 
 
 READ_ACTIONS = frozenset({Action.VIEW_DATA, Action.DOWNLOAD, Action.EXPORT, Action.COMPILE})
 GOVERNANCE_ACTIONS = frozenset({Action.APPROVE, Action.SIGN, Action.SUSPEND, Action.TERMINATE})
+SUBMISSION_ACTIONS = frozenset(
+    {Action.ACCEPT_SUBMISSION, Action.ADD_CAVEAT, Action.WITHDRAW_SUBMISSION}
+)
 
 
 class Access(StrEnum):
@@ -59,6 +65,7 @@ class DecisionReason(StrEnum):
     NO_AGREEMENT = "no-agreement"
     NOT_A_PARTY = "not-a-party"
     NOT_NAMED = "not-named"
+    NOT_A_RECIPIENT = "not-a-recipient"
     NOT_THE_HOLDER = "not-the-holder"
     CONTRACTOR_NOT_PERMITTED = "contractor-not-permitted"
     CONTRACTOR_AGREEMENT_MISSING = "contractor-agreement-missing"
@@ -71,6 +78,9 @@ class DecisionReason(StrEnum):
     AGREEMENT_TERMINATED = "agreement-terminated"
     AGREEMENT_EXPIRED = "agreement-expired"
     TERMS_NOT_ACCEPTED = "terms-not-accepted"
+    NOT_THE_SUBMITTER = "not-the-submitter"
+    SUBMISSION_NOT_PENDING = "submission-not-pending"
+    SECOND_PERSON_NEEDED = "second-person-needed"
 
     @property
     def message(self) -> str:
@@ -85,7 +95,9 @@ _MESSAGES = {
     "no-agreement": "There is no data sharing agreement for this data.",
     "not-a-party": "Your organisation is not a party to the data sharing agreement.",
     "not-named": "The agreement names who may access the data, and you are not one of them.",
-    "not-the-holder": "Only the council that holds this data can submit it.",
+    "not-a-recipient": "The agreement does not share this council's data with your organisation.",
+    "not-the-holder": "Only the council that holds this data can submit it or act on its "
+    "submissions.",
     "contractor-not-permitted": "Contractors cannot do this: only council staff can.",
     "contractor-agreement-missing": "No contractor agreement is recorded for your organisation.",
     "contractor-agreement-expired": "Your organisation's contractor agreement has ended.",
@@ -97,4 +109,9 @@ _MESSAGES = {
     "agreement-terminated": "The data sharing agreement has been terminated.",
     "agreement-expired": "The data sharing agreement has expired: the data is due for deletion.",
     "terms-not-accepted": "Accept the terms of this version of the agreement first.",
+    "not-the-submitter": "Only the person who submitted it, or the council's data lead, can do "
+    "this.",
+    "submission-not-pending": "This can only be done while the submission waits for its data lead.",
+    "second-person-needed": "The agreement asks for a second person: someone other than the "
+    "submitter accepts it.",
 }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
 from lgrshare.domain.policy.access_policy import access_policy
 from lgrshare.domain.policy.codes import Action, DecisionReason
+from lgrshare.domain.validation.header import normal_label
 
 
 class PolicyInputError(InvalidInput):
@@ -46,12 +47,37 @@ class Subject:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """A dataset: its ``Access`` kind, holder council and area (None: national reference data)."""
+    """A dataset: its ``Access`` kind, holder council and area (None: national reference data),
+    and the standard its data follows (None when it follows none)."""
 
     dataset_id: str
     access: str
     holder: str | None
     area: str | None
+    standard: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionFacts:
+    """A file submitted for a dataset: the ``holder`` council (GSS code), who submitted it
+    (user id), its state, and whether its agreement asks a second person to accept it."""
+
+    holder: str | None
+    submitter: str | None
+    state: str
+    second_person: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One direction of an agreement: ``provider`` shares these ``fields`` of ``standard`` with
+    ``recipient`` (councils by GSS code, fields by name). A provider always sees its own data;
+    another party sees it only through a flow, and only the flow's fields."""
+
+    standard: str
+    provider: str
+    recipient: str
+    fields: frozenset[str]
 
 
 def _default_permitted_roles() -> Mapping[str, frozenset[str]]:
@@ -80,6 +106,18 @@ class AgreementFacts:
     contractors: frozenset[str] = frozenset()
     starts_on: date | None = None
     delete_by: date | None = None
+    flows: tuple[Flow, ...] = ()
+
+    def fields_for(
+        self, *, standard: str | None, provider: str | None, recipient: str
+    ) -> frozenset[str]:
+        """Return the fields of ``provider``'s ``standard`` data that ``recipient`` receives
+        (empty when no flow gives it any)."""
+        fields: frozenset[str] = frozenset()
+        for flow in self.flows:
+            if (flow.standard, flow.provider, flow.recipient) == (standard, provider, recipient):
+                fields |= flow.fields
+        return fields
 
     def roles_for(self, action: Action) -> frozenset[str]:
         """Return the roles permitted to do ``action`` (a reading or submitting action)."""
@@ -90,14 +128,28 @@ class AgreementFacts:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The answer: ``allowed`` and the ``reason`` code (a ``DecisionReason``, so a ``str``)."""
+    """The answer: ``allowed`` and the ``reason`` code (a ``DecisionReason``, so a ``str``).
+
+    ``fields``, for an allowed read of data shared under an agreement by another council, are
+    the only fields the reader may see; None means the whole table (public data, or a council
+    reading its own)."""
 
     allowed: bool
     reason: DecisionReason
+    fields: frozenset[str] | None = None
 
     @property
     def message(self) -> str:
         return self.reason.message
+
+    def shown(self, columns: Sequence[str]) -> list[str]:
+        """Return the ``columns`` of a table (its labels) this decision lets the reader see, in
+        order: all of them when ``fields`` is None, else those labelled with one of ``fields``
+        (a label matches a field as the validator matches it, ignoring case and separators)."""
+        if self.fields is None:
+            return list(columns)
+        wanted = {normal_label(name) for name in self.fields}
+        return [column for column in columns if normal_label(column) in wanted]
 
     def require(self) -> Decision:
         """Return this decision when allowed; raises ``AccessDenied`` (code = reason) if not."""

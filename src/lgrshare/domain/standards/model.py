@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -109,6 +109,22 @@ class Standard:
     def get_field(self, name: str) -> FieldSpec | None:
         """Return the field called ``name``, or None."""
         return next((spec for spec in self.fields if spec.name == name), None)
+
+    def restricted_to(self, names: Iterable[str]) -> Standard:
+        """Return this standard with only the fields ``names`` (in the standard's order): what an
+        agreement shares of it. A primary key that needs a field left out is dropped with it.
+        Raises ``StandardInvalid`` naming fields the standard does not have."""
+        wanted = set(names)
+        unknown = sorted(wanted - {spec.name for spec in self.fields})
+        if unknown:
+            raise StandardInvalid(f"Not fields of {self.name}: {', '.join(unknown)}.")
+        if wanted == {spec.name for spec in self.fields}:
+            return self
+        schema = json.loads(json.dumps(self.table_schema))
+        schema["fields"] = [f for f in schema["fields"] if f.get("name") in wanted]
+        if not set(self.primary_key) <= wanted:
+            schema.pop("primaryKey", None)
+        return parse_standard({**self.to_json(), "schema": schema}, default_name=self.name)
 
     def to_json(self) -> dict[str, Any]:
         """Return the standard file's JSON: metadata and the Table Schema."""

@@ -66,8 +66,8 @@ def match_header(labels: tuple[str, ...], standard: Standard) -> HeaderMatch:
     for spec in standard.fields:
         if spec.name in columns:
             continue
-        wanted = _normal(spec.name)
-        near = next((i for i in unused if _normal(labels[i]) == wanted), None)
+        wanted = normal_label(spec.name)
+        near = next((i for i in unused if normal_label(labels[i]) == wanted), None)
         if near is not None:
             columns[spec.name] = near
             unused.remove(near)
@@ -107,7 +107,8 @@ def match_header(labels: tuple[str, ...], standard: Standard) -> HeaderMatch:
     return HeaderMatch(columns=columns, errors=tuple(errors))
 
 
-def _normal(label: str) -> str:
+def normal_label(label: str) -> str:
+    """Return ``label`` as matched to a field name: no case, spaces, hyphens or underscores."""
     return _SEPARATORS.sub("", label.strip().casefold())
 
 

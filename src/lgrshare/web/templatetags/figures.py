@@ -6,6 +6,9 @@ from decimal import Decimal
 
 from django import template
 
+from lgrshare.domain.validation import CAVEAT_KINDS
+from lgrshare.domain.validation.errors import ERROR_TYPES
+
 register = template.Library()
 
 
@@ -15,3 +18,15 @@ def thousands(value: int | float | Decimal | None, places: int = 0) -> str:
     if value is None or value == "":
         return ""
     return f"{Decimal(value):,.{int(places)}f}"
+
+
+@register.filter
+def error_title(code: str) -> str:
+    """A validation error code in words (``constraint-error`` -> its title), for people."""
+    return ERROR_TYPES.get(code, (code, ""))[0]
+
+
+@register.filter
+def caveat_kind(kind: str) -> str:
+    """A caveat kind in words."""
+    return CAVEAT_KINDS.get(kind, kind)
