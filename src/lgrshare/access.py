@@ -7,9 +7,12 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.urls import reverse
 from django.utils import timezone
 
+from lgrshare.agreements.models import Agreement
 from lgrshare.agreements.services import facts_of, subject_of
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
@@ -30,12 +33,14 @@ __all__ = [
     "Action",
     "SubmissionFacts",
     "check",
+    "check_document",
     "columns",
     "may_act_on_submission",
     "require",
     "require_on_submission",
     "view",
 ]
+from lgrshare.domain.policy.documents import Document, decide_document
 
 
 def resource_of(dataset: Dataset) -> Resource:
@@ -187,3 +192,17 @@ def require_on_submission(
             policy_action=str(action),
         )
     decision.require()
+
+
+def check_document(
+    *, user: User, action: Action, area: str, agreements: Iterable[Agreement]
+) -> Decision:
+    """Return the policy's decision for ``user`` opening a document (``Action.READ_ATTACHMENT``,
+    ``Action.READ_DPIA_DOCUMENT``) of ``area`` that belongs to ``agreements``. The caller
+    audits the answer under the document's own event names."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in to see documents", code="not-signed-in")
+    document = Document(area=area, agreements=tuple(facts_of(a) for a in agreements))
+    return decide_document(
+        subject=subject_of(user), action=action, document=document, now=timezone.now()
+    )

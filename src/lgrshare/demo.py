@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
 
@@ -299,6 +300,46 @@ def _demo_request() -> None:
     )
 
 
+# A short data specification, as a holder would attach it to a thread: what will be sent
+# and how, never data about people (attachments that look like it are refused).
+DEMO_SPECIFICATION = """Contracts register for the west Surrey proposal: data specification
+
+What Surrey County Council will send
+- One row per contract live on 1 April 2026 that serves Guildford (E07000209).
+- Standard: contracts-register. Fields: contract_reference, title, supplier_name, end_date,
+  estimated_annual_value_gbp, break_clause_date, districts_served.
+- Values in pounds, excluding VAT, rounded to the nearest pound.
+- Dates as YYYY-MM-DD. districts_served lists GSS codes separated by semicolons.
+- Framework call-offs are listed under the framework's reference, one row per call-off.
+
+How it will be sent
+- As a CSV submitted to LGR Share under the data sharing agreement for this request, not
+  attached here.
+"""
+
+
+def _demo_attachment() -> None:
+    """Surrey County Council's analyst attaches a data specification to the request's thread."""
+    from lgrshare.requests import services as requests
+    from lgrshare.requests.models import Comment, DataRequest
+
+    request = DataRequest.objects.filter(
+        area__county_id=SURREY, standard_name="contracts-register"
+    ).first()
+    if request is None or Comment.objects.filter(request=request, attachment__isnull=False):
+        return
+    content = DEMO_SPECIFICATION.encode()
+    requests.request_comment(
+        user=User.objects.get(username="surrey.analyst"),
+        request=request,
+        body="Attached is what we would send once the agreement is active. Tell us here if "
+        "Guildford needs anything else for the costing.",
+        upload=SimpleUploadedFile(
+            "contracts-register-specification.txt", content, content_type="text/plain"
+        ),
+    )
+
+
 def _demo_agreement() -> None:
     """Surrey County Council and Guildford agree to share the contracts register, and sign."""
     from datetime import date
@@ -525,6 +566,7 @@ def demo_load() -> list[SignIn]:
         passwords = _demo_people(_read_passwords())
         _demo_catalogue()
         _demo_request()
+        _demo_attachment()
         _demo_agreement()
         _demo_submissions()
         _demo_waiting()

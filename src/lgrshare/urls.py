@@ -73,6 +73,11 @@ urlpatterns = [
         submissions.agreed_template,
         name="agreed-template",
     ),
+    path(
+        "agreements/<int:pk>/dpia-document",
+        agreements.dpia_document,
+        name="agreement-dpia-document",
+    ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),

@@ -14,6 +14,7 @@ import pytest
 
 from lgrshare.domain.errors import PermissionDenied
 from lgrshare.domain.policy import (
+    DOCUMENT_ACTIONS,
     Access,
     Action,
     AgreementFacts,
@@ -272,13 +273,16 @@ def test_submission_actions_are_not_decided_as_data_actions():
 
 
 def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
-    assert set(ACTIONS) == {action.value for action in Action} - SUBMISSION_ACTIONS
+    # Submissions and documents are decided apart, with their own matrices.
+    apart = SUBMISSION_ACTIONS | DOCUMENT_ACTIONS
+    assert set(ACTIONS) == {action.value for action in Action} - apart
     assert set(ROLES) == {role.value for role in Role}
     assert set(STATES) == {state.value for state in AgreementState} | {"none"}
     assert set(ACCESS) == {access.value for access in Access}
     # not-named needs a named list; its own test below covers it.
     table_reasons = {row[-1] for row in EXPECTED} | {row[-1] for row in SUBMISSION_EXPECTED}
-    assert table_reasons == {reason.value for reason in DecisionReason} - {"not-named"}
+    documents_only = {"not-named", "not-named-on-live-agreement"}
+    assert table_reasons == {reason.value for reason in DecisionReason} - documents_only
 
 
 def test_default_roles_apply_when_the_agreement_lists_none_for_an_action():

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from lgrshare.councils.models import Area, Contractor, Council
+from lgrshare.vault.models import Blob
 
 
 class State(models.TextChoices):
@@ -208,7 +209,11 @@ class Dpia(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     outcome = models.TextField(blank=True)
     document_name = models.CharField(max_length=120, blank=True)
-    document = models.BinaryField(null=True, blank=True)
+    document_type = models.CharField(max_length=100, blank=True)
+    # The DPIA document, encrypted in the vault; only the parties' DPOs may download it.
+    document_blob = models.OneToOneField(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,6 +6,7 @@ from the agreement's facts, like every access to data, so the rules live in one 
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
 from lgrshare.trail import record
+from lgrshare.vault.services import blob_destroy, blob_store
 
 DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
 # Terms a version carries; a change to any of them (or to the parties) makes a new version.
@@ -602,8 +604,10 @@ def dpia_record(
     outcome: str,
     document_name: str = "",
     document: bytes | None = None,
+    document_type: str = "",
 ) -> Dpia:
-    """A party's DPO records the DPIA decision (and may attach the DPIA document)."""
+    """A party's DPO records the DPIA decision (and may attach the DPIA document, which is
+    encrypted into the vault; a replaced one is destroyed)."""
     _own_party(user, agreement)
     if "dpo" not in user.role_codes:
         raise PermissionDenied("Only a DPO records the DPIA decision", code="role-not-permitted")
@@ -611,8 +615,23 @@ def dpia_record(
         raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
     dpia, _ = Dpia.objects.get_or_create(agreement=agreement)
     dpia.status, dpia.outcome = status, outcome.strip()
+    replaced = None
     if document is not None:
-        dpia.document, dpia.document_name = document, document_name
+        replaced = dpia.document_blob
+        dpia.document_blob = blob_store(source=io.BytesIO(document))
+        dpia.document_name, dpia.document_type = document_name, document_type
+        record(
+            user=user,
+            action="dpia-document-added",
+            target_type="agreement",
+            target_id=agreement.reference,
+            file=document_name,
+            bytes=dpia.document_blob.plaintext_bytes,
+            sha256=dpia.document_blob.plaintext_sha256,
+            replaced=replaced is not None,
+        )
     dpia.decided_by, dpia.decided_at = user, timezone.now()
     dpia.save()
+    if replaced is not None:
+        blob_destroy(blob=replaced)
     return dpia

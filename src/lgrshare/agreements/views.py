@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare.agreements import services
 from lgrshare.agreements.build import build_document
+from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
 from lgrshare.agreements.forms import (
     AgreementForm,
     ContractorAgreementForm,
@@ -136,6 +138,8 @@ def _context(
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
         "dpia_form": DpiaForm(),
+        "dpia": getattr(agreement, "dpia", None),
+        "dpia_document_readable": dpia_document_decision(user=user, agreement=agreement).allowed,
     }
 
 
@@ -153,6 +157,17 @@ def agreement_pdf(request: HttpRequest, pk: int, number: int | None = None) -> H
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{agreement.reference}-v{version.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+def dpia_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The DPIA document, for the parties' DPOs only (audited either way)."""
+    agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    dpia, content = dpia_document_download(user=person(request), agreement=agreement)
+    response = HttpResponse(content, content_type=dpia.document_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, dpia.document_name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -202,7 +217,7 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         if upload is not None:
             head = upload.read(4096)
             upload.seek(0)
-            check_file(
+            checked = check_file(
                 name=upload.name or "",
                 size=upload.size or 0,
                 head=head,
@@ -215,8 +230,9 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             agreement=agreement,
             status=dpia.cleaned_data["status"],
             outcome=dpia.cleaned_data["outcome"],
-            document_name=upload.name if upload else "",
+            document_name=checked.name if upload else "",
             document=content,
+            document_type=checked.content_type if upload else "",
         )
         messages.success(request, "The DPIA decision is recorded.")
     else:

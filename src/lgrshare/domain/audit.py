@@ -60,6 +60,13 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "grant": "Access or a role was granted",
         "revoke": "Access or a role was revoked",
         "rotate-kek": "The key-encryption key was rotated",
+        "attachment-added": "A file was attached to a request's thread (stored encrypted)",
+        "attachment-refused": "A file was refused as an attachment to a request's thread",
+        "attachment-downloaded": "An attachment of a request's thread was downloaded",
+        "attachment-download-refused": "Downloading an attachment was refused",
+        "dpia-document-added": "A DPIA document was stored (encrypted) with its agreement",
+        "dpia-document-downloaded": "A DPIA document was downloaded",
+        "dpia-document-download-refused": "Downloading a DPIA document was refused",
         "notification-sent": "People were notified (in the service and by email)",
         "notifications-read": "A person marked notifications as read",
     }

@@ -24,6 +24,7 @@ class FileTooLarge(LgrShareError):
 _KINDS: dict[str, tuple[str, str]] = {
     "csv": ("text/csv", "text"),
     "txt": ("text/plain", "text"),
+    "md": ("text/markdown", "text"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "zip"),
     "pdf": ("application/pdf", "pdf"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.requests import services
+from lgrshare.requests.attachments import attachment_download
 from lgrshare.requests.models import DataRequest
 from lgrshare.web.auth import person
 
@@ -116,6 +119,18 @@ class ErrorOut(Schema):
     message: str
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class AttachedCommentOut(CommentOut):
+    attachment: AttachmentOut
+
+
 @router.get(
     "/requests", response={200: list[RequestOut], 404: ErrorOut}, summary="An area's register"
 )
@@ -185,3 +200,34 @@ def requests_state(request: HttpRequest, request_id: int, payload: StateIn) -> D
         services.request_close(user=user, request=found, reason=payload.reason, note=payload.note)
     found.refresh_from_db()
     return found
+
+
+@router.post(
+    "/requests/{request_id}/attachments",
+    response={201: AttachedCommentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
+    summary="Comment with an attached specification or template",
+    description="Files that look like personal data are refused with "
+    "`attachment-looks-like-personal-data`: share data about people under an agreement.",
+)
+def requests_attach(
+    request: HttpRequest, request_id: int, body: Form[str], file: File[UploadedFile]
+) -> Status[Any]:
+    found = services.request_get_for_user(pk=request_id, user=person(request))
+    comment = services.request_comment(user=person(request), request=found, body=body, upload=file)
+    return Status(201, comment)
+
+
+@router.get(
+    "/requests/{request_id}/attachments/{attachment_id}",
+    response={403: ErrorOut, 404: ErrorOut},
+    summary="Download an attachment (area council staff; named contractor staff)",
+)
+def requests_attachment(request: HttpRequest, request_id: int, attachment_id: int) -> HttpResponse:
+    found = services.request_get_for_user(pk=request_id, user=person(request))
+    item, content = attachment_download(
+        user=person(request), request=found, attachment_id=attachment_id
+    )
+    response = HttpResponse(content, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -143,7 +143,10 @@ class CommentForm(forms.Form):
     attachment = forms.FileField(
         label="Attach a file",
         required=False,
-        help_text="CSV, Excel, Word, PDF or text, up to 5 MB. Do not attach personal data.",
+        help_text=(
+            "A specification or template: CSV, Excel, Word, PDF, Markdown or text, up to 5 MB. "
+            "Files that look like data about people are refused: share those under an agreement."
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from django.db import models
 
 from lgrshare.councils.models import Area, Council
 from lgrshare.domain.request_flow import Answer, State, StopReason
+from lgrshare.vault.models import Blob
 
 
 class DataRequest(models.Model):
@@ -82,13 +83,14 @@ class HolderResponse(models.Model):
 
 
 class Attachment(models.Model):
-    """A file added to a thread. Checked like an upload; kept small (the vault holds data)."""
+    """A file added to a thread: checked, screened for personal data, and encrypted in the
+    vault (``blob``); the database holds its name, size and hash, never its content."""
 
     name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
+    blob = models.OneToOneField(Blob, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
         return self.name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,14 +18,12 @@ from lgrshare.catalogue.services import dataset_search
 from lgrshare.councils.models import Area, Council, Role, User
 from lgrshare.domain import request_flow as flow
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
-from lgrshare.domain.files import check_file
 from lgrshare.domain.screening.minimisation import RequestFacts as ScreeningRequest
 from lgrshare.domain.screening.minimisation import minimisation_warnings
 from lgrshare.notifications.services import notify
-from lgrshare.requests.models import Attachment, Comment, DataRequest, HolderResponse
+from lgrshare.requests.attachments import attachment_check, attachment_store
+from lgrshare.requests.models import Comment, DataRequest, HolderResponse
 from lgrshare.standards.services import standard_get
-
-ATTACHMENT_MAX_BYTES = 5_000_000
 
 
 def _actor(user: User) -> flow.Actor:
@@ -281,41 +278,36 @@ def request_answer(
     return response
 
 
-@transaction.atomic
 def request_comment(
     *, user: User, request: DataRequest, body: str, upload: UploadedFile | None = None
 ) -> Comment:
-    """Add a comment (and optionally a checked attachment) to the request's thread."""
+    """Add a comment, and optionally an attachment, to the request's thread.
+
+    The attachment is checked and screened first (``requests.attachments``): a refused file
+    is audited and nothing is stored. Raises ``PermissionDenied`` or ``InvalidInput``.
+    """
     check(user, flow.Verb.COMMENT, request)
     if not body.strip():
         raise InvalidInput("Write a comment", code="comment-required")
-    attachment = None
+    checked = None
     if upload is not None:
-        head = upload.read(4096)
-        upload.seek(0)
-        checked = check_file(
-            name=upload.name or "", size=upload.size or 0, head=head, max_bytes=ATTACHMENT_MAX_BYTES
+        checked = attachment_check(user=user, request=request, upload=upload)
+    with transaction.atomic():
+        attachment = None
+        if checked is not None:
+            attachment = attachment_store(user=user, request=request, upload=checked)
+        comment = Comment.objects.create(
+            request=request, author=user, body=body.strip(), attachment=attachment
         )
-        content = upload.read()
-        attachment = Attachment.objects.create(
-            name=checked.name,
-            content_type=checked.content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content=content,
+        others: set[int] = set(request.joined.values_list("pk", flat=True))
+        if request.author_id is not None:
+            others.add(request.author_id)
+        others.discard(user.pk)
+        _notify(
+            list(User.objects.filter(pk__in=others)),
+            request,
+            f"{user.get_full_name() or user.username} commented on {request.reference}",
         )
-    comment = Comment.objects.create(
-        request=request, author=user, body=body.strip(), attachment=attachment
-    )
-    others: set[int] = set(request.joined.values_list("pk", flat=True))
-    if request.author_id is not None:
-        others.add(request.author_id)
-    others.discard(user.pk)
-    _notify(
-        list(User.objects.filter(pk__in=others)),
-        request,
-        f"{user.get_full_name() or user.username} commented on {request.reference}",
-    )
     return comment
 
 
@@ -354,15 +346,6 @@ def request_close(*, user: User, request: DataRequest, reason: str, note: str) -
     request.ended_at = timezone.now()
     request.save(update_fields=["state", "stop_reason", "stop_note", "ended_at"])
     return request
-
-
-def attachment_get(*, user: User, request: DataRequest, attachment_id: int) -> Attachment:
-    """Return an attachment of a request ``user`` may read; ``NotFound`` otherwise."""
-    check(user, flow.Verb.READ, request)
-    found = Attachment.objects.filter(pk=attachment_id, comment__request=request).first()
-    if found is None:
-        raise NotFound("There is no such attachment", code="attachment-not-found")
-    return found
 
 
 def request_create_from_form(*, user: User, area: Area, data: dict[str, Any]) -> DataRequest:

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.requests import services
+from lgrshare.requests.attachments import attachment_decision, attachment_download
 from lgrshare.requests.forms import AnswerForm, CloseForm, CommentForm, FindForm, RequestForm
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
@@ -111,6 +113,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpResponse:
     user = person(request)
     can = services.permissions(user, found)
+    readable = attachment_decision(user=user, request=found)
     context = {
         "req": found,
         "area": found.area,
@@ -123,6 +126,8 @@ def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpRe
         "close_form": forms.get("close_form") or CloseForm(),
         "joined": found.joined.filter(pk=user.pk).exists(),
         "needs_agreement": found.responses.filter(answer="needs-agreement").exists(),
+        "attachments_readable": readable.allowed,
+        "attachments_refusal": readable.message,
     }
     status = (
         400 if any(f is not None and getattr(f, "errors", None) for f in forms.values()) else 200
@@ -142,6 +147,7 @@ _ERROR_FIELDS = {
     "comment-required": "body",
     "stop-note-required": "note",
     "stop-reason-required": "reason",
+    "attachment-looks-like-personal-data": "attachment",
 }
 
 
@@ -216,7 +222,11 @@ _ACTIONS = {
 @require_safe
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     found = services.request_get_for_user(pk=pk, user=person(request))
-    item = services.attachment_get(user=person(request), request=found, attachment_id=attachment_id)
-    response = HttpResponse(bytes(item.content), content_type=item.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{item.name}"'
+    item, content = attachment_download(
+        user=person(request), request=found, attachment_id=attachment_id
+    )
+    response = HttpResponse(content, content_type=item.content_type)
+    # Django quotes or encodes the name safely (it came from the uploader).
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response

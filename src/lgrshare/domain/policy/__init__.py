@@ -35,6 +35,9 @@ run in this order and the first that fails is the reason:
 10. Otherwise ``allowed``; a read of another council's data carries the fields its flows give
     (``Decision.fields``), and every read path shows only those.
 
+Opening a document (a forum attachment, a DPIA document) is decided by
+``policy.documents.decide_document``, with its rules in ``rules/document-access.json``.
+
 Pure Python: the Django layer fills these frozen dataclasses from its models.
 """
 
@@ -47,6 +50,7 @@ from zoneinfo import ZoneInfo
 
 from lgrshare.domain.policy.access_policy import AccessPolicy, access_policy
 from lgrshare.domain.policy.codes import (
+    DOCUMENT_ACTIONS,
     GOVERNANCE_ACTIONS,
     READ_ACTIONS,
     SUBMISSION_ACTIONS,
@@ -69,6 +73,7 @@ from lgrshare.domain.policy.facts import (
 )
 
 __all__ = [
+    "DOCUMENT_ACTIONS",
     "GOVERNANCE_ACTIONS",
     "READ_ACTIONS",
     "SUBMISSION_ACTIONS",
@@ -112,6 +117,8 @@ def decide(
     state, a missing resource, or a naive ``now``.
     """
     act = _parse(Action, action, "action")
+    if act in DOCUMENT_ACTIONS:
+        raise PolicyInputError(f"The {act} action is decided by policy.documents.")
     today = uk_date(now)
     if act in SUBMISSION_ACTIONS:
         raise PolicyInputError(f"{act} acts on a submission: ask decide_submission.")

@@ -19,6 +19,9 @@ class Action(StrEnum):
     ACCEPT_SUBMISSION = "accept-submission"
     ADD_CAVEAT = "add-caveat"
     WITHDRAW_SUBMISSION = "withdraw-submission"
+    # On documents, not data: decided by ``policy.documents.decide_document``.
+    READ_ATTACHMENT = "read-attachment"
+    READ_DPIA_DOCUMENT = "read-dpia-document"
 
 
 READ_ACTIONS = frozenset({Action.VIEW_DATA, Action.DOWNLOAD, Action.EXPORT, Action.COMPILE})
@@ -26,6 +29,7 @@ GOVERNANCE_ACTIONS = frozenset({Action.APPROVE, Action.SIGN, Action.SUSPEND, Act
 SUBMISSION_ACTIONS = frozenset(
     {Action.ACCEPT_SUBMISSION, Action.ADD_CAVEAT, Action.WITHDRAW_SUBMISSION}
 )
+DOCUMENT_ACTIONS = frozenset({Action.READ_ATTACHMENT, Action.READ_DPIA_DOCUMENT})
 
 
 class Access(StrEnum):
@@ -81,6 +85,7 @@ class DecisionReason(StrEnum):
     NOT_THE_SUBMITTER = "not-the-submitter"
     SUBMISSION_NOT_PENDING = "submission-not-pending"
     SECOND_PERSON_NEEDED = "second-person-needed"
+    NOT_NAMED_ON_LIVE_AGREEMENT = "not-named-on-live-agreement"
 
     @property
     def message(self) -> str:
@@ -114,4 +119,6 @@ _MESSAGES = {
     "submission-not-pending": "This can only be done while the submission waits for its data lead.",
     "second-person-needed": "The agreement asks for a second person: someone other than the "
     "submitter accepts it.",
+    "not-named-on-live-agreement": "Contractor staff can open this only when an active data "
+    "sharing agreement made from the request names them.",
 }

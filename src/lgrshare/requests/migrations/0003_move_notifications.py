@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("requests", "0001_initial"),
+        ("requests", "0002_attachment_vault"),
         ("notifications", "0001_initial"),
     ]
 
