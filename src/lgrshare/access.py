@@ -67,8 +67,10 @@ def check(*, user: User, action: Action, dataset: Dataset) -> Decision:
     )
 
 
-# Policy actions on data, and the audit event each records.
+# Policy actions on data, and the audit event each records when allowed (``submit`` is
+# recorded by the submission itself, as ``upload``, once the file is stored).
 _AUDITED = {
+    Action.VIEW_METADATA: "metadata-viewed",
     Action.VIEW_DATA: "view",
     Action.DOWNLOAD: "download",
     Action.EXPORT: "export",
@@ -84,6 +86,7 @@ def _record(
     detail: dict[str, str | int | bool],
 ) -> None:
     event = _AUDITED[action] if decision.allowed else "access-refused"
+    area = dataset.area.county_id if dataset.area_id else None  # type: ignore[union-attr]
     record(
         user=user,
         action=event,
@@ -91,6 +94,7 @@ def _record(
         target_id=dataset.slug,
         reason=str(decision.reason),
         policy_action=str(action),
+        **({"area": area} if area else {}),
         **detail,
     )
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("areas/<str:county_gss>/requests/", requests.register, name="register"),
     path("areas/<str:county_gss>/requests/new", requests.request_new, name="request-new"),
     path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/edit", requests.request_edit, name="request-edit"),
     path("requests/<int:pk>/<slug:action>", requests.request_action, name="request-action"),
     path(
         "requests/<int:pk>/attachments/<int:attachment_id>",

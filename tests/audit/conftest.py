@@ -1,4 +1,5 @@
-"""Each audit test gets its own head anchor file, and a DPO in Surrey and one in Kent."""
+"""Each audit test gets its own head anchor file, a fast password hasher, a DPO in Surrey and
+one in Kent, IT security, and a Surrey ``world`` of agreements, requests and submissions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KENT, SURREY, _make
+from tests.audit.world import World
+from tests.conftest import GUILDFORD, KENT, SURREY, WOKING, _make
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +34,25 @@ def kim(db: None):
 def ivan(db: None):
     """IT security at Surrey County Council."""
     return _make("ivan", ["it-security"], SURREY)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """A dozen people per test: a fast hasher (tests/accounts proves Argon2 is configured)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db, alice, bob, charlie, dave) -> World:
+    people = {"alice": alice, "bob": bob, "charlie": charlie, "dave": dave}
+    people |= {
+        "sue": _make("sue", ["data-lead"], SURREY),
+        "sam": _make("sam", ["analyst"], SURREY),
+        "gary": _make("gary", ["data-lead"], GUILDFORD),
+        "sdpo": _make("sdpo", ["dpo"], SURREY),
+        "ssign": _make("ssign", ["senior-signatory"], SURREY),
+        "gdpo": _make("gdpo", ["dpo"], GUILDFORD),
+        "gsign": _make("gsign", ["senior-signatory"], GUILDFORD),
+        "wlead": _make("wlead", ["data-lead"], WOKING),
+    }
+    return World(people)

@@ -103,7 +103,7 @@ def test_a_valid_file_is_stored_encrypted_and_accepted(cast, dataset):
     frame = services.submission_frame(created, decision=Decision(True, DecisionReason.ALLOWED))
     assert frame.height == 1
     actions = list(AuditEntry.objects.values_list("action", flat=True))
-    assert {"upload", "validate", "accept"} <= set(actions)
+    assert {"upload", "validate", "submission-accepted"} <= set(actions)
 
 
 def test_only_the_holder_council_submits(cast, dataset):

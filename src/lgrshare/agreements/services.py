@@ -7,6 +7,7 @@ from the agreement's facts, like every access to data, so the rules live in one 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
-from lgrshare.trail import record
+from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_store
 
 DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
@@ -73,6 +74,14 @@ def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
     """Return an agreement of one of ``user``'s areas; ``NotFound`` otherwise."""
     found = Agreement.objects.filter(pk=pk, area__memberships__user=user).first()
     if found is None:
+        elsewhere = Agreement.objects.filter(pk=pk).select_related("area").first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="agreement",
+                target_id=elsewhere.reference,
+                area=elsewhere.area.county_id,
+            )
         raise NotFound(f"There is no agreement {pk} that you can see", code="agreement-not-found")
     return found
 
@@ -197,6 +206,37 @@ def screening(agreement: Agreement) -> ScreeningResult:
     )
 
 
+# -- audit targets: what a refusal of each service is recorded against ---------------------------
+
+
+def _agreement_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    agreement: Agreement = kwargs["agreement"]
+    return "agreement", agreement.reference, agreement.area.county_id
+
+
+def _area_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    area: Area = kwargs["area"]
+    return "area", area.county_id, area.county_id
+
+
+def _contractor_target(kwargs: Mapping[str, Any]) -> tuple[str, int, None]:
+    return "contractor", kwargs["contractor"].pk, None
+
+
+def _recorded(
+    user: User, event: str, agreement: Agreement, reason: str = "", **detail: str | int | bool
+) -> None:
+    record(
+        user=user,
+        action=event,
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason=reason,
+        area=agreement.area.county_id,
+        **detail,
+    )
+
+
 # -- drafting -----------------------------------------------------------------------------------
 
 
@@ -303,6 +343,7 @@ def _check_contractors(contractors: list[Contractor], parties: dict[str, bool]) 
             )
 
 
+@refusals_recorded("agreement-drafted", _area_target)
 @transaction.atomic
 def agreement_create(
     *,
@@ -326,6 +367,7 @@ def agreement_create(
     )
     _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
     Dpia.objects.create(agreement=agreement)
+    _recorded(user, "agreement-drafted", agreement, version=1, parties=",".join(sorted(parties)))
     return agreement
 
 
@@ -354,6 +396,7 @@ def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict
     return f"{request.reference}: {request.question[:150]}", parties, terms
 
 
+@refusals_recorded("agreement-edited", _agreement_target)
 def agreement_update(
     *,
     user: User,
@@ -388,6 +431,14 @@ def agreement_update(
             )
             _set_state(agreement, State.IN_REVIEW, user, "New version for approval and signature")
             notices.review_needed(agreement=agreement, by=user)
+        _recorded(
+            user,
+            "agreement-edited",
+            agreement,
+            "new-version" if version.number != current.number else "draft-edited",
+            version=version.number,
+            parties=",".join(sorted(parties)),
+        )
         return version
 
 
@@ -399,6 +450,7 @@ def _set_state(agreement: Agreement, state: str, user: User, reason: str = "") -
     agreement.save(update_fields=["state", "state_reason", "state_changed_by", "state_changed_at"])
 
 
+@refusals_recorded("agreement-sent-for-review", _agreement_target)
 @transaction.atomic
 def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     """Draft → in review: the parties' DPOs can now approve it."""
@@ -411,6 +463,7 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
         raise InvalidInput("Only a draft can be sent for review", code="agreement-not-draft")
     current.parties.update(dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None)
     _set_state(agreement, State.IN_REVIEW, user)
+    _recorded(user, "agreement-sent-for-review", agreement, version=current.number)
     notices.review_needed(agreement=agreement, by=user)
     return agreement
 
@@ -422,6 +475,10 @@ def _own_party(user: User, agreement: Agreement) -> Party:
     return party
 
 
+@refusals_recorded(
+    lambda kwargs: "agreement-approved" if kwargs["approve"] else "agreement-returned",
+    _agreement_target,
+)
 @transaction.atomic
 def agreement_dpo_review(
     *, user: User, agreement: Agreement, approve: bool, comments: str = ""
@@ -436,12 +493,10 @@ def agreement_dpo_review(
     party.dpo_comments = comments.strip()
     party.dpo_by, party.dpo_at = user, timezone.now()
     party.save()
-    record(
-        user=user,
-        action="approve" if approve else "revoke",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="approved" if approve else "returned",
+    _recorded(
+        user,
+        "agreement-approved" if approve else "agreement-returned",
+        agreement,
         version=agreement.current().number,
         council=str(party.council_id),
     )
@@ -451,6 +506,7 @@ def agreement_dpo_review(
     return party
 
 
+@refusals_recorded("agreement-signed", _agreement_target)
 @transaction.atomic
 def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
     """A party's senior signatory signs; the agreement turns active when every party has."""
@@ -465,17 +521,23 @@ def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
     if party.signed_at is None:
         party.signed_by, party.signed_at = user, timezone.now()
         party.save(update_fields=["signed_by", "signed_at"])
-        record(
-            user=user,
-            action="sign",
-            target_type="agreement",
-            target_id=agreement.reference,
+        _recorded(
+            user,
+            "agreement-signed",
+            agreement,
             version=agreement.current().number,
             council=str(party.council_id),
         )
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
+        _recorded(
+            user,
+            "agreement-activated",
+            agreement,
+            "signed-by-every-party",
+            version=agreement.current().number,
+        )
         notices.state_changed(agreement=agreement, by=user)
     return agreement
 
@@ -520,11 +582,13 @@ def _share_datasets(agreement: Agreement) -> None:
             fulltext.index_dataset(dataset)
 
 
+@refusals_recorded("agreement-suspended", _agreement_target)
 @transaction.atomic
 def agreement_suspend(*, user: User, agreement: Agreement, reason: str) -> Agreement:
     return _stop(user, agreement, reason, policy.Action.SUSPEND, State.SUSPENDED)
 
 
+@refusals_recorded("agreement-terminated", _agreement_target)
 @transaction.atomic
 def agreement_terminate(*, user: User, agreement: Agreement, reason: str) -> Agreement:
     return _stop(user, agreement, reason, policy.Action.TERMINATE, State.TERMINATED)
@@ -538,17 +602,16 @@ def _stop(
     if not reason.strip():
         raise InvalidInput("Give the reason", code="reason-required")
     _set_state(agreement, state, user, reason.strip())
-    record(
-        user=user,
-        action="revoke",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason=state,
-    )
+    event: dict[str, str] = {
+        State.SUSPENDED: "agreement-suspended",
+        State.TERMINATED: "agreement-terminated",
+    }
+    _recorded(user, event[state], agreement, version=agreement.current().number)
     notices.state_changed(agreement=agreement, by=user)
     return agreement
 
 
+@refusals_recorded("terms-accepted", _agreement_target)
 @transaction.atomic
 def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
     """Record that ``user`` accepted the current version's terms (needed before seeing data)."""
@@ -557,20 +620,14 @@ def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
             "Only an active agreement's terms can be accepted", code="agreement-not-active"
         )
     version = agreement.current().number
-    record(
-        user=user,
-        action="grant",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason="terms-accepted",
-        version=agreement.current().number,
-    )
-    acceptance, _ = TermsAcceptance.objects.get_or_create(
+    acceptance, created = TermsAcceptance.objects.get_or_create(
         user=user, agreement=agreement, version=version
     )
+    _recorded(user, "terms-accepted", agreement, version=version, first_time=created)
     return acceptance
 
 
+@refusals_recorded("contractor-agreement-recorded", _contractor_target)
 @transaction.atomic
 def contractor_agreement_record(
     *, user: User, contractor: Contractor, scope: str, starts_on: date, ends_on: date
@@ -585,7 +642,7 @@ def contractor_agreement_record(
         raise InvalidInput(
             "Give the scope and an end date after the start", code="contractor-agreement-invalid"
         )
-    return ContractorAgreement.objects.create(
+    recorded = ContractorAgreement.objects.create(
         contractor=contractor,
         council_id=contractor.works_for_id,
         scope=scope.strip(),
@@ -593,8 +650,20 @@ def contractor_agreement_record(
         ends_on=ends_on,
         recorded_by=user,
     )
+    record(
+        user=user,
+        action="contractor-agreement-recorded",
+        target_type="contractor",
+        target_id=contractor.pk,
+        contractor_agreement=recorded.pk,
+        council=str(contractor.works_for_id),
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat(),
+    )
+    return recorded
 
 
+@refusals_recorded("dpia-recorded", _agreement_target)
 @transaction.atomic
 def dpia_record(
     *,
@@ -634,4 +703,12 @@ def dpia_record(
     dpia.save()
     if replaced is not None:
         blob_destroy(blob=replaced)
+    _recorded(
+        user,
+        "dpia-recorded",
+        agreement,
+        status,
+        version=agreement.current().number,
+        document=document is not None,
+    )
     return dpia

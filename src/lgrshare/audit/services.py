@@ -9,18 +9,20 @@ same record; on PostgreSQL an audited transaction therefore holds that lock unti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lgrshare.audit.anchor import anchor_write
 from lgrshare.audit.models import AuditEntry, AuditEntryQuerySet, AuditLock
-from lgrshare.councils.models import Area, Role, User
-from lgrshare.domain.audit import AuditError, AuditEvent, chain_event
-from lgrshare.domain.errors import NotFound, PermissionDenied
+from lgrshare.councils.models import Area, User
+from lgrshare.domain.audit import EVENT_NAMES, AuditError, AuditEvent, chain_event
+from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.policy.audit_reading import AuditAction, decide_audit
 
 _LIMITS = {"actor": 200, "target_type": 40, "target_id": 200, "reason": 100}
-VERIFY_ROLES = frozenset({Role.DPO.value, Role.IT_SECURITY.value})
 
 
 def _check_fits(event: AuditEvent) -> None:
@@ -59,10 +61,25 @@ def _visible_actors(viewer: User) -> QuerySet[User, str]:
     )
 
 
-def _require_role(
-    viewer: User, roles: frozenset[str], *, target: str, code: str, message: str
+def _areas_of(user: User) -> frozenset[str]:
+    return frozenset(
+        str(code) for code in user.area_memberships.values_list("area__county_id", flat=True)
+    )
+
+
+def _require(
+    viewer: User,
+    action: AuditAction,
+    *,
+    target: str,
+    code: str,
+    message: str,
+    area: str | None = None,
 ) -> None:
-    if viewer.role_codes & roles:
+    decision = decide_audit(
+        roles=frozenset(viewer.role_codes), areas=_areas_of(viewer), action=action, area=area
+    )
+    if decision.allowed:
         return
     audit_record(
         event=AuditEvent(
@@ -70,31 +87,34 @@ def _require_role(
             actor=viewer.username,
             target_type="audit-trail",
             target_id=target,
-            reason="role-not-permitted",
+            reason=str(decision.reason),
+            detail={"attempted": str(action), **({"area": area} if area else {})},
         )
     )
     raise PermissionDenied(message, code=code)
 
 
 def _require_dpo(viewer: User, target: str) -> None:
-    _require_role(
+    _require(
         viewer,
-        frozenset({Role.DPO.value}),
+        AuditAction.READ_TRAIL,
         target=target,
         code="dpo-only",
         message="Only a data protection officer can see the audit trail",
     )
 
 
-def _record_view(viewer: User, target: str, shown: int) -> None:
+def _record_view(
+    viewer: User, target: str, shown: int, reason: str = "dpo", **detail: str | None
+) -> None:
     audit_record(
         event=AuditEvent(
             name="view",
             actor=viewer.username,
             target_type="audit-trail",
             target_id=target,
-            reason="dpo",
-            detail={"entries": shown},
+            reason=reason,
+            detail={"entries": shown, **{k: v for k, v in detail.items() if v}},
         )
     )
 
@@ -144,11 +164,80 @@ def audit_trail_for_person(*, viewer: User, username: str) -> tuple[User, AuditE
 
 def audit_require_verifier(*, viewer: User) -> None:
     """Raise ``PermissionDenied`` (``audit-verify-not-permitted``, recorded) unless
-    ``viewer`` is a DPO or in IT security, the roles that may verify the whole chain."""
-    _require_role(
+    ``viewer`` holds a role that may verify the whole chain (``rules/audit-policy.json``)."""
+    _require(
         viewer,
-        VERIFY_ROLES,
+        AuditAction.VERIFY,
         target="chain",
         code="audit-verify-not-permitted",
         message="Only a data protection officer or IT security can verify the audit trail",
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrailFilter:
+    """What to narrow an area's trail to; an empty field does not narrow it."""
+
+    actor: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    event: str = ""
+
+
+def _area_entries(area: Area) -> AuditEntryQuerySet:
+    # Events recorded since the trail grew an area (detail "area") belong to that area, whoever
+    # the actor (an outsider's refused attempt too); older events belong to their actor's areas.
+    # ``detail`` is canonical JSON (sorted keys, no spaces, every quote inside a value escaped),
+    # so the text "area":"<code>" can only be that key with that value.
+    tagged = Q(detail__contains='"area":')
+    members = User.objects.filter(area_memberships__area=area).values_list("username", flat=True)
+    return AuditEntry.objects.filter(
+        Q(detail__contains=f'"area":"{area.county_id}"') | (~tagged & Q(actor__in=members))
+    )
+
+
+def audit_trail_for_area(
+    *, viewer: User, area: Area, narrow: TrailFilter | None = None
+) -> AuditEntryQuerySet:
+    """Return ``area``'s trail, newest first, narrowed by ``narrow`` (person, target type and
+    id, event), and record that ``viewer`` looked.
+
+    Raises ``PermissionDenied`` (``audit-area-not-permitted``, recorded as ``access-refused``)
+    unless ``viewer`` is in the area and holds a role that may read its trail (a DPO or IT
+    security), and ``InvalidInput`` (``audit-event-unknown``) for an event that is not in the
+    vocabulary.
+    """
+    narrow = narrow or TrailFilter()
+    target = f"area:{area.county_id}"
+    _require(
+        viewer,
+        AuditAction.READ_AREA_TRAIL,
+        target=target,
+        code="audit-area-not-permitted",
+        message="Only a data protection officer or IT security can see the area's audit trail",
+        area=area.county_id,
+    )
+    if narrow.event and narrow.event not in EVENT_NAMES:
+        raise InvalidInput(f"{narrow.event!r} is not an audit event", code="audit-event-unknown")
+    entries = _area_entries(area)
+    for name, value in (
+        ("actor", narrow.actor),
+        ("target_type", narrow.target_type),
+        ("target_id", narrow.target_id),
+        ("action", narrow.event),
+    ):
+        if value:
+            entries = entries.filter(**{name: value})
+    entries = entries.order_by("-seq")
+    _record_view(
+        viewer,
+        target,
+        entries.count(),
+        reason=str(AuditAction.READ_AREA_TRAIL),
+        area=area.county_id,
+        actor=narrow.actor or None,
+        target_type=narrow.target_type or None,
+        target_id=narrow.target_id or None,
+        event=narrow.event or None,
+    )
+    return entries

@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
         name="audit-target",
     ),
     path("audit/person/<path:username>", views.person_trail, name="audit-person"),
+    path("areas/<str:county_gss>/audit", views.area_trail, name="area-audit"),
 ]

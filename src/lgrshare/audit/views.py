@@ -1,4 +1,5 @@
-"""Pages for data protection officers: the audit trail of a target and of a person."""
+"""Pages for data protection officers (and IT security): the audit trail of a target, of a
+person, and of a whole area, narrowed by person, target and event."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from lgrshare.audit import services
+from lgrshare.audit.forms import TrailFilterForm
 from lgrshare.audit.models import AuditEntry, AuditEntryQuerySet
+from lgrshare.councils.services import area_get_for_user
 from lgrshare.web.auth import person
 
 PAGE_ENTRIES = 100
@@ -40,3 +43,30 @@ def person_trail(request: HttpRequest, username: str) -> HttpResponse:
         "page": _page(request, entries),
     }
     return render(request, "audit/trail.html", context)
+
+
+@require_safe
+def area_trail(request: HttpRequest, county_gss: str) -> HttpResponse:
+    viewer = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=viewer)
+    form = TrailFilterForm(request.GET)
+    narrow = services.TrailFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        narrow = services.TrailFilter(
+            actor=data["person"].strip(),
+            target_type=data["target_type"],
+            target_id=data["target_id"].strip(),
+            event=data["event"],
+        )
+    entries = services.audit_trail_for_area(viewer=viewer, area=area, narrow=narrow)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "area": area,
+        "form": form,
+        "page": _page(request, entries),
+        "query": query.urlencode(),
+        "narrowed": narrow != services.TrailFilter(),
+    }
+    return render(request, "audit/area_trail.html", context, status=400 if form.errors else 200)

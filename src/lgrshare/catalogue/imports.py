@@ -25,6 +25,7 @@ from lgrshare.councils.models import Area, User
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import Standard, parse_standard
 from lgrshare.domain.validation import Report, validate
+from lgrshare.trail import record
 
 MAX_IMPORT_BYTES = 50_000_000
 COLUMNS = ("metric_id", "metric_title", "area_code", "period", "value", "unit")
@@ -149,4 +150,13 @@ def metrics_import(
         batch_size=2000,
     )
     fulltext.index_dataset(dataset)
+    record(
+        user=user,
+        action="metrics-imported",
+        target_type="dataset",
+        target_id=dataset.slug,
+        area=area.county_id if area is not None else None,
+        rows=frame.height,
+        file=file_name[:120],
+    )
     return ImportResult(dataset=dataset, rows=frame.height, report=report)

@@ -14,6 +14,7 @@ from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
+from lgrshare.trail import record, record_hidden, refusals_recorded
 
 PAGE_ROWS = 50
 
@@ -91,6 +92,14 @@ def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
         .first()
     )
     if dataset is None:
+        elsewhere = Dataset.objects.filter(slug=slug, area__isnull=False).first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="dataset",
+                target_id=slug,
+                area=elsewhere.area.county_id,  # type: ignore[union-attr]
+            )
         raise NotFound(f"There is no dataset {slug!r} that you can see", code="dataset-not-found")
     return dataset
 
@@ -132,6 +141,9 @@ def dataset_frame(*, dataset: Dataset, decision: Decision) -> pl.DataFrame:
     )
 
 
+@refusals_recorded(
+    "holding-recorded", lambda kwargs: ("area", kwargs["area"].county_id, kwargs["area"].county_id)
+)
 @transaction.atomic
 def dataset_held_create(
     *,
@@ -176,4 +188,12 @@ def dataset_held_create(
         created_by=user,
     )
     fulltext.index_dataset(dataset)
+    record(
+        user=user,
+        action="holding-recorded",
+        target_type="dataset",
+        target_id=dataset.slug,
+        area=area.county_id,
+        council=council.gss_code,
+    )
     return dataset

@@ -12,6 +12,7 @@ from lgrshare.councils import services
 from lgrshare.councils.forms import PersonAddForm
 from lgrshare.councils.models import Area, User
 from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.policy.audit_reading import AuditAction, decide_audit
 from lgrshare.web.auth import person
 
 
@@ -41,6 +42,12 @@ def area_dashboard(request: HttpRequest, county_gss: str) -> HttpResponse:
         "district_population": sum(c.population_mid2024 for c in councils if c.county_id),
         "people_by_organisation": _people_by_council(area),
         "is_admin": services.is_area_admin(area=area, user=person(request)),
+        "can_read_trail": decide_audit(
+            roles=frozenset(person(request).role_codes),
+            areas=frozenset({area.county_id}),  # area_get_for_user found them in it
+            action=AuditAction.READ_AREA_TRAIL,
+            area=area.county_id,
+        ).allowed,
     }
     return render(request, "councils/area.html", context)
 

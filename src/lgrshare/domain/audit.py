@@ -43,34 +43,82 @@ GENESIS_HASH = "0" * 64
 FORMAT_VERSION = 1
 
 # The actions a service may record: code -> what happened, for people. Rules as data: a new
-# kind of event is a new line here.
+# kind of event is a new line here. One event per service call, named for what it did.
 EVENT_NAMES: Mapping[str, str] = MappingProxyType(
     {
+        # Data
         "upload": "A file was uploaded",
         "validate": "A file was checked against its standard",
-        "accept": "A data lead accepted a submission",
-        "withdraw": "A submission was withdrawn",
         "view": "Data was viewed",
+        "metadata-viewed": "A dataset's description was viewed",
         "download": "Data was downloaded",
         "export": "Data was exported",
-        "approve": "An agreement or DPIA was approved",
-        "sign": "An agreement was signed off",
-        "access-refused": "Access to data was refused",
         "delete": "Data was deleted (its key destroyed)",
-        "grant": "Access or a role was granted",
-        "revoke": "Access or a role was revoked",
         "rotate-kek": "The key-encryption key was rotated",
-        "attachment-added": "A file was attached to a request's thread (stored encrypted)",
-        "attachment-refused": "A file was refused as an attachment to a request's thread",
-        "attachment-downloaded": "An attachment of a request's thread was downloaded",
-        "attachment-download-refused": "Downloading an attachment was refused",
+        # Catalogue
+        "holding-recorded": "A council recorded data it holds",
+        "metrics-imported": "Published metrics were imported into the catalogue",
+        # Submissions
+        "caveat-added": "A quality caveat was added to a submission",
+        "submission-accepted": "A data lead accepted a submission",
+        "submission-withdrawn": "A submission was withdrawn",
+        # Agreements
+        "agreement-drafted": "An agreement was drafted",
+        "agreement-edited": "An agreement's terms or parties were changed",
+        "agreement-sent-for-review": "An agreement was sent to the parties' DPOs for review",
+        "agreement-returned": "A DPO returned an agreement with comments",
+        "agreement-approved": "A DPO approved an agreement",
+        "agreement-signed": "A senior signatory signed an agreement",
+        "agreement-activated": "An agreement became active: every party signed",
+        "agreement-suspended": "An agreement was suspended",
+        "agreement-terminated": "An agreement was terminated",
+        "dpia-recorded": "A DPO recorded the DPIA decision",
         "dpia-document-added": "A DPIA document was stored (encrypted) with its agreement",
         "dpia-document-downloaded": "A DPIA document was downloaded",
         "dpia-document-download-refused": "Downloading a DPIA document was refused",
+        "contractor-agreement-recorded": "A contractor agreement was recorded",
+        "terms-accepted": "A person accepted an agreement's terms",
+        # Requests and their forum
+        "request-raised": "A data request was drafted",
+        "request-edited": "A draft data request was changed",
+        "request-opened": "A data request was opened to the holders",
+        "request-answered": "A holder council answered a data request",
+        "request-commented": "A comment was added to a data request",
+        "request-joined": "A person joined a data request",
+        "request-fulfilled": "A data request was marked fulfilled",
+        "request-closed": "A data request was closed",
+        "attachment-added": "A file was attached to a request's thread (stored encrypted)",
+        "attachment-downloaded": "An attachment of a request's thread was downloaded",
+        "attachment-refused": "A file was refused as an attachment to a request's thread",
+        "attachment-download-refused": "Downloading an attachment was refused",
+        # People and contractors
+        "person-added": "A person was added",
+        "person-confirmed": "A person's account was confirmed by their council",
+        "person-deactivated": "A person's account was deactivated",
+        "role-granted": "A role was granted",
+        "role-confirmed": "A role grant was confirmed by the council",
+        "role-removed": "A role was removed",
+        "contractor-added": "A contractor organisation was added",
+        "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
+        # Refusals: the reason is the refusal's code; every refusal's name ends in "-refused"
+        "access-refused": "An action or access was refused",
+        "change-refused": "A change was refused as not valid in its state or form",
+        # Notifications
         "notification-sent": "People were notified (in the service and by email)",
         "notifications-read": "A person marked notifications as read",
+        # Retired: older rows carry these; nothing records them any more (RETIRED_EVENT_NAMES).
+        "accept": "A data lead accepted a submission",
+        "withdraw": "A submission was withdrawn",
+        "approve": "An agreement or DPIA was approved",
+        "sign": "An agreement was signed off",
+        "grant": "Access or a role was granted",
+        "revoke": "Access or a role was revoked, or an agreement returned, suspended or ended",
     }
 )
+# Coarse verbs replaced by specific events. Older rows keep them (the chain must still verify,
+# and their labels still show), but a new record may not use them: ``revoke`` once stood for a
+# DPO's return, a suspension and a termination alike.
+RETIRED_EVENT_NAMES = frozenset({"accept", "withdraw", "approve", "sign", "grant", "revoke"})
 PROBLEMS = ("record-altered", "record-missing", "record-reordered", "chain-broken")
 
 
@@ -84,7 +132,7 @@ class AuditError(LgrShareError):
 
 
 class AuditActionUnknown(AuditError):
-    """``chain_next`` was given an action that is not in ``EVENT_NAMES``."""
+    """``chain_next`` was given an action that is not in ``EVENT_NAMES``, or a retired one."""
 
     code = "audit-action-unknown"
     title = "The audit action is not known"
@@ -261,12 +309,14 @@ def chain_next(
 ) -> AuditRecord:
     """Return the record that follows ``prev`` (the first record when None), hashed.
 
-    ``at`` must be aware (it is stored in UTC); ``action`` must be in ``EVENT_NAMES``.
-    Raises ``AuditActionUnknown`` for another action, ``AuditError`` for a naive time, an
+    ``at`` must be aware (it is stored in UTC); ``action`` must be in ``EVENT_NAMES`` and not
+    retired. Raises ``AuditActionUnknown`` for another action, ``AuditError`` for a naive time, an
     empty actor or target, or a detail value that is not str, int, bool or None.
     """
     if action not in EVENT_NAMES:
         raise AuditActionUnknown(f"{action!r} is not an audit action")
+    if action in RETIRED_EVENT_NAMES:
+        raise AuditActionUnknown(f"{action!r} is retired: record the specific event instead")
     if not (actor and target_type and target_id):
         raise AuditError("an audit record needs an actor, a target type and a target id")
     _timestamp(at)  # refuses a naive time

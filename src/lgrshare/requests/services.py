@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from lgrshare.notifications.services import notify
 from lgrshare.requests.attachments import attachment_check, attachment_store
 from lgrshare.requests.models import Comment, DataRequest, HolderResponse
 from lgrshare.standards.services import standard_get
+from lgrshare.trail import record, record_hidden, refusals_recorded
 
 
 def _actor(user: User) -> flow.Actor:
@@ -52,6 +54,34 @@ def check(user: User, verb: flow.Verb, request: DataRequest) -> None:
     flow.check(_actor(user), verb, _facts(request))
 
 
+def _request_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    request: DataRequest = kwargs["request"]
+    return "request", request.reference, request.area.county_id
+
+
+def _area_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
+    area: Area = kwargs["area"]
+    return "area", area.county_id, area.county_id
+
+
+def _recorded(
+    user: User, event: str, request: DataRequest, reason: str = "", **detail: Any
+) -> None:
+    record(
+        user=user,
+        action=event,
+        target_type="request",
+        target_id=request.reference,
+        reason=reason,
+        area=request.area.county_id,
+        **detail,
+    )
+
+
+# A draft closed before it was ever opened: it was never shared, so it stays its author's.
+STOPPED_DRAFT = Q(state=flow.State.CLOSED, opened_at__isnull=True)
+
+
 def _allowed(actor: flow.Actor, verb: flow.Verb, facts: flow.RequestFacts) -> bool:
     try:
         flow.check(actor, verb, facts)
@@ -71,11 +101,13 @@ def can(user: User, verb: flow.Verb, request: DataRequest) -> bool:
 
 
 def request_register(*, user: User, area: Area) -> QuerySet[DataRequest]:
-    """The area's requests for its members: all but other people's drafts, newest first."""
+    """The area's requests for its members, newest first: all but other people's drafts and
+    every stopped draft (closed before it was opened: it was never shared)."""
     flow.check(_actor(user), flow.Verb.READ, area=area.county_id)
     return (
         DataRequest.objects.filter(area=area)
         .exclude(Q(state=flow.State.DRAFT) & ~Q(author=user))
+        .exclude(STOPPED_DRAFT)
         .select_related("requesting_council", "author")
         .prefetch_related("responses__council")
     )
@@ -84,19 +116,28 @@ def request_register(*, user: User, area: Area) -> QuerySet[DataRequest]:
 def request_get_for_user(*, pk: int, user: User) -> DataRequest:
     """Return a request ``user`` may read; ``NotFound`` (``request-not-found``) otherwise.
 
-    A request of another area, or someone else's draft, answers exactly like a missing one.
+    A request of another area, or someone else's draft (stopped or not), answers exactly like
+    a missing one; a request of another area is recorded as refused (``other-area``).
     """
     request = (
         DataRequest.objects.select_related("area", "requesting_council", "author")
         .filter(pk=pk)
         .first()
     )
+    if request is not None and request.area.county_id not in _actor(user).areas:
+        record_hidden(
+            user=user,
+            target_type="request",
+            target_id=request.reference,
+            area=request.area.county_id,
+        )
+        request = None
+    unshared = request is not None and (
+        request.state == flow.State.DRAFT
+        or (request.state == flow.State.CLOSED and request.opened_at is None)
+    )
     visible = request is not None and can(user, flow.Verb.READ, request)
-    if (
-        request is None
-        or not visible
-        or (request.state == flow.State.DRAFT and request.author_id != user.pk)
-    ):
+    if request is None or not visible or (unshared and request.author_id != user.pk):
         raise NotFound(f"There is no request {pk} that you can see", code="request-not-found")
     return request
 
@@ -153,6 +194,7 @@ def _holders(area: Area, codes: list[str], requesting: Council) -> list[Council]
     return [councils[code] for code in codes]
 
 
+@refusals_recorded("request-raised", _area_target)
 @transaction.atomic
 def request_create(
     *,
@@ -194,6 +236,71 @@ def request_create(
         **{name: bool(flags.get(name)) for name in FLAGS},
     )
     HolderResponse.objects.bulk_create(HolderResponse(request=request, council=c) for c in chosen)
+    _recorded(user, "request-raised", request, holders=",".join(c.gss_code for c in chosen))
+    return request
+
+
+@refusals_recorded("request-edited", _request_target)
+def request_require_editor(*, user: User, request: DataRequest) -> None:
+    """Raise (and record) ``PermissionDenied`` or ``InvalidInput`` unless ``user`` may change
+    ``request`` now: for the edit page, which shows its form only to someone who can use it."""
+    check(user, flow.Verb.EDIT, request)
+
+
+@refusals_recorded("request-edited", _request_target)
+@transaction.atomic
+def request_update(
+    *,
+    user: User,
+    request: DataRequest,
+    question: str,
+    holders: list[str],
+    purpose: str = "",
+    legal_power: str = "",
+    standard_name: str = "",
+    data_items: list[dict[str, str]] | None = None,
+    geography_level: str = "",
+    period: str = "",
+    needed_by: date | None = None,
+    flags: dict[str, bool] | None = None,
+    discovery: dict[str, Any] | None = None,
+) -> DataRequest:
+    """Change a draft before it is opened (its author, or their council's data lead); the
+    holders asked are replaced by ``holders``. Raises ``PermissionDenied`` or ``InvalidInput``
+    (``request-state-invalid`` once it is open)."""
+    request = DataRequest.objects.select_for_update().get(pk=request.pk)
+    check(user, flow.Verb.EDIT, request)
+    if not question.strip():
+        raise InvalidInput("Say what question the data will answer", code="question-required")
+    chosen = _holders(request.area, holders, request.requesting_council)
+    _check_items(standard_name, data_items or [])
+    flags = flags or {}
+    values: dict[str, Any] = {
+        "question": question.strip(),
+        "purpose": purpose,
+        "legal_power": legal_power,
+        "standard_name": standard_name,
+        "data_items": data_items or [],
+        "geography_level": geography_level,
+        "period": period,
+        "needed_by": needed_by,
+        **{name: bool(flags.get(name)) for name in FLAGS},
+    }
+    if discovery is not None:
+        values["discovery"] = discovery
+    changed = sorted(name for name, value in values.items() if getattr(request, name) != value)
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.save(update_fields=list(values))
+    before = set(request.responses.values_list("council_id", flat=True))
+    after = {c.gss_code for c in chosen}
+    if before != after:
+        changed.append("holders")
+        request.responses.exclude(council_id__in=after).delete()
+        HolderResponse.objects.bulk_create(
+            HolderResponse(request=request, council=c) for c in chosen if c.gss_code not in before
+        )
+    _recorded(user, "request-edited", request, changed=",".join(sorted(changed)))
     return request
 
 
@@ -238,6 +345,7 @@ def _data_leads(councils: list[str]) -> list[User]:
     )
 
 
+@refusals_recorded("request-opened", _request_target)
 @transaction.atomic
 def request_open(*, user: User, request: DataRequest) -> DataRequest:
     """Open a draft so the holders can answer; notifies the holders' data leads."""
@@ -246,6 +354,7 @@ def request_open(*, user: User, request: DataRequest) -> DataRequest:
     request.opened_at = timezone.now()
     request.save(update_fields=["state", "opened_at"])
     holders = list(request.responses.values_list("council_id", flat=True))
+    _recorded(user, "request-opened", request, holders=",".join(sorted(holders)))
     _notify(
         _data_leads(holders),
         request,
@@ -256,6 +365,7 @@ def request_open(*, user: User, request: DataRequest) -> DataRequest:
     return request
 
 
+@refusals_recorded("request-answered", _request_target)
 @transaction.atomic
 def request_answer(
     *, user: User, request: DataRequest, answer: str, reason: str = ""
@@ -269,6 +379,7 @@ def request_answer(
     response.answered_by = user
     response.answered_at = timezone.now()
     response.save()
+    _recorded(user, "request-answered", request, chosen.value, council=str(user.council_id))
     if request.author is not None:
         _notify(
             [request.author],
@@ -278,6 +389,7 @@ def request_answer(
     return response
 
 
+@refusals_recorded("request-commented", _request_target)
 def request_comment(
     *, user: User, request: DataRequest, body: str, upload: UploadedFile | None = None
 ) -> Comment:
@@ -299,6 +411,13 @@ def request_comment(
         comment = Comment.objects.create(
             request=request, author=user, body=body.strip(), attachment=attachment
         )
+        _recorded(
+            user,
+            "request-commented",
+            request,
+            comment=comment.pk,
+            attachment=attachment.pk if attachment else None,
+        )
         others: set[int] = set(request.joined.values_list("pk", flat=True))
         if request.author_id is not None:
             others.add(request.author_id)
@@ -311,11 +430,13 @@ def request_comment(
     return comment
 
 
+@refusals_recorded("request-joined", _request_target)
 @transaction.atomic
 def request_join(*, user: User, request: DataRequest) -> DataRequest:
     """Join an open request instead of raising a duplicate; the requester is told."""
     check(user, flow.Verb.JOIN, request)
     request.joined.add(user)
+    _recorded(user, "request-joined", request)
     if request.author is not None and request.author != user:
         _notify(
             [request.author],
@@ -326,32 +447,36 @@ def request_join(*, user: User, request: DataRequest) -> DataRequest:
     return request
 
 
+@refusals_recorded("request-fulfilled", _request_target)
 @transaction.atomic
 def request_fulfil(*, user: User, request: DataRequest) -> DataRequest:
     check(user, flow.Verb.FULFIL, request)
     request.state = flow.State.FULFILLED
     request.ended_at = timezone.now()
     request.save(update_fields=["state", "ended_at"])
+    _recorded(user, "request-fulfilled", request)
     return request
 
 
+@refusals_recorded("request-closed", _request_target)
 @transaction.atomic
 def request_close(*, user: User, request: DataRequest, reason: str, note: str) -> DataRequest:
     """Close with an explicit stop reason and an explanation; raises ``InvalidInput``."""
     check(user, flow.Verb.CLOSE, request)
     stop = flow.stop_reason(reason, note)
+    was_draft = request.state == flow.State.DRAFT
     request.state = flow.State.CLOSED
     request.stop_reason = stop.value
     request.stop_note = note.strip()
     request.ended_at = timezone.now()
     request.save(update_fields=["state", "stop_reason", "stop_note", "ended_at"])
+    _recorded(user, "request-closed", request, stop.value, stopped_draft=was_draft)
     return request
 
 
-def request_create_from_form(*, user: User, area: Area, data: dict[str, Any]) -> DataRequest:
-    """Create a draft from the request form, recording what was checked first and why not enough.
-
-    The record of what was checked is made here, by searching again, not taken from the form.
+def _from_form(user: User, area: Area, data: dict[str, Any]) -> dict[str, Any]:
+    """The service's keyword arguments from the request form, with a fresh record of what was
+    checked first and why not enough (made here, by searching again, not taken from the form).
     """
     found = find(user=user, area=area, question=data["question"], standard=data["standard"])
     items = [{"field": name} for name in data.get("fields_wanted") or []]
@@ -366,21 +491,49 @@ def request_create_from_form(*, user: User, area: Area, data: dict[str, Any]) ->
         "open_requests": [r.pk for r in found.open_requests],
         "why_not_enough": data["not_enough"],
     }
-    return request_create(
-        user=user,
-        area=area,
-        question=data["question"],
-        holders=list(data["holders"]),
-        purpose=data["purpose"],
-        legal_power=data.get("legal_power", ""),
-        standard_name=data.get("standard", ""),
-        data_items=items,
-        geography_level=data.get("geography_level", ""),
-        period=data.get("period", ""),
-        needed_by=data.get("needed_by"),
-        flags={name: bool(data.get(name)) for name in FLAGS},
-        discovery=discovery,
-    )
+    return {
+        "question": data["question"],
+        "holders": list(data["holders"]),
+        "purpose": data["purpose"],
+        "legal_power": data.get("legal_power", ""),
+        "standard_name": data.get("standard", ""),
+        "data_items": items,
+        "geography_level": data.get("geography_level", ""),
+        "period": data.get("period", ""),
+        "needed_by": data.get("needed_by"),
+        "flags": {name: bool(data.get(name)) for name in FLAGS},
+        "discovery": discovery,
+    }
+
+
+def request_create_from_form(*, user: User, area: Area, data: dict[str, Any]) -> DataRequest:
+    """Create a draft from the request form, recording what was checked first and why not enough."""
+    return request_create(user=user, area=area, **_from_form(user, area, data))
+
+
+def request_update_from_form(
+    *, user: User, request: DataRequest, data: dict[str, Any]
+) -> DataRequest:
+    """Change a draft from the request form; what was checked first is searched again."""
+    return request_update(user=user, request=request, **_from_form(user, request.area, data))
+
+
+def request_form_initial(request: DataRequest) -> dict[str, Any]:
+    """The request form's values for an existing draft, to edit it."""
+    return {
+        "question": request.question,
+        "standard": request.standard_name,
+        "geography_level": request.geography_level,
+        "period": request.period,
+        "not_enough": (request.discovery or {}).get("why_not_enough", ""),
+        "purpose": request.purpose,
+        "legal_power": request.legal_power,
+        "holders": list(request.responses.values_list("council_id", flat=True)),
+        "fields_wanted": [i["field"] for i in request.data_items if "field" in i],
+        "items": "\n".join(i["item"] for i in request.data_items if "item" in i),
+        "needed_by": request.needed_by,
+        **{name: getattr(request, name) for name in FLAGS},
+    }
 
 
 def _personal_data_class(request: DataRequest) -> str:

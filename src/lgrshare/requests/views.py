@@ -95,6 +95,43 @@ def request_new(request: HttpRequest, county_gss: str) -> HttpResponse:
     return render(request, "requests/request_new.html", {"area": area, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft before it is opened: the request form, filled in with the draft."""
+    user = person(request)
+    found = services.request_get_for_user(pk=pk, user=user)
+    services.request_require_editor(user=user, request=found)  # no form they cannot use
+    data = request.POST if request.method == "POST" else None
+    form = RequestForm(
+        data,
+        initial=services.request_form_initial(found),
+        area=found.area,
+        own_council=found.requesting_council_id,
+        fields=_standard_fields(data.get("standard", "") if data else found.standard_name),
+    )
+    if data is not None and form.is_valid():
+        try:
+            services.request_update_from_form(user=user, request=found, data=form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_error(_EDIT_ERROR_FIELDS.get(exc.code), exc.message)
+        else:
+            messages.success(request, f"{found.reference} is changed. Check it, then open it.")
+            return redirect("request", pk=found.pk)
+    context = {"area": found.area, "form": form, "req": found}
+    return render(
+        request, "requests/request_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+# Which field of the request form a service's refusal belongs to.
+_EDIT_ERROR_FIELDS = {
+    "question-required": "question",
+    "holders-invalid": "holders",
+    "data-items-required": "items",
+    "unknown-field": "fields_wanted",
+}
+
+
 @require_safe
 def register(request: HttpRequest, county_gss: str) -> HttpResponse:
     area = area_get_for_user(county_gss=county_gss, user=person(request))

@@ -32,10 +32,19 @@ from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
-from lgrshare.trail import record
+from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
 UPLOAD_KINDS = frozenset({"csv", "xlsx"})
+
+
+def _submission_target(kwargs: Mapping[str, Any]) -> tuple[str, int, str | None]:
+    submission: Submission = kwargs["submission"]
+    return "submission", submission.pk, _area_of(submission.dataset)
+
+
+def _area_of(dataset: Dataset) -> str | None:
+    return dataset.area.county_id if dataset.area_id else None  # type: ignore[union-attr]
 
 
 def dataset_for(*, agreement: Agreement, standard: str, council: str) -> Dataset:
@@ -205,6 +214,8 @@ def _require(user: User, action: access.Action, submission: Submission) -> None:
     )
 
 
+@refusals_recorded("caveat-added", _submission_target)
+@transaction.atomic
 def submission_add_caveat(
     *,
     user: User,
@@ -233,6 +244,17 @@ def submission_add_caveat(
         },
     ]
     submission.save(update_fields=["caveats"])
+    record(
+        user=user,
+        action="caveat-added",
+        target_type="submission",
+        target_id=submission.pk,
+        reason=caveat.kind,
+        area=_area_of(submission.dataset),
+        caveat=len(submission.caveats),
+        field=caveat.field,
+        explains=explains or None,
+    )
     return submission
 
 
@@ -243,6 +265,7 @@ def unexplained_codes(submission: Submission) -> list[str]:
     return sorted(codes - explained)
 
 
+@refusals_recorded("submission-accepted", _submission_target)
 def submission_accept(*, user: User, submission: Submission) -> Submission:
     """The holder council's data lead accepts; an invalid file needs a caveat per error code.
 
@@ -274,9 +297,10 @@ def _accept(*, user: User, submission: Submission) -> Submission:
     Dataset.objects.filter(pk=submission.dataset_id).update(kind=Kind.SUBMISSION)
     record(
         user=user,
-        action="accept",
+        action="submission-accepted",
         target_type="submission",
         target_id=submission.pk,
+        area=_area_of(submission.dataset),
         dataset=submission.dataset.slug,
         caveats=len(submission.caveats),
     )
@@ -284,6 +308,7 @@ def _accept(*, user: User, submission: Submission) -> Submission:
     return submission
 
 
+@refusals_recorded("submission-withdrawn", _submission_target)
 def submission_withdraw(*, user: User, submission: Submission) -> Submission:
     """Withdraw a pending submission; its data key is destroyed so the file is unreadable."""
     # Decided outside the transaction, so a refusal is recorded although the change would
@@ -300,7 +325,14 @@ def _withdraw(*, user: User, submission: Submission) -> Submission:
     submission.decided_by, submission.decided_at = user, timezone.now()
     submission.save(update_fields=["state", "decided_by", "decided_at"])
     blob_destroy(blob=submission.blob)
-    record(user=user, action="withdraw", target_type="submission", target_id=submission.pk)
+    record(
+        user=user,
+        action="submission-withdrawn",
+        target_type="submission",
+        target_id=submission.pk,
+        area=_area_of(submission.dataset),
+        dataset=submission.dataset.slug,
+    )
     record(
         user=user,
         action="delete",
@@ -319,6 +351,14 @@ def submission_get_for_user(*, pk: int, user: User) -> Submission:
         .first()
     )
     if found is None:
+        elsewhere = Submission.objects.filter(pk=pk, dataset__area__isnull=False).first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="submission",
+                target_id=elsewhere.pk,
+                area=str(_area_of(elsewhere.dataset)),
+            )
         raise NotFound(f"There is no submission {pk} that you can see", code="submission-not-found")
     return found
 
