@@ -1,7 +1,8 @@
 """The JSON API under /api/v1/ (django-ninja): bearer-token auth and one error shape.
 
 Every error body is ``{"code": ..., "message": ...}``: ``LgrShareError`` carries its own code and
-status; ninja's own errors (no or bad token, invalid input) are mapped here.
+status; ninja's own errors (no or bad token, invalid input) are mapped here. An agreement that
+cannot go live adds ``"problems": [{"code", "message"}, ...]``, every one of them.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -21,6 +22,7 @@ from lgrshare.audit.api import router as audit_router
 from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
 from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.api import router as requests_router
 from lgrshare.standards.api import router as standards_router
 from lgrshare.submissions.api import router as submissions_router
@@ -60,6 +62,12 @@ api.add_router("/", audit_router)
 @api.exception_handler(LgrShareError)
 def _domain_error(request: HttpRequest, exc: LgrShareError) -> HttpResponse:
     return error_json(exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(AgreementNotReady)
+def _not_ready(request: HttpRequest, exc: AgreementNotReady) -> HttpResponse:
+    body = {**exc.as_dict(), "problems": [problem.as_dict() for problem in exc.problems]}
+    return JsonResponse(body, status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -510,6 +510,86 @@ def _demo_submissions() -> None:
         )
 
 
+DPIA_TITLE = "Families in temporary accommodation known to children's social care, west Surrey"
+
+
+def _demo_dpia_agreement() -> None:
+    """Guildford's homelessness cases matched with Surrey County Council's children's social
+    care records: special category data about children, so a DPIA is required and completed
+    before the agreement could be sent for review."""
+    from datetime import date
+
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement
+
+    surrey = Area.objects.get(county_id=SURREY)
+    if Agreement.objects.filter(area=surrey, title=DPIA_TITLE).exists():
+        return
+    lead = User.objects.get(username="guildford.datalead")
+    agreement = agreements.agreement_create(
+        user=lead,
+        area=surrey,
+        title=DPIA_TITLE,
+        parties={SURREY: True, GUILDFORD: True},
+        terms={
+            "purposes": "To plan the housing and children's services of the new council for "
+            "the west of Surrey: how many families in temporary accommodation are also "
+            "supported by children's social care, by ward, so that both services transfer "
+            "together on vesting day.",
+            "data_items": [
+                {
+                    "item": "Guildford: households owed a homelessness duty and placed in "
+                    "temporary accommodation, with children's ages and the placement's ward"
+                },
+                {
+                    "item": "Surrey County Council: whether each child is a child in need, on a "
+                    "child protection plan or looked after, and any recorded disability"
+                },
+            ],
+            "legal_power": "Children Act 2004 s.10 (co-operation to improve well-being); "
+            "Housing Act 1996 Part 7 and s.213B (duty to refer); Local Government and Public "
+            "Involvement in Health Act 2007 Part 1 (reorganisation proposals)",
+            "personal_data": "special-category",
+            "children_or_vulnerable": True,
+            "data_matching": True,
+            "lawful_basis": "e",
+            "article_9_condition": "g",
+            "schedule_1_conditions": ["para-6", "para-18"],
+            "starts_on": date(2026, 12, 1),
+            "delete_by": date(2027, 6, 30),
+            "review_date": date(2027, 3, 31),
+            "deletion_method": "Cryptographic deletion in LGR Share; the matched file is "
+            "destroyed once the ward counts are produced.",
+            "onward_sharing": "None. Only counts by ward, with small numbers suppressed, "
+            "leave the programme team.",
+        },
+    )
+    agreements.dpia_record(
+        user=User.objects.get(username="surrey.dpo"),
+        agreement=agreement,
+        status="complete",
+        outcome="Matching is done once, by one analyst in the programme team; names are "
+        "replaced by a keyed hash before matching; only counts by ward, with numbers under 10 "
+        "suppressed, are kept. Risks of re-identification and of misuse are reduced to an "
+        "acceptable level.",
+        residual_risk="medium",
+        appropriate_policy_document="Surrey County Council's and Guildford Borough Council's "
+        "appropriate policy documents for special category data (Schedule 1 Part 4) cover "
+        "paragraphs 6 and 18; each DPO confirmed they apply to this processing.",
+    )
+    agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    for council in ("surrey", "guildford"):
+        agreements.agreement_dpo_review(
+            user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(
+            user=User.objects.get(username=f"{council}.signatory"), agreement=agreement
+        )
+
+
+WAITING_TITLE = "District contracts registers for the contract transfer plan"
+
+
 def _demo_waiting() -> None:
     """An agreement left in review, so the DPOs and a signatory have something on "Your tasks":
     Guildford's DPO has approved (Guildford's signatory is asked to sign); Surrey County
@@ -520,7 +600,7 @@ def _demo_waiting() -> None:
     from lgrshare.agreements.models import Agreement
 
     surrey = Area.objects.get(county_id=SURREY)
-    title = "District contracts registers for the contract transfer plan"
+    title = WAITING_TITLE
     if Agreement.objects.filter(area=surrey, title=title).exists():
         return
     drafter = User.objects.get(username="surrey.analyst")
@@ -569,6 +649,7 @@ def demo_load() -> list[SignIn]:
         _demo_attachment()
         _demo_agreement()
         _demo_submissions()
+        _demo_dpia_agreement()
         _demo_waiting()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}

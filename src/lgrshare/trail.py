@@ -21,6 +21,7 @@ from lgrshare.audit.services import audit_record
 from lgrshare.councils.models import User
 from lgrshare.domain.audit import AuditEvent, DetailValue
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.domain.screening import AgreementNotReady
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -96,6 +97,9 @@ def refusals_recorded(
                 detail: dict[str, DetailValue] = {"attempted": tried}
                 if area:
                     detail["area"] = area
+                if isinstance(refusal, AgreementNotReady):
+                    # Every problem that stood in the way, not just that there were some.
+                    detail["problems"] = ",".join(p.code for p in refusal.problems)
                 record(
                     user=user if isinstance(user, User) else None,
                     action=refusal_event(refusal),

@@ -9,6 +9,8 @@ from lgrshare.demo import demo_load
 from lgrshare.notifications.models import Notification
 from lgrshare.tasks import tasks_of
 
+WAITING = "DSA-00004: District contracts registers for the contract transfer plan"
+
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
@@ -21,16 +23,14 @@ def _waiting(username: str) -> dict[str, list[str]]:
     return {heading: [t.title for t in tasks] for heading, tasks in tasks_of(user)}
 
 
-def test_the_demo_leaves_dsa_3_waiting_for_two_dpos_and_a_signatory(demo):
+def test_the_demo_leaves_dsa_4_waiting_for_two_dpos_and_a_signatory(demo):
     for dpo in ("surrey.dpo", "woking.dpo"):
-        [title] = _waiting(dpo)["Agreements to review as DPO"]
-        assert title.startswith("DSA-00003")
-    [title] = _waiting("guildford.signatory")["Agreements to sign"]
-    assert title.startswith("DSA-00003")
-    assert "Agreements to review as DPO" not in _waiting("guildford.dpo")
+        assert WAITING in _waiting(dpo)["Agreements to review as DPO"]
+    assert WAITING in _waiting("guildford.signatory")["Agreements to sign"]
+    assert WAITING not in _waiting("guildford.dpo").get("Agreements to review as DPO", [])
     assert not _waiting("kent.analyst")
     assert Notification.objects.filter(
-        user__username="surrey.dpo", kind="review-needed", text__startswith="DSA-00003"
+        user__username="surrey.dpo", kind="review-needed", text__startswith="DSA-00004"
     ).exists()
 
 

@@ -360,9 +360,9 @@ def test_the_report_quotes_data_so_only_those_who_may_see_the_data_get_it(
 
 
 def test_a_second_person_accepts_when_the_agreement_asks_for_one(cast, dataset, signed_in):
+    # As if signed with this term: a signed version cannot be changed in place.
     version = dataset.agreement.current()
-    version.second_person_acceptance = True
-    version.save()
+    type(version).objects.filter(pk=version.pk).update(second_person_acceptance=True)
     surrey_lead = cast["surrey_lead"]
     own = submit(surrey_lead, dataset, contracts_csv())
     page = signed_in(surrey_lead).get(f"/submissions/{own.pk}/")

@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from lgrshare.agreements import services
+from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
-from lgrshare.agreements.models import Agreement, AgreementVersion
+from lgrshare.agreements.models import Agreement, AgreementVersion, State
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.requests.services import request_get_for_user
 from lgrshare.web.auth import person
@@ -67,6 +67,11 @@ class VersionOut(Schema):
         ]
 
 
+class ProblemOut(Schema):
+    code: str
+    message: str
+
+
 class AgreementOut(Schema):
     id: int
     reference: str
@@ -77,6 +82,8 @@ class AgreementOut(Schema):
     request_id: int | None
     current: VersionOut
     screening: str
+    # What stops the current version going live (a draft or one in review); empty when none.
+    problems: list[ProblemOut]
 
     @staticmethod
     def resolve_area_gss(obj: Agreement) -> str:
@@ -89,6 +96,14 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_screening(obj: Agreement) -> str:
         return str(services.screening(obj).outcome)
+
+    @staticmethod
+    def resolve_problems(obj: Agreement) -> list[dict[str, str]]:
+        if obj.state not in {State.DRAFT, State.IN_REVIEW}:
+            return []
+        version = obj.current()
+        found = readiness.problems_of(version, services.screening(obj, version))
+        return [problem.as_dict() for problem in found]
 
 
 class FromRequestIn(Schema):
@@ -110,6 +125,8 @@ class ReasonIn(Schema):
 class ErrorOut(Schema):
     code: str
     message: str
+    # Only when an agreement cannot go live (agreement-not-ready): every blocking problem.
+    problems: list[ProblemOut] = []
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -171,9 +188,13 @@ def agreements_approve(request: HttpRequest, agreement_id: int, payload: ReviewI
     response={200: AgreementOut, **ERRORS},
     summary="A party's senior signatory signs",
 )
-def agreements_sign(request: HttpRequest, agreement_id: int) -> Agreement:
+def agreements_sign(
+    request: HttpRequest, agreement_id: int, version: int | None = None
+) -> Agreement:
+    """``version`` (optional, in the query) is the version read: if the terms changed since,
+    nothing is signed (``version-changed``)."""
     found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
-    return services.agreement_sign(user=person(request), agreement=found)
+    return services.agreement_sign(user=person(request), agreement=found, version=version)
 
 
 @router.post("/agreements/{agreement_id}/suspend", response={200: AgreementOut, **ERRORS})

@@ -1,6 +1,14 @@
-"""Build the agreement document (page and PDF) from one version's terms."""
+"""Build the agreement document (page and PDF) from one version's terms.
+
+Until a version is signed its document is built from the records it refers to (standards,
+people, contractor agreements, the DPIA). At the first signature ``snapshot`` fixes what it
+says, and from then on the page and the PDF are built from that alone.
+"""
 
 from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -118,6 +126,12 @@ def _dpia(screened: ScreeningResult, dpia: Dpia | None) -> tuple[str, ...]:
     lines += [f"{r.title} [{r.reference}]" for r in screened.reasons]
     if dpia is not None:
         lines.append(f"DPIA status: {dpia.get_status_display()}. {dpia.outcome}".strip())
+        if dpia.residual_risk:
+            lines.append(f"Residual risk after mitigation: {dpia.get_residual_risk_display()}.")
+        if dpia.ico_consultation:
+            lines.append(f"Prior consultation with the ICO: {dpia.ico_consultation}")
+        if dpia.appropriate_policy_document:
+            lines.append(f"Appropriate policy documents: {dpia.appropriate_policy_document}")
     return tuple(lines)
 
 
@@ -128,21 +142,84 @@ RIGHTS = (
 )
 
 
-def build_document(version: AgreementVersion, screened: ScreeningResult) -> AgreementDocument:
-    """Return the document for ``version``: every heading a DSA needs, in order."""
-    agreement = version.agreement
-    parties = tuple(
+def _party_lines(version: AgreementVersion, names: dict[str, str]) -> tuple[PartyLine, ...]:
+    # ``names`` holds the councils' official names as signed; a party's DPO and signatory are
+    # named as they were when they decided and signed.
+    return tuple(
         PartyLine(
-            council=p.council.official_name,
+            council=names.get(p.council_id, p.council.official_name),
             gss_code=p.council_id,
             dpo_decision=p.dpo_decision,
-            dpo_name=p.dpo_by.get_full_name() if p.dpo_by else "",
+            dpo_name=p.dpo_name or (p.dpo_by.get_full_name() if p.dpo_by else ""),
             dpo_at=p.dpo_at,
-            signatory_name=p.signed_by.get_full_name() if p.signed_by else "",
+            signatory_name=p.signatory_name or (p.signed_by.get_full_name() if p.signed_by else ""),
             signed_at=p.signed_at,
         )
         for p in version.parties.select_related("council", "dpo_by", "signed_by")
     )
+
+
+def build_document(version: AgreementVersion, screened: ScreeningResult) -> AgreementDocument:
+    """Return the document for ``version``: every heading a DSA needs, in order.
+
+    A signed version is rebuilt from the document it holds (``snapshot``), with its parties'
+    decisions and signatures, so later changes to people, councils, contractor agreements or
+    the DPIA never change what was signed. ``screened`` is used only for a version not signed.
+    """
+    if version.document:
+        return _from_snapshot(version, version.document)
+    return _build(version, screened, generated_at=timezone.now())
+
+
+def snapshot(version: AgreementVersion, screened: ScreeningResult) -> dict[str, Any]:
+    """Return what ``version``'s document says, as JSON to keep with it at its first signature
+    (``version.frozen_at`` must be set): the text, never the decisions and signatures."""
+    assert version.frozen_at is not None, "a version is snapshotted when it is first signed"
+    doc = _build(version, screened, generated_at=version.frozen_at)
+    return {
+        "reference": doc.reference,
+        "title": doc.title,
+        "area": doc.area,
+        "classification": doc.classification,
+        "councils": {line.gss_code: line.council for line in doc.parties},
+        "sections": [[s.heading, list(s.paragraphs)] for s in doc.sections],
+        "starts_on": _iso(doc.starts_on),
+        "delete_by": _iso(doc.delete_by),
+        "review_date": _iso(doc.review_date),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _from_snapshot(version: AgreementVersion, held: dict[str, Any]) -> AgreementDocument:
+    assert version.frozen_at is not None, "only a signed version holds its document"
+    return AgreementDocument(
+        reference=held["reference"],
+        title=held["title"],
+        version=version.number,
+        state=version.agreement.state,
+        area=held["area"],
+        classification=held["classification"],
+        generated_at=version.frozen_at,
+        parties=_party_lines(version, held["councils"]),
+        sections=tuple(Section(heading, tuple(lines)) for heading, lines in held["sections"]),
+        starts_on=_day(held["starts_on"]),
+        delete_by=_day(held["delete_by"]),
+        review_date=_day(held["review_date"]),
+    )
+
+
+def _build(
+    version: AgreementVersion, screened: ScreeningResult, *, generated_at: datetime
+) -> AgreementDocument:
+    agreement = version.agreement
+    parties = _party_lines(version, {})
     providers = ", ".join(p.council.name for p in version.parties.filter(provides_data=True))
     sections = (
         Section("Purposes", (version.purposes, f"Councils providing data: {providers}.")),
@@ -179,7 +256,7 @@ def build_document(version: AgreementVersion, screened: ScreeningResult) -> Agre
         state=agreement.state,
         area=agreement.area.name,
         classification=version.classification,
-        generated_at=timezone.now(),
+        generated_at=generated_at,
         parties=parties,
         sections=sections,
         starts_on=version.starts_on,

@@ -302,6 +302,30 @@ class DpiaForm(forms.Form):
     outcome = forms.CharField(
         label="Outcome and reasons", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    residual_risk = forms.ChoiceField(
+        label="Residual risk after the measures in the DPIA",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High: the ICO must be consulted before sharing starts"),
+        ],
+    )
+    ico_consultation = forms.CharField(
+        label="Prior consultation with the ICO",
+        help_text="When the residual risk is high (UK GDPR Article 36): when the ICO was "
+        "consulted and what it advised",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    appropriate_policy_document = forms.CharField(
+        label="Appropriate policy documents",
+        help_text="Where the condition relied on needs one (DPA 2018 Schedule 1 Part 4): where "
+        "each party's appropriate policy document is held",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     document = forms.FileField(
         label="The DPIA document", required=False, help_text="PDF or Word, up to 5 MB"
     )

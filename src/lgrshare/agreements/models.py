@@ -6,11 +6,21 @@ a change makes a new version that every party signs again, and earlier versions 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from lgrshare.councils.models import Area, Contractor, Council
+from lgrshare.domain.errors import InvalidInput
 from lgrshare.vault.models import Blob
+
+
+class VersionFrozen(InvalidInput):
+    """A signed version was about to change: its text is fixed from the first signature."""
+
+    code = "version-frozen"
+    title = "A signed version cannot change"
 
 
 class State(models.TextChoices):
@@ -112,6 +122,11 @@ class AgreementVersion(models.Model):
     rights_and_breaches = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
     other_legal_requirements = models.TextField(blank=True)
+    # Set at the first signature: from then on the version's text is fixed. ``document`` holds
+    # the agreement document as signed (``agreements.build.snapshot``), so the page and the PDF
+    # never change when related records (people, contractor agreements, the DPIA) do.
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    document = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -121,6 +136,24 @@ class AgreementVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement.reference} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, refusing any change to a version once it is signed (``VersionFrozen``)."""
+        if self.pk is not None:
+            stored = AgreementVersion.objects.filter(pk=self.pk).values("frozen_at").first()
+            if stored is not None and stored["frozen_at"] is not None:
+                raise VersionFrozen(
+                    f"{self} is signed: its terms cannot change. Change the terms to make a "
+                    "new version.",
+                    code="version-frozen",
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete a draft version; raises ``VersionFrozen`` for a signed one."""
+        if AgreementVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise VersionFrozen(f"{self} is signed and cannot be deleted", code="version-frozen")
+        return super().delete(*args, **kwargs)
 
 
 class Party(models.Model):
@@ -146,6 +179,10 @@ class Party(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Names as they were at the decision and the signature, so renaming a person later does
+    # not change the signed document.
+    dpo_name = models.CharField(max_length=300, blank=True)
+    signatory_name = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -205,9 +242,20 @@ class Dpia(models.Model):
         COMPLETE = "complete", "Complete"
         NOT_NEEDED = "not-needed", "Not needed"
 
+    class ResidualRisk(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High: the ICO must be consulted first"
+
     agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="dpia")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     outcome = models.TextField(blank=True)
+    residual_risk = models.CharField(max_length=6, choices=ResidualRisk.choices, blank=True)
+    # UK GDPR Article 36: when the residual risk stays high, when the ICO was consulted and what
+    # it advised.
+    ico_consultation = models.TextField(blank=True)
+    # DPA 2018 Schedule 1 Part 4: where each party's appropriate policy document is held.
+    appropriate_policy_document = models.TextField(blank=True)
     document_name = models.CharField(max_length=120, blank=True)
     document_type = models.CharField(max_length=100, blank=True)
     # The DPIA document, encrypted in the vault; only the parties' DPOs may download it.

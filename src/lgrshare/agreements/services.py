@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lgrshare.agreements import notices
+from lgrshare.agreements.build import snapshot
 from lgrshare.agreements.flows import agreed_fields, check_flows, default_flows, flows_of
 from lgrshare.agreements.models import (
     Agreement,
@@ -26,6 +27,7 @@ from lgrshare.agreements.models import (
     State,
     TermsAcceptance,
 )
+from lgrshare.agreements.readiness import require_ready
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
@@ -186,9 +188,9 @@ def decide(*, user: User, action: policy.Action, agreement: Agreement) -> policy
     )
 
 
-def screening(agreement: Agreement) -> ScreeningResult:
-    """The DPIA screening of the current terms, for the DPO."""
-    version = agreement.current()
+def screening(agreement: Agreement, version: AgreementVersion | None = None) -> ScreeningResult:
+    """The DPIA screening of ``version``'s terms (the current version's by default)."""
+    version = version or agreement.current()
     personal = version.personal_data
     return screen(
         ScreeningFacts(
@@ -302,6 +304,17 @@ def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) ->
     check_flows(parties, items, terms.get("flows") or [])
 
 
+def default_classification(terms: dict[str, Any]) -> str:
+    """OFFICIAL-SENSITIVE for special category data or a standard that declares it; else
+    OFFICIAL (the classification a draft takes when none is given)."""
+    sensitive = terms.get("personal_data") == "special-category" or any(
+        standard_get(name=item["standard"]).sensitivity == "OFFICIAL-SENSITIVE"
+        for item in terms.get("data_items") or []
+        if "standard" in item
+    )
+    return "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
+
+
 def _write_version(
     agreement: Agreement,
     number: int,
@@ -311,6 +324,7 @@ def _write_version(
     named: list[User],
     contractors: list[Contractor],
 ) -> AgreementVersion:
+    terms = {"classification": default_classification(terms), **terms}
     values = {k: v for k, v in terms.items() if k in TERM_FIELDS}
     if not values.get("flows"):
         values["flows"] = default_flows(parties, values.get("data_items") or [])
@@ -393,6 +407,7 @@ def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict
         "children_or_vulnerable": request.children_or_vulnerable,
         "data_matching": request.data_matching,
     }
+    terms["classification"] = default_classification(terms)
     return f"{request.reference}: {request.question[:150]}", parties, terms
 
 
@@ -406,9 +421,10 @@ def agreement_update(
     named: list[User] | None = None,
     contractors: list[Contractor] | None = None,
 ) -> AgreementVersion:
-    """Change the terms or parties. A draft is edited in place; any agreement already sent for
-    review gets a new version that every party must approve and sign again (it stops being
-    active until then). Raises ``PermissionDenied`` or ``InvalidInput``.
+    """Change the terms or parties. A draft nobody has signed is edited in place; any agreement
+    already sent for review, or signed by anyone, gets a new version that every party must
+    approve and sign again (it stops being active until then). Raises ``PermissionDenied`` or
+    ``InvalidInput``.
     """
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -420,7 +436,9 @@ def agreement_update(
             raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
         _check_terms(agreement.area, parties, terms)
         _check_contractors(contractors or [], parties)
-        if agreement.state == State.DRAFT:
+        # A draft nobody has signed is edited in place; a signed version never changes (a draft
+        # returned after one party signed gets a new version too).
+        if agreement.state == State.DRAFT and current.frozen_at is None:
             current.delete()
             version = _write_version(
                 agreement, current.number, user, parties, terms, named or [], contractors or []
@@ -429,8 +447,11 @@ def agreement_update(
             version = _write_version(
                 agreement, current.number + 1, user, parties, terms, named or [], contractors or []
             )
-            _set_state(agreement, State.IN_REVIEW, user, "New version for approval and signature")
-            notices.review_needed(agreement=agreement, by=user)
+            if agreement.state != State.DRAFT:
+                _set_state(
+                    agreement, State.IN_REVIEW, user, "New version for approval and signature"
+                )
+                notices.review_needed(agreement=agreement, by=user)
         _recorded(
             user,
             "agreement-edited",
@@ -453,7 +474,8 @@ def _set_state(agreement: Agreement, state: str, user: User, reason: str = "") -
 @refusals_recorded("agreement-sent-for-review", _agreement_target)
 @transaction.atomic
 def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
-    """Draft → in review: the parties' DPOs can now approve it."""
+    """Draft → in review: the parties' DPOs can now approve it. Raises ``AgreementNotReady``
+    listing every problem that stops it going live."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     current = agreement.current()
     _require_drafter(
@@ -461,7 +483,10 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     )
     if agreement.state != State.DRAFT:
         raise InvalidInput("Only a draft can be sent for review", code="agreement-not-draft")
-    current.parties.update(dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None)
+    require_ready(current, screening(agreement, current))
+    current.parties.update(
+        dpo_decision=Party.Decision.PENDING, dpo_by=None, dpo_at=None, dpo_name=""
+    )
     _set_state(agreement, State.IN_REVIEW, user)
     _recorded(user, "agreement-sent-for-review", agreement, version=current.number)
     notices.review_needed(agreement=agreement, by=user)
@@ -483,15 +508,19 @@ def _own_party(user: User, agreement: Agreement) -> Party:
 def agreement_dpo_review(
     *, user: User, agreement: Agreement, approve: bool, comments: str = ""
 ) -> Party:
-    """The DPO of a party approves the current version, or returns it (to draft) with comments."""
+    """The DPO of a party approves the current version, or returns it (to draft) with comments.
+    Approval raises ``AgreementNotReady`` while any problem stops it going live."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     decide(user=user, action=policy.Action.APPROVE, agreement=agreement).require()
     party = _own_party(user, agreement)
     if not approve and not comments.strip():
         raise InvalidInput("Say what needs to change", code="comments-required")
+    if approve:
+        require_ready(agreement.current(), screening(agreement))
     party.dpo_decision = Party.Decision.APPROVED if approve else Party.Decision.RETURNED
     party.dpo_comments = comments.strip()
     party.dpo_by, party.dpo_at = user, timezone.now()
+    party.dpo_name = user.get_full_name() or user.username
     party.save()
     _recorded(
         user,
@@ -508,9 +537,20 @@ def agreement_dpo_review(
 
 @refusals_recorded("agreement-signed", _agreement_target)
 @transaction.atomic
-def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
-    """A party's senior signatory signs; the agreement turns active when every party has."""
+def agreement_sign(*, user: User, agreement: Agreement, version: int | None = None) -> Agreement:
+    """A party's senior signatory signs; the agreement turns active when every party has.
+
+    ``version`` is the number the signatory read: if the terms changed since, nothing is signed
+    (``version-changed``). The first signature fixes the version's text (``frozen_at``). Raises
+    ``AgreementNotReady`` while any problem stops it going live.
+    """
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if version is not None and version != agreement.current().number:
+        raise InvalidInput(
+            f"The terms changed while you were reading them: {agreement.reference} is now at "
+            f"version {agreement.current().number}. Read that version before signing.",
+            code="version-changed",
+        )
     decide(user=user, action=policy.Action.SIGN, agreement=agreement).require()
     party = _own_party(user, agreement)
     if party.dpo_decision != Party.Decision.APPROVED:
@@ -518,9 +558,12 @@ def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
             f"{party.council.name}'s DPO must approve before it is signed",
             code="dpo-approval-needed",
         )
+    require_ready(agreement.current(), screening(agreement))
     if party.signed_at is None:
         party.signed_by, party.signed_at = user, timezone.now()
-        party.save(update_fields=["signed_by", "signed_at"])
+        party.signatory_name = user.get_full_name() or user.username
+        party.save(update_fields=["signed_by", "signed_at", "signatory_name"])
+        _freeze(agreement.current(), user)
         _recorded(
             user,
             "agreement-signed",
@@ -540,6 +583,16 @@ def agreement_sign(*, user: User, agreement: Agreement) -> Agreement:
         )
         notices.state_changed(agreement=agreement, by=user)
     return agreement
+
+
+def _freeze(version: AgreementVersion, user: User) -> None:
+    """Fix ``version``'s text at its first signature: keep its document as signed."""
+    if version.frozen_at is not None:
+        return
+    version.frozen_at = timezone.now()
+    version.document = snapshot(version, screening(version.agreement, version))
+    version.save(update_fields=["frozen_at", "document"])
+    _recorded(user, "agreement-version-frozen", version.agreement, version=version.number)
 
 
 def _share_datasets(agreement: Agreement) -> None:
@@ -660,7 +713,43 @@ def contractor_agreement_record(
         starts_on=starts_on.isoformat(),
         ends_on=ends_on.isoformat(),
     )
+    _revise_naming(contractor, user)
     return recorded
+
+
+def _revise_naming(contractor: Contractor, user: User) -> None:
+    """A signed version naming ``contractor`` states its contractor agreement's dates: give
+    each agreement whose current version is signed and names it a new version, to be reviewed
+    and signed again with the new dates (the signed text itself never changes)."""
+    naming = Agreement.objects.filter(
+        versions__contractors=contractor, versions__frozen_at__isnull=False
+    ).exclude(state=State.TERMINATED)
+    for pk in sorted(set(naming.values_list("pk", flat=True))):
+        agreement = Agreement.objects.select_for_update().get(pk=pk)
+        current = agreement.current()
+        if current.frozen_at is None or not current.contractors.filter(pk=contractor.pk).exists():
+            continue
+        version = _write_version(
+            agreement,
+            current.number + 1,
+            user,
+            {p.council_id: p.provides_data for p in current.parties.all()},
+            {field: getattr(current, field) for field in TERM_FIELDS},
+            list(current.named_people.all()),
+            list(current.contractors.all()),
+        )
+        reason = f"New contractor agreement for {contractor.name}: the terms must be signed again"
+        # A suspension stays until lifted; a draft stays a draft.
+        if agreement.state in {State.ACTIVE, State.IN_REVIEW}:
+            _set_state(agreement, State.IN_REVIEW, user, reason)
+        _recorded(
+            user,
+            "agreement-revised",
+            agreement,
+            "contractor-agreement-recorded",
+            version=version.number,
+            contractor=str(contractor.pk),
+        )
 
 
 @refusals_recorded("dpia-recorded", _agreement_target)
@@ -674,16 +763,25 @@ def dpia_record(
     document_name: str = "",
     document: bytes | None = None,
     document_type: str = "",
+    residual_risk: str = "",
+    ico_consultation: str = "",
+    appropriate_policy_document: str = "",
 ) -> Dpia:
     """A party's DPO records the DPIA decision (and may attach the DPIA document, which is
-    encrypted into the vault; a replaced one is destroyed)."""
+    encrypted into the vault; a replaced one is destroyed): its status, outcome and residual
+    risk, the note of any ICO prior consultation (Article 36) and where the parties'
+    appropriate policy documents are held."""
     _own_party(user, agreement)
     if "dpo" not in user.role_codes:
         raise PermissionDenied("Only a DPO records the DPIA decision", code="role-not-permitted")
     if status not in Dpia.Status.values:
         raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
+    if residual_risk not in {"", *Dpia.ResidualRisk.values}:
+        raise InvalidInput("Choose the residual risk", code="dpia-residual-risk-invalid")
     dpia, _ = Dpia.objects.get_or_create(agreement=agreement)
     dpia.status, dpia.outcome = status, outcome.strip()
+    dpia.residual_risk, dpia.ico_consultation = residual_risk, ico_consultation.strip()
+    dpia.appropriate_policy_document = appropriate_policy_document.strip()
     replaced = None
     if document is not None:
         replaced = dpia.document_blob

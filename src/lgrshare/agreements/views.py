@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lgrshare.agreements import services
+from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
 from lgrshare.agreements.forms import (
@@ -22,13 +22,14 @@ from lgrshare.agreements.forms import (
     ReviewForm,
     initial_from,
 )
-from lgrshare.agreements.models import Agreement, ContractorAgreement, State
+from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, State
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.councils.models import Contractor, User
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain import policy
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.files import check_file
+from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.services import request_get_for_user
 from lgrshare.web.auth import person
 
@@ -66,6 +67,7 @@ def agreement_new(request: HttpRequest, county_gss: str) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
+            _warn_levels(request, created)
             return redirect("agreement", pk=created.pk)
     return render(request, "agreements/form.html", {"area": area, "form": form, "source": source})
 
@@ -95,9 +97,30 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
+            _warn_levels(request, agreement)
             return redirect("agreement", pk=agreement.pk)
-    context = {"area": agreement.area, "form": form, "agreement": agreement}
+    context = {
+        "area": agreement.area,
+        "form": form,
+        "agreement": agreement,
+        "level_warnings": readiness.level_warnings(version, services.screening(agreement)),
+    }
     return render(request, "agreements/form.html", context)
+
+
+def _warn_levels(request: HttpRequest, agreement: Agreement) -> None:
+    """After a save: a draft may be below what its standards declare, but cannot go live so."""
+    for problem in readiness.level_warnings(agreement.current(), services.screening(agreement)):
+        messages.warning(request, f"Saved, but: {problem.message} {problem.detail}")
+
+
+def _dpia_initial(agreement: Agreement) -> dict[str, str]:
+    """What the DPIA form starts with: the decision recorded so far, to change one part."""
+    dpia = Dpia.objects.filter(agreement=agreement).first()
+    if dpia is None:
+        return {}
+    fields = DpiaForm.base_fields.keys() - {"document"}
+    return {name: getattr(dpia, name) for name in fields}
 
 
 def _context(
@@ -105,7 +128,8 @@ def _context(
 ) -> dict[str, Any]:
     user = person(request)
     version = services.version_get(agreement=agreement, number=number)
-    screened = services.screening(agreement)
+    screened = services.screening(agreement, version)
+    is_current = version.number == agreement.current().number
     can = {
         action.value: services.decide(user=user, action=action, agreement=agreement).allowed
         for action in (
@@ -121,7 +145,11 @@ def _context(
         "agreement": agreement,
         "area": agreement.area,
         "version": version,
-        "is_current": version.number == agreement.current().number,
+        "is_current": is_current,
+        # "Before this can go live": what blocks review, approval or signature, for the parties.
+        "problems": readiness.problems_of(version, screened)
+        if is_current and own is not None and agreement.state in {State.DRAFT, State.IN_REVIEW}
+        else (),
         "document": build_document(version, screened),
         "screening": screened,
         "can": can,
@@ -137,7 +165,7 @@ def _context(
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
-        "dpia_form": DpiaForm(),
+        "dpia_form": DpiaForm(initial=_dpia_initial(agreement)),
         "dpia": getattr(agreement, "dpia", None),
         "dpia_document_readable": dpia_document_decision(user=user, agreement=agreement).allowed,
     }
@@ -153,7 +181,7 @@ def agreement_detail(request: HttpRequest, pk: int, number: int | None = None) -
 def agreement_pdf(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     agreement = services.agreement_get_for_user(pk=pk, user=person(request))
     version = services.version_get(agreement=agreement, number=number)
-    content = render_pdf(build_document(version, services.screening(agreement)))
+    content = render_pdf(build_document(version, services.screening(agreement, version)))
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{agreement.reference}-v{version.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -174,6 +202,14 @@ def dpia_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    try:
+        return _act(request, agreement, action)
+    except AgreementNotReady as refusal:
+        context = _context(request, agreement) | {"refusal": refusal}
+        return render(request, "agreements/detail.html", context, status=refusal.status)
+
+
+def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpResponse:
     user = person(request)
     if action == "send":
         services.agreement_send_for_review(user=user, agreement=agreement)
@@ -191,7 +227,10 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         )
         messages.success(request, "Approved." if approve else "Returned to draft with comments.")
     elif action == "sign":
-        services.agreement_sign(user=user, agreement=agreement)
+        seen = request.POST.get("version", "")
+        services.agreement_sign(
+            user=user, agreement=agreement, version=int(seen) if seen.isdigit() else None
+        )
         agreement.refresh_from_db()
         messages.success(
             request,
@@ -233,6 +272,9 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             document_name=checked.name if upload else "",
             document=content,
             document_type=checked.content_type if upload else "",
+            residual_risk=dpia.cleaned_data["residual_risk"],
+            ico_consultation=dpia.cleaned_data["ico_consultation"],
+            appropriate_policy_document=dpia.cleaned_data["appropriate_policy_document"],
         )
         messages.success(request, "The DPIA decision is recorded.")
     else:

@@ -72,6 +72,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "agreement-activated": "An agreement became active: every party signed",
         "agreement-suspended": "An agreement was suspended",
         "agreement-terminated": "An agreement was terminated",
+        "agreement-version-frozen": "A version's text was fixed at its first signature",
+        "agreement-revised": "A new version of an agreement was made because a record its "
+        "signed text names changed",
         "dpia-recorded": "A DPO recorded the DPIA decision",
         "dpia-document-added": "A DPIA document was stored (encrypted) with its agreement",
         "dpia-document-downloaded": "A DPIA document was downloaded",

@@ -52,7 +52,7 @@ def from_vault(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0002_flows"),
+        ("agreements", "0003_readiness"),
         ("vault", "0001_initial"),
     ]
 

@@ -13,7 +13,8 @@ Pure Python (no Django). The rules live in ``lgrshare/domain/rules``:
 
 Use ``screen(ScreeningFacts(...))`` for the DPIA screening of a request or agreement,
 ``minimisation_warnings(RequestFacts(...))`` when a request is written, and ``lawful_bases()`` /
-``conditions()`` for the choices a form offers.
+``conditions()`` for the choices a form offers, and ``readiness(ReadinessFacts(...))`` for the
+problems that stop an agreement going live (``rules/readiness.json``).
 """
 
 from lgrshare.domain.rules import RulesInvalid
@@ -41,14 +42,27 @@ from lgrshare.domain.screening.minimisation import (
     minimisation_rules,
     minimisation_warnings,
 )
+from lgrshare.domain.screening.readiness import (
+    AgreementNotReady,
+    DpiaDecision,
+    Problem,
+    ReadinessFacts,
+    StandardLevel,
+    readiness,
+    require_ready,
+)
 
 __all__ = [
+    "AgreementNotReady",
     "Article9Condition",
     "Conditions",
+    "DpiaDecision",
     "LawfulBasis",
     "MinimisationWarning",
     "Outcome",
     "PersonalData",
+    "Problem",
+    "ReadinessFacts",
     "Reason",
     "RequestFacts",
     "RulesInvalid",
@@ -56,10 +70,13 @@ __all__ = [
     "ScreeningFacts",
     "ScreeningInputError",
     "ScreeningResult",
+    "StandardLevel",
     "conditions",
     "lawful_bases",
     "minimisation_rules",
     "minimisation_warnings",
+    "readiness",
+    "require_ready",
     "screen",
     "screening_rules",
 ]
