@@ -67,11 +67,14 @@ def test_demo_people_can_act_and_the_contractor_works_under_a_signed_off_article
 def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
     from lgrshare.agreements import services
     from lgrshare.agreements.models import Agreement, State
-    from lgrshare.demo import DPIA_TITLE
+    from lgrshare.demo import DPIA_TITLE, WAITING_TITLE
 
     agreement = Agreement.objects.get(title=DPIA_TITLE)
     assert services.screening(agreement).outcome == "required"
     assert agreement.dpia.status == "complete"
     assert agreement.dpia.outcome
     assert agreement.state == State.ACTIVE
-    assert all(a.state == State.ACTIVE for a in Agreement.objects.all())
+    # Every agreement is active but the one left in review for "Your tasks".
+    waiting = Agreement.objects.get(title=WAITING_TITLE)
+    assert waiting.state == State.IN_REVIEW
+    assert all(a.state == State.ACTIVE for a in Agreement.objects.exclude(pk=waiting.pk))

@@ -66,6 +66,17 @@ def home_dir() -> Path:
     return home
 
 
+def env_secret(name: str) -> str:
+    """Return an optional secret from ``name`` or the file named by ``name_FILE``; empty when
+    neither is set. Raises ``ConfigurationError`` when the named file is missing or empty."""
+    if os.environ.get(name):
+        return os.environ[name]
+    file_var = f"{name}_FILE"
+    if os.environ.get(file_var):
+        return _read_secret_file(file_var, Path(os.environ[file_var]))
+    return ""
+
+
 def _read_secret_file(name: str, path: Path) -> str:
     try:
         value = path.read_text(encoding="utf-8").strip()

@@ -654,6 +654,58 @@ def _demo_dpia_agreement() -> None:
         )
 
 
+WAITING_TITLE = "District contracts registers for the contract transfer plan"
+
+
+def _demo_waiting() -> None:
+    """An agreement left in review, so the DPOs and a signatory have something on "Your tasks":
+    Guildford's DPO has approved (Guildford's signatory is asked to sign); Surrey County
+    Council's and Woking's DPOs have still to review."""
+    from datetime import date
+
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement
+
+    surrey = Area.objects.get(county_id=SURREY)
+    title = WAITING_TITLE
+    if Agreement.objects.filter(area=surrey, title=title).exists():
+        return
+    drafter = User.objects.get(username="surrey.analyst")
+    agreement = agreements.agreement_create(
+        user=drafter,
+        area=surrey,
+        title=title,
+        parties={SURREY: False, GUILDFORD: True, WOKING: True},
+        terms={
+            "purposes": "To plan which district contracts transfer to the new councils on "
+            "vesting day, and which end or are re-let before it.",
+            "data_items": [
+                {
+                    "standard": "contracts-register",
+                    "fields": [
+                        "contract_reference",
+                        "title",
+                        "supplier_name",
+                        "end_date",
+                        "break_clause_date",
+                        "estimated_annual_value_gbp",
+                    ],
+                }
+            ],
+            "legal_power": "Local Government and Public Involvement in Health Act 2007 Part 1 "
+            "(reorganisation proposals); Local Government Act 1972 s.111",
+            "personal_data": "none",
+            "classification": "OFFICIAL-SENSITIVE",
+            "delete_by": date(2027, 6, 30),
+            "review_date": date(2027, 3, 31),
+        },
+    )
+    agreements.agreement_send_for_review(user=drafter, agreement=agreement)
+    agreements.agreement_dpo_review(
+        user=User.objects.get(username="guildford.dpo"), agreement=agreement, approve=True
+    )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
@@ -666,6 +718,7 @@ def demo_load() -> list[SignIn]:
         _demo_agreement()
         _demo_submissions()
         _demo_dpia_agreement()
+        _demo_waiting()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from lgrshare.config import env_bool, env_int, env_list, env_str, home_dir, secret
+from lgrshare.config import env_bool, env_int, env_list, env_secret, env_str, home_dir, secret
 from lgrshare.domain.errors import ConfigurationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "lgrshare.councils",
     "lgrshare.accounts",
+    "lgrshare.notifications",
     "lgrshare.people",
     "lgrshare.catalogue",
     "lgrshare.requests",
@@ -174,7 +175,16 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 
+# Notification emails: printed to the console unless told otherwise, so the embedded set-up
+# needs no mail server; the file backend writes them under LGRSHARE_HOME/emails.
 EMAIL_BACKEND = env_str("LGRSHARE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("LGRSHARE_EMAIL_FILE_PATH", str(HOME / "emails"))
+EMAIL_HOST = env_str("LGRSHARE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LGRSHARE_EMAIL_PORT", default=25, minimum=1)
+EMAIL_HOST_USER = env_str("LGRSHARE_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("LGRSHARE_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("LGRSHARE_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("LGRSHARE_FROM_EMAIL", "lgr-share@localhost")
 
 SERVICE_NAME = "LGR Share"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
+from lgrshare import tasks
 from lgrshare.accounts import views as accounts
 from lgrshare.agreements import views as agreements
 from lgrshare.api import api
 from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
+from lgrshare.notifications import views as notifications
 from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
@@ -51,7 +53,9 @@ urlpatterns = [
         requests.attachment,
         name="request-attachment",
     ),
-    path("notifications/", requests.notifications, name="notifications"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read", notifications.notification_mark_read, name="notifications-read"),
+    path("tasks/", tasks.tasks_page, name="tasks"),
     path("areas/<str:county_gss>/agreements/", agreements.agreements_register, name="agreements"),
     path("areas/<str:county_gss>/agreements/new", agreements.agreement_new, name="agreement-new"),
     path("areas/<str:county_gss>/contractors/", agreements.contractors, name="contractors"),

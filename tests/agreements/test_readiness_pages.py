@@ -26,7 +26,9 @@ WORKFORCE = {
     "article_9_condition": "",
     "reader_roles": ["analyst"],
     "classification": "OFFICIAL",
-    "delete_by": (date.today() + timedelta(days=200)).isoformat(),
+    "delete_by_day": (date.today() + timedelta(days=200)).day,
+    "delete_by_month": (date.today() + timedelta(days=200)).month,
+    "delete_by_year": (date.today() + timedelta(days=200)).year,
 }
 
 

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
+from lgrshare.notifications.models import Notification
 from lgrshare.requests import services
-from lgrshare.requests.models import Notification
 from tests.conftest import SURREY, _make
 
 QUESTION = (
@@ -65,7 +65,9 @@ def test_a_draft_records_what_was_checked_and_is_seen_only_by_its_author(
 
 
 def test_opening_tells_the_holders_data_leads(opened, surrey_lead):
-    assert Notification.objects.filter(user=surrey_lead, request=opened).exists()
+    assert Notification.objects.filter(
+        user=surrey_lead, kind="request-to-answer", link=f"/requests/{opened.pk}/"
+    ).exists()
     assert mail.outbox[0].to == ["sue@surreycc.gov.uk"]
     assert QUESTION[:40] in mail.outbox[0].body
     assert f"http://127.0.0.1:8000/requests/{opened.pk}/" in mail.outbox[0].body
@@ -77,7 +79,7 @@ def test_the_holders_data_lead_answers_and_the_requester_hears(opened, surrey_le
     )
     response = opened.responses.get()
     assert response.answer == "needs-agreement"
-    assert Notification.objects.filter(user=alice, request=opened).exists()
+    assert Notification.objects.filter(user=alice, link=f"/requests/{opened.pk}/").exists()
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from lgrshare.agreements.models import Classification, PersonalData
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
+from lgrshare.web.dates import GovukDateField
 
 READER_ROLES = [
     ("analyst", "Analysts"),
@@ -128,12 +129,8 @@ class AgreementForm(forms.Form):
     onward_sharing = forms.CharField(
         label="Onward sharing", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    starts_on = forms.DateField(
-        label="Access starts on", required=False, help_text="For example 2027-01-31"
-    )
-    delete_by = forms.DateField(
-        label="Delete by", required=False, help_text="For example 2027-01-31"
-    )
+    starts_on = GovukDateField(label="Access starts on", required=False)
+    delete_by = GovukDateField(label="Delete by", required=False)
     retention_event = forms.CharField(
         label="Or keep until this event",
         required=False,
@@ -151,9 +148,7 @@ class AgreementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    review_date = forms.DateField(
-        label="Review by", required=False, help_text="For example 2027-01-31"
-    )
+    review_date = GovukDateField(label="Review by", required=False)
     other_legal_requirements = forms.CharField(
         label="Other legal requirements", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

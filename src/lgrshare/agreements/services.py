@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lgrshare.agreements import notices
 from lgrshare.agreements.build import snapshot
 from lgrshare.agreements.flows import agreed_fields, check_flows, default_flows, flows_of
 from lgrshare.agreements.models import (
@@ -475,6 +476,7 @@ def agreement_update(
                 _set_state(
                     agreement, State.IN_REVIEW, user, "New version for approval and signature"
                 )
+                notices.review_needed(agreement=agreement, by=user)
         _recorded(
             user,
             "agreement-edited",
@@ -512,6 +514,7 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     )
     _set_state(agreement, State.IN_REVIEW, user)
     _recorded(user, "agreement-sent-for-review", agreement, version=current.number)
+    notices.review_needed(agreement=agreement, by=user)
     return agreement
 
 
@@ -553,6 +556,7 @@ def agreement_dpo_review(
     )
     if not approve:
         _set_state(agreement, State.DRAFT, user, f"Returned by {party.council.name}'s DPO")
+    notices.dpo_reviewed(party=party, by=user)
     return party
 
 
@@ -602,6 +606,7 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
             "signed-by-every-party",
             version=agreement.current().number,
         )
+        notices.state_changed(agreement=agreement, by=user)
     return agreement
 
 
@@ -680,6 +685,7 @@ def _stop(
         State.TERMINATED: "agreement-terminated",
     }
     _recorded(user, event[state], agreement, version=agreement.current().number)
+    notices.state_changed(agreement=agreement, by=user)
     return agreement
 
 

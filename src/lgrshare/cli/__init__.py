@@ -21,9 +21,10 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import hub, records, trust
+    from lgrshare.cli import hub, notify, records, trust
 
     hub.register(main)
+    notify.register(main)
     records.register(main)
     trust.register(main)
     # -- commands from the standards and validation work (issue 3) register below --

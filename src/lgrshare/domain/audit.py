@@ -106,6 +106,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         # Refusals: the reason is the refusal's code; every refusal's name ends in "-refused"
         "access-refused": "An action or access was refused",
         "change-refused": "A change was refused as not valid in its state or form",
+        # Notifications
+        "notification-sent": "People were notified (in the service and by email)",
+        "notifications-read": "A person marked notifications as read",
         # Retired: older rows carry these; nothing records them any more (RETIRED_EVENT_NAMES).
         "accept": "A data lead accepted a submission",
         "withdraw": "A submission was withdrawn",

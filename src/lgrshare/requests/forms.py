@@ -9,6 +9,7 @@ from django import forms
 from lgrshare.catalogue.models import GeographyLevel
 from lgrshare.councils.models import Area
 from lgrshare.domain.request_flow import Answer, StopReason
+from lgrshare.web.dates import GovukDateField
 
 
 def _standards() -> list[tuple[str, str]]:
@@ -84,12 +85,7 @@ class RequestForm(FindForm):
         required=False,
         max_length=2000,
     )
-    needed_by = forms.DateField(
-        label="When do you need it by?",
-        required=False,
-        help_text="For example 2027-01-31",
-        error_messages={"invalid": "Enter the date as year-month-day, like 2027-01-31"},
-    )
+    needed_by = GovukDateField(label="When do you need it by?", required=False)
     personal_data = forms.BooleanField(label="It includes personal data", required=False)
     special_category = forms.BooleanField(
         label="It includes special category data (such as health or ethnicity)", required=False

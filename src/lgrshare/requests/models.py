@@ -1,4 +1,4 @@
-"""Data requests, the holders' answers, the forum thread, and notifications."""
+"""Data requests, the holders' answers and the forum thread."""
 
 from __future__ import annotations
 
@@ -112,21 +112,3 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.request.reference}"
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    request = models.ForeignKey(
-        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.text

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -23,8 +21,9 @@ from lgrshare.domain import request_flow as flow
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
 from lgrshare.domain.screening.minimisation import RequestFacts as ScreeningRequest
 from lgrshare.domain.screening.minimisation import minimisation_warnings
+from lgrshare.notifications.services import notify
 from lgrshare.requests.attachments import attachment_check, attachment_store
-from lgrshare.requests.models import Comment, DataRequest, HolderResponse, Notification
+from lgrshare.requests.models import Comment, DataRequest, HolderResponse
 from lgrshare.standards.services import standard_get
 from lgrshare.trail import record, record_hidden, refusals_recorded
 
@@ -332,24 +331,10 @@ FLAGS = (
 )
 
 
-def _notify(users: list[User], request: DataRequest, text: str) -> None:
-    Notification.objects.bulk_create(
-        Notification(user=u, request=request, text=text) for u in users
-    )
-    link = settings.SITE_URL.rstrip("/") + reverse("request", args=[request.pk])
-    # Addresses at .invalid (RFC 2606), such as the demo people's, can never be delivered.
-    messages = [
-        (
-            f"LGR Share: {text}",
-            f"{text}\n\nOpen it in LGR Share: {link}\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [u.email],
-        )
-        for u in users
-        if u.email and not u.email.lower().endswith(".invalid")
-    ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+def _notify(
+    users: list[User], request: DataRequest, text: str, kind: str = "request-update"
+) -> None:
+    notify(users=users, text=text, link=reverse("request", args=[request.pk]), kind=kind)
 
 
 def _data_leads(councils: list[str]) -> list[User]:
@@ -375,6 +360,7 @@ def request_open(*, user: User, request: DataRequest) -> DataRequest:
         request,
         f"{request.reference}: {request.requesting_council.name} asks for data: "
         f"{request.question[:140]}",
+        kind="request-to-answer",
     )
     return request
 

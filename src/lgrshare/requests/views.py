@@ -19,7 +19,7 @@ from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.requests import services
 from lgrshare.requests.attachments import attachment_decision, attachment_download
 from lgrshare.requests.forms import AnswerForm, CloseForm, CommentForm, FindForm, RequestForm
-from lgrshare.requests.models import DataRequest, Notification
+from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
 from lgrshare.web.auth import person
 
@@ -267,14 +267,3 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     response["Content-Disposition"] = content_disposition_header(True, item.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
-    mine = Notification.objects.filter(user=person(request)).select_related("request")[:100]
-    if request.method == "POST":
-        Notification.objects.filter(user=person(request), read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        return redirect("notifications")
-    return render(request, "requests/notifications.html", {"notifications": mine})

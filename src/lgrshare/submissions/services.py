@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lgrshare import access
+from lgrshare.agreements import notices
 from lgrshare.agreements.models import Agreement
 from lgrshare.agreements.services import agreed_fields
 from lgrshare.catalogue.models import Dataset, Kind
@@ -303,6 +304,7 @@ def _accept(*, user: User, submission: Submission) -> Submission:
         dataset=submission.dataset.slug,
         caveats=len(submission.caveats),
     )
+    notices.data_accepted(dataset=submission.dataset, period=submission.period, by=user)
     return submission
 
 

@@ -8,12 +8,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from lgrshare.notifications.services import unread_count
+
 
 def service(request: HttpRequest) -> dict[str, Any]:
     """Return the service name and navigation items, marking the current section."""
     # Each item: its text, its address, and the paths that belong to that section.
     items = [
         ("My areas", reverse("home"), ("/areas/", "/councils/")),
+        ("Your tasks", reverse("tasks"), (reverse("tasks"),)),
         ("Find data", reverse("catalogue"), (reverse("catalogue"),)),
         ("Data standards", reverse("standards"), (reverse("standards"),)),
         ("API tokens", reverse("tokens"), (reverse("tokens"),)),
@@ -25,9 +28,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
     ]
     user = getattr(request, "user", None)  # absent on responses made before authentication
     if user is not None and user.is_authenticated:
-        from lgrshare.requests.models import Notification
-
-        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        # Notifications are their own small app below the capabilities: counting them here
+        # imports no feature app.
+        unread = unread_count(user=user)
         href = reverse("notifications")
         navigation.append(
             {
