@@ -158,6 +158,18 @@ def roles_parse(roles: Iterable[str]) -> list[Role]:
 
 
 @transaction.atomic
+def _generated_password(user: User) -> str:
+    """A random one-time password that passes the password validators: a random string can,
+    rarely, look enough like the username to fail the similarity check, so draw again."""
+    while True:
+        candidate = secrets.token_urlsafe(12)
+        try:
+            validate_password(candidate, user)
+        except DjangoValidationError:
+            continue
+        return candidate
+
+
 def user_create(
     *,
     username: str,
@@ -213,7 +225,7 @@ def user_create(
         is_active=confirmed,
         confirmed_at=now if confirmed else None,
     )
-    chosen = password if password is not None else secrets.token_urlsafe(12)
+    chosen = password if password is not None else _generated_password(user)
     try:
         validate_password(chosen, user)
     except DjangoValidationError as exc:
