@@ -11,6 +11,7 @@ from lgrshare.agreements import services as agreements
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area, User
 from lgrshare.domain.errors import PermissionDenied
+from lgrshare.notifications.models import Notification
 from lgrshare.people import services
 from tests.conftest import GUILDFORD, PASSWORD, SURREY, WOKING, _make
 
@@ -67,6 +68,9 @@ def test_the_issue_scenario_an_area_admin_cannot_make_an_account_that_acts_for_a
     assert added == [
         ("admin", "needs-confirmation", {"council": GUILDFORD, "invited": True, "told": "gdpo"})
     ]
+    told = Notification.objects.filter(user__username="gdpo", kind="people-changed")
+    assert told.filter(link=f"/people/{posing.pk}/").exists()  # Guildford's DPO is told
+    assert not Notification.objects.filter(user=admin).exists()  # nobody at Surrey is
     granted = _events("role-granted", "posing.officer")
     assert sorted(d["role"] for _, _, d in granted) == ["analyst", "dpo", "senior-signatory"]
     assert all(d["pending"] for _, _, d in granted)

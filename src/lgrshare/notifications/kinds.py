@@ -21,5 +21,6 @@ KINDS: Mapping[str, str] = MappingProxyType(
         "data-accepted": "Data was accepted under an agreement",
         "request-to-answer": "A data request waits for your council's answer",
         "request-update": "News on a data request",
+        "people-changed": "People, roles or contractors at your council changed",
     }
 )

@@ -25,9 +25,11 @@ from lgrshare.councils.permissions import (
     person_target,
 )
 from lgrshare.councils.services import area_for_council, contractor_create, roles_parse, user_create
+from lgrshare.domain.audit import EVENT_NAMES
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy import AccessDenied, Decision, DecisionReason
 from lgrshare.domain.policy.people import PeopleAction, Target, people_policy
+from lgrshare.notifications.services import notify
 from lgrshare.trail import record
 
 _CONTRACTOR_ACTIONS = frozenset(
@@ -71,24 +73,26 @@ def _require(
     return people_require(user=user, action=action, target=target, target_id=target_id, **detail)
 
 
-def dpos_to_tell(council: Council) -> str:
-    """Tell the council's DPOs that its people or roles changed; return who was told.
-
-    TODO(notifications): until the notifications capability exists this only names them, and
-    the caller writes the names into the change's audit record (``told``). Re-point this one
-    function at it to send the in-app notice and the email.
-    """
-    dpos = (
+def dpos_to_tell(council: Council, *, event: str, link: str) -> str:
+    """Tell the council's DPOs, in the app and by email, that its people, roles or contractors
+    changed (``event``, an audit event name, says how); return who was told, for the change's
+    audit record (``told``)."""
+    dpos = list(
         User.objects.filter(
             council=council,
             is_active=True,
             role_grants__role=Role.DPO,
             role_grants__confirmed_at__isnull=False,
-        )
-        .order_by("username")
-        .values_list("username", flat=True)
+        ).order_by("username")
     )
-    return ",".join(dpos)
+    what = EVENT_NAMES.get(event, event)
+    notify(users=dpos, text=f"{what} at {council.name}.", link=link, kind="people-changed")
+    return ",".join(dpo.username for dpo in dpos)
+
+
+def _contractors_page(council: Council) -> str:
+    area = area_for_council(council)
+    return f"/areas/{area.gss_code}/contractors/" if area is not None else "/"
 
 
 def _audit(
@@ -101,7 +105,7 @@ def _audit(
         target_id=person.username,
         reason=decision_reason,
         council=home_council(person).gss_code,
-        told=dpos_to_tell(home_council(person)),
+        told=dpos_to_tell(home_council(person), event=event, link=f"/people/{person.pk}/"),
         **detail,
     )
 
@@ -356,7 +360,9 @@ def contractor_add(
             reason=str(decision.reason),
             name=contractor.name,
             council=works_for.gss_code,
-            told=dpos_to_tell(works_for),
+            told=dpos_to_tell(
+                works_for, event="contractor-added", link=_contractors_page(works_for)
+            ),
         )
     return contractor
 
@@ -378,7 +384,9 @@ def contractor_setup(
             reason="set-up",
             name=contractor.name,
             council=works_for.gss_code,
-            told=dpos_to_tell(works_for),
+            told=dpos_to_tell(
+                works_for, event="contractor-added", link=_contractors_page(works_for)
+            ),
         )
     return contractor
 
