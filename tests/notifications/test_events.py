@@ -173,12 +173,3 @@ def test_nobody_at_woking_is_told_anything_about_an_agreement_woking_is_not_part
     agreements.agreement_suspend(user=cast["gdpo"], agreement=active, reason="Paused")
     assert not Notification.objects.filter(user__council_id=WOKING).exists()
     assert not Notification.objects.filter(user=cast["charlie"]).exists()
-
-
-def test_who_reads_is_asked_of_the_policy_with_the_gates_own_view_of_each_dataset(active):
-    from lgrshare import access
-    from lgrshare.agreements import notices
-    from lgrshare.catalogue.models import Dataset
-
-    for dataset in Dataset.objects.filter(agreement=active):
-        assert notices._resource(dataset) == access.resource_of(dataset)

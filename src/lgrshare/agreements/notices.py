@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from lgrshare import access
+
 # A module reference, not names: the agreements service imports this module as it loads.
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import Agreement, Party, State, TermsAcceptance
@@ -60,28 +62,15 @@ def _may(action: policy.Action, agreement: Agreement, people: Iterable[User]) ->
     ]
 
 
-def _resource(dataset: Dataset) -> policy.Resource:
-    # The same as ``access.resource_of`` (a test keeps them equal). This module cannot import
-    # the gate while the gate imports the agreements service, which imports this module; once
-    # the policy's Django adapter leaves ``agreements.services``, use ``access.resource_of``.
-    return policy.Resource(
-        dataset_id=dataset.slug,
-        access=dataset.access,
-        holder=dataset.publisher_id,
-        area=dataset.area.county_id if dataset.area is not None else None,
-        standard=dataset.standard_name or None,
-    )
-
-
 def _readers(
     facts: policy.AgreementFacts, datasets: list[Dataset], people: Iterable[User], now: datetime
 ) -> list[User]:
     """Those the policy lets read (or, for a provider, submit to) one of ``datasets`` under
     ``facts``, counting people who have still to accept the terms."""
-    resources = [_resource(d) for d in datasets]
+    resources = [access.resource_of(d) for d in datasets]
     found = []
     for person in people:
-        subject = agreements.subject_of(person)
+        subject = access.subject_of(person)
         for resource in resources:
             reads = policy.decide(
                 subject=subject,
@@ -115,7 +104,7 @@ def _parties_people(agreement: Agreement) -> list[User]:
         TermsAcceptance.objects.filter(agreement=agreement).values_list("user_id", flat=True)
     )
     involved = list(User.objects.filter(pk__in=_known(ids), is_active=True))
-    as_if_active = replace(agreements.facts_of(agreement), state=policy.AgreementState.ACTIVE)
+    as_if_active = replace(access.facts_of(agreement), state=policy.AgreementState.ACTIVE)
     datasets = list(Dataset.objects.filter(agreement=agreement).select_related("area"))
     candidates = _area_people(agreement, [p.council_id for p in parties], contractors=True)
     return involved + _readers(as_if_active, datasets, candidates, timezone.now())
@@ -213,7 +202,7 @@ def data_accepted(*, dataset: Dataset, period: str, by: User) -> None:
         )
         if person.council_id != dataset.publisher_id
     ]
-    readers = _readers(agreements.facts_of(agreement), [dataset], candidates, timezone.now())
+    readers = _readers(access.facts_of(agreement), [dataset], candidates, timezone.now())
     notify(
         users=_others(readers, by),
         text=f"New data under {agreement.reference}: {dataset.title}, {period}, "

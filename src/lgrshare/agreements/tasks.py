@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lgrshare import access
+from lgrshare.access import facts_of, subject_of
 from lgrshare.agreements.models import Agreement, Party, State
-from lgrshare.agreements.services import decide, facts_of, subject_of
+from lgrshare.agreements.services import decide
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
