@@ -125,16 +125,19 @@ def _refusal_kept_since(seq: int, user: User) -> bool:
     return found.exists()
 
 
-def record_hidden(*, user: User, target_type: str, target_id: str | int, area: str) -> None:
-    """Record that ``user`` asked for something of another area (``area``, its GSS code), which
-    was answered as not found: an ``access-refused`` with reason ``other-area``. The answer
-    itself must stay the same as for something that does not exist."""
+def record_hidden(
+    *, user: User, target_type: str, target_id: str | int, area: str, reason: str = OTHER_AREA
+) -> None:
+    """Record that ``user`` asked for something of another area (``area``, its GSS code), or
+    that contractor staff asked for something they are not named for (``reason``
+    ``contractor-not-named``), answered as not found: an ``access-refused``. The answer itself
+    must stay the same as for something that does not exist."""
     record(
         user=user,
         action="access-refused",
         target_type=target_type,
         target_id=target_id,
-        reason=OTHER_AREA,
+        reason=reason,
         area=area,
         attempted="read",
     )

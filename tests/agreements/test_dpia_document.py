@@ -98,7 +98,6 @@ def test_a_partys_dpo_downloads_it_from_the_agreement_page(signed_in, agreement,
     [
         ("alice", "role-not-permitted"),  # Guildford is a party; alice is an analyst
         ("woking_dpo", "not-a-party"),  # a DPO in the area, of a council that is not a party
-        ("dave", "contractor-not-permitted"),
     ],
 )
 def test_everyone_else_is_refused_with_a_reason_and_it_is_recorded(
@@ -123,6 +122,15 @@ def test_everyone_else_is_refused_with_a_reason_and_it_is_recorded(
     assert PHRASE not in response.content
     (refused,) = _events("dpia-document-download-refused")
     assert (refused.actor, refused.reason) == (user.username, reason)
+
+
+def test_contractor_staff_not_named_do_not_even_find_the_agreement(
+    signed_in, agreement, people, dave
+):
+    _record(signed_in(people["surrey_dpo"]), agreement)
+    response = signed_in(dave).get(f"/agreements/{agreement.pk}/dpia-document")
+    assert response.status_code == 404
+    assert PHRASE not in response.content
 
 
 def test_the_outsider_does_not_even_find_the_agreement(signed_in, agreement, people, charlie):

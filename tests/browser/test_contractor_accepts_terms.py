@@ -111,8 +111,9 @@ def test_a_named_contractor_accepts_the_terms_and_then_sees_the_data(page):
     assert table.locator("tbody tr").count() == 1
     assert_accessible(page)
 
-    # Nothing else: an agreement that does not name the firm offers nothing to accept or read.
+    # Nothing else: an agreement not naming the firm is not found, nothing to accept or read.
     page.goto(f"/agreements/{not_named.pk}/")
+    assert page.get_by_role("heading", name="Page not found").count() == 1
     assert page.get_by_role("button", name="I accept these terms").count() == 0
     page.goto(f"/catalogue/{unshared.slug}/")
     assert page.get_by_test_id("data-table").count() == 0

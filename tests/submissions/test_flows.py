@@ -137,11 +137,14 @@ def test_the_full_template_is_refused_naming_the_columns_not_agreed_and_nothing_
     assert refusal.target_id == d1.slug
 
 
-def test_the_data_lead_may_have_the_extra_columns_dropped_before_encryption(cast, d1):
+def test_the_data_lead_may_have_the_extra_columns_dropped_before_encryption(cast, d1, signed_in):
     created = submit(cast["gary"], d1, assets_csv(), drop_unagreed=True)
     assert created.valid
     stored = blob_read_bytes(blob=created.blob).decode()
     assert stored.splitlines()[0].split(",") == SIX
+    page = signed_in(cast["gary"]).get(f"/submissions/{created.pk}/").content.decode()
+    assert "Columns removed" in page
+    assert "GeoX" in page
     dropped = created.report["file"]["columns_dropped"]
     assert "UPRN" in dropped
     assert len(dropped) == 14

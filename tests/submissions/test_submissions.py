@@ -215,8 +215,15 @@ def test_outsiders_and_other_councils_cannot_see_submissions(
 def test_a_contractor_without_a_named_place_is_refused(cast, dataset, signed_in, dave):
     created = submit(cast["surrey_analyst"], dataset, contracts_csv())
     services.submission_accept(user=cast["surrey_lead"], submission=created)
-    response = signed_in(dave).get(f"/submissions/{created.pk}/download.zip")
-    assert response.status_code == 403
+    web = signed_in(dave)
+    # Contractor staff see nothing of an agreement that does not name their organisation:
+    # not its data, not its submissions, not its terms (answered as if it did not exist).
+    assert web.get(f"/submissions/{created.pk}/download.zip").status_code == 404
+    assert web.get(f"/submissions/{created.pk}/").status_code == 404
+    assert web.get(f"/agreements/{dataset.agreement_id}/").status_code == 404
+    assert AuditEntry.objects.filter(
+        action="access-refused", actor="dave", reason="contractor-not-named"
+    ).exists()
 
 
 def test_upload_page_and_api(cast, dataset, signed_in, client):

@@ -79,9 +79,15 @@ TERM_FIELDS = (
 
 
 def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
-    """Return an agreement of one of ``user``'s areas; ``NotFound`` otherwise."""
+    """Return an agreement of one of ``user``'s areas (for contractor staff, one that names
+    their organisation); ``NotFound`` otherwise."""
     found = Agreement.objects.filter(pk=pk, area__memberships__user=user).first()
-    if found is None:
+    hidden_from_contractor = (
+        found is not None
+        and user.contractor_id is not None
+        and not found.versions.filter(contractors=user.contractor_id).exists()
+    )
+    if found is None or hidden_from_contractor:
         elsewhere = Agreement.objects.filter(pk=pk).select_related("area").first()
         if elsewhere is not None:
             record_hidden(
@@ -89,6 +95,7 @@ def agreement_get_for_user(*, pk: int, user: User) -> Agreement:
                 target_type="agreement",
                 target_id=elsewhere.reference,
                 area=elsewhere.area.county_id,
+                reason="contractor-not-named" if hidden_from_contractor else "other-area",
             )
         raise NotFound(f"There is no agreement {pk} that you can see", code="agreement-not-found")
     return found

@@ -251,10 +251,13 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
         messages.success(request, f"The agreement is {action}ed.")
     elif action == "accept":
         if not AcceptTermsForm(request.POST).is_valid():
-            raise InvalidInput(
-                "Confirm you have read the terms and will keep to them",
+            refused = InvalidInput(
+                "Confirm you have read the terms and will keep to them: tick the declaration "
+                "above the button",
                 code="declaration-required",
             )
+            refused.next_step = ("Back to the agreement", f"/agreements/{agreement.pk}/")
+            raise refused
         services.terms_accept(user=user, agreement=agreement)
         messages.success(request, "You have accepted the terms.")
         return redirect("agreement", pk=agreement.pk)

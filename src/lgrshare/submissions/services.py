@@ -344,13 +344,21 @@ def _withdraw(*, user: User, submission: Submission) -> Submission:
 
 
 def submission_get_for_user(*, pk: int, user: User) -> Submission:
-    """A submission of a dataset the user's area can see; ``NotFound`` otherwise."""
+    """A submission of a dataset the user's area can see (for contractor staff, under an
+    agreement that names their organisation); ``NotFound`` otherwise."""
     found = (
         Submission.objects.select_related("dataset", "dataset__agreement", "blob", "submitted_by")
         .filter(pk=pk, dataset__area__memberships__user=user)
         .first()
     )
-    if found is None:
+    hidden_from_contractor = (
+        found is not None
+        and user.contractor_id is not None
+        and not found.dataset.agreement.versions.filter(  # type: ignore[union-attr]
+            contractors=user.contractor_id
+        ).exists()
+    )
+    if found is None or hidden_from_contractor:
         elsewhere = Submission.objects.filter(pk=pk, dataset__area__isnull=False).first()
         if elsewhere is not None:
             record_hidden(
@@ -358,6 +366,7 @@ def submission_get_for_user(*, pk: int, user: User) -> Submission:
                 target_type="submission",
                 target_id=elsewhere.pk,
                 area=str(_area_of(elsewhere.dataset)),
+                reason="contractor-not-named" if hidden_from_contractor else "other-area",
             )
         raise NotFound(f"There is no submission {pk} that you can see", code="submission-not-found")
     return found

@@ -114,7 +114,7 @@ _MESSAGES = {
     "contractor-agreement-missing": "No contractor agreement is recorded for your organisation.",
     "contractor-agreement-expired": "Your organisation's contractor agreement has ended.",
     "contractor-not-named": "The data sharing agreement does not name your organisation.",
-    "role-not-permitted": "The agreement does not allow your role to do this.",
+    "role-not-permitted": "Your role does not allow you to do this.",
     "agreement-not-active": "The data sharing agreement is not active yet.",
     "agreement-not-in-review": "The data sharing agreement is not in review.",
     "agreement-suspended": "The data sharing agreement is suspended.",
