@@ -318,3 +318,16 @@ def test_an_unknown_version_is_not_found(signed_in, draft, cast):
     client = signed_in(cast["guildford_lead"])
     assert client.get(f"/agreements/{draft.pk}/versions/9/").status_code == 404
     assert client.get(f"/agreements/{draft.pk}/versions/9/document.pdf").status_code == 404
+
+
+def test_signing_in_the_page_needs_the_signatorys_declaration(draft, cast, signed_in):
+    services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=True)
+    web = signed_in(cast["surrey_sign"])
+    undeclared = web.post(f"/agreements/{draft.pk}/sign", {"version": "1"})
+    assert undeclared.status_code == 400
+    assert f'href="/agreements/{draft.pk}/">Back to the agreement' in undeclared.content.decode()
+    assert draft.current().parties.get(council_id=SURREY).signed_at is None
+    declared = web.post(f"/agreements/{draft.pk}/sign", {"version": "1", "confirm": "on"})
+    assert declared.status_code == 302
+    assert draft.current().parties.get(council_id=SURREY).signed_at is not None

@@ -46,6 +46,10 @@ def test_both_councils_approve_and_sign_and_the_pdf_downloads(page, tmp_path):
         sign_in(page, f"{council}.signatory")
         page.goto(address)
         page.get_by_role("button", name="Sign the agreement").click()
+        page.get_by_text("tick the declaration above the button").wait_for()  # not signed yet
+        page.goto(address)
+        page.get_by_label("I have authority to sign for").check()
+        page.get_by_role("button", name="Sign the agreement").click()
         page.get_by_text("Signed.").wait_for()
         page.get_by_role("button", name="Sign out").click()
 

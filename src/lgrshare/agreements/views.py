@@ -233,6 +233,14 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
         )
         messages.success(request, "Approved." if approve else "Returned to draft with comments.")
     elif action == "sign":
+        if request.POST.get("confirm") != "on":
+            refused = InvalidInput(
+                "Confirm you have authority to sign and have read this version in full: tick "
+                "the declaration above the button",
+                code="declaration-required",
+            )
+            refused.next_step = ("Back to the agreement", f"/agreements/{agreement.pk}/")
+            raise refused
         seen = request.POST.get("version", "")
         services.agreement_sign(
             user=user, agreement=agreement, version=int(seen) if seen.isdigit() else None
