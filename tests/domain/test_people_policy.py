@@ -190,6 +190,30 @@ def test_terms_are_accepted_only_while_the_agreement_is_active(state, reason):
 
 def test_a_drafters_council_must_be_a_party():
     parties = frozenset({SURREY, GUILDFORD})
-    assert decide_drafting(subject=_subject(), parties=parties).allowed
-    refused = decide_drafting(subject=_subject(council="E07000217"), parties=parties)
+    dpo = frozenset({"dpo"})
+    assert decide_drafting(subject=replace(_subject(), roles=dpo), parties=parties).allowed
+    refused = decide_drafting(
+        subject=replace(_subject(council="E07000217"), roles=dpo), parties=parties
+    )
     assert refused.reason == "drafter-not-a-party"
+
+
+@pytest.mark.parametrize(
+    ("roles", "reason"),
+    [
+        ({"data-lead"}, "allowed"),
+        ({"ig-officer"}, "allowed"),
+        ({"programme-lead"}, "allowed"),
+        ({"analyst"}, "role-not-permitted"),
+        ({"senior-signatory"}, "role-not-permitted"),
+        ({"it-security"}, "role-not-permitted"),
+    ],
+)
+def test_the_drafting_roles_are_the_policys(roles, reason):
+    subject = replace(_subject(), roles=frozenset(roles))
+    assert decide_drafting(subject=subject).reason == reason
+
+
+def test_contractor_staff_never_draft():
+    firm = replace(_firm("c", SURREY, LIVE), roles=frozenset({"data-lead"}))
+    assert decide_drafting(subject=firm).reason == "contractor-not-permitted"

@@ -45,7 +45,6 @@ from lgrshare.standards.services import standard_get
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
-DRAFTING_ROLES = frozenset({"data-lead", "ig-officer", "dpo", "programme-lead"})
 # Terms a version carries; a change to any of them (or to the parties) makes a new version.
 TERM_FIELDS = (
     "purposes",
@@ -206,19 +205,15 @@ def _recorded(
 # -- drafting -----------------------------------------------------------------------------------
 
 
+def may_draft(user: User) -> bool:
+    """Whether the policy lets ``user`` draft or vary agreements at all (for the pages)."""
+    return decide_drafting(subject=subject_of(user)).allowed
+
+
 def _require_drafter(user: User, area: Area, parties: list[str] | None = None) -> None:
-    if user.council_id is None:
-        raise PermissionDenied(
-            "Contractors cannot draft agreements", code="contractor-not-permitted"
-        )
     if not area.memberships.filter(user=user).exists():
         raise NotFound("There is no such area that you can see", code="area-not-found")
-    if not DRAFTING_ROLES & user.role_codes:
-        raise PermissionDenied(
-            "Only data leads, information governance officers, DPOs and programme leads draft "
-            "agreements",
-            code="role-not-permitted",
-        )
+    decide_drafting(subject=subject_of(user)).require()
     if parties is not None and user.council_id not in parties:
         raise PermissionDenied("Only a party's staff can change its agreement", code="not-a-party")
 

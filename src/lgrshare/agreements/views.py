@@ -161,10 +161,10 @@ def _context(
         "own_party": own,
         "can_draft": agreement.state in {State.DRAFT}
         and own is not None
-        and bool(services.DRAFTING_ROLES & user.role_codes),
+        and services.may_draft(user),
         "can_vary": agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED}
         and own is not None
-        and bool(services.DRAFTING_ROLES & user.role_codes),
+        and services.may_draft(user),
         "can_accept": not accepted and services.can_accept_terms(user=user, agreement=agreement),
         "accept_form": AcceptTermsForm(),
         "accepted": accepted,

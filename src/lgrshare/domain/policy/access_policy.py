@@ -42,6 +42,7 @@ class AccessPolicy:
     wrong_state_reasons: Mapping[str, DecisionReason]
     state_reasons: Mapping[str, DecisionReason]
     submission_rules: Mapping[Action, SubmissionRule]
+    drafting_roles: frozenset[str]
 
 
 @cache
@@ -77,6 +78,7 @@ def access_policy() -> AccessPolicy:
             state_reasons=MappingProxyType(
                 {AgreementState(s): DecisionReason(r) for s, r in data["state_reasons"].items()}
             ),
+            drafting_roles=frozenset(str(role) for role in data["drafting"]["roles"]),
             submission_rules=MappingProxyType(
                 {
                     Action(act): SubmissionRule(
@@ -90,6 +92,8 @@ def access_policy() -> AccessPolicy:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesInvalid(f"access-policy.json: {exc}") from exc
+    if not policy.drafting_roles <= roles:
+        raise RulesInvalid("access-policy.json: 'drafting' names an unknown role.")
     _check_complete(policy)
     return policy
 

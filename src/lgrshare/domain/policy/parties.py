@@ -10,9 +10,9 @@ it works for), ``contractor-agreement-missing``, ``contractor-agreement-expired`
 names people and not this one; the state (``agreement-not-active`` and the others of
 ``state_reasons``); ``agreement-expired`` from the delete-by date.
 
-``decide_drafting`` answers whether a person's council may be left out of the parties of an
-agreement they draft: it may not (``drafter-not-a-party``), so a DPO of one council cannot write
-an agreement between two others.
+``decide_drafting`` answers whether a person may draft an agreement: council staff with a drafting
+role, whose council may not be left out of its parties (``drafter-not-a-party``), so a DPO of one
+council cannot write an agreement between two others.
 """
 
 from __future__ import annotations
@@ -60,8 +60,15 @@ def decide_terms_acceptance(
     return Decision(True, DecisionReason.ALLOWED)
 
 
-def decide_drafting(*, subject: Subject, parties: frozenset[str]) -> Decision:
-    """Return whether ``subject`` may draft (or redraft) an agreement between ``parties``."""
-    if subject.council is None or subject.council not in parties:
+def decide_drafting(*, subject: Subject, parties: frozenset[str] | None = None) -> Decision:
+    """Return whether ``subject`` may draft (or redraft) an agreement, between ``parties`` when
+    given: contractor staff never (``contractor-not-permitted``); council staff with a drafting
+    role of ``rules/access-policy.json`` (else ``role-not-permitted``) whose own council is one
+    of the parties (else ``drafter-not-a-party``)."""
+    if subject.contractor is not None or subject.council is None:
+        return Decision(False, DecisionReason.CONTRACTOR_NOT_PERMITTED)
+    if not subject.roles & access_policy().drafting_roles:
+        return Decision(False, DecisionReason.ROLE_NOT_PERMITTED)
+    if parties is not None and subject.council not in parties:
         return Decision(False, DecisionReason.DRAFTER_NOT_A_PARTY)
     return Decision(True, DecisionReason.ALLOWED)
