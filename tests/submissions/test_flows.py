@@ -272,3 +272,14 @@ def test_default_flows_go_from_each_provider_to_the_parties_that_do_not_provide(
         (WOKING, GUILDFORD),
     }
     assert len(mutual[0]["fields"]) == 20
+
+
+def test_only_those_who_may_submit_are_offered_the_submit_page(cast, d1, signed_in):
+    address = f"/agreements/{d1.agreement.pk}/"
+    assert (
+        "Submit data under this agreement" in signed_in(cast["gary"]).get(address).content.decode()
+    )
+    for user in (cast["sam"], cast["bob"], cast[f"{GUILDFORD}-dpo"]):  # recipients; a DPO
+        assert (
+            "Submit data under this agreement" not in signed_in(user).get(address).content.decode()
+        )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lgrshare import access
 from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
@@ -168,6 +169,7 @@ def _context(
         "can_accept": not accepted and services.can_accept_terms(user=user, agreement=agreement),
         "accept_form": AcceptTermsForm(),
         "accepted": accepted,
+        "can_submit": _may_submit(user, agreement),
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
@@ -175,6 +177,14 @@ def _context(
         "dpia": getattr(agreement, "dpia", None),
         "dpia_document_readable": dpia_document_decision(user=user, agreement=agreement).allowed,
     }
+
+
+def _may_submit(user: User, agreement: Agreement) -> bool:
+    """Whether the policy lets ``user`` submit data their council shares under ``agreement``."""
+    mine = agreement.datasets.filter(publisher_id=user.council_id).first()
+    if user.council_id is None or mine is None:
+        return False
+    return access.check(user=user, action=access.Action.SUBMIT, dataset=mine).allowed
 
 
 @require_safe
