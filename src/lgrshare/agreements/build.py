@@ -16,6 +16,7 @@ from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
 from lgrshare.agreements.flows import flow_lines
 from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
 from lgrshare.agreements.terms import ACTION_LABELS, SECURITY_RULES
+from lgrshare.councils.models import Role
 from lgrshare.domain.policy import access_policy
 from lgrshare.domain.screening import ScreeningResult, conditions, lawful_bases
 from lgrshare.standards.services import standard_get
@@ -81,7 +82,8 @@ def _access(version: AgreementVersion) -> tuple[str, ...]:
     lines = []
     for action, label in ACTION_LABELS.items():
         allowed = roles.get(action) or sorted(default.get(action, ()))
-        lines.append(f"{label}: staff of the parties with the role {', '.join(allowed)}.")
+        who = ", ".join(Role(role).label.lower() for role in allowed if role in Role.values)
+        lines.append(f"{label}: staff of the parties who are one of: {who}.")
     named = [p.get_full_name() or p.username for p in version.named_people.all()]
     if named:
         lines.append(f"Only these named people may see the data: {', '.join(named)}.")
