@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from lgrshare.agreements.tasks import tasks_for as agreement_tasks
 from lgrshare.councils.models import User
 from lgrshare.notifications.tasks import TASK_KINDS, Task
+from lgrshare.people.tasks import tasks_for as people_tasks
 from lgrshare.requests.tasks import tasks_for as request_tasks
 from lgrshare.submissions.tasks import tasks_for as submission_tasks
 from lgrshare.web.auth import person
@@ -24,6 +25,7 @@ SOURCES: tuple[Callable[[User], list[Task]], ...] = (
     agreement_tasks,
     request_tasks,
     submission_tasks,
+    people_tasks,
 )
 
 

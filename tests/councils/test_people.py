@@ -71,6 +71,9 @@ def test_the_issue_scenario_an_area_admin_cannot_make_an_account_that_acts_for_a
     told = Notification.objects.filter(user__username="gdpo", kind="people-changed")
     assert told.filter(link=f"/people/{posing.pk}/").exists()  # Guildford's DPO is told
     assert not Notification.objects.filter(user=admin).exists()  # nobody at Surrey is
+    waiting = signed_in(guildford["dpo"]).get("/tasks/").content.decode()
+    assert "Confirm Posing Officer&#x27;s account" in waiting  # under Your tasks
+    assert "Posing Officer" not in signed_in(admin).get("/tasks/").content.decode()
     granted = _events("role-granted", "posing.officer")
     assert sorted(d["role"] for _, _, d in granted) == ["analyst", "dpo", "senior-signatory"]
     assert all(d["pending"] for _, _, d in granted)

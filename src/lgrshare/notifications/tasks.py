@@ -22,6 +22,7 @@ TASK_KINDS: Mapping[str, str] = MappingProxyType(
         "request-answer": "Requests waiting for your council's answer",
         "submission-accept": "Submissions waiting for you to accept",
         "terms-accept": "Terms to accept before you can read the data",
+        "person-confirm": "People and roles waiting for your confirmation",
     }
 )
 
