@@ -244,16 +244,7 @@ def require_on_submission(
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may do
     ``action`` (accept, add a caveat, withdraw) to the submission ``target_id``."""
     decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
-    if not decision.allowed:
-        record(
-            user=user,
-            action="access-refused",
-            target_type="submission",
-            target_id=target_id,
-            reason=str(decision.reason),
-            policy_action=str(action),
-        )
-    decision.require()
+    _require_recorded(user, decision, action, "submission", target_id)
 
 
 def check_document(
@@ -281,12 +272,19 @@ def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
     decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
+    _require_recorded(user, decision, action, "area", area)
+
+
+def _require_recorded(
+    user: User, decision: Decision, action: str, target_type: str, target_id: str | int
+) -> None:
+    """Record a refusal as ``access-refused`` with the policy's reason, then raise it."""
     if not decision.allowed:
         record(
             user=user,
             action="access-refused",
-            target_type="area",
-            target_id=area,
+            target_type=target_type,
+            target_id=target_id,
             reason=str(decision.reason),
             policy_action=str(action),
         )

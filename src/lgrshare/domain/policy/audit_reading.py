@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
-from types import MappingProxyType
 
-from lgrshare.domain.policy.codes import DecisionReason, Role
+from lgrshare.domain.policy.codes import DecisionReason
 from lgrshare.domain.policy.facts import Decision, PolicyInputError
-from lgrshare.domain.rules import RulesInvalid, read_rules_file
+from lgrshare.domain.policy.role_tables import role_table
 
 
 class AuditAction(StrEnum):
@@ -26,21 +25,8 @@ class AuditAction(StrEnum):
 
 @cache
 def audit_roles() -> Mapping[AuditAction, frozenset[str]]:
-    """Return the roles of each audit action, from ``rules/audit-policy.json``.
-
-    Raises ``RulesInvalid`` when the file is malformed, leaves an action out or names an
-    unknown role."""
-    data = read_rules_file("audit-policy")
-    try:
-        roles = {
-            AuditAction(action): frozenset(Role(role).value for role in rule["roles"])
-            for action, rule in data["actions"].items()
-        }
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RulesInvalid(f"audit-policy.json: {exc}") from exc
-    if set(roles) != set(AuditAction):
-        raise RulesInvalid("audit-policy.json: 'actions' must cover every audit action.")
-    return MappingProxyType(roles)
+    """Return the roles of each action, from ``rules/audit-policy.json`` (see ``role_table``)."""
+    return role_table("audit-policy", AuditAction)
 
 
 def decide_audit(

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
-from types import MappingProxyType
 
-from lgrshare.domain.policy.codes import DecisionReason, Role
+from lgrshare.domain.policy.codes import DecisionReason
 from lgrshare.domain.policy.facts import Decision, PolicyInputError, Subject
-from lgrshare.domain.rules import RulesInvalid, read_rules_file
+from lgrshare.domain.policy.role_tables import role_table
 
 
 class CatalogueAction(StrEnum):
@@ -25,21 +24,8 @@ class CatalogueAction(StrEnum):
 
 @cache
 def catalogue_roles() -> Mapping[CatalogueAction, frozenset[str]]:
-    """Return the roles of each catalogue action, from ``rules/catalogue-policy.json``.
-
-    Raises ``RulesInvalid`` when the file is malformed, leaves an action out or names an
-    unknown role."""
-    data = read_rules_file("catalogue-policy")
-    try:
-        roles = {
-            CatalogueAction(action): frozenset(Role(role).value for role in rule["roles"])
-            for action, rule in data["actions"].items()
-        }
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RulesInvalid(f"catalogue-policy.json: {exc}") from exc
-    if set(roles) != set(CatalogueAction):
-        raise RulesInvalid("catalogue-policy.json: 'actions' must cover every catalogue action.")
-    return MappingProxyType(roles)
+    """Return the roles of each action from ``rules/catalogue-policy.json`` (``role_table``)."""
+    return role_table("catalogue-policy", CatalogueAction)
 
 
 def decide_catalogue(*, subject: Subject, action: CatalogueAction | str, area: str) -> Decision:
