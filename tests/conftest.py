@@ -18,6 +18,19 @@ PASSWORD = "correct-horse-battery-staple"
 SURREY, GUILDFORD, WOKING, KENT = "E10000030", "E07000209", "E07000217", "E10000016"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    """Hash test passwords with MD5: Argon2 made up about three quarters of the suite's time.
+
+    Production keeps Argon2 (``settings.PASSWORD_HASHERS``); ``tests/accounts/test_hashing.py``
+    proves it, running with this override lifted.
+    """
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     from lgrshare.catalogue.services import catalogue_load_public
