@@ -8,6 +8,8 @@ padded with digits or symbols (``password1234``, ``Summer2026!``).
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 
@@ -28,7 +30,7 @@ def _is_a_run(password: str) -> bool:
     if len(password) < 2:
         return False
     steps = 0
-    for before, after in zip(password, password[1:], strict=False):
+    for before, after in itertools.pairwise(password):
         gap = ord(after) - ord(before)
         wraps = before.isdigit() and after.isdigit() and abs(gap) == 9
         steps += abs(gap) == 1 or wraps
