@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "lgrshare.audit",
     "lgrshare.web",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -84,9 +87,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lgrshare.web.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lgrshare.accounts.middleware.SessionLifetimeMiddleware",
+    "lgrshare.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lgrshare.web.middleware.ErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -150,6 +155,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "lgrshare.accounts.passwords.PatternPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
+
+# Two-factor sign-in (django-otp, TOTP and recovery codes): required for the roles in
+# domain/rules/two-factor.json, offered to everyone. Never turn it off in production.
+TWO_FACTOR_REQUIRED = env_bool("LGRSHARE_TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "LGR Share"
+# Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 minutes without a request, when the browser closes, and 12 hours after
 # signing in however busy (lgrshare.accounts.middleware).

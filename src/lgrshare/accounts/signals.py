@@ -17,3 +17,8 @@ token_revoked = Signal()
 password_changed = Signal()
 # sender: "sign-in"; kwargs: request, address, failures (the client's recent failures)
 sign_in_throttled = Signal()
+# sender: User; kwargs: user (the actor), person, change ("set-up", "removed",
+# "recovery-codes-renewed", "recovery-code-used")
+two_factor_changed = Signal()
+# sender: User; kwargs: user (who gave a wrong code)
+two_factor_failed = Signal()

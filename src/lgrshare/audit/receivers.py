@@ -125,6 +125,21 @@ def on_sign_in_throttled(
     )
 
 
+def on_two_factor_changed(
+    sender: Any, user: User | None, person: User, change: str, **kwargs: Any
+) -> None:
+    _record(
+        f"two-factor-{change}" if change in {"set-up", "removed"} else change,
+        actor=user,
+        target_type="person",
+        target_id=person.username,
+    )
+
+
+def on_two_factor_failed(sender: Any, user: User, **kwargs: Any) -> None:
+    _record("two-factor-failed", actor=user, target_type="person", target_id=user.username)
+
+
 def connect() -> None:
     """Connect every receiver (once: ``dispatch_uid`` makes a second call harmless)."""
     user_logged_in.connect(on_signed_in, dispatch_uid="audit-signed-in")
@@ -134,3 +149,5 @@ def connect() -> None:
     signals.token_created.connect(on_token_created, dispatch_uid="audit-token-created")
     signals.token_revoked.connect(on_token_revoked, dispatch_uid="audit-token-revoked")
     signals.sign_in_throttled.connect(on_sign_in_throttled, dispatch_uid="audit-throttled")
+    signals.two_factor_changed.connect(on_two_factor_changed, dispatch_uid="audit-2fa")
+    signals.two_factor_failed.connect(on_two_factor_failed, dispatch_uid="audit-2fa-failed")

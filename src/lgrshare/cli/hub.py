@@ -62,7 +62,10 @@ def demo() -> None:
     width = max(len(s.username) for s in sign_ins)
     for sign_in in sign_ins:
         click.echo(f"  {sign_in.username:<{width}}  {sign_in.password}  {sign_in.description}")
-    click.echo("")
+    click.echo(
+        "\nDPOs, senior signatories, administrators, IT security and contractor staff set up an "
+        "authenticator app\n(any TOTP app) at their first sign-in, as they would in production.\n"
+    )
 
 
 @click.group()
