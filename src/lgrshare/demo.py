@@ -15,6 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +25,9 @@ from django.db.models import Q
 from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
 from lgrshare.domain.contractors import article_28_obligations
+
+if TYPE_CHECKING:
+    from lgrshare.agreements.models import Agreement
 
 SURREY = "E10000030"
 GUILDFORD = "E07000209"
@@ -70,6 +74,14 @@ DEMO_PEOPLE = (
         SURREY,
     ),
     DemoPerson(
+        "surrey.legal",
+        "Nadia",
+        "Osei",
+        "Senior solicitor, information law",
+        (Role.LEGAL_ADVISER,),
+        SURREY,
+    ),
+    DemoPerson(
         "surrey.analyst",
         "Sam",
         "Patel",
@@ -88,6 +100,22 @@ DEMO_PEOPLE = (
         GUILDFORD,
     ),
     DemoPerson("guildford.dpo", "Mark", "Lewis", "Data protection officer", (Role.DPO,), GUILDFORD),
+    DemoPerson(
+        "guildford.legal",
+        "Owen",
+        "Price",
+        "Lawyer, legal services",
+        (Role.LEGAL_ADVISER,),
+        GUILDFORD,
+    ),
+    DemoPerson(
+        "guildford.security",
+        "Grace",
+        "Turner",
+        "IT security officer",
+        (Role.IT_SECURITY,),
+        GUILDFORD,
+    ),
     DemoPerson(
         "guildford.signatory",
         "Fiona",
@@ -391,6 +419,35 @@ def _demo_attachment() -> None:
     )
 
 
+# What each council's experts said of the demo agreements they had to review (issue 17).
+_EXPERT_COMMENTS = {
+    "legal": "The legal power and the lawful basis are right for {council}; the onward sharing "
+    "and deletion terms meet our retention schedule.",
+    "it-security": "Agreed for {council}: the data stays in LGR Share, downloads only to "
+    "managed devices, and nothing by email.",
+}
+_EXPERTS = {"legal": "legal", "it-security": "security"}
+
+
+def _expert_reviews(agreement: Agreement) -> None:
+    """Record every legal and IT security review the parties need, by their demo experts."""
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.advice import missing_for
+
+    version = agreement.current()
+    for party in version.parties.select_related("council"):
+        for missing in missing_for(party, version):
+            council = party.council.name.split()[0].lower()
+            expert = User.objects.get(username=f"{council}.{_EXPERTS[missing.kind]}")
+            agreements.expert_review_record(
+                user=expert,
+                agreement=agreement,
+                kind=missing.kind.value,
+                outcome="reviewed",
+                comments=_EXPERT_COMMENTS[missing.kind].format(council=party.council.name),
+            )
+
+
 def _demo_agreement() -> None:
     """Surrey County Council and Guildford agree to share the contracts register, and sign."""
     from datetime import date
@@ -449,6 +506,11 @@ def _demo_agreement() -> None:
         request=request,
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    # The register names sole traders, so Guildford's DPO asks for a legal review too.
+    agreements.legal_review_ask(
+        user=User.objects.get(username="guildford.dpo"), agreement=agreement
+    )
+    _expert_reviews(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True
@@ -645,6 +707,7 @@ def _demo_dpia_agreement() -> None:
         "paragraphs 6 and 18; each DPO confirmed they apply to this processing.",
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    _expert_reviews(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lgrshare import access
 from lgrshare.agreements import readiness, services
+from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
 from lgrshare.agreements.forms import (
@@ -21,12 +22,14 @@ from lgrshare.agreements.forms import (
     AgreementForm,
     ContractorAgreementForm,
     DpiaForm,
+    ExpertReviewForm,
     ReasonForm,
     ReviewForm,
     initial_from,
 )
-from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, State
+from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, Party, State
 from lgrshare.agreements.pdf import render_pdf
+from lgrshare.agreements.terms import SECURITY_RULES
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
 from lgrshare.councils.services import area_for_council, area_get_for_user
@@ -143,6 +146,8 @@ def _context(
             policy.Action.SIGN,
             policy.Action.SUSPEND,
             policy.Action.TERMINATE,
+            policy.Action.REVIEW_LEGAL,
+            policy.Action.REVIEW_SECURITY,
         )
     }
     own = version.parties.filter(council_id=user.council_id).first()
@@ -172,11 +177,20 @@ def _context(
         "can_submit": _may_submit(user, agreement),
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
+        "expert_review_form": ExpertReviewForm(),
+        "can_review_legal": can[policy.Action.REVIEW_LEGAL.value] and _unsigned(own),
+        "can_review_security": can[policy.Action.REVIEW_SECURITY.value] and _unsigned(own),
+        "advice": advice_of(version),
+        "security_rules": SECURITY_RULES.get(version.classification, ()),
         "reason_form": ReasonForm(),
         "dpia_form": DpiaForm(initial=_dpia_initial(agreement)),
         "dpia": getattr(agreement, "dpia", None),
         "dpia_document_readable": dpia_document_decision(user=user, agreement=agreement).allowed,
     }
+
+
+def _unsigned(party: Party | None) -> bool:
+    return party is not None and party.signed_at is None
 
 
 def _may_submit(user: User, agreement: Agreement) -> bool:
@@ -261,6 +275,23 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
             "Signed."
             + (" The agreement is now active." if agreement.state == State.ACTIVE else ""),
         )
+    elif action in {"legal-review", "it-security-review"}:
+        expert = ExpertReviewForm(request.POST)
+        if not expert.is_valid():
+            raise InvalidInput(
+                "Choose whether you reviewed it or it needs changes", code="review-outcome-unknown"
+            )
+        services.expert_review_record(
+            user=user,
+            agreement=agreement,
+            kind=action.removesuffix("-review"),
+            outcome=expert.cleaned_data["outcome"],
+            comments=expert.cleaned_data["comments"],
+        )
+        messages.success(request, "Your review is recorded.")
+    elif action == "ask-legal":
+        services.legal_review_ask(user=user, agreement=agreement)
+        messages.success(request, "Your council's legal advisers have been asked to review it.")
     elif action in {"suspend", "terminate"}:
         reasons = ReasonForm(request.POST)
         reason = reasons.cleaned_data["reason"] if reasons.is_valid() else ""
