@@ -8,12 +8,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.models import Agreement, AgreementVersion, State
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.requests.services import request_get_for_user
-from lgrshare.web.auth import person
 
 router = Router(tags=["data sharing agreements"])
 
