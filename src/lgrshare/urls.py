@@ -15,6 +15,7 @@ from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
+from lgrshare.web import developers
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -117,6 +118,8 @@ urlpatterns = [
         standards.standard_template,
         name="standard-template",
     ),
+    path("developers/api", developers.api_docs, name="api-docs"),
+    path("developers/errors", developers.error_codes, name="error-codes"),
     path("", include("lgrshare.vault.urls")),
     path("", include("lgrshare.audit.urls")),
     path("api/v1/", api.urls),
