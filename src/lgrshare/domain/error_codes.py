@@ -54,16 +54,16 @@ def _entry(code: str, raw: dict[str, object]) -> ErrorCode:
     source = raw.get("source")
     if source == "policy":
         words = DecisionReason(code).message
-        return ErrorCode(code, statuses, words, words, "policy")  # type: ignore[arg-type]
+        return ErrorCode(code, statuses, words, words, "policy")
     if source == "validation":
         title, guidance = ERROR_TYPES[code]
-        return ErrorCode(code, statuses, title, guidance, "validation")  # type: ignore[arg-type]
+        return ErrorCode(code, statuses, title, guidance, "validation")
     if source is not None or not raw.get("title") or not raw.get("message") or not statuses:
         raise ConfigurationError(
             f"error-codes.json: {code} needs a status, a title and a message, or a source "
             f"({' or '.join(SOURCES)})"
         )
-    return ErrorCode(code, statuses, str(raw["title"]), str(raw["message"]), "error")  # type: ignore[arg-type]
+    return ErrorCode(code, statuses, str(raw["title"]), str(raw["message"]), "error")
 
 
 @cache
