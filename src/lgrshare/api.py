@@ -21,6 +21,7 @@ from lgrshare.agreements.api import router as agreements_router
 from lgrshare.audit.api import router as audit_router
 from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
+from lgrshare.domain.error_codes import error_catalogue
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.api import router as requests_router
@@ -44,10 +45,13 @@ api = NinjaAPI(
     title="LGR Share API",
     version="1",
     description="Councils sharing data safely during Local Government Reorganisation. "
-    "Authenticate with a personal API token: `Authorization: Bearer <token>`.",
+    "Authenticate with a personal API token: `Authorization: Bearer <token>`. Every error is "
+    '`{"code": "...", "message": "..."}`; `x-error-codes` lists every code with its status, '
+    "title and message (also the page /developers/errors).",
     urls_namespace="api-1",
     auth=BearerToken(),
     docs_url=None,
+    openapi_extra={"x-error-codes": [entry.as_dict() for entry in error_catalogue()]},
 )
 api.add_router("/", councils_router)
 api.add_router("/", standards_router)

@@ -11,6 +11,7 @@ from lgrshare.agreements.models import Classification, PersonalData
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
+from lgrshare.standards.services import standard_list
 from lgrshare.web.dates import GovukDateField
 
 READER_ROLES = [
@@ -28,7 +29,6 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> Non
 
 
 def _standards() -> list[tuple[str, str]]:
-    from lgrshare.standards.services import standard_list
 
     return [("", "None"), *[(s.name, s.title) for s in standard_list()]]
 

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lgrshare.access import facts_of, subject_of
+from lgrshare.access import subject_of
 from lgrshare.agreements import notices
 from lgrshare.agreements.build import snapshot
+from lgrshare.agreements.facts import facts_of
 from lgrshare.agreements.flows import agreed_fields, check_flows, default_flows
 from lgrshare.agreements.models import (
     Agreement,

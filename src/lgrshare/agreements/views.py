@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
@@ -37,7 +38,6 @@ from lgrshare.domain.files import check_file
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.services import request_get_for_user
-from lgrshare.web.auth import person
 
 
 @require_safe

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.catalogue import services
 from lgrshare.catalogue.forms import HeldForm, ImportForm, SearchForm
 from lgrshare.catalogue.imports import ImportInvalid, metrics_import
@@ -19,7 +20,6 @@ from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.exports import neutralise_frame
 from lgrshare.domain.policy.catalogue import CatalogueAction
-from lgrshare.web.auth import person
 
 
 @require_safe

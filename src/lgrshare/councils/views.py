@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils import services
 from lgrshare.councils.models import Area, User
 from lgrshare.councils.permissions import can_add_contractors, can_add_people
 from lgrshare.domain.policy.audit_reading import AuditAction, decide_audit
-from lgrshare.web.auth import person
 
 
 @require_safe

@@ -9,11 +9,11 @@ from django import forms
 from lgrshare.catalogue.models import GeographyLevel
 from lgrshare.councils.models import Area
 from lgrshare.domain.request_flow import Answer, StopReason
+from lgrshare.standards.services import standard_list
 from lgrshare.web.dates import GovukDateField
 
 
 def _standards() -> list[tuple[str, str]]:
-    from lgrshare.standards.services import standard_list
 
     return [("", "Not sure, or none fits"), *[(s.name, s.title) for s in standard_list()]]
 

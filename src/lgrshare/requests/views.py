@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import StandardNotFound
@@ -21,7 +22,6 @@ from lgrshare.requests.attachments import attachment_decision, attachment_downlo
 from lgrshare.requests.forms import AnswerForm, CloseForm, CommentForm, FindForm, RequestForm
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
-from lgrshare.web.auth import person
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.templates import template_bytes, template_filename
@@ -17,7 +18,6 @@ from lgrshare.domain.validation import Report
 from lgrshare.submissions import exports, services
 from lgrshare.submissions.forms import CaveatForm, SubmitForm, WithdrawForm
 from lgrshare.submissions.models import Submission
-from lgrshare.web.auth import person
 
 PREVIEW_ROWS = 20
 TEMPLATE_TYPES = {
