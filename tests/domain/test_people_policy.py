@@ -120,6 +120,24 @@ def test_dpo_and_signatory_grants_wait_and_contractor_staff_get_only_reading_rol
         assert decide_people(actor=admin, action=action, target=target).reason == reason
 
 
+@pytest.mark.parametrize("action", [PeopleAction.ADD_PERSON, PeopleAction.GRANT_ROLE])
+def test_only_the_areas_lead_council_has_area_administrators(action):
+    admin = Member(
+        user_id="1", council=SURREY, areas=frozenset({SURREY_AREA}), roles=frozenset({"area-admin"})
+    )
+    district = Target(council=GUILDFORD, area=SURREY_AREA, roles=frozenset({"area-admin"}))
+    county = Target(council=SURREY, area=SURREY_AREA, roles=frozenset({"area-admin"}))
+    guildford_admin = replace(admin, council=GUILDFORD)
+    assert decide_people(actor=guildford_admin, action=action, target=district).reason == (
+        "role-for-lead-council"
+    )
+    if action is PeopleAction.ADD_PERSON:  # an invitation for a district: still refused
+        assert decide_people(actor=admin, action=action, target=district).reason == (
+            "role-for-lead-council"
+        )
+    assert decide_people(actor=admin, action=action, target=county).reason == "allowed"
+
+
 def test_unknown_actions_and_roles_are_input_errors():
     admin = Member(
         user_id="1", council=SURREY, areas=frozenset({SURREY_AREA}), roles=frozenset({"area-admin"})

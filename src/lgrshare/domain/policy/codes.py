@@ -93,6 +93,7 @@ class DecisionReason(StrEnum):
     OWN_GRANT = "own-grant"
     ROLE_NOT_FOR_CONTRACTORS = "role-not-for-contractors"
     DRAFTER_NOT_A_PARTY = "drafter-not-a-party"
+    ROLE_FOR_LEAD_COUNCIL = "role-for-lead-council"
 
     @property
     def message(self) -> str:
@@ -136,4 +137,6 @@ _MESSAGES = {
     "own-grant": "Someone other than the person who granted the role must confirm it.",
     "role-not-for-contractors": "Contractor staff can only be analysts or data leads.",
     "drafter-not-a-party": "Your council must be a party to an agreement you draft.",
+    "role-for-lead-council": "Only staff of the area's lead (county) council can be area "
+    "administrators.",
 }
