@@ -45,7 +45,7 @@ RULES = {
 # The reasons only this policy and the parties' decisions give.
 PEOPLE_AND_PARTY_REASONS = frozenset(
     {"needs-confirmation", "not-your-council", "own-account", "own-grant",
-     "role-not-for-contractors", "drafter-not-a-party"}
+     "role-not-for-contractors", "drafter-not-a-party", "role-for-lead-council"}
 )  # fmt: skip
 
 
@@ -80,7 +80,11 @@ def test_every_people_action_role_and_relation(action, role, relation):
 def test_the_matrix_covers_every_people_action_and_reason():
     assert set(RULES) == {action.value for action in PeopleAction}
     table = {_expected(*cell) for cell in itertools.product(RULES, ROLES, RELATIONS)}
-    assert PEOPLE_AND_PARTY_REASONS - {"role-not-for-contractors", "drafter-not-a-party"} <= table
+    assert (
+        PEOPLE_AND_PARTY_REASONS
+        - {"role-not-for-contractors", "drafter-not-a-party", "role-for-lead-council"}
+        <= table
+    )
 
 
 @pytest.mark.parametrize("action", list(PeopleAction))

@@ -159,7 +159,7 @@ def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpRe
         "comments": found.comments.select_related("author", "attachment"),
         "warnings": services.request_warnings(found),
         "answer_form": forms.get("answer_form") or AnswerForm(),
-        "comment_form": forms.get("comment_form") or CommentForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(attach=can["attach"]),
         "close_form": forms.get("close_form") or CloseForm(),
         "joined": found.joined.filter(pk=user.pk).exists(),
         "needs_agreement": found.responses.filter(answer="needs-agreement").exists(),
