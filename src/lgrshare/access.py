@@ -7,7 +7,7 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +43,7 @@ __all__ = [
     "may_act_on_submission",
     "may_in_catalogue",
     "may_on_request",
+    "perms_for",
     "require",
     "require_catalogue",
     "require_on_request",
@@ -231,6 +232,19 @@ def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str])
             code="fields-not-agreed",
         )
     return list(dict.fromkeys(asked))
+
+
+def perms_for(**objects: Mapping[str, bool]) -> dict[str, dict[str, bool]]:
+    """The one shape in which pages ask the policy what a person may do: for each object on
+    the page (``agreement=``, ``request=``, ``submission=``...), the policy's answers for its
+    actions, read in templates as ``{% if perms_for.agreement.sign %}`` (an action's hyphens
+    become underscores). Each capability computes its answers once per page, from one set of
+    facts (``agreements.services.permissions``, ``requests.services.permissions``,
+    ``submissions.services.permissions``); templates never look at roles themselves."""
+    return {
+        name: {action.replace("-", "_"): bool(allowed) for action, allowed in answers.items()}
+        for name, answers in objects.items()
+    }
 
 
 def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:

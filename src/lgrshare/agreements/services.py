@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lgrshare import access
 from lgrshare.access import facts_of, subject_of
 from lgrshare.agreements import notices
 from lgrshare.agreements.build import snapshot
@@ -36,7 +37,11 @@ from lgrshare.councils.permissions import contractor_target
 from lgrshare.domain import policy
 from lgrshare.domain.contractors import Particulars, Problem, check_particulars
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
-from lgrshare.domain.policy.parties import decide_drafting, decide_terms_acceptance
+from lgrshare.domain.policy.parties import (
+    decide_dpia_recording,
+    decide_drafting,
+    decide_terms_acceptance,
+)
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.people.services import people_require
@@ -203,6 +208,43 @@ def _recorded(
 
 
 # -- drafting -----------------------------------------------------------------------------------
+
+
+def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
+    """What the policy lets ``user`` do to ``agreement`` now, action by action, for its page:
+    approve, sign, suspend, terminate, record-dpia, edit-draft, vary, accept-terms, submit."""
+    subject, facts = subject_of(user), facts_of(agreement)
+    now = timezone.now()
+    answers = {
+        str(action): policy.decide(
+            subject=subject, action=action, resource=None, agreement=facts, now=now
+        ).allowed
+        for action in (
+            policy.Action.APPROVE,
+            policy.Action.SIGN,
+            policy.Action.SUSPEND,
+            policy.Action.TERMINATE,
+        )
+    }
+    party = subject.council is not None and subject.council in facts.parties
+    drafter = party and decide_drafting(subject=subject).allowed
+    accepted = (facts.agreement_id, facts.version) in subject.terms_accepted
+    mine = agreement.datasets.filter(publisher_id=user.council_id).first()
+    return answers | {
+        "record-dpia": decide_dpia_recording(subject=subject, agreement=facts).allowed,
+        "edit-draft": drafter and agreement.state == State.DRAFT,
+        "vary": drafter and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED},
+        "accept-terms": not accepted
+        and decide_terms_acceptance(subject=subject, agreement=facts, now=now).allowed,
+        "submit": user.council_id is not None
+        and mine is not None
+        and access.check(user=user, action=access.Action.SUBMIT, dataset=mine).allowed,
+    }
+
+
+def may_record_dpia(user: User, agreement: Agreement) -> bool:
+    """Whether the policy lets ``user`` record ``agreement``'s DPIA decision (for the page)."""
+    return decide_dpia_recording(subject=subject_of(user), agreement=facts_of(agreement)).allowed
 
 
 def may_draft(user: User) -> bool:
@@ -880,9 +922,7 @@ def dpia_record(
     encrypted into the vault; a replaced one is destroyed): its status, outcome and residual
     risk, the note of any ICO prior consultation (Article 36) and where the parties'
     appropriate policy documents are held."""
-    _own_party(user, agreement)
-    if "dpo" not in user.role_codes:
-        raise PermissionDenied("Only a DPO records the DPIA decision", code="role-not-permitted")
+    decide_dpia_recording(subject=subject_of(user), agreement=facts_of(agreement)).require()
     if status not in Dpia.Status.values:
         raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
     if residual_risk not in {"", *Dpia.ResidualRisk.values}:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lgrshare import access
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import StandardNotFound
@@ -154,7 +155,8 @@ def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpRe
     context = {
         "req": found,
         "area": found.area,
-        "can": can,
+        # Every form and button of the page, as the policy answers for this person.
+        "perms_for": access.perms_for(request=can),
         "responses": found.responses.select_related("council", "answered_by"),
         "comments": found.comments.select_related("author", "attachment"),
         "warnings": services.request_warnings(found),

@@ -88,7 +88,7 @@ def _detail(
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
-        "can": {k.replace("-", "_"): v for k, v in services.permissions(user, submission).items()},
+        "perms_for": access.perms_for(submission=services.permissions(user, submission)),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
