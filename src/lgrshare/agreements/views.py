@@ -30,6 +30,7 @@ from lgrshare.agreements.pdf import render_pdf
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
 from lgrshare.councils.services import area_for_council, area_get_for_user
+from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
@@ -69,6 +70,8 @@ def agreement_new(request: HttpRequest, county_gss: str) -> HttpResponse:
                 ),
                 request=source,
             )
+        except TermsInvalid as exc:
+            _show_problems(form, exc)
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
@@ -99,6 +102,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     Contractor.objects.filter(pk__in=form.cleaned_data["contractors"])
                 ),
             )
+        except TermsInvalid as exc:
+            _show_problems(form, exc)
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
@@ -111,6 +116,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "level_warnings": readiness.level_warnings(version, services.screening(agreement)),
     }
     return render(request, "agreements/form.html", context)
+
+
+def _show_problems(form: AgreementForm, refused: TermsInvalid) -> None:
+    """Every problem with the terms next to its field, so the error summary lists them all in
+    the form's order (one the form has no field for goes first, as the form's own)."""
+    for problem in refused.problems:
+        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
 
 
 def _warn_levels(request: HttpRequest, agreement: Agreement) -> None:
