@@ -10,7 +10,7 @@ installed with ``subject_facts_from``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
-from lgrshare.domain.errors import ConfigurationError, PermissionDenied
+from lgrshare.domain.errors import ConfigurationError, InvalidInput, PermissionDenied
 from lgrshare.domain.policy import (
     AccessDenied,
     Action,
@@ -31,6 +31,7 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.policy.requests import RequestAction, RequestFacts, decide_request
 from lgrshare.trail import record
 
 __all__ = [
@@ -42,8 +43,11 @@ __all__ = [
     "columns",
     "may_act_on_submission",
     "may_in_catalogue",
+    "may_on_request",
+    "perms_for",
     "require",
     "require_catalogue",
+    "require_on_request",
     "require_on_submission",
     "subject_facts_from",
     "subject_of",
@@ -205,6 +209,19 @@ def columns(*, user: User, dataset: Gated, shown: list[str], asked: list[str]) -
     return list(dict.fromkeys(asked))
 
 
+def perms_for(**objects: Mapping[str, bool]) -> dict[str, dict[str, bool]]:
+    """The one shape in which pages ask the policy what a person may do: for each object on
+    the page (``agreement=``, ``request=``, ``submission=``...), the policy's answers for its
+    actions, read in templates as ``{% if perms_for.agreement.sign %}`` (an action's hyphens
+    become underscores). Each capability computes its answers once per page, from one set of
+    facts (``agreements.services.permissions``, ``requests.services.permissions``,
+    ``submissions.services.permissions``); templates never look at roles themselves."""
+    return {
+        name: {action.replace("-", "_"): bool(allowed) for action, allowed in answers.items()}
+        for name, answers in objects.items()
+    }
+
+
 def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:
     """Whether the policy lets ``user`` do ``action`` to a submission (for showing a form)."""
     if not user.is_authenticated or not user.is_active:
@@ -220,6 +237,54 @@ def require_on_submission(
     ``action`` (accept, add a caveat, withdraw) to the submission ``target_id``."""
     decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
     _require_recorded(user, decision, action, "submission", target_id)
+
+
+def may_on_request(
+    *, user: User, action: RequestAction, request: RequestFacts | None, area: str | None = None
+) -> bool:
+    """Whether the policy lets ``user`` do ``action`` to a data request (for a page's forms)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_request(
+        subject=subject_of(user), action=action, request=request, area=area
+    ).allowed
+
+
+def require_on_request(
+    *,
+    user: User,
+    action: RequestAction,
+    request: RequestFacts | None,
+    target_id: str,
+    area: str | None = None,
+) -> None:
+    """Raises, with the policy's reason recorded, unless ``user`` may do ``action`` to the data
+    request ``target_id`` (for ``raise-request``: in ``area``). A request in the wrong state is
+    ``InvalidInput`` (``request-state-invalid``, recorded as ``change-refused``): the person may
+    act, just not now; any other refusal is ``AccessDenied`` (``access-refused``).
+
+    Called inside a service's transaction, a record made here rolls back with it; the request
+    services' ``refusals_recorded`` then records the refusal once, after the rollback."""
+    decision = decide_request(subject=subject_of(user), action=action, request=request, area=area)
+    if decision.allowed:
+        return
+    wrong_state = decision.reason is DecisionReason.REQUEST_STATE_INVALID
+    record(
+        user=user,
+        action="change-refused" if wrong_state else "access-refused",
+        target_type="request" if request is not None else "area",
+        target_id=target_id,
+        reason=str(decision.reason),
+        policy_action=str(action),
+        area=request.area if request is not None else (area or ""),
+    )
+    if wrong_state:
+        state = request.state if request is not None else ""
+        raise InvalidInput(
+            f"This request is {state}, so that cannot be done now",
+            code="request-state-invalid",
+        )
+    decision.require()
 
 
 def check_document(

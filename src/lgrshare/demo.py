@@ -311,6 +311,9 @@ def _demo_request() -> None:
             ],
             "geography_level": "council",
             "period": "Contracts live on 1 April 2026",
+            # A supplier trading as an individual is named: that name is personal data, even
+            # though the Transparency Code already has it published.
+            "personal_data": True,
         },
     )
     requests.request_open(user=analyst, request=request)
@@ -405,10 +408,10 @@ def _demo_agreement() -> None:
             "Council",
             "nature_and_purpose": "Analysis of the county's contracts register and council tax "
             "figures, on Surrey County Council's instructions, to cost the unitary options.",
-            "personal_data_types": "Names of sole-trader suppliers and contract managers' work "
-            "contact details, as held in the contracts register.",
-            "data_subject_categories": "Suppliers who trade as individuals; council officers "
-            "named as contract managers.",
+            "personal_data_types": "Names of suppliers who trade as individuals (sole "
+            "traders), as held in the contracts register and published under the Local "
+            "Government Transparency Code 2015.",
+            "data_subject_categories": "Suppliers who trade as individuals.",
         }
         recorded = agreements.contractor_agreement_record(
             user=dpo,
@@ -423,6 +426,8 @@ def _demo_agreement() -> None:
         agreements.contractor_agreement_sign_off(user=dpo, contractor_agreement=recorded)
     _, parties, terms = agreements.terms_from_request(request)
     terms |= {
+        # Supplier names can name sole traders (personal data): the council's public task.
+        "lawful_basis": "e",
         "delete_by": date(2027, 6, 30),
         "review_date": date(2027, 3, 31),
         "classification": "OFFICIAL-SENSITIVE",

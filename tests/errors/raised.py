@@ -219,6 +219,23 @@ def _call(
         ]
         for literal in literals:
             found.append(Raised(literal, status, f"{where} ({name})", message or title))
+    elif (
+        name in ("problem", "TermsProblem", "Problem")
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        # Problems collected and raised together (agreement terms, contractor particulars):
+        # each is answered as 400 within the error that lists them.
+        message = next(
+            (
+                _literal(a)
+                for a in node.args[1:]
+                if isinstance(a, ast.Constant) and " " in str(a.value)
+            ),
+            "",
+        )
+        found.append(Raised(node.args[0].value, 400, f"{where} ({name})", message))
     elif name in ("error_json", "error_page", "_respond"):
         # error_json(status, code, message); error_page and _respond(request, status, code, ...)
         args = node.args if name == "error_json" else node.args[1:]

@@ -70,6 +70,8 @@ class VersionOut(Schema):
 class ProblemOut(Schema):
     code: str
     message: str
+    # For a problem with the terms: the form field it belongs to.
+    field: str = ""
 
 
 class AgreementOut(Schema):
@@ -125,11 +127,12 @@ class ReasonIn(Schema):
 class ErrorOut(Schema):
     code: str
     message: str
-    # Only when an agreement cannot go live (agreement-not-ready): every blocking problem.
+    # When an agreement cannot go live (agreement-not-ready), or its terms have problems (422):
+    # every one of them.
     problems: list[ProblemOut] = []
 
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, summary="Draft from a request")

@@ -145,6 +145,12 @@ class CommentForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, attach: bool = True, **kwargs: Any) -> None:
+        """``attach`` False (the policy's ``attach-to-request`` refused) leaves the file out."""
+        super().__init__(*args, **kwargs)
+        if not attach:
+            del self.fields["attachment"]
+
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
