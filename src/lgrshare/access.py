@@ -8,6 +8,7 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.standards.model import builtin_standards
 from lgrshare.trail import record
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "facts_of",
     "may_act_on_submission",
     "may_in_catalogue",
+    "personal_data_of",
     "require",
     "require_catalogue",
     "require_on_submission",
@@ -101,6 +104,16 @@ def subject_of(user: User) -> policy.Subject:
     )
 
 
+@cache
+def _personal_data_classes() -> dict[str, str]:
+    return {standard.name: standard.personal_data for standard in builtin_standards()}
+
+
+def personal_data_of(standard: str) -> str:
+    """The personal-data class of a standard by name ("none" for none or an unknown name)."""
+    return _personal_data_classes().get(standard, "none")
+
+
 def resource_of(dataset: Dataset) -> Resource:
     return Resource(
         dataset_id=dataset.slug,
@@ -108,6 +121,7 @@ def resource_of(dataset: Dataset) -> Resource:
         holder=dataset.publisher_id,
         area=dataset.area.county_id if dataset.area_id else None,  # type: ignore[union-attr]
         standard=dataset.standard_name or None,
+        personal_data=personal_data_of(dataset.standard_name),
     )
 
 

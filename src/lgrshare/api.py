@@ -21,6 +21,7 @@ from lgrshare.agreements.api import router as agreements_router
 from lgrshare.audit.api import router as audit_router
 from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
+from lgrshare.datasets.api import router as datasets_router
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.api import router as requests_router
@@ -55,6 +56,7 @@ api.add_router("/", catalogue_router)
 api.add_router("/", requests_router)
 api.add_router("/", agreements_router)
 api.add_router("/", submissions_router)
+api.add_router("/", datasets_router)
 api.add_router("/", vault_router)
 api.add_router("/", audit_router)
 

@@ -43,6 +43,10 @@ class AccessPolicy:
     state_reasons: Mapping[str, DecisionReason]
     submission_rules: Mapping[Action, SubmissionRule]
     drafting_roles: frozenset[str]
+    # The airlock: personal-data classes whose rows only their provider reads, and the
+    # actions that would hand rows out.
+    airlock_classes: frozenset[str] = frozenset()
+    airlock_actions: frozenset[Action] = frozenset()
 
 
 @cache
@@ -79,6 +83,8 @@ def access_policy() -> AccessPolicy:
                 {AgreementState(s): DecisionReason(r) for s, r in data["state_reasons"].items()}
             ),
             drafting_roles=frozenset(str(role) for role in data["drafting"]["roles"]),
+            airlock_classes=frozenset(str(c) for c in data["airlock"]["personal_data"]),
+            airlock_actions=frozenset(Action(a) for a in data["airlock"]["row_actions"]),
             submission_rules=MappingProxyType(
                 {
                     Action(act): SubmissionRule(
