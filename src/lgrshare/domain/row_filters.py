@@ -65,7 +65,9 @@ def geography_column(frame: pl.DataFrame) -> str | None:
         if values.is_empty() or not values.str.contains(GSS).all():
             continue
         first = str(values[0])
-        rank = next(i for i, (prefix, _) in enumerate(_LEVELS) if first.startswith(prefix))
+        rank = next(
+            (i for i, (prefix, _) in enumerate(_LEVELS) if first.startswith(prefix)), len(_LEVELS)
+        )
         if best is None or rank < best[0]:
             best = (rank, name)
     return best[1] if best else None
