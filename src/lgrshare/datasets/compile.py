@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from lgrshare import access
 from lgrshare.agreements.models import Agreement
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
@@ -126,9 +127,7 @@ def compile_standard(*, user: User, agreement: Agreement, standard_name: str) ->
     submission.
     """
     datasets = list(
-        Dataset.objects.filter(
-            agreement=agreement, standard_name=standard_name, kind=Kind.SUBMISSION
-        )
+        Dataset.objects.filter(agreement=agreement, standard_name=standard_name)
         .select_related("publisher", "area", "agreement")
         .order_by("publisher_id")
     )
@@ -140,17 +139,23 @@ def compile_standard(*, user: User, agreement: Agreement, standard_name: str) ->
     standard = standard_get(name=standard_name)
     read: list[Rows] = []
     coverage: list[CouncilCoverage] = []
-    first_refusal: AccessDenied | None = None
+    refusals: list[Dataset] = []
     for dataset in datasets:
+        if dataset.kind != Kind.SUBMISSION:  # nothing accepted yet: nothing to read
+            decision = access.check(user=user, action=Action.COMPILE, dataset=dataset)
+            if not decision.allowed:
+                refusals.append(dataset)
+            coverage.append(_council(dataset, refused="" if decision.allowed else decision.reason))
+            continue
         try:
             rows = dataset_rows(user=user, dataset=dataset, action=Action.COMPILE)
         except AccessDenied as refused:
-            first_refusal = first_refusal or refused
+            refusals.append(dataset)
             coverage.append(_council(dataset, refused=refused.code))
             continue
         read.append(rows)
-    if not read and first_refusal is not None:
-        raise first_refusal
+    if len(refusals) == len(datasets):  # recorded, with the policy's reason
+        access.require(user=user, action=Action.COMPILE, dataset=refusals[0])
     if not any(rows.versions for rows in read):
         raise NothingToCompile(
             f"No council has an accepted submission of {standard.title} under "
