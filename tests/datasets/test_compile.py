@@ -213,7 +213,7 @@ def test_recipients_are_refused_person_derived_rows_and_the_provider_is_not(
     client,
     signed_in,
 ):
-    agreement, dataset = demand
+    _, dataset = demand
     recipient = api(client, cast["sam"])
     for url in (
         f"/api/v1/catalogue/{dataset.slug}/rows",
