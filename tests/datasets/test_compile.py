@@ -7,6 +7,7 @@ published, which is the point of the airlock.
 
 import csv
 import io
+import json
 import zipfile
 from datetime import date, timedelta
 
@@ -248,3 +249,27 @@ def test_recipients_get_compiled_suppressed_aggregates(cast, demand, client):  #
     assert worplesdon.count(None) >= 2 or ward["E05014964"]["count"] is None
     assert body["disclosure"]["withheld"]["small-count"] >= 1
     assert body["disclosure"]["text"]
+
+
+def test_the_cli_compiles_through_the_same_policy(cast, tax, tmp_path):  # noqa: F811
+    from click.testing import CliRunner
+
+    from lgrshare.cli import main
+
+    _submit(cast["gary"], tax, TAX, GUILDFORD, _council_tax_csv(GUILDFORD))
+    args = ["compile", "--agreement", str(tax.pk), "--standard", TAX, "--user", "sam"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2
+    assert "[terms-not-accepted]" in refused.output
+    agreements.terms_accept(user=cast["sam"], agreement=tax)
+    out = tmp_path / "compiled.xlsx"
+    done = CliRunner().invoke(main, [*args, "--format", "xlsx", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "Guildford Borough Council: 2023-24" in done.output
+    assert "Woking Borough Council: nothing submitted" in done.output
+    assert out.read_bytes()[:2] == b"PK"
+    as_json = CliRunner().invoke(main, [*args, "--json"])
+    coverage = json.loads(as_json.output)
+    assert coverage["missing"] == [
+        {"council": WOKING, "name": "Woking Borough Council", "period": "2023-24"}
+    ]

@@ -91,7 +91,13 @@ class Coverage:
                 }
                 for c in self.councils
             ],
-            "missing": [{"council": n, "period": p} for n, p in self.missing],
+            "missing": [
+                {"council": c.council, "name": c.name, "period": period}
+                for c in self.councils
+                if not c.refused
+                for period in self.periods
+                if period not in c.periods
+            ],
             "differences": list(self.differences),
         }
 
