@@ -78,3 +78,21 @@ def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
     waiting = Agreement.objects.get(title=WAITING_TITLE)
     assert waiting.state == State.IN_REVIEW
     assert all(a.state == State.ACTIVE for a in Agreement.objects.exclude(pk=waiting.pk))
+
+
+def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, signed_in):
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.audit.models import AuditEntry
+
+    agreement = Agreement.objects.get(title="Council tax base 2023-24 for harmonisation modelling")
+    assert AuditEntry.objects.filter(action="dataset-compiled", actor="surrey.analyst").exists()
+    page = signed_in(User.objects.get(username="surrey.analyst")).get(
+        f"/agreements/{agreement.pk}/compile/council-tax-base/"
+    )
+    assert page.status_code == 200
+    frame = page.context["compiled"].frame
+    band_d = dict(zip(frame["source_council"], frame["band_d_area_total_gbp"], strict=True))
+    assert band_d[GUILDFORD] == "2214.77"  # DLUHC Table 9, 2023-24
+    assert set(band_d) == {GUILDFORD, WOKING}
+    assert page.context["compiled"].coverage.missing == []
+    assert b"Guildford Borough Council" in page.content
