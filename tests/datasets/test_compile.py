@@ -197,9 +197,10 @@ def _demand_csv(council=GUILDFORD):
 
 
 @pytest.fixture
-def demand(cast):  # noqa: F811
+def demand(cast, request):  # noqa: F811
+    more = getattr(request, "param", {})
     agreement = _agreement(
-        cast, DEMAND, personal_data="aggregate", classification="OFFICIAL-SENSITIVE"
+        cast, DEMAND, personal_data="aggregate", classification="OFFICIAL-SENSITIVE", **more
     )
     _submit(cast["gary"], agreement, DEMAND, GUILDFORD, _demand_csv(), period="2024-25")
     dataset = services.dataset_for(agreement=agreement, standard=DEMAND, council=GUILDFORD)
@@ -273,3 +274,15 @@ def test_the_cli_compiles_through_the_same_policy(cast, tax, tmp_path):  # noqa:
     assert coverage["missing"] == [
         {"council": WOKING, "name": "Woking Borough Council", "period": "2023-24"}
     ]
+
+
+@pytest.mark.parametrize("demand", [{"disclosure_threshold": 40}], indirect=True)
+def test_the_threshold_is_set_per_agreement(cast, demand, client):  # noqa: F811
+    agreement, _ = demand
+    body = api(client, cast["sam"])(
+        f"/api/v1/agreements/{agreement.pk}/compile/{DEMAND}?limit=1000"
+    ).json()
+    rows = [dict(zip(body["columns"], row, strict=True)) for row in body["rows"]]
+    lsoa = {r["unit"]: r for r in rows if r["geography"] == "lsoa"}
+    assert lsoa["E01030499"]["withheld"] == "small-count"  # 37, under this agreement's 40
+    assert body["disclosure"]["threshold"] == 40

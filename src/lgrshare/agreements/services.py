@@ -51,6 +51,7 @@ TERM_FIELDS = (
     "data_items",
     "flows",
     "second_person_acceptance",
+    "disclosure_threshold",
     "legal_power",
     "personal_data",
     "criminal_offence_data",

@@ -247,8 +247,7 @@ def _differences(read: list[Rows], caveats: list[dict[str, Any]]) -> list[str]:
 
 
 def _rules(agreement: Agreement) -> disclosure.Rules:
-    threshold = getattr(agreement.current(), "disclosure_threshold", None)
-    return disclosure.Rules(threshold=threshold or disclosure.Rules().threshold)
+    return disclosure.Rules(threshold=agreement.current().disclosure_threshold)
 
 
 def _protected(
