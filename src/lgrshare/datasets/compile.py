@@ -28,15 +28,13 @@ from lgrshare.datasets.bundle import Bundle
 from lgrshare.datasets.read import Rows, dataset_rows
 from lgrshare.domain import disclosure
 from lgrshare.domain.errors import InvalidInput, NotFound
+from lgrshare.domain.lineage import COUNCIL_FIELDS, with_council
 from lgrshare.domain.policy import AccessDenied, Action
 from lgrshare.domain.public_data import load_public_table
 from lgrshare.domain.standards.model import Standard
 from lgrshare.standards.services import standard_get
 from lgrshare.trail import record
 
-LINEAGE = ("source_council", "source_submission", "source_version", "source_period")
-# Fields naming the council a row is about, in the order they are looked for.
-COUNCIL_FIELDS = ("council_gss_code", "gss_code")
 # Caveat kinds that make one council's figures not comparable with another's.
 INCOMPARABLE = ("definition-differs", "estimated", "provisional", "incomplete", "known-error")
 
@@ -211,18 +209,7 @@ def _council(dataset: Dataset, **facts: Any) -> CouncilCoverage:
 
 
 def _with_lineage(rows: Rows) -> tuple[pl.DataFrame, int]:
-    council = rows.dataset.publisher_id or ""
-    frame = rows.frame.with_columns(pl.lit(council).alias("source_council"))
-    code = next((name for name in COUNCIL_FIELDS if name in frame.columns), None)
-    if code is None:
-        differs = pl.lit(None, dtype=pl.Boolean)
-    else:
-        differs = pl.col(code).str.strip_chars().str.to_uppercase() != council
-    frame = frame.with_columns(differs.alias("council_code_differs"))
-    lineage = [c for c in LINEAGE if c in frame.columns]
-    ordered = frame.select(*lineage, pl.exclude(*lineage))
-    flagged = int(ordered.get_column("council_code_differs").sum() or 0)
-    return ordered, flagged
+    return with_council(rows.frame, council=rows.dataset.publisher_id or "")
 
 
 def _differences(read: list[Rows], caveats: list[dict[str, Any]]) -> list[str]:

@@ -254,7 +254,10 @@ def protect(
             f"Counts must be whole numbers of 0 or more ({bad.height} rows are not)",
             code="disclosure-count-invalid",
         )
-    frame = frame.with_columns(pl.col("__count").cast(pl.Int64))
+    # Everything below works on the finest cells (one row per place in every geography and
+    # category), so its cost follows the number of places, not of rows.
+    places = list(dict.fromkeys(geographies.values()))
+    frame = frame.group_by(*places, "__category").agg(pl.col("__count").cast(pl.Int64).sum())
     table = _Table(rules)
     categories = sorted(frame["__category"].unique().to_list())
     _add_geographies(table, frame, geographies, categories)
