@@ -29,6 +29,14 @@ practice on such tables. It does not solve the full linear system (an attacker c
 equations at once may narrow a withheld count to a range), nor know about figures published
 outside LGR Share; rounding narrows that risk further.
 
+Using it (the whole API): ``protect`` once per table, with *every* geography at which that
+table is published (say LSOA, ward, district and each option's proposed councils): outputs made
+by separate calls are not protected against differencing each other. Read
+``Protected.outputs[name]`` (``unit``, ``category``, ``count``, ``withheld``) and show
+``Protected.note.lines`` beside it (``note.to_json()`` for an API or an export). ``rates`` after
+``protect``, on its published counts. ``person_derived(standard.personal_data)`` says whether a
+standard's outputs need any of this; ``Rules(threshold=...)`` takes the agreement's threshold.
+
 Pure Python and Polars: no Django.
 """
 
