@@ -82,14 +82,17 @@ def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
 
 def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, signed_in):
     from lgrshare.agreements.models import Agreement
+    from lgrshare.agreements.services import terms_accept
     from lgrshare.audit.models import AuditEntry
 
     agreement = Agreement.objects.get(title="Council tax base 2023-24 for harmonisation modelling")
-    assert AuditEntry.objects.filter(action="dataset-compiled", actor="surrey.analyst").exists()
-    page = signed_in(User.objects.get(username="surrey.analyst")).get(
-        f"/agreements/{agreement.pk}/compile/council-tax-base/"
-    )
+    analyst = User.objects.get(username="surrey.analyst")
+    refused = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert refused.status_code == 403  # the terms first: a task waiting for the analyst
+    terms_accept(user=analyst, agreement=agreement)
+    page = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
     assert page.status_code == 200
+    assert AuditEntry.objects.filter(action="dataset-compiled", actor="surrey.analyst").exists()
     frame = page.context["compiled"].frame
     band_d = dict(zip(frame["source_council"], frame["band_d_area_total_gbp"], strict=True))
     assert band_d[GUILDFORD] == "2214.77"  # DLUHC Table 9, 2023-24

@@ -517,12 +517,14 @@ def _council_tax_csv(gss_code: str) -> bytes:
 
 
 def _demo_submissions() -> None:
-    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council."""
+    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council.
+
+    Surrey's analyst is left to accept the terms (a task waiting for them); then the
+    agreement's page compiles both councils' figures into one table."""
     from datetime import date
 
     from lgrshare.agreements import services as agreements
     from lgrshare.agreements.models import Agreement
-    from lgrshare.datasets.compile import compile_standard
     from lgrshare.submissions import services as submissions
 
     surrey = Area.objects.get(county_id=SURREY)
@@ -576,12 +578,6 @@ def _demo_submissions() -> None:
         submissions.submission_accept(
             user=User.objects.get(username=accepter), submission=submission
         )
-    # Surrey's analyst accepts the terms and compiles both councils' figures into one table,
-    # so the compiled page (and its audit record) shows real data from the first sign-in.
-    analyst = User.objects.get(username="surrey.analyst")
-    agreement.refresh_from_db()
-    agreements.terms_accept(user=analyst, agreement=agreement)
-    compile_standard(user=analyst, agreement=agreement, standard_name="council-tax-base")
 
 
 DPIA_TITLE = "Families in temporary accommodation known to children's social care, west Surrey"

@@ -16,6 +16,8 @@ def test_an_analyst_compiles_the_demo_council_tax_and_reads_its_coverage(page, s
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="My areas").wait_for()
     page.goto(f"/agreements/{agreement.pk}/")
+    page.get_by_label("I have read the terms of this version").check()  # before the data
+    page.get_by_role("button", name="I accept these terms").click()
     page.get_by_role("link", name="Compile every council's council-tax-base").click()
     page.get_by_role("heading", name="Council tax and tax base, every council compiled").wait_for()
     coverage = page.get_by_test_id("coverage")
