@@ -513,7 +513,10 @@ def _council_tax_csv(gss_code: str) -> bytes:
 
 
 def _demo_submissions() -> None:
-    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council."""
+    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council.
+
+    Surrey's analyst is left to accept the terms (a task waiting for them); then the
+    agreement's page compiles both councils' figures into one table."""
     from datetime import date
 
     surrey = Area.objects.get(county_id=SURREY)
