@@ -222,3 +222,41 @@ def test_an_expert_records_a_review_in_the_page(cast, draft, experts, signed_in)
     )
     agreement.refresh_from_db()
     assert agreement.state == State.IN_REVIEW
+
+
+def test_changes_asked_by_an_expert_stop_the_signature_even_where_no_review_was_needed(
+    cast, draft, experts, signed_in
+):
+    """The walk found a signatory signing past a legal adviser's "changes needed" on an
+    agreement that did not need a legal review: a request for changes always holds."""
+    agreement = _in_review(cast, draft)
+    services.expert_review_record(
+        user=experts["guildford_legal"],
+        agreement=agreement,
+        kind="legal",
+        outcome="changes-needed",
+        comments="Clause 9 must name the retention schedule.",
+    )
+    page = signed_in(cast["guildford_sign"]).get(f"/agreements/{agreement.pk}/").content.decode()
+    assert 'data-testid="sign-waits"' in page
+    assert "Sign the agreement</button>" not in page
+    assert Notification.objects.filter(user=cast["guildford_sign"], kind="expert-reviewed").exists()
+    with pytest.raises(InvalidInput) as caught:
+        _sign(cast, "guildford", agreement)
+    assert caught.value.code == "legal-review-needed"
+    tasks = signed_in(cast["guildford_sign"]).get("/tasks/").content.decode()
+    assert "Sign it for Guildford" not in tasks
+
+
+def test_a_review_form_with_errors_comes_back_filled_in_on_the_agreement(
+    cast, draft, experts, signed_in
+):
+    agreement = _in_review(cast, draft)
+    response = signed_in(experts["guildford_legal"]).post(
+        f"/agreements/{agreement.pk}/legal-review", {"outcome": "changes-needed", "comments": ""}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Say what needs to change" in html
+    assert "Who has advised" in html
+    assert not ExpertReview.objects.exists()

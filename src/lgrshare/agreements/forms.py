@@ -401,7 +401,8 @@ class ExpertReviewForm(forms.Form):
     comments = forms.CharField(
         label="Comments",
         required=False,
-        help_text="Say what needs to change, or anything the signatory should know",
+        help_text="Say what needs to change (needed when you ask for changes), or anything the "
+        "signatory should know",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

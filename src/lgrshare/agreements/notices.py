@@ -192,9 +192,13 @@ def expert_review_needed(*, party: Party, kinds: Iterable[str], by: User) -> Non
         )
 
 
+_EXPERT = {"legal": "legal adviser", "it-security": "IT security officer"}
+
+
 def expert_reviewed(*, review: ExpertReview, by: User) -> None:
     """After an expert's review: the council's DPOs hear of it; changes needed also go to the
-    drafters, with the expert's comments."""
+    council's signatories (who cannot sign until it is reviewed) and the drafters, with the
+    expert's comments."""
     party = review.party
     agreement = party.version.agreement
     dpos = _may(
@@ -204,6 +208,11 @@ def expert_reviewed(*, review: ExpertReview, by: User) -> None:
     )
     people = list(dpos)
     if review.outcome == ExpertReview.Outcome.CHANGES_NEEDED:
+        people += _may(
+            policy.Action.SIGN,
+            agreement,
+            _area_people(agreement, [party.council_id], contractors=False),
+        )
         people += list(
             User.objects.filter(
                 pk__in=_known({agreement.created_by_id, party.version.created_by_id}),
@@ -211,13 +220,13 @@ def expert_reviewed(*, review: ExpertReview, by: User) -> None:
             )
         )
         text = (
-            f"{agreement.reference}: {party.council.name}'s {review.get_kind_display().lower()} "
-            f"asks for changes: {review.comments}"
+            f"{agreement.reference}: {party.council.name}'s {_EXPERT[review.kind]} asks for "
+            f"changes before it is signed: {review.comments}"
         )
     else:
         text = (
-            f"{agreement.reference}: {party.council.name}'s {review.get_kind_display().lower()} "
-            f"is done ({review.by_name})"
+            f"{agreement.reference}: {party.council.name}'s {_EXPERT[review.kind]} reviewed it "
+            f"({review.by_name})"
         )
     notify(users=_others(people, by), text=text, link=_link(agreement), kind="expert-reviewed")
 

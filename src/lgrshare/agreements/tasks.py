@@ -64,6 +64,7 @@ def _reviews_and_signatures(user: User) -> list[Task]:
         elif (
             party.dpo_decision == Party.Decision.APPROVED
             and party.signed_at is None
+            and not missing_for(party, party.version)
             and decide(user=user, action=policy.Action.SIGN, agreement=agreement).allowed
         ):
             tasks.append(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lgrshare import access
 from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
-from lgrshare.agreements.advice import advice_of
+from lgrshare.agreements.advice import advice_of, missing_for
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
 from lgrshare.agreements.forms import (
@@ -174,6 +174,8 @@ def _context(
         "review_form": ReviewForm(),
         "expert_review_form": ExpertReviewForm(),
         "advice": advice_of(version),
+        # What stops the person's own council signing (expert reviews missing or asking changes).
+        "own_missing": missing_for(own, version) if own is not None and is_current else (),
         "security_rules": SECURITY_RULES.get(version.classification, ()),
         "reason_form": ReasonForm(),
         "dpia_form": DpiaForm(initial=_dpia_initial(agreement)),
@@ -258,17 +260,23 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
         )
     elif action in {"legal-review", "it-security-review"}:
         expert = ExpertReviewForm(request.POST)
-        if not expert.is_valid():
-            raise InvalidInput(
-                "Choose whether you reviewed it or it needs changes", code="review-outcome-unknown"
-            )
-        services.expert_review_record(
-            user=user,
-            agreement=agreement,
-            kind=action.removesuffix("-review"),
-            outcome=expert.cleaned_data["outcome"],
-            comments=expert.cleaned_data["comments"],
-        )
+        if expert.is_valid():
+            try:
+                services.expert_review_record(
+                    user=user,
+                    agreement=agreement,
+                    kind=action.removesuffix("-review"),
+                    outcome=expert.cleaned_data["outcome"],
+                    comments=expert.cleaned_data["comments"],
+                )
+            except InvalidInput as exc:
+                if exc.code != "comments-required":
+                    raise
+                expert.add_error("comments", exc.message)
+        if expert.errors:
+            # Back to the page, the form as filled in and its errors beside it.
+            context = _context(request, agreement) | {"expert_review_form": expert}
+            return render(request, "agreements/detail.html", context, status=400)
         messages.success(request, "Your review is recorded.")
     elif action == "ask-legal":
         services.legal_review_ask(user=user, agreement=agreement)

@@ -22,6 +22,7 @@ from lgrshare.web.references import REFERENCES
 @dataclass(frozen=True, slots=True)
 class Point:
     id: str
+    title: str
     point: str
     does: str
     where: tuple[tuple[str, str], ...]
@@ -33,6 +34,7 @@ GUIDANCE = tuple(
     for point in (
         {
             "id": "public-first",
+            "title": "Public data first",
             "point": "Much of the data you need may already be in the public domain",
             "does": "Find starts with public data: council, ward and LSOA figures from ONS and "
             "MHCLG are in the catalogue, each with its source, vintage and licence, before "
@@ -42,6 +44,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "existing-agreement",
+            "title": "Data already shared under an agreement",
             "point": "You may already have a data sharing agreement set up with other councils",
             "does": "Find looks next at data already shared under an active agreement of your "
             "area, and the public transparency register lists every active agreement.",
@@ -50,6 +53,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "forum",
+            "title": "A forum for data requests, each with one question",
             "point": "Consider setting up a dedicated forum for coordinating data requests across "
             "the area. Be very clear of what question you want to answer",
             "does": "Each area has a register of data requests: a request names one question, the "
@@ -60,6 +64,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "minimum",
+            "title": "Only the data the task needs",
             "point": "The data you share should only be that which is required to do the task",
             "does": "An agreement lists the fields each recipient may see; uploads with other "
             "columns are refused or have them removed, and every read shows only agreed fields.",
@@ -68,6 +73,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "standards",
+            "title": "Agreed data standards",
             "point": "Agree data standards: common labelling and layout",
             "does": "Standards are Frictionless Table Schemas with ONS GSS code lists, templates "
             "and a validator that data teams can also run on their own computers.",
@@ -76,6 +82,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "quality",
+            "title": "Openness about data quality",
             "point": "Encourage openness about data quality ... so long as the caveats are clearly "
             "communicated",
             "does": "Every submission is profiled, its problems reported in plain words, and its "
@@ -85,6 +92,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "security",
+            "title": "Secure storage and transfer, at an agreed level",
             "point": "Data should be stored in a secure location ... sent in a secure way. The "
             "level of security ... should be agreed between those sharing it",
             "does": "Files are encrypted at rest with a key each and only reached through the "
@@ -95,6 +103,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "retention",
+            "title": "How long data is kept, and secure removal",
             "point": "Consider how long the data is required for ... when, and how it will be "
             "removed securely",
             "does": "Every agreement has a delete-by date and a deletion method; access stops on "
@@ -104,6 +113,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "dsa-dpia",
+            "title": "Data sharing agreements and DPIAs",
             "point": "Complete a Data Sharing Agreement ... agree whether to complete a Data "
             "Protection Impact Assessment if personal data is involved",
             "does": "Agreements hold purposes, data items, lawful basis, who may access (including "
@@ -114,6 +124,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "contractors",
+            "title": "Contractors",
             "point": "If you plan to share the data with contractors, you will need to have the "
             "appropriate agreements in place with them",
             "does": "Contractor staff reach only data of agreements that name them, and only under "
@@ -124,6 +135,7 @@ GUIDANCE = tuple(
         },
         {
             "id": "experts",
+            "title": "Your own experts: DPO, legal, IT security",
             "point": "Talk internally to your own professional experts - particularly your Data "
             "Protection Officer, as well as the information governance, legal and data teams",
             "does": "Each party's DPO reviews an agreement; its legal adviser reviews the legal "
@@ -142,6 +154,7 @@ def guidance(request: HttpRequest) -> HttpResponse:
     points = [
         {
             "id": point.id,
+            "title": point.title,
             "point": point.point,
             "does": point.does,
             "where": point.where,
@@ -157,6 +170,7 @@ def guidance(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@login_not_required
 def data_protection(request: HttpRequest) -> HttpResponse:
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     context = {

@@ -41,6 +41,7 @@ class ReviewRule:
     classifications: frozenset[str]
     missing_code: str
     missing: str
+    changes_needed: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def review_rules() -> Mapping[ReviewKind, ReviewRule]:
                 classifications=frozenset(when.get("classifications", [])),
                 missing_code=str(rule["missing_code"]),
                 missing=str(rule["missing"]),
+                changes_needed=str(rule["changes_needed"]),
             )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesInvalid(f"expert-reviews.json: {exc}") from exc
@@ -98,14 +100,19 @@ def reviews_needed(
 def reviews_missing(
     *, needed: frozenset[ReviewKind], recorded: Mapping[ReviewKind, str], council: str
 ) -> tuple[Missing, ...]:
-    """Return what stops the party signing: each needed review not recorded as "reviewed"."""
+    """Return what stops the party signing: each needed review not recorded as "reviewed", and
+    any review, needed or not, whose expert asked for changes (a signatory never signs past an
+    expert's "changes needed")."""
     rules = review_rules()
     return tuple(
         Missing(
             kind=kind,
             code=rules[kind].missing_code,
-            message=rules[kind].missing.format(council=council),
+            message=rules[kind].missing.format(council=council)
+            if recorded.get(kind) != Outcome.CHANGES_NEEDED
+            else rules[kind].changes_needed.format(council=council),
         )
         for kind in ReviewKind
-        if kind in needed and recorded.get(kind) != Outcome.REVIEWED
+        if (kind in needed and recorded.get(kind) != Outcome.REVIEWED)
+        or recorded.get(kind) == Outcome.CHANGES_NEEDED
     )
