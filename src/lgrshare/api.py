@@ -23,6 +23,7 @@ from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.screening import AgreementNotReady
+from lgrshare.evidence.api import router as evidence_router
 from lgrshare.requests.api import router as requests_router
 from lgrshare.standards.api import router as standards_router
 from lgrshare.submissions.api import router as submissions_router
@@ -57,6 +58,7 @@ api.add_router("/", agreements_router)
 api.add_router("/", submissions_router)
 api.add_router("/", vault_router)
 api.add_router("/", audit_router)
+api.add_router("/", evidence_router)
 
 
 @api.exception_handler(LgrShareError)

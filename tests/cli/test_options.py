@@ -27,8 +27,9 @@ def run(tmp_path):
 
 
 def test_two_unitaries_appraised_as_json(run):
-    result = run({"name": "Two", "councils": {"East": EAST, "West": WEST}}, "--area", "E10000030",
-                 "--json")
+    result = run(
+        {"name": "Two", "councils": {"East": EAST, "West": WEST}}, "--area", "E10000030", "--json"
+    )
     assert result.exit_code == 0
     body = json.loads(result.output)
     population = {c["name"]: c["figures"][0]["value"] for c in body["councils"]}
@@ -45,8 +46,9 @@ def test_the_table_names_councils_figures_and_sources(run):
 
 
 def test_an_option_with_problems_lists_each_and_exits_1(run):
-    result = run({"name": "Gap", "councils": {"East": EAST, "Empty": []}}, "--area", "E10000030",
-                 "--json")
+    result = run(
+        {"name": "Gap", "councils": {"East": EAST, "Empty": []}}, "--area", "E10000030", "--json"
+    )
     assert result.exit_code == 1
     codes = [p["code"] for p in json.loads(result.output)["problems"]]
     assert codes == ["empty-council", "unassigned"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from lgrshare.domain.appraisal import appraise
+from lgrshare.domain.appraisal import appraise, format_value
 from lgrshare.domain.options import (
     OptionInvalid,
     option_check,
@@ -63,21 +63,6 @@ def read_option_file(path: Path) -> object:
         raise OptionInvalid(f"{path} is not JSON: {exc}.") from None
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A figure as people read it: missing, a share as %, money and counts with commas."""
-    if value is None:
-        return "not available"
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit in {"score", "people per km²"}:
-        return f"{value:,.1f}"
-    if unit == "£":
-        return f"£{value:,.2f}"
-    if unit == "£ thousand":
-        return f"£{value:,.0f}k"
-    return f"{value:,.0f}"
-
-
 @options.command("appraise")
 @click.option("--area", "area", required=True, metavar="GSS", help="The county, e.g. E10000030.")
 @click.option(
@@ -86,7 +71,7 @@ def format_value(value: float | None, unit: str) -> str:
     required=True,
     type=click.Path(path_type=Path),
     metavar="FILE",
-    help="The option as JSON: {\"name\": ..., \"councils\": {name: [codes]}}.",
+    help='The option as JSON: {"name": ..., "councils": {name: [codes]}}.',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the appraisal (or problems) as JSON.")
 @click.pass_context

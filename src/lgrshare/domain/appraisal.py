@@ -697,3 +697,18 @@ def _spread(councils: list[CouncilAppraisal]) -> tuple[Spread, ...]:
         figure = councils[0].figure(key)
         spreads.append(Spread(key, figure.label, figure.unit, low[0], high[0], low[1], high[1]))
     return tuple(spreads)
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A figure as people read it: missing, a share as %, money and counts with commas."""
+    if value is None:
+        return "not available"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit in {"score", "people per km²"}:
+        return f"{value:,.1f}"
+    if unit == "£":
+        return f"£{value:,.2f}"
+    if unit == "£ thousand":
+        return f"£{value:,.0f}k"
+    return f"{value:,.0f}"

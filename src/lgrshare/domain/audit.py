@@ -103,6 +103,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "role-removed": "A role was removed",
         "contractor-added": "A contractor organisation was added",
         "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
+        # Evidence: unitary options
+        "option-saved": "A unitary option was saved (a new option or a new version)",
+        "evidence-pack-exported": "An evidence pack of unitary options was exported",
         # Refusals: the reason is the refusal's code; every refusal's name ends in "-refused"
         "access-refused": "An action or access was refused",
         "change-refused": "A change was refused as not valid in its state or form",

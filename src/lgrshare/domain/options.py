@@ -311,3 +311,37 @@ def option_check(*, option: Option, area: str) -> OptionReport:
         problems=(),
         lsoas={council: tuple(sorted(lsoas[council])) for council in option.councils},
     )
+
+
+def option_from_lines(*, name: str, text: str, area: str) -> Option:
+    """Return the option written one council a line, ``East Surrey: Elmbridge, E07000208``:
+    each item a district's name in ``area`` or a district, ward or LSOA code.
+
+    Raises ``OptionInvalid`` when a line has no ``:`` or the option cannot be read."""
+    by_name = {
+        n.casefold(): code
+        for code, n in _index().names.items()
+        if _index().county_of.get(code) == area and code.startswith("E0")
+    }
+    councils: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        council, colon, items = line.partition(":")
+        if not colon:
+            raise OptionInvalid(
+                f"Line {number} needs the council's name, a colon, then its districts, "
+                "e.g. 'East Surrey: Elmbridge, Tandridge'."
+            )
+        codes = [i.strip() for i in items.split(",") if i.strip()]
+        councils[council.strip()] = [by_name.get(c.casefold(), c) for c in codes]
+    return option_from_json({"name": name, "councils": councils})
+
+
+def option_as_lines(option: Option) -> str:
+    """Return ``option`` written one council a line, district codes shown by name."""
+    names = _index().names
+    return "\n".join(
+        f"{council}: {', '.join(names.get(c, c) for c in codes)}"
+        for council, codes in option.councils.items()
+    )

@@ -1,0 +1,73 @@
+"""Unitary options saved in an area: an option set (a named proposal) and its versions.
+
+A version is never changed: saving again adds a version, so the county and the districts argue
+over the same numbers and can see what changed and who changed it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from lgrshare.councils.models import Area
+
+
+class OptionSetQuerySet(models.QuerySet["OptionSet"]):
+    def in_area(self, area: Area) -> OptionSetQuerySet:
+        return self.filter(area=area)
+
+
+class OptionSet(models.Model):
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="option_sets")
+    name = models.CharField(max_length=120)
+    # Who saved it; kept as null if the account is deleted (the audit trail keeps the name).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OptionSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="one_option_name_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest(self) -> OptionVersion:
+        version = self.versions.order_by("-number").first()
+        assert version is not None  # a set is created with its first version
+        return version
+
+
+class OptionVersion(models.Model):
+    option_set = models.ForeignKey(OptionSet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # {"name": ..., "councils": {"East Surrey": ["E07000207", ...]}}: as checked when saved.
+    body = models.JSONField()
+    note = models.CharField(max_length=500, blank=True)
+    # Who saved it; kept as null if the account is deleted (the audit trail keeps the name).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["option_set", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option_set", "number"], name="one_option_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option_set.name} v{self.number}"
+
+    @property
+    def councils(self) -> dict[str, Any]:
+        return dict(self.body.get("councils", {}))
