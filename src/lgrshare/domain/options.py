@@ -318,10 +318,15 @@ def option_from_lines(*, name: str, text: str, area: str) -> Option:
     each item a district's name in ``area`` or a district, ward or LSOA code.
 
     Raises ``OptionInvalid`` when a line has no ``:`` or the option cannot be read."""
+    index = _index()
+    # Names of the area's districts first; names from elsewhere too, so the check can say
+    # "not in this area" rather than "unknown".
     by_name = {
         n.casefold(): code
-        for code, n in _index().names.items()
-        if _index().county_of.get(code) == area and code.startswith("E0")
+        for code, n in sorted(
+            index.names.items(), key=lambda kv: index.county_of.get(kv[0]) == area
+        )
+        if code.startswith("E0")
     }
     councils: dict[str, list[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):

@@ -56,6 +56,8 @@ def option_new(request: HttpRequest, county_gss: str, pk: int | None = None) -> 
         latest = option_from_json(option_set.latest().body)
         initial = {"name": option_set.name, "councils": option_as_lines(latest)}
     form = OptionForm(request.POST or None, initial=initial)
+    if option_set is not None:
+        form.fields["name"].required = False  # a new version keeps its set's name
     problems: tuple[Problem, ...] = ()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
