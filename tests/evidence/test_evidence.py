@@ -166,6 +166,8 @@ def test_the_evidence_pack_downloads_as_xlsx_and_data_package(signed_in, alice, 
         ("compare?option=999999", 404),
         ("compare?option=" + "&option=".join(str(i) for i in range(10)), 400),
         ("999999/", 404),
+        ("99999999999999999999999/", 404),
+        ("compare?option=-99999999999999999999", 404),
     ],
 )
 def test_bad_requests_are_4xx_never_500(signed_in, alice, saved, path, status):

@@ -111,7 +111,8 @@ def option_save(
 
 def option_set_get(*, area: Area, pk: int) -> OptionSet:
     """Return the option set ``pk`` of ``area``; raises ``NotFound`` (``option-not-found``)."""
-    found = OptionSet.objects.in_area(area).filter(pk=pk).first()
+    # Out of a database integer's range is simply not there (never a database error).
+    found = OptionSet.objects.in_area(area).filter(pk=pk).first() if 0 < pk < 2**31 else None
     if found is None:
         raise NotFound("There is no such option in this area", code="option-not-found")
     return found
