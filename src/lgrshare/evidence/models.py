@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from lgrshare.councils.models import Area
+from lgrshare.domain.options import Option, option_from_json
 
 
 class OptionSetQuerySet(models.QuerySet["OptionSet"]):
@@ -48,7 +49,8 @@ class OptionSet(models.Model):
 class OptionVersion(models.Model):
     option_set = models.ForeignKey(OptionSet, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    # {"name": ..., "councils": {"East Surrey": ["E07000207", ...]}}: as checked when saved.
+    # {"name": ..., "councils": [["East Surrey", ["E07000207", ...]], ...]}: as checked when
+    # saved. A list of pairs, not an object: PostgreSQL's jsonb does not keep an object's order.
     body = models.JSONField()
     note = models.CharField(max_length=500, blank=True)
     # Who saved it; kept as null if the account is deleted (the audit trail keeps the name).
@@ -68,6 +70,15 @@ class OptionVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.option_set.name} v{self.number}"
 
+    @staticmethod
+    def body_of(option: Option) -> dict[str, Any]:
+        """The stored form of ``option``: its councils as (name, codes) pairs, in order."""
+        return {"name": option.name, "councils": [[k, list(v)] for k, v in option.councils.items()]}
+
+    def option(self) -> Option:
+        """The saved option, its councils in the order they were given."""
+        return option_from_json({"name": self.body["name"], "councils": self.councils})
+
     @property
-    def councils(self) -> dict[str, Any]:
-        return dict(self.body.get("councils", {}))
+    def councils(self) -> dict[str, list[str]]:
+        return {name: list(codes) for name, codes in self.body.get("councils", [])}

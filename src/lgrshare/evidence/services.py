@@ -93,7 +93,7 @@ def option_save(
     version = OptionVersion.objects.create(
         option_set=option_set,
         number=number,
-        body=option.as_json(),
+        body=OptionVersion.body_of(option),
         note=note.strip()[:500],
         created_by=user,
     )
@@ -139,7 +139,7 @@ def options_compare(*, user: User, area: Area, pks: Sequence[int]) -> list[Compa
     for pk in dict.fromkeys(pks):
         option_set = option_set_get(area=area, pk=pk)
         version = option_set.latest()
-        report = _checked(option=option_from_json(version.body), area=area)
+        report = _checked(option=version.option(), area=area)
         compared.append(Compared(option_set, version, appraise(report=report, area_name=area.name)))
     return compared
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lgrshare import access
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
-from lgrshare.domain.options import Problem, option_as_lines, option_from_json, option_from_lines
+from lgrshare.domain.options import Problem, option_as_lines, option_from_lines
 from lgrshare.domain.policy.options import OptionsAction
 from lgrshare.evidence import services
 from lgrshare.evidence.forms import OptionForm
@@ -53,7 +53,7 @@ def option_new(request: HttpRequest, county_gss: str, pk: int | None = None) -> 
     option_set = services.option_set_get(area=area, pk=pk) if pk is not None else None
     initial = {}
     if option_set is not None:
-        latest = option_from_json(option_set.latest().body)
+        latest = option_set.latest().option()
         initial = {"name": option_set.name, "councils": option_as_lines(latest)}
     form = OptionForm(request.POST or None, initial=initial)
     if option_set is not None:
