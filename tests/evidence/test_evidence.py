@@ -125,6 +125,8 @@ def test_comparing_options_shows_each_council_side_by_side_with_charts(signed_in
     # Surrey's mid-2024 population 1,248,649 is East + West of the first option.
     assert "1,248,649" not in page
     assert "Made of Epsom and Ewell, Mole Valley, Reigate and Banstead, Tandridge" in page
+    # The two-unitary option's population spread: East 563,643 and West 685,006.
+    assert "121,363" in page
 
 
 def test_a_role_that_may_not_save_sees_options_but_cannot_save(signed_in, saved):
@@ -214,3 +216,29 @@ def test_api_bad_bodies_are_400_with_a_code(api, alice, body, code):
 def test_api_refuses_the_outsider_and_the_contractor(api, charlie, dave):
     assert api(charlie)(TWO).status_code == 404
     assert api(dave)(TWO).status_code in {403, 404}
+
+
+def test_api_lists_saved_options_with_versions_and_appraises_one(client, alice, saved, api):
+    _, secret = token_create(user=alice, name="list")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    listed = client.get(f"/api/v1/areas/{SURREY}/options", **auth).json()
+    assert [o["name"] for o in listed] == ["Three unitaries", "Two unitaries"]
+    assert list(listed[0]["versions"][0]["councils"]) == [
+        "East Surrey",
+        "North Surrey",
+        "West Surrey",
+    ]
+    appraisal = client.get(f"/api/v1/areas/{SURREY}/options/{saved[0].pk}/appraisal", **auth)
+    assert appraisal.json()["version"] == 1
+    assert client.get(f"/api/v1/areas/{SURREY}/options/999999/appraisal", **auth).status_code == 404
+
+
+def test_api_list_refuses_the_contractor_and_hides_the_area_from_the_outsider(
+    client, charlie, dave
+):
+    for user, statuses in ((charlie, {404}), (dave, {403, 404})):
+        _, secret = token_create(user=user, name="x")
+        response = client.get(
+            f"/api/v1/areas/{SURREY}/options", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        )
+        assert response.status_code in statuses

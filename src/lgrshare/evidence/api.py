@@ -36,3 +36,36 @@ def appraise_option(request: HttpRequest, county_gss: str) -> HttpResponse | dic
             {**exc.as_dict(), "problems": [p.as_dict() for p in exc.problems]}, status=exc.status
         )
     return appraisal.as_dict()
+
+
+@router.get("/areas/{county_gss}/options", response={200: list[dict[str, Any]]})
+def option_sets(request: HttpRequest, county_gss: str) -> list[dict[str, Any]]:
+    """The area's saved options, each with every version (newest first)."""
+    user = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=user)
+    return [
+        {
+            "id": option_set.pk,
+            "name": option_set.name,
+            "versions": [
+                {
+                    "number": v.number,
+                    "saved_at": v.created_at.isoformat(),
+                    "saved_by": v.created_by.username if v.created_by else None,
+                    "note": v.note,
+                    "councils": v.councils,
+                }
+                for v in option_set.versions.all()
+            ],
+        }
+        for option_set in services.option_sets_for(user=user, area=area)
+    ]
+
+
+@router.get("/areas/{county_gss}/options/{option_id}/appraisal", response={200: dict[str, Any]})
+def option_appraisal(request: HttpRequest, county_gss: str, option_id: int) -> dict[str, Any]:
+    """The appraisal of a saved option's latest version."""
+    user = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=user)
+    (compared,) = services.options_compare(user=user, area=area, pks=[option_id])
+    return {"id": option_id, "version": compared.version.number, **compared.appraisal.as_dict()}

@@ -41,9 +41,8 @@ class OptionSet(models.Model):
         return self.name
 
     def latest(self) -> OptionVersion:
-        version = self.versions.order_by("-number").first()
-        assert version is not None  # a set is created with its first version
-        return version
+        # all(): uses the versions when prefetched (a list of options costs no query per row).
+        return max(self.versions.all(), key=lambda v: v.number)
 
 
 class OptionVersion(models.Model):

@@ -65,7 +65,24 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
         )
         for key in CHARTED
     ]
+    spreads = [
+        {
+            "option": c.option_set.name,
+            "rows": [
+                {
+                    "label": sp.label,
+                    "smallest": f"{format_value(sp.smallest, sp.unit)} ({sp.smallest_council})",
+                    "largest": f"{format_value(sp.largest, sp.unit)} ({sp.largest_council})",
+                    "difference": format_value(sp.difference, sp.unit),
+                }
+                for sp in c.appraisal.spread
+            ],
+        }
+        for c in compared
+        if c.appraisal.spread
+    ]
     return {
+        "spreads": spreads,
         "details": [
             _detail(c.option_set.name, council)
             for c in compared

@@ -109,6 +109,15 @@ def option_save(
     return version
 
 
+def option_sets_for(*, user: User, area: Area) -> list[OptionSet]:
+    """Return ``area``'s saved options with their versions; raises ``AccessDenied`` (recorded)
+    unless the policy allows ``appraise-option``."""
+    access.require_on_options(user=user, action=OptionsAction.APPRAISE, area=area.county_id)
+    return list(
+        OptionSet.objects.in_area(area).prefetch_related("versions__created_by").order_by("name")
+    )
+
+
 def option_set_get(*, area: Area, pk: int) -> OptionSet:
     """Return the option set ``pk`` of ``area``; raises ``NotFound`` (``option-not-found``)."""
     # Out of a database integer's range is simply not there (never a database error).

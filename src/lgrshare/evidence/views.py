@@ -14,7 +14,6 @@ from lgrshare.domain.options import Problem, option_as_lines, option_from_lines
 from lgrshare.domain.policy.options import OptionsAction
 from lgrshare.evidence import services
 from lgrshare.evidence.forms import OptionForm
-from lgrshare.evidence.models import OptionSet
 from lgrshare.evidence.presenting import comparison
 from lgrshare.web.auth import person
 
@@ -30,8 +29,7 @@ def _pks(request: HttpRequest) -> list[int]:
 def option_list(request: HttpRequest, county_gss: str) -> HttpResponse:
     user = person(request)
     area = area_get_for_user(county_gss=county_gss, user=user)
-    access.require_on_options(user=user, action=OptionsAction.APPRAISE, area=area.county_id)
-    sets = OptionSet.objects.in_area(area).prefetch_related("versions__created_by")
+    sets = services.option_sets_for(user=user, area=area)
     return render(
         request,
         "evidence/list.html",
