@@ -99,3 +99,21 @@ def test_a_missing_or_text_measure_is_refused_with_a_code():
         with pytest.raises(InvalidInput) as caught:
             option_indicators(frame=frame, report=report({"All": EAST + WEST}), measure=measure)
         assert caught.value.code == "indicator-invalid"
+
+
+def test_withheld_cells_are_left_out_and_the_figure_says_it_is_a_lower_bound():
+    surrey = lookup_rows(EAST)
+    frame = pl.DataFrame(
+        {"lsoa21_code": [r[0] for r in surrey], "count": [None] + [5] * (len(surrey) - 1)},
+        schema={"lsoa21_code": pl.String, "count": pl.Int64},
+    )
+    (east,) = [
+        i
+        for i in option_indicators(
+            frame=frame, report=report({"East": EAST, "West": WEST}), measure="count"
+        ).items
+        if i.council == "East"
+    ]
+    assert east.value == 5 * (len(surrey) - 1)
+    assert east.withheld == 1
+    assert "lower bound" in east.note

@@ -44,6 +44,13 @@ class Indicator:
     value: float | None
     method: str
     rows: int  # compiled rows that reached this council
+    withheld: int = 0  # of them, cells empty (withheld by disclosure control, or not given)
+
+    @property
+    def note(self) -> str:
+        if not self.withheld:
+            return ""
+        return f"{self.withheld:,} empty or withheld cells left out: the figure is a lower bound."
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +59,8 @@ class Indicator:
             "value": self.value,
             "method": self.method,
             "rows": self.rows,
+            "withheld": self.withheld,
+            "note": self.note,
         }
 
 
@@ -174,6 +183,7 @@ def option_indicators(
                 value=None if row["nulls"] == row["rows"] else row["value"],
                 method=" ".join(texts),
                 rows=row["rows"],
+                withheld=row["nulls"],
             )
         )
     return Indicators(measure, tuple(items), outside, unplaced)
