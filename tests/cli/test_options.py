@@ -66,3 +66,11 @@ def test_unusable_input_exits_2_with_a_code(run, body, area, code):
     result = run(body, "--area", area)
     assert result.exit_code == 2
     assert f"[{code}]" in result.output
+
+
+def test_the_table_shows_the_spread_between_councils(run):
+    result = run({"name": "Two", "councils": {"East": EAST, "West": WEST}}, "--area", "E10000030")
+    assert result.exit_code == 0
+    spread = result.output.split("Spread between the councils")[1]
+    # East 563,643 and West 685,006 people (ONS mid-2024).
+    assert "121,363" in spread.splitlines()[1]

@@ -101,6 +101,13 @@ def appraise_command(ctx: click.Context, area: str, option_file: Path, as_json: 
         if council.no_outturn_return:
             click.echo("  No 2023-24 outturn return: " + ", ".join(council.no_outturn_return))
         click.echo("  Most like: " + ", ".join(n.name for n in council.neighbours))
+    if appraisal.spread:
+        click.echo("\nSpread between the councils (largest minus smallest):")
+        for spread in appraisal.spread:
+            click.echo(
+                f"  {spread.label:<62} {format_value(spread.difference, spread.unit):>16}"
+                f"  ({spread.smallest_council} to {spread.largest_council})"
+            )
     _sources(appraisal.as_dict())
 
 
