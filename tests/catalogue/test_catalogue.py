@@ -26,7 +26,7 @@ METRICS_CSV = (
 @pytest.mark.django_db
 def test_public_tables_are_loaded_once_however_often_it_runs():
     before = Dataset.objects.filter(access=Access.PUBLIC, area=None).count()
-    assert catalogue_load_public() == before == 11
+    assert catalogue_load_public() == before == 10
 
 
 def test_search_finds_population_first(alice):

@@ -139,10 +139,6 @@ def _outturn() -> pl.DataFrame:
     return _with_names(geography.outturn())
 
 
-def _service_expenditure() -> pl.DataFrame:
-    return _with_names(geography.service_expenditure())
-
-
 def _dwellings() -> pl.DataFrame:
     return _with_names(geography.dwellings())
 
@@ -248,19 +244,6 @@ PUBLIC_TABLES = (
         "2023-24",
         "council",
         _outturn,
-    ),
-    PublicTable(
-        "service-expenditure-2024-25",
-        "Service expenditure 2024-25 by service group",
-        "Net current expenditure of every English council by service group (education, social "
-        "care, highways, housing and more), £ thousand. Councils whose return was not received "
-        "have empty figures, never zero.",
-        MHCLG,
-        "MHCLG Service Expenditure Summary (RSX) 2024-25",
-        OGL,
-        "2024-25",
-        "council",
-        _service_expenditure,
     ),
     PublicTable(
         "dwellings-by-band-2022",
