@@ -21,8 +21,9 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import hub, notify, options, records, trust
+    from lgrshare.cli import datasets, hub, notify, options, records, trust
 
+    datasets.register(main)
     hub.register(main)
     notify.register(main)
     options.register(main)

@@ -13,10 +13,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.options import OptionInvalid
 from lgrshare.evidence import services
-from lgrshare.web.auth import person
 
 router = Router(tags=["evidence"])
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.options import Problem, option_as_lines, option_from_lines
@@ -15,7 +16,6 @@ from lgrshare.domain.policy.options import OptionsAction
 from lgrshare.evidence import services
 from lgrshare.evidence.forms import OptionForm
 from lgrshare.evidence.presenting import comparison
-from lgrshare.web.auth import person
 
 
 def _pks(request: HttpRequest) -> list[int]:
