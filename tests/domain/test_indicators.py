@@ -93,6 +93,15 @@ def test_a_split_districts_row_is_shared_by_its_lsoas():
     assert values["East"] + values["West"] == pytest.approx(14_996)
 
 
+def test_numbers_kept_as_text_are_read_as_numbers():
+    frame = pl.DataFrame({"gss_code": [GUILDFORD, WOKING], "amount": ["14996", ""]})
+    (west,) = option_indicators(
+        frame=frame, report=report({"All": EAST + WEST}), measure="amount"
+    ).items
+    assert west.value == 14_996
+    assert west.withheld == 1
+
+
 def test_a_missing_or_text_measure_is_refused_with_a_code():
     frame = pl.DataFrame({"gss_code": [GUILDFORD], "amount": ["14,996"]})
     for measure in ("amount", "nothing"):

@@ -86,10 +86,19 @@ def option_indicators(
     if not report.valid:
         raise InvalidInput("Indicators need a valid option.", code="indicator-invalid")
     missing = [c for c in (measure, *by) if c not in frame.columns]
+    if not missing and frame.schema[measure] == pl.String:
+        # Compiled submissions keep the cells as text: numbers are read here, and a column
+        # with text that is not a number is not a measure.
+        numbers = frame[measure].str.strip_chars().cast(pl.Float64, strict=False)
+        given = frame[measure].str.strip_chars().fill_null("") != ""
+        if (numbers.is_null() & given).any():
+            missing = [measure]
+        else:
+            frame = frame.with_columns(numbers.alias(measure))
     if missing or not frame.schema[measure].is_numeric():
         raise InvalidInput(
             f"The compiled data has no numeric column {measure!r}"
-            + (f" or no {', '.join(missing)}" if missing else "")
+            + (f" or no {', '.join(c for c in missing if c != measure)}" if missing else "")
             + ".",
             code="indicator-invalid",
         )

@@ -17,6 +17,7 @@ from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.options import OptionInvalid
 from lgrshare.evidence import services
+from lgrshare.evidence.compiled import option_compiled_indicators
 
 router = Router(tags=["evidence"])
 
@@ -69,3 +70,43 @@ def option_appraisal(request: HttpRequest, county_gss: str, option_id: int) -> d
     area = area_get_for_user(county_gss=county_gss, user=user)
     (compared,) = services.options_compare(user=user, area=area, pks=[option_id])
     return {"id": option_id, "version": compared.version.number, **compared.appraisal.as_dict()}
+
+
+@router.get("/areas/{county_gss}/options/{option_id}/indicators", response={200: dict[str, Any]})
+def option_indicators(
+    request: HttpRequest,
+    county_gss: str,
+    option_id: int,
+    agreement: int,
+    standard: str,
+    measure: str,
+    by: str = "",
+    period: str = "",
+) -> dict[str, Any]:
+    """A measure of compiled submissions (``standard`` under ``agreement``), summed for each
+    council of the saved option; ``by`` names columns (comma-separated) to split it by."""
+    user = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=user)
+    result = option_compiled_indicators(
+        user=user,
+        area=area,
+        pk=option_id,
+        agreement_id=agreement,
+        standard_name=standard,
+        measure=measure,
+        by=[c.strip() for c in by.split(",") if c.strip()],
+        period=period,
+    )
+    return {
+        "option": option_id,
+        "agreement": result.compiled.agreement.reference,
+        "standard": result.compiled.standard.name,
+        "period": result.period,
+        "measure": measure,
+        "indicators": [i.as_dict() for i in result.indicators.items],
+        "rows_outside_area": result.indicators.outside_rows,
+        "rows_without_place": result.indicators.unplaced_rows,
+        "councils_submitted": [c.name for c in result.compiled.coverage.councils if c.rows],
+        "caveats": result.compiled.caveats,
+        "disclosure": str(result.compiled.disclosure) if result.compiled.disclosure else "",
+    }
