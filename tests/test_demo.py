@@ -80,6 +80,29 @@ def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
     assert all(a.state == State.ACTIVE for a in Agreement.objects.exclude(pk=waiting.pk))
 
 
+def test_demo_has_surreys_three_unitary_options_appraised_on_real_figures(demo):
+    from lgrshare.evidence.models import OptionSet
+    from lgrshare.evidence.services import options_compare
+
+    area = Area.objects.get(county_id=SURREY)
+    sets = {s.name: s for s in OptionSet.objects.in_area(area)}
+    assert set(sets) == {
+        "One unitary",
+        "Two unitaries (East and West)",
+        "Three unitaries (East, North and West)",
+    }
+    analyst = User.objects.get(username="surrey.analyst")
+    compared = options_compare(user=analyst, area=area, pks=[s.pk for s in sets.values()])
+    one = next(c for c in compared if c.option_set.name == "One unitary")
+    assert one.appraisal.councils[0].value("population") == 1_248_649
+    three = next(c for c in compared if c.option_set.name.startswith("Three"))
+    assert [c.name for c in three.appraisal.councils] == [
+        "East Surrey",
+        "North Surrey",
+        "West Surrey",
+    ]
+
+
 def test_the_contracts_register_agreement_says_the_same_about_personal_data_everywhere(demo):
     """Supplier names can name sole traders: the request, the agreement, its document and the
     contractor agreement all say personal data is shared, and the agreement is active."""

@@ -31,7 +31,10 @@ from lgrshare.catalogue.services import catalogue_load_public, dataset_held_crea
 from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
 from lgrshare.domain.contractors import article_28_obligations
+from lgrshare.domain.options import option_from_json
 from lgrshare.domain.public_data import load_public_table
+from lgrshare.evidence.models import OptionSet
+from lgrshare.evidence.services import option_save
 from lgrshare.people.services import person_add
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
@@ -752,6 +755,43 @@ def _demo_waiting() -> None:
     )
 
 
+# Surrey's options for unitary councils, by district (issue 13's demo).
+SURREY_OPTIONS = {
+    "One unitary": {
+        "Surrey": [
+            "E07000207", "E07000208", "E07000209", "E07000210", "E07000211", "E07000212",
+            "E07000213", "E07000214", "E07000215", "E07000216", "E07000217",
+        ]
+    },
+    "Two unitaries (East and West)": {
+        "East Surrey": ["E07000207", "E07000208", "E07000210", "E07000211", "E07000215"],
+        "West Surrey": [
+            "E07000209", "E07000212", "E07000213", "E07000214", "E07000216", "E07000217",
+        ],
+    },
+    "Three unitaries (East, North and West)": {
+        "East Surrey": ["E07000208", "E07000210", "E07000211", "E07000215"],
+        "North Surrey": ["E07000207", "E07000212", "E07000213"],
+        "West Surrey": ["E07000209", "E07000214", "E07000216", "E07000217"],
+    },
+}  # fmt: skip
+
+
+def _demo_options() -> None:
+    """Surrey's three options, saved by the county's analyst for the area to compare."""
+    area = Area.objects.get(county_id=SURREY)
+    analyst = User.objects.get(username="surrey.analyst")
+    for name, councils in SURREY_OPTIONS.items():
+        if OptionSet.objects.in_area(area).filter(name=name).exists():
+            continue
+        option_save(
+            user=analyst,
+            area=area,
+            option=option_from_json({"name": name, "councils": councils}),
+            note="Proposal as discussed by the county and districts",
+        )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
@@ -765,6 +805,7 @@ def demo_load() -> list[SignIn]:
         _demo_submissions()
         _demo_dpia_agreement()
         _demo_waiting()
+        _demo_options()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

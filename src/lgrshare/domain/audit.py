@@ -108,6 +108,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "role-removed": "A role was removed",
         "contractor-added": "A contractor organisation was added",
         "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
+        # Evidence: unitary options
+        "option-saved": "A unitary option was saved (a new option or a new version)",
+        "evidence-pack-exported": "An evidence pack of unitary options was exported",
         # Sign-in and credentials
         "signed-in": "A person signed in",
         "sign-in-failed": "A sign-in failed (wrong username or password)",
