@@ -144,3 +144,21 @@ def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, si
     assert set(band_d) == {GUILDFORD, WOKING}
     assert page.context["compiled"].coverage.missing == []
     assert b"Guildford Borough Council" in page.content
+
+
+def test_the_demo_shows_the_experts_advice_on_the_contracts_register(demo, signed_in):
+    """DSA-00001 carries Guildford's legal review (its DPO asked for one) and both councils' IT
+    security reviews; the demo's people include Guildford's legal adviser."""
+    from lgrshare.agreements.models import Agreement, ExpertReview
+
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    reviews = ExpertReview.objects.filter(party__version=register.current())
+    kinds = sorted((r.party.council_id, r.kind, r.outcome) for r in reviews)
+    assert ("E07000209", "legal", "reviewed") in kinds
+    assert ("E07000209", "it-security", "reviewed") in kinds
+    assert ("E10000030", "it-security", "reviewed") in kinds
+    legal = User.objects.get(username="guildford.legal")
+    assert legal.role_codes == {"legal-adviser"}
+    page = signed_in(legal).get(f"/agreements/{register.pk}/").content.decode()
+    assert "Who has advised" in page
+    assert "Owen Price" in page

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from lgrshare.agreements import services as agreements
+from lgrshare.agreements.advice import missing_for
 from lgrshare.agreements.models import Agreement, ContractorAgreement
 from lgrshare.agreements.pdf import latin1_safe
 from lgrshare.catalogue.imports import metrics_import
@@ -85,6 +86,14 @@ DEMO_PEOPLE = (
         SURREY,
     ),
     DemoPerson(
+        "surrey.legal",
+        "Nadia",
+        "Osei",
+        "Senior solicitor, information law",
+        (Role.LEGAL_ADVISER,),
+        SURREY,
+    ),
+    DemoPerson(
         "surrey.analyst",
         "Sam",
         "Patel",
@@ -103,6 +112,22 @@ DEMO_PEOPLE = (
         GUILDFORD,
     ),
     DemoPerson("guildford.dpo", "Mark", "Lewis", "Data protection officer", (Role.DPO,), GUILDFORD),
+    DemoPerson(
+        "guildford.legal",
+        "Owen",
+        "Price",
+        "Lawyer, legal services",
+        (Role.LEGAL_ADVISER,),
+        GUILDFORD,
+    ),
+    DemoPerson(
+        "guildford.security",
+        "Grace",
+        "Turner",
+        "IT security officer",
+        (Role.IT_SECURITY,),
+        GUILDFORD,
+    ),
     DemoPerson(
         "guildford.signatory",
         "Fiona",
@@ -394,6 +419,32 @@ def _demo_attachment() -> None:
     )
 
 
+# What each council's experts said of the demo agreements they had to review (issue 17).
+_EXPERT_COMMENTS = {
+    "legal": "The legal power and the lawful basis are right for {council}; the onward sharing "
+    "and deletion terms meet our retention schedule.",
+    "it-security": "Agreed for {council}: the data stays in LGR Share, downloads only to "
+    "managed devices, and nothing by email.",
+}
+_EXPERTS = {"legal": "legal", "it-security": "security"}
+
+
+def _expert_reviews(agreement: Agreement) -> None:
+    """Record every legal and IT security review the parties need, by their demo experts."""
+    version = agreement.current()
+    for party in version.parties.select_related("council"):
+        for missing in missing_for(party, version):
+            council = party.council.name.split()[0].lower()
+            expert = User.objects.get(username=f"{council}.{_EXPERTS[missing.kind]}")
+            agreements.expert_review_record(
+                user=expert,
+                agreement=agreement,
+                kind=missing.kind.value,
+                outcome="reviewed",
+                comments=_EXPERT_COMMENTS[missing.kind].format(council=party.council.name),
+            )
+
+
 def _demo_agreement() -> None:
     """Surrey County Council and Guildford agree to share the contracts register, and sign."""
     from datetime import date
@@ -450,6 +501,11 @@ def _demo_agreement() -> None:
         request=request,
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    # The register names sole traders, so Guildford's DPO asks for a legal review too.
+    agreements.legal_review_ask(
+        user=User.objects.get(username="guildford.dpo"), agreement=agreement
+    )
+    _expert_reviews(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True
@@ -640,6 +696,7 @@ def _demo_dpia_agreement() -> None:
         "paragraphs 6 and 18; each DPO confirmed they apply to this processing.",
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    _expert_reviews(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True

@@ -18,7 +18,7 @@ from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
-from lgrshare.web import developers
+from lgrshare.web import developers, pages
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -132,6 +132,8 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
+    path("guidance/", pages.guidance, name="guidance"),
+    path("how-data-is-protected/", pages.data_protection, name="data-protection"),
     path("submissions/<int:pk>/", datasets.submission_detail, name="submission"),
     path(
         "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"

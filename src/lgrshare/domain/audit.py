@@ -82,6 +82,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "dpia-document-downloaded": "A DPIA document was downloaded",
         "dpia-document-download-refused": "Downloading a DPIA document was refused",
         "contractor-agreement-recorded": "A contractor agreement was recorded",
+        "legal-review-recorded": "A legal adviser recorded their review of an agreement",
+        "it-security-review-recorded": "IT security recorded its review of an agreement's security",
+        "legal-review-asked": "A DPO asked their council's legal adviser to review an agreement",
         "terms-accepted": "A person accepted an agreement's terms",
         # Requests and their forum
         "request-raised": "A data request was drafted",
