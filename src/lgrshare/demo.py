@@ -750,6 +750,15 @@ def _demo_waiting() -> None:
         },
     )
     agreements.agreement_send_for_review(user=drafter, agreement=agreement)
+    # Guildford's IT security has agreed the security level, so once its DPO approves, its
+    # signatory is asked to sign; Surrey's IT security review is still awaited (its task).
+    agreements.expert_review_record(
+        user=User.objects.get(username="guildford.security"),
+        agreement=agreement,
+        kind="it-security",
+        outcome="reviewed",
+        comments=_EXPERT_COMMENTS["it-security"].format(council="Guildford Borough Council"),
+    )
     agreements.agreement_dpo_review(
         user=User.objects.get(username="guildford.dpo"), agreement=agreement, approve=True
     )

@@ -35,6 +35,9 @@ def test_the_demo_leaves_dsa_4_waiting_for_two_dpos_and_a_signatory(demo):
     for dpo in ("surrey.dpo", "woking.dpo"):
         assert waiting in _waiting(dpo)["Agreements to review as DPO"]
     assert waiting in _waiting("guildford.signatory")["Agreements to sign"]
+    security = "Agreements waiting for your legal or IT security review"
+    assert waiting in _waiting("surrey.security")[security]
+    assert waiting not in _waiting("guildford.security").get(security, [])
     assert waiting not in _waiting("guildford.dpo").get("Agreements to review as DPO", [])
     assert not _waiting("kent.analyst")
     assert Notification.objects.filter(
