@@ -100,6 +100,11 @@ urlpatterns = [
         "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"
     ),
     re_path(
+        r"^submissions/(?P<pk>[0-9]+)/errors\.(?P<fmt>csv|xlsx)$",
+        submissions.submission_report_table,
+        name="submission-report-table",
+    ),
+    re_path(
         r"^submissions/(?P<pk>[0-9]+)/download\.(?P<fmt>zip|xlsx)$",
         submissions.submission_download,
         name="submission-download",

@@ -13,7 +13,7 @@ from lgrshare import access
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.templates import template_bytes, template_filename
-from lgrshare.domain.validation import Report
+from lgrshare.domain.validation import Report, officers
 from lgrshare.submissions import exports, services
 from lgrshare.submissions.forms import CaveatForm, SubmitForm, WithdrawForm
 from lgrshare.submissions.models import Submission
@@ -83,7 +83,8 @@ def _detail(
         "submission": submission,
         "dataset": submission.dataset,
         "report": report,
-        "by_code": [(code, errors[:5]) for code, errors in report.errors_by_code().items()],
+        "kinds": officers.kinds(report),
+        "page": _report_page(request, report),
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
@@ -99,6 +100,17 @@ def _detail(
     invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
     status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)
+
+
+def _report_page(request: HttpRequest, report: Report) -> officers.Page:
+    """The page of findings the query asks for (``kind``, ``page``); a bad value is page 1 of
+    every kind."""
+    kind = request.GET.get("kind") or None
+    if kind not in {item.code for item in officers.kinds(report)}:
+        kind = None
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return officers.page(report, number=number, kind=kind)
 
 
 @require_safe
@@ -175,4 +187,24 @@ def submission_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = services.require_report(user, submission)
     response = HttpResponse(services.report_json(report), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{submission.reference}-report.json"'
+    return response
+
+
+REPORT_TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_safe
+def submission_report_table(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report's findings as a CSV or XLSX table (row, column, value, problem), for fixing
+    the file in a spreadsheet: the same policy as the JSON report."""
+    user = person(request)
+    submission = services.submission_get_for_user(pk=pk, user=user)
+    report = Report.from_json(services.require_report(user, submission))
+    content = officers.report_csv(report) if fmt == "csv" else officers.report_xlsx(report)
+    response = HttpResponse(content, content_type=REPORT_TABLE_TYPES[fmt])
+    name = f"{submission.reference}-errors.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

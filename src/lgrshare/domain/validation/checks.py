@@ -383,7 +383,12 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
             (
                 "pattern",
                 ~value.str.contains(anchored(constraints["pattern"])),
-                lambda c: f"{short(c)} does not match the pattern {constraints['pattern']}.",
+                # Words, not the regular expression: officers read this (the API's
+                # ``constraint`` says "pattern", and the standard holds the expression).
+                lambda c: (
+                    f"{short(c)} is not in the form {name} takes"
+                    + (f" (for example {spec.example!r})." if spec.example else ".")
+                ),
             )
         )
     if "enum" in constraints:
