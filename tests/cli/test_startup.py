@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from lgrshare.cli import main
 
 DATA = Path(__file__).parents[1] / "domain" / "standards" / "data"
 _PROBE = """
@@ -54,3 +57,21 @@ def test_help_lists_every_command() -> None:
     )
     for command in ("validate", "standards", "serve", "submit", "audit", "vault"):
         assert f"  {command} " in done.stdout
+
+
+def test_validate_checks_the_organisation_and_period_offline(tmp_path: Path) -> None:
+    path = tmp_path / "guildford.csv"
+    source = (DATA / "council_tax_base_2023-24_guildford_surrey.csv").read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+    runner = CliRunner()
+    args = ["validate", str(path), "-s", "council-tax-base", "--organisation", "E07000209"]
+
+    mixed = runner.invoke(main, [*args, "--period", "2023/24"])
+    unknown = runner.invoke(main, ["validate", str(path), "-s", "council-tax-base",
+                                   "--organisation", "E99999999"])  # fmt: skip
+
+    assert mixed.exit_code == 1
+    assert "wrong-organisation (2)" in mixed.output  # Surrey's row: its code and its name
+    assert "'E10000030' is not Guildford" in mixed.output
+    assert unknown.exit_code == 2
+    assert "organisation-not-found" in unknown.output
