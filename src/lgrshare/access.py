@@ -30,6 +30,7 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.policy.standards import StandardAction, decide_standards
 from lgrshare.trail import record
 
 __all__ = [
@@ -41,9 +42,11 @@ __all__ = [
     "facts_of",
     "may_act_on_submission",
     "may_in_catalogue",
+    "may_on_standards",
     "require",
     "require_catalogue",
     "require_on_submission",
+    "require_standards",
     "resource_of",
     "subject_of",
     "view",
@@ -272,6 +275,20 @@ def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
     decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
+    _require_recorded(user, decision, action, "area", area)
+
+
+def may_on_standards(*, user: User, action: StandardAction, area: str) -> bool:
+    """Whether the policy lets ``user`` take ``action`` on ``area``'s standards (for links)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_standards(subject=subject_of(user), action=action, area=area).allowed
+
+
+def require_standards(*, user: User, action: StandardAction, area: str) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
+    ``action`` (draft a standard) on ``area``'s standards."""
+    decision = decide_standards(subject=subject_of(user), action=action, area=area)
     _require_recorded(user, decision, action, "area", area)
 
 

@@ -41,7 +41,7 @@ from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
-from lgrshare.standards.services import standard_get
+from lgrshare.standards.services import area_standards_agree, standard_get
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
@@ -551,6 +551,12 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
+        # The area standards it names are agreed, and frozen, at the version signed.
+        area_standards_agree(
+            names=[item["standard"] for item in agreement.current().data_items],
+            agreement_reference=agreement.reference,
+            user=user,
+        )
         _recorded(
             user,
             "agreement-activated",

@@ -1,0 +1,154 @@
+"""An area's own standard: drafted from an example file, agreed (and frozen) by an agreement,
+then used for a submission exactly as a built-in one."""
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from importlib import resources
+
+import pytest
+
+from lgrshare.agreements import services as agreements
+from lgrshare.audit.models import AuditEntry
+from lgrshare.councils.models import Area
+from lgrshare.domain.errors import PermissionDenied
+from lgrshare.domain.standards.model import StandardInvalid
+from lgrshare.standards import drafts
+from lgrshare.standards.models import AreaStandard
+from lgrshare.standards.services import standard_get
+from lgrshare.submissions import services as submissions
+from tests.conftest import GUILDFORD, KENT, SURREY, WOKING, _make
+
+NAME = "surrey-band-d-by-district"
+
+
+def _example(codes: tuple[str, ...] = (GUILDFORD, WOKING)) -> bytes:
+    """Surrey districts' 2023-24 Band D from DLUHC Council Tax levels, Table 9 (real figures)."""
+    table = resources.files("lgrshare").joinpath(
+        "reference_data", "dluhc_ctr_table9_2023-24_billing_authorities.csv"
+    )
+    rows = [r for r in csv.reader(io.StringIO(table.read_text(encoding="utf-8"))) if r[1] in codes]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["GSS code", "Council", "Financial year", "Band D (£)", "Tax base"])
+    for row in rows:
+        writer.writerow([row[1], row[2], "2023-24", row[27], row[23]])
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def people(db):
+    people = {
+        "surrey_lead": _make("sue", ["data-lead"], SURREY),
+        "guildford_lead": _make("gary", ["data-lead"], GUILDFORD),
+        "kent_lead": _make("ken", ["data-lead"], KENT),
+        "guildford_dpo_only": _make("vic", ["ig-officer"], GUILDFORD),
+    }
+    for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD)):
+        people[f"{council}_dpo"] = _make(f"{council[0]}dpo", ["dpo"], gss)
+        people[f"{council}_sign"] = _make(f"{council[0]}sign", ["senior-signatory"], gss)
+    return people
+
+
+def _draft(people, **changes):
+    arguments = {
+        "user": people["surrey_lead"],
+        "area": Area.objects.get(county_id=SURREY),
+        "name": NAME,
+        "title": "Band D by district",
+        "source": "example",
+        "content": _example(),
+    } | changes
+    return drafts.area_standard_draft(**arguments)
+
+
+def test_a_standard_is_proposed_from_an_example_file(people):
+    saved = _draft(people)
+
+    standard = standard_get(name=NAME)
+    assert (saved.version, saved.state) == ("0.1.0", AreaStandard.State.DRAFT)
+    assert [(f.name, f.type, f.title, f.required) for f in standard.fields] == [
+        ("gss_code", "string", "GSS code", True),
+        ("council", "string", "Council", True),
+        ("financial_year", "string", "Financial year", True),
+        ("band_d", "number", "Band D (£)", True),
+        ("tax_base", "number", "Tax base", True),  # 59212.1, 42611
+    ]
+    assert standard.get_field("gss_code").constraints["pattern"] == "[EWSN][0-9]{8}"
+    assert AuditEntry.objects.filter(action="standard-drafted", target_id=NAME).count() == 1
+
+
+def test_other_areas_roles_and_names_are_refused(people):
+    with pytest.raises(PermissionDenied):
+        _draft(people, user=people["kent_lead"])
+    with pytest.raises(PermissionDenied):
+        _draft(people, user=people["guildford_dpo_only"])
+    with pytest.raises(Exception, match="already a standard") as taken:
+        _draft(people, name="council-tax-base")
+    assert taken.value.code == "standard-name-taken"
+    with pytest.raises(StandardInvalid) as bad:
+        _draft(people, source="schema", content=b'{"fields": [{"name": "a"}, {"name": "a"}]}')
+    assert bad.value.code == "field-name-invalid"
+    assert not AreaStandard.objects.exists()
+    refused = AuditEntry.objects.filter(action="access-refused", target_type="area")
+    assert {entry.reason for entry in refused} == {"other-area", "role-not-permitted"}
+
+
+def test_a_copy_of_a_built_in_standard_keeps_its_rules(people):
+    _draft(people, name="surrey-council-tax", source="copy", copy_from="council-tax-base")
+
+    copied = standard_get(name="surrey-council-tax")
+    assert copied.title == "Band D by district"
+    assert [rule.id for rule in copied.rules] == [
+        rule.id for rule in standard_get(name="council-tax-base").rules
+    ]
+
+
+def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
+    _draft(people)
+    agreement = agreements.agreement_create(
+        user=people["surrey_lead"],
+        area=Area.objects.get(county_id=SURREY),
+        title="Band D by district for harmonisation",
+        parties={SURREY: False, GUILDFORD: True},
+        terms={
+            "purposes": "Modelling council tax harmonisation",
+            "legal_power": "Local Government Finance Act 1992",
+            "data_items": [{"standard": NAME, "fields": []}],
+            "personal_data": "none",
+            "delete_by": date.today() + timedelta(days=100),
+        },
+    )
+    agreements.agreement_send_for_review(user=people["surrey_lead"], agreement=agreement)
+    for council in ("surrey", "guildford"):
+        agreements.agreement_dpo_review(
+            user=people[f"{council}_dpo"], agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(user=people[f"{council}_sign"], agreement=agreement)
+
+    agreed = AreaStandard.objects.get(name=NAME)
+    assert (agreed.state, agreed.agreed_under) == ("agreed", agreement.reference)
+    # A change after agreement is a new draft version; the agreed one stays in use.
+    changed = standard_get(name=NAME).to_json()
+    changed["title"] = "Band D by district (revised)"
+    revised = drafts.area_standard_revise(
+        user=people["surrey_lead"], name=NAME, content=json.dumps(changed).encode()
+    )
+    assert (revised.version, revised.state) == ("0.2.0", "draft")
+    assert standard_get(name=NAME).title == "Band D by district"
+
+    dataset = submissions.dataset_for(agreement=agreement, standard=NAME, council=GUILDFORD)
+    # Filled in as the standard's template heads it: its field names.
+    names = ",".join(field.name for field in standard_get(name=NAME).fields)
+    content = names.encode() + b"\n" + _example((GUILDFORD,)).split(b"\n", 1)[1]
+    submission = submissions.submission_create(
+        user=people["guildford_lead"],
+        dataset=dataset,
+        source=io.BytesIO(content),
+        file_name="band-d.csv",
+        size=len(content),
+        period="2023-24",
+    )
+    assert submission.valid, submission.report["errors"]
+    assert submission.standard_name == NAME
