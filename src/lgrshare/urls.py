@@ -41,6 +41,7 @@ urlpatterns = [
         catalogue.metrics_import_page,
         name="catalogue-import",
     ),
+    path("areas/<str:county_gss>/standards/new", standards.standard_new, name="standard-new"),
     path("areas/<str:county_gss>/find/", requests.find_start, name="find-start"),
     path("areas/<str:county_gss>/find/results", requests.find_results, name="find-results"),
     path("areas/<str:county_gss>/requests/", requests.register, name="register"),

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from importlib import resources
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lgrshare.agreements import services as agreements
 from lgrshare.audit.models import AuditEntry
@@ -152,3 +153,39 @@ def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
     )
     assert submission.valid, submission.report["errors"]
     assert submission.standard_name == NAME
+
+
+def test_drafting_in_the_page(people, signed_in):
+    client = signed_in(people["surrey_lead"])
+    listing = client.get("/standards/").content.decode()
+    assert "Draft a standard for Surrey" in listing
+
+    response = client.post(
+        f"/areas/{SURREY}/standards/new",
+        {
+            "title": "Band D by district",
+            "name": NAME,
+            "source": "example",
+            "file": SimpleUploadedFile("example.csv", _example(), content_type="text/csv"),
+        },
+    )
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Band D by district" in page
+    assert "Draft: check each field below" in page
+    assert "<code>band_d</code> \u2013 Band D (£)" in page
+    again = client.post(
+        f"/areas/{SURREY}/standards/new",
+        {"title": "Mine", "name": "council-tax-base", "source": "copy",
+         "copy_from": "council-tax-base"},
+    )  # fmt: skip
+    assert again.status_code == 400
+    assert "There is already a standard called" in again.content.decode()
+
+
+def test_someone_of_another_area_cannot_draft_in_the_page(people, signed_in):
+    client = signed_in(people["kent_lead"])
+
+    assert client.get(f"/areas/{SURREY}/standards/new").status_code in (403, 404)
+    assert "Draft a standard for Surrey" not in client.get("/standards/").content.decode()
