@@ -553,7 +553,9 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
         _share_datasets(agreement)
         # The area standards it names are agreed, and frozen, at the version signed.
         area_standards_agree(
-            names=[item["standard"] for item in agreement.current().data_items],
+            names=[
+                item["standard"] for item in agreement.current().data_items if item.get("standard")
+            ],
             agreement_reference=agreement.reference,
             user=user,
         )

@@ -22,7 +22,7 @@ class AreaStandard(models.Model):
     title = models.CharField(max_length=200)
     definition = models.JSONField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    drafted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     drafted_at = models.DateTimeField(auto_now_add=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     # The reference of the agreement whose signing agreed this version (e.g. DSA-00004).
