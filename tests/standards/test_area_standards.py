@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lgrshare.accounts.services import token_create
 from lgrshare.agreements import services as agreements
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
@@ -189,3 +190,42 @@ def test_someone_of_another_area_cannot_draft_in_the_page(people, signed_in):
 
     assert client.get(f"/areas/{SURREY}/standards/new").status_code in (403, 404)
     assert "Draft a standard for Surrey" not in client.get("/standards/").content.decode()
+
+
+def _api(client, user):
+    _, secret = token_create(user=user, name="test")
+    return lambda method, path, **kw: getattr(client, method)(
+        path, HTTP_AUTHORIZATION=f"Bearer {secret}", content_type="application/json", **kw
+    )
+
+
+def test_drafting_through_the_api_with_the_same_policy_and_refusals(people, client):
+    schema = {"fields": [{"name": "uprn", "type": "integer"}, {"name": "tenure"},
+                         {"name": "lease_end", "type": "date"}],
+              "lgrshare:rules": [{"type": "required-if", "id": "leasehold-end",
+                                  "field": "lease_end",
+                                  "if": {"field": "tenure", "equals": "Leasehold"}}]}  # fmt: skip
+    body = {"name": "surrey-leases", "title": "Leases", "source": "schema", "definition": schema}
+    lead = _api(client, people["surrey_lead"])
+
+    created = lead("post", f"/api/v1/areas/{SURREY}/standards", data=body)
+    again = lead("post", f"/api/v1/areas/{SURREY}/standards", data=body)
+    circular = lead(
+        "post",
+        f"/api/v1/areas/{SURREY}/standards",
+        data=body | {"name": "surrey-sums", "definition": {
+            "fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}],
+            "lgrshare:rules": [{"type": "sum", "id": "x", "field": "a", "of": ["b"]},
+                               {"type": "sum", "id": "y", "field": "b", "of": ["a"]}]}},
+    )  # fmt: skip
+    other_area = _api(client, people["kent_lead"])(
+        "post", f"/api/v1/areas/{SURREY}/standards", data=body
+    )
+
+    assert created.status_code == 201, created.json()
+    assert (created.json()["version"], again.json()["version"]) == ("1.0.0", "1.1.0")
+    assert created.json()["standard"]["schema"]["lgrshare:rules"][0]["id"] == "leasehold-end"
+    assert (circular.status_code, circular.json()["code"]) == (400, "rule-circular")
+    assert other_area.status_code == 404
+    fetched = lead("get", "/api/v1/standards/surrey-leases").json()
+    assert fetched["version"] == "1.1.0"
