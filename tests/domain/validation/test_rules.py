@@ -439,3 +439,12 @@ def test_a_total_without_groups_compares_the_whole_file(tmp_path: Path) -> None:
 
     assert good.valid
     assert [(e.code, e.row, e.cell) for e in bad.errors] == [("table-rule-error", 4, "4")]
+
+
+def test_a_condition_or_value_of_the_wrong_type_is_refused_before_saving() -> None:
+    fields = [*NUMBERS, {"name": "label", "type": "string"}]
+    when = {"type": "required-if", "field": "a", "if": {"field": "total", "equals": "ten"}}
+    value = {"type": "compare", "field": "total", "operator": ">", "value": "lots"}
+
+    assert _refused({"schema": {"fields": fields, "lgrshare:rules": [when]}}) == "rule-invalid"
+    assert _refused({"schema": {"fields": fields, "lgrshare:rules": [value]}}) == "rule-invalid"

@@ -261,8 +261,12 @@ def _parse_rule(raw: Any, position: int, types: Mapping[str, str]) -> Rule:
         values = [data["equals"]] if "equals" in data else data["in"]
         if not isinstance(values, list) or not values or len(values) > 1000:
             raise RuleInvalid(f'{where}: {key!r} "in" must be a list of 1 to 1,000 values.')
-        if not all(isinstance(v, str | int | float | bool) for v in values):
-            raise RuleInvalid(f"{where}: {key!r} compares with text, numbers or true/false only.")
+        bad = [v for v in values if not _literal_fits(types[name], v)]
+        if bad:
+            raise RuleInvalid(
+                f"{where}: {key!r} compares {name!r} with {bad[0]!r}, which is not a valid "
+                f"{types[name]}."
+            )
         return Condition(name, tuple(values))
 
     if kind == "unique":
@@ -294,8 +298,8 @@ def _parse_rule(raw: Any, position: int, types: Mapping[str, str]) -> Rule:
                 )
             return Rule("compare", rule_id, description, field, operator=operator, other=other)
         value = raw["value"]
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise RuleInvalid(f"{where}: value must be text or a number.")
+        if isinstance(value, bool) or not _literal_fits(types[field], value):
+            raise RuleInvalid(f"{where}: value {value!r} is not a valid {types[field]}.")
         return Rule("compare", rule_id, description, field, operator=operator, value=value)
     if kind == "required-if":
         when = condition("if")
@@ -311,6 +315,29 @@ def _parse_rule(raw: Any, position: int, types: Mapping[str, str]) -> Rule:
         "total", rule_id, description, field,
         parts=parts, whole=whole, by=by, tolerance=tolerance(),
     )  # fmt: skip
+
+
+def _literal_fits(kind: str, value: Any) -> bool:
+    """Return whether a rule's literal can be read as a value of type ``kind`` (the validator
+    reads it exactly; this refuses what it never could, before the standard is saved)."""
+    if isinstance(value, bool):
+        return kind == "boolean"
+    if isinstance(value, int | float):
+        return kind in ("integer", "number", "year") and (
+            kind != "integer" or float(value).is_integer()
+        )
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    patterns = {
+        "integer": r"[+-]?[0-9]+",
+        "number": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?",
+        "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+        "year": r"[0-9]{4}",
+        "yearmonth": r"[0-9]{4}-[0-9]{1,2}",
+    }
+    pattern = patterns.get(kind)
+    return pattern is None or re.fullmatch(pattern, text) is not None
 
 
 def _refuse_cycles(sums: Sequence[Rule]) -> None:
