@@ -31,7 +31,7 @@ def test_an_area_standard_drafted_agreed_and_used_for_a_submission(page, tmp_pat
     page.get_by_label("Title").fill("Band D by district")
     page.get_by_label("Short name").fill(NAME)
     page.get_by_label("A filled-in example file").check()
-    page.get_by_label("File", exact=True).set_input_files(str(example))
+    page.locator("input[name=file]").set_input_files(str(example))
     page.get_by_role("button", name="Save the draft").click()
     page.get_by_role("heading", name="Band D by district").wait_for()
     assert "Draft: check each field below" in page.get_by_test_id("versions").inner_text()
