@@ -9,6 +9,7 @@ from importlib import resources
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from lgrshare.accounts.services import token_create
 from lgrshare.agreements import services as agreements
@@ -176,6 +177,16 @@ def test_drafting_in_the_page(people, signed_in):
     assert "Band D by district" in page
     assert "Draft: check each field below" in page
     assert "<code>band_d</code> \u2013 Band D (£)" in page
+    # Its templates and schema download as a built-in's do; the code list is a drop-down.
+    template = client.get(f"/standards/{NAME}/template.xlsx")
+    assert template.status_code == 200
+    book = load_workbook(io.BytesIO(template.content))
+    assert [cell.value for cell in next(book.worksheets[0].iter_rows(max_row=1))][:2] == [
+        "gss_code", "council",
+    ]  # fmt: skip
+    assert book.worksheets[0].data_validations.dataValidation  # the financial_year list
+    schema = client.get(f"/standards/{NAME}/schema.json").json()
+    assert schema["schema"]["fields"][2]["constraints"]["enum"] == ["2023-24"]
     again = client.post(
         f"/areas/{SURREY}/standards/new",
         {"title": "Mine", "name": "council-tax-base", "source": "copy",
