@@ -91,3 +91,46 @@ def test_the_demo_has_an_area_standard_drafted_from_real_figures(demo):
     ]  # fmt: skip
     assert standard.get_field("band_d").type == "number"
     assert standard.get_field("gss_code").example.startswith("E07")
+
+
+def test_the_contracts_register_agreement_says_the_same_about_personal_data_everywhere(demo):
+    """Supplier names can name sole traders: the request, the agreement, its document and the
+    contractor agreement all say personal data is shared, and the agreement is active."""
+    from lgrshare.agreements import services
+    from lgrshare.agreements.build import build_document
+    from lgrshare.agreements.models import Agreement, ContractorAgreement, State
+
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    assert register.state == State.ACTIVE
+    version = register.current()
+    assert register.request.personal_data
+    assert version.personal_data == "personal"
+    assert version.lawful_basis == "e"
+    document = build_document(version, services.screening(register, version))
+    text = "\n".join(line for section in document.sections for line in section.paragraphs)
+    assert "Personal data: Personal data." in text
+    assert "No personal data" not in text
+    contract = ContractorAgreement.objects.get(contractor__name="Example Analytics Ltd")
+    assert "individuals" in contract.personal_data_types
+    assert "none" not in contract.personal_data_types.lower()
+
+
+def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, signed_in):
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.agreements.services import terms_accept
+    from lgrshare.audit.models import AuditEntry
+
+    agreement = Agreement.objects.get(title="Council tax base 2023-24 for harmonisation modelling")
+    analyst = User.objects.get(username="surrey.analyst")
+    refused = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert refused.status_code == 403  # the terms first: a task waiting for the analyst
+    terms_accept(user=analyst, agreement=agreement)
+    page = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(action="dataset-compiled", actor="surrey.analyst").exists()
+    frame = page.context["compiled"].frame
+    band_d = dict(zip(frame["source_council"], frame["band_d_area_total_gbp"], strict=True))
+    assert band_d[GUILDFORD] == "2214.77"  # DLUHC Table 9, 2023-24
+    assert set(band_d) == {GUILDFORD, WOKING}
+    assert page.context["compiled"].coverage.missing == []
+    assert b"Guildford Borough Council" in page.content

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lgrshare.agreements.facts import facts_of
 from lgrshare.councils.models import Area, Council, User
+from lgrshare.domain.policy import AgreementFacts, Resource
+from lgrshare.domain.standards.model import builtin_standards
+
+
+@cache
+def _personal_data_classes() -> dict[str, str]:
+    return {standard.name: standard.personal_data for standard in builtin_standards()}
+
+
+def personal_data_of(standard: str) -> str:
+    """The personal-data class of a built-in standard by name ("none" for none or unknown): the
+    policy's airlock keeps other councils' rows of a person-derived standard back."""
+    return _personal_data_classes().get(standard, "none")
 
 
 class Access(models.TextChoices):
@@ -85,6 +100,23 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def policy_resource(self) -> Resource:
+        """The policy's view of this data (``access.Gated``): id, access, holder, area, standard."""
+        return Resource(
+            dataset_id=self.slug,
+            access=self.access,
+            holder=self.publisher_id,
+            area=self.area.county_id if self.area_id else None,  # type: ignore[union-attr]
+            standard=self.standard_name or None,
+            personal_data=personal_data_of(self.standard_name),
+        )
+
+    def policy_agreement(self) -> AgreementFacts | None:
+        """The facts of the agreement this data is shared under, or ``None`` (``access.Gated``)."""
+        if self.agreement_id is None:
+            return None
+        return facts_of(self.agreement)  # type: ignore[arg-type]
 
     @property
     def field_names(self) -> list[str]:

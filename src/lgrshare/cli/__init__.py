@@ -18,7 +18,9 @@ from lgrshare.cli.base import LazyGroup
 COMMANDS = {
     "audit": "trust",
     "catalogue": "records",
+    "compile": "datasets",
     "contractor": "hub",
+    "dataset": "datasets",
     "demo": "hub",
     "migrate": "hub",
     "notify": "notify",

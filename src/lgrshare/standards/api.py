@@ -8,10 +8,10 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.standards import drafts
 from lgrshare.standards.services import standard_get, standard_list
-from lgrshare.web.auth import person
 
 router = Router(tags=["data standards"])
 

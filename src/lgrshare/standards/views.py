@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.councils.models import Area
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
@@ -27,7 +28,6 @@ from lgrshare.standards.services import (
     standard_get,
     standard_list,
 )
-from lgrshare.web.auth import person
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -54,8 +54,11 @@ def standards(request: HttpRequest) -> HttpResponse:
 @require_safe
 def standard_detail(request: HttpRequest, name: str) -> HttpResponse:
     standard = standard_get(name=name)
-    # Each field with its rules in words, as the CLI and the XLSX guidance sheet give them.
-    fields = [(spec, constraint_summary(spec, required=False)) for spec in standard.fields]
+    # Each field with its rules in words; a pattern described, not its regular expression.
+    fields = [
+        (spec, constraint_summary(spec, required=False, pattern_in_words=True))
+        for spec in standard.fields
+    ]
     context = {"standard": standard, "fields": fields, "versions": area_standard_versions(name)}
     return render(request, "standards/detail.html", context)
 

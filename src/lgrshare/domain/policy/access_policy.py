@@ -43,6 +43,11 @@ class AccessPolicy:
     state_reasons: Mapping[str, DecisionReason]
     submission_rules: Mapping[Action, SubmissionRule]
     drafting_roles: frozenset[str]
+    dpia_roles: frozenset[str]
+    # The airlock: personal-data classes whose rows only their provider reads, and the
+    # actions that would hand rows out.
+    airlock_classes: frozenset[str] = frozenset()
+    airlock_actions: frozenset[Action] = frozenset()
 
 
 @cache
@@ -79,6 +84,9 @@ def access_policy() -> AccessPolicy:
                 {AgreementState(s): DecisionReason(r) for s, r in data["state_reasons"].items()}
             ),
             drafting_roles=frozenset(str(role) for role in data["drafting"]["roles"]),
+            dpia_roles=frozenset(str(role) for role in data["dpia"]["roles"]),
+            airlock_classes=frozenset(str(c) for c in data["airlock"]["personal_data"]),
+            airlock_actions=frozenset(Action(a) for a in data["airlock"]["row_actions"]),
             submission_rules=MappingProxyType(
                 {
                     Action(act): SubmissionRule(
@@ -94,6 +102,8 @@ def access_policy() -> AccessPolicy:
         raise RulesInvalid(f"access-policy.json: {exc}") from exc
     if not policy.drafting_roles <= roles:
         raise RulesInvalid("access-policy.json: 'drafting' names an unknown role.")
+    if not policy.dpia_roles <= roles:
+        raise RulesInvalid("access-policy.json: 'dpia' names an unknown role.")
     _check_complete(policy)
     return policy
 

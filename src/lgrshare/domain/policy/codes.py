@@ -85,6 +85,7 @@ class DecisionReason(StrEnum):
     NOT_THE_SUBMITTER = "not-the-submitter"
     SUBMISSION_NOT_PENDING = "submission-not-pending"
     SECOND_PERSON_NEEDED = "second-person-needed"
+    PERSON_LEVEL_ROWS = "person-level-rows"
     NOT_NAMED_ON_LIVE_AGREEMENT = "not-named-on-live-agreement"
     # People and contractors (policy.people); what only a party may do (policy.parties).
     NEEDS_CONFIRMATION = "needs-confirmation"
@@ -93,6 +94,13 @@ class DecisionReason(StrEnum):
     OWN_GRANT = "own-grant"
     ROLE_NOT_FOR_CONTRACTORS = "role-not-for-contractors"
     DRAFTER_NOT_A_PARTY = "drafter-not-a-party"
+    ROLE_FOR_LEAD_COUNCIL = "role-for-lead-council"
+    # Data requests (policy.requests).
+    CONTRACTOR_READ_ONLY = "contractor-read-only"
+    REQUEST_DRAFT = "request-draft"
+    NOT_A_HOLDER = "not-a-holder"
+    NOT_THE_REQUESTER = "not-the-requester"
+    REQUEST_STATE_INVALID = "request-state-invalid"
 
     @property
     def message(self) -> str:
@@ -126,6 +134,8 @@ _MESSAGES = {
     "submission-not-pending": "This can only be done while the submission waits for its data lead.",
     "second-person-needed": "The agreement asks for a second person: someone other than the "
     "submitter accepts it.",
+    "person-level-rows": "This data is derived from records about people: other councils "
+    "see it only compiled, with small numbers withheld, never row by row.",
     "not-named-on-live-agreement": "Contractor staff can open this only when an active data "
     "sharing agreement made from the request names them.",
     "needs-confirmation": "Allowed, but it waits for confirmation by the council's own DPO or "
@@ -136,4 +146,13 @@ _MESSAGES = {
     "own-grant": "Someone other than the person who granted the role must confirm it.",
     "role-not-for-contractors": "Contractor staff can only be analysts or data leads.",
     "drafter-not-a-party": "Your council must be a party to an agreement you draft.",
+    "contractor-read-only": "Contractors can read the area's requests but not raise, answer or "
+    "change them.",
+    "request-draft": "That request is still a draft: only the person who raised it can see it.",
+    "not-a-holder": "Only a council asked for the data can answer.",
+    "not-the-requester": "Only the person who raised the request, or their council's data lead, "
+    "can do that.",
+    "request-state-invalid": "The request is not in a state that allows this.",
+    "role-for-lead-council": "Only staff of the area's lead (county) council can be area "
+    "administrators.",
 }

@@ -17,14 +17,13 @@ from typing import Any
 
 import polars as pl
 
+from lgrshare.domain.standards.casting import typed
 from lgrshare.domain.standards.model import (
     MAX_FIELDS,
     Standard,
     StandardInvalid,
     parse_standard,
 )
-from lgrshare.domain.validation.casting import typed
-from lgrshare.domain.validation.sniff import sniff_format
 
 # Types tried, narrowest first; a column is the first its every filled cell reads as.
 _TRIED = ("integer", "number", "date", "boolean")
@@ -84,8 +83,7 @@ def _read(content: bytes) -> pl.DataFrame:
         raise StandardInvalid("An example file may be at most 20 MB: a few hundred rows will do.")
     source = io.BytesIO(content)
     try:
-        if sniff_format(source, size=len(content)) == "xlsx":
-            source.seek(0)
+        if content.startswith(b"PK\x03\x04"):  # a ZIP container: an XLSX workbook
             return pl.read_excel(source, infer_schema_length=0)
         text = content.decode("utf-8-sig")
         return pl.read_csv(io.StringIO(text), infer_schema=False, n_rows=100_000)

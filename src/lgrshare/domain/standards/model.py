@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.standards.casting import parse_literal, pattern_problem
 from lgrshare.domain.standards.problems import (
     FieldNameInvalid,
     PatternInvalid,
@@ -401,9 +402,6 @@ def _strings(
 
 
 def _check_constraints(spec: FieldSpec, where: str) -> None:
-    # Imported here: the cell parsers live with the validator, which imports this module.
-    from lgrshare.domain.validation.casting import parse_literal, pattern_problem
-
     constraints = spec.constraints
     unknown = set(constraints) - set(CONSTRAINTS)
     if unknown:

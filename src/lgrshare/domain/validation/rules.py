@@ -26,10 +26,10 @@ from typing import Any
 
 import polars as pl
 
+from lgrshare.domain.standards.casting import display, parse_literal
 from lgrshare.domain.standards.model import FieldSpec, Standard
 from lgrshare.domain.standards.problems import RuleInvalid
 from lgrshare.domain.standards.rules import Condition, Rule
-from lgrshare.domain.validation.casting import display, parse_literal
 from lgrshare.domain.validation.checks import (
     BLANK,
     SHOWN_SEPARATOR,
