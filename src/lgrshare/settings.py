@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lgrshare.requests",
     "lgrshare.agreements",
     "lgrshare.submissions",
+    "lgrshare.evidence",
     "lgrshare.datasets",
     "lgrshare.standards",
     "lgrshare.vault",

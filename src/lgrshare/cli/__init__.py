@@ -24,6 +24,7 @@ COMMANDS = {
     "demo": "hub",
     "migrate": "hub",
     "notify": "notify",
+    "options": "options",
     "reference": "hub",
     "requests": "records",
     "serve": "hub",
