@@ -4,6 +4,8 @@ import pytest
 
 from lgrshare.councils.models import Area, Role, User
 from lgrshare.demo import DEMO_PEOPLE, demo_load
+from lgrshare.standards.models import AreaStandard
+from lgrshare.standards.services import standard_get
 from tests.conftest import GUILDFORD, SURREY, WOKING
 
 
@@ -78,6 +80,17 @@ def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
     waiting = Agreement.objects.get(title=WAITING_TITLE)
     assert waiting.state == State.IN_REVIEW
     assert all(a.state == State.ACTIVE for a in Agreement.objects.exclude(pk=waiting.pk))
+
+
+def test_the_demo_has_an_area_standard_drafted_from_real_figures(demo):
+    draft = AreaStandard.objects.get(name="surrey-band-d-by-district")
+    standard = standard_get(name=draft.name)
+    assert draft.state == "draft"
+    assert [field.name for field in standard.fields] == [
+        "gss_code", "council", "financial_year", "band_d", "tax_base",
+    ]  # fmt: skip
+    assert standard.get_field("band_d").type == "number"
+    assert standard.get_field("gss_code").example.startswith("E07")
 
 
 def test_demo_has_surreys_three_unitary_options_appraised_on_real_figures(demo):

@@ -33,6 +33,7 @@ from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
 from lgrshare.domain.policy.options import OptionsAction, decide_options
 from lgrshare.domain.policy.requests import RequestAction, RequestFacts, decide_request
+from lgrshare.domain.policy.standards import StandardAction, decide_standards
 from lgrshare.trail import record
 
 __all__ = [
@@ -46,12 +47,14 @@ __all__ = [
     "may_in_catalogue",
     "may_on_options",
     "may_on_request",
+    "may_on_standards",
     "perms_for",
     "require",
     "require_catalogue",
     "require_on_options",
     "require_on_request",
     "require_on_submission",
+    "require_standards",
     "subject_facts_from",
     "subject_of",
     "view",
@@ -316,6 +319,20 @@ def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
     decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
+    _require_recorded(user, decision, action, "area", area)
+
+
+def may_on_standards(*, user: User, action: StandardAction, area: str) -> bool:
+    """Whether the policy lets ``user`` take ``action`` on ``area``'s standards (for links)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_standards(subject=subject_of(user), action=action, area=area).allowed
+
+
+def require_standards(*, user: User, action: StandardAction, area: str) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
+    ``action`` (draft a standard) on ``area``'s standards."""
+    decision = decide_standards(subject=subject_of(user), action=action, area=area)
     _require_recorded(user, decision, action, "area", area)
 
 

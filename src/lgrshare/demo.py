@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
@@ -38,6 +39,8 @@ from lgrshare.evidence.services import option_save
 from lgrshare.people.services import person_add
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
+from lgrshare.standards.drafts import area_standard_draft
+from lgrshare.standards.models import AreaStandard
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
 
@@ -307,6 +310,37 @@ def _demo_catalogue() -> None:
             contact="procurement.data@surreycc.gov.uk",
             vintage="2026",
         )
+
+
+AREA_STANDARD = "surrey-band-d-by-district"
+
+
+def _demo_area_standard() -> None:
+    """Surrey's data lead drafts an area standard from a filled example: each Surrey district's
+    2023-24 Band D and tax base, from DLUHC Council Tax levels 2023-24, Table 9."""
+    if AreaStandard.objects.filter(name=AREA_STANDARD).exists():
+        return
+    surrey = Area.objects.get(county_id=SURREY)
+    districts = set(surrey.councils().exclude(gss_code=SURREY).values_list("gss_code", flat=True))
+    table = resources.files("lgrshare").joinpath(
+        "reference_data", "dluhc_ctr_table9_2023-24_billing_authorities.csv"
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["GSS code", "Council", "Financial year", "Band D (£)", "Tax base"])
+    for row in csv.reader(io.StringIO(table.read_text(encoding="utf-8"))):
+        if row[1] in districts:
+            writer.writerow([row[1], row[2], "2023-24", row[27], row[23]])
+    area_standard_draft(
+        user=User.objects.get(username="surrey.analyst"),
+        area=surrey,
+        name=AREA_STANDARD,
+        title="Band D and tax base by district",
+        description="Each district's own Band D council tax and tax base for the year, for "
+        "modelling how Band D converges in each unitary option.",
+        source="example",
+        content=out.getvalue().encode(),
+    )
 
 
 def _demo_request() -> None:
@@ -808,6 +842,7 @@ def demo_load() -> list[SignIn]:
         passwords = _demo_people(_read_passwords())
         _demo_invitation()
         _demo_catalogue()
+        _demo_area_standard()
         _demo_request()
         _demo_attachment()
         _demo_agreement()

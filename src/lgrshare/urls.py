@@ -64,6 +64,7 @@ urlpatterns = [
         catalogue.metrics_import_page,
         name="catalogue-import",
     ),
+    path("areas/<str:county_gss>/standards/new", standards.standard_new, name="standard-new"),
     path("areas/<str:county_gss>/options/", evidence.option_list, name="options"),
     path("areas/<str:county_gss>/options/new", evidence.option_new, name="option-new"),
     path("areas/<str:county_gss>/options/compare", evidence.option_compare, name="options-compare"),
@@ -137,6 +138,11 @@ urlpatterns = [
     path("submissions/<int:pk>/", datasets.submission_detail, name="submission"),
     path(
         "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"
+    ),
+    re_path(
+        r"^submissions/(?P<pk>[0-9]+)/errors\.(?P<fmt>csv|xlsx)$",
+        submissions.submission_report_table,
+        name="submission-report-table",
     ),
     re_path(
         r"^submissions/(?P<pk>[0-9]+)/download\.(?P<fmt>zip|xlsx)$",

@@ -106,6 +106,15 @@ def test_coverage_names_who_is_missing_a_period_and_carries_caveats(cast, tax, s
         text="Tax base taken before the empty homes premium",
         field="tax_base_band_d_equivalents",
     )
+    # The rows say 2023-24, not the period declared: accepted only with that explained.
+    assert late.report["stats"]["counts"] == {"wrong-period": 1}
+    services.submission_add_caveat(
+        user=cast["wendy"],
+        submission=late,
+        kind="known-error",
+        text="The 2023-24 figures stand in for 2022-23 until that return is found",
+        explains="wrong-period",
+    )
     services.submission_accept(user=cast["wendy"], submission=late)
     agreements.terms_accept(user=cast["sam"], agreement=tax)
     page = signed_in(cast["sam"]).get(f"/agreements/{tax.pk}/compile/{TAX}/")
@@ -121,8 +130,26 @@ def test_coverage_names_who_is_missing_a_period_and_carries_caveats(cast, tax, s
 
 
 def test_a_row_naming_another_council_is_flagged(cast, tax, signed_in):  # noqa: F811
-    # Woking submits a file holding Guildford's row: it compiles, flagged.
-    _submit(cast["wendy"], tax, TAX, WOKING, _council_tax_csv(GUILDFORD))
+    # Woking submits a file holding Guildford's row: it is not valid (wrong-organisation), and
+    # accepted with that explained, it compiles, flagged.
+    content = _council_tax_csv(GUILDFORD)
+    created = services.submission_create(
+        user=cast["wendy"],
+        dataset=services.dataset_for(agreement=tax, standard=TAX, council=WOKING),
+        source=io.BytesIO(content),
+        file_name="data.csv",
+        size=len(content),
+        period="2023-24",
+    )
+    assert created.report["stats"]["counts"] == {"wrong-organisation": 2}  # code and name
+    services.submission_add_caveat(
+        user=cast["wendy"],
+        submission=created,
+        kind="known-error",
+        text="Sent for Guildford while its data lead is away",
+        explains="wrong-organisation",
+    )
+    services.submission_accept(user=cast["wendy"], submission=created)
     _submit(cast["gary"], tax, TAX, GUILDFORD, _council_tax_csv(GUILDFORD))
     agreements.terms_accept(user=cast["sam"], agreement=tax)
     page = signed_in(cast["sam"]).get(f"/agreements/{tax.pk}/compile/{TAX}/")

@@ -53,7 +53,7 @@ from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
-from lgrshare.standards.services import standard_get
+from lgrshare.standards.services import area_standards_agree, standard_get
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
@@ -565,6 +565,14 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
     if not agreement.current().parties.filter(signed_at__isnull=True).exists():
         _set_state(agreement, State.ACTIVE, user, "Signed by every party")
         _share_datasets(agreement)
+        # The area standards it names are agreed, and frozen, at the version signed.
+        area_standards_agree(
+            names=[
+                item["standard"] for item in agreement.current().data_items if item.get("standard")
+            ],
+            agreement_reference=agreement.reference,
+            user=user,
+        )
         _recorded(
             user,
             "agreement-activated",

@@ -1,8 +1,10 @@
 """The ``lgrshare`` command line.
 
-Commands that touch the hub's database set Django up lazily, so ``lgrshare validate`` and
-``lgrshare standards`` run offline with no database and no settings. Errors raised on purpose
-(``LgrShareError``) become a one-line message on stderr and a non-zero exit, never a traceback.
+Each command's module is imported only when that command runs (``LazyGroup``): ``lgrshare
+--version`` imports neither Polars nor Django, and ``lgrshare validate`` and ``lgrshare
+standards`` run offline with no database and no settings (commands that touch the hub's
+database set Django up themselves). Errors raised on purpose (``LgrShareError``) become a
+one-line message on stderr and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,32 +12,32 @@ from __future__ import annotations
 import click
 
 from lgrshare import __version__
-from lgrshare.cli.base import LgrShareGroup
+from lgrshare.cli.base import LazyGroup
+
+# Each command, and the module under lgrshare.cli whose ``register`` adds it; keep it sorted.
+COMMANDS = {
+    "audit": "trust",
+    "catalogue": "records",
+    "compile": "datasets",
+    "contractor": "hub",
+    "dataset": "datasets",
+    "demo": "hub",
+    "migrate": "hub",
+    "notify": "notify",
+    "options": "options",
+    "reference": "hub",
+    "requests": "records",
+    "serve": "hub",
+    "standards": "standards",
+    "submit": "records",
+    "token": "hub",
+    "user": "hub",
+    "validate": "validate",
+    "vault": "trust",
+}
 
 
-@click.group(cls=LgrShareGroup)
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 @click.version_option(__version__, prog_name="lgrshare")
 def main() -> None:
     """LGR Share: safe data sharing between councils during Local Government Reorganisation."""
-
-
-def _register() -> None:
-    # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import datasets, hub, notify, options, records, trust
-
-    datasets.register(main)
-    hub.register(main)
-    notify.register(main)
-    options.register(main)
-    records.register(main)
-    trust.register(main)
-    # -- commands from the standards and validation work (issue 3) register below --
-    from lgrshare.cli import standards
-
-    standards.register(main)
-    from lgrshare.cli import validate
-
-    validate.register(main)
-
-
-_register()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -14,6 +17,8 @@ def _explain(exc: Exception) -> tuple[str, str] | None:
     """Return (code, message) for failures a person can fix, or None for real bugs."""
     if isinstance(exc, LgrShareError):
         return exc.code, exc.message
+    if "django" not in sys.modules:
+        return None  # an offline command: not a database or settings failure
     try:
         from django.core.exceptions import ImproperlyConfigured
         from django.db import DatabaseError
@@ -47,6 +52,50 @@ class LgrShareGroup(click.Group):
             code, message = explained
             click.echo(f"Error [{code}]: {message}", err=True)
             ctx.exit(2)
+
+
+class LazyGroup(LgrShareGroup):
+    """A group whose commands' modules are imported when a command is used, not before.
+
+    ``lazy`` maps each command's name to its module under ``lgrshare.cli``, whose
+    ``register(group)`` adds it (and the module's other commands). Reading ``commands`` (help,
+    the docs test) imports every module.
+    """
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str], **kwargs: Any) -> None:
+        self._lazy = dict(lazy)
+        self._held: dict[str, click.Command] = {}
+        self._loaded: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        for module in sorted(set(self._lazy.values())):
+            self._load(module)
+        return self._held
+
+    @commands.setter
+    def commands(self, value: Mapping[str, click.Command]) -> None:
+        self._held = dict(value)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        assert name is not None
+        self._held[name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self._lazy.get(cmd_name)
+        if module is not None:
+            self._load(module)
+        return self._held.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+    def _load(self, module: str) -> None:
+        if module not in self._loaded:
+            self._loaded.add(module)
+            importlib.import_module(f"lgrshare.cli.{module}").register(self)
 
 
 def setup_django() -> None:

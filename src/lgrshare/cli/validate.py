@@ -17,9 +17,10 @@ from pathlib import Path
 
 import click
 
-from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.errors import InvalidInput, LgrShareError
+from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.model import load_standard
-from lgrshare.domain.validation import ERROR_TYPES, Report, validate
+from lgrshare.domain.validation import ERROR_TYPES, Report, Subject, validate
 from lgrshare.domain.validation.engine import Progress
 
 EXAMPLES_PER_CODE = 3
@@ -51,6 +52,14 @@ def register(main: click.Group) -> None:
     help="List at most this many errors (all are counted).",
 )
 @click.option("--sheet", help="The XLSX sheet to check (default: the first).")
+@click.option(
+    "--organisation",
+    metavar="GSS_CODE",
+    help="The council the file is for: rows naming another are errors (wrong-organisation).",
+)
+@click.option(
+    "--period", help="The period the file is for, e.g. 2023-24: other periods are errors."
+)
 @click.pass_context
 def validate_command(
     ctx: click.Context,
@@ -59,13 +68,19 @@ def validate_command(
     as_json: bool,
     max_errors: int,
     sheet: str | None,
+    organisation: str | None,
+    period: str | None,
 ) -> None:
     """Check FILE (CSV or XLSX) against a data standard."""
     try:
+        subject = _subject(organisation, period)
         standard = load_standard(standard_ref)
         size = file.stat().st_size if file.is_file() else 0
         with _progress_bar(size) as progress:
-            report = validate(file, standard, max_errors=max_errors, sheet=sheet, progress=progress)
+            report = validate(
+                file, standard, max_errors=max_errors, sheet=sheet, progress=progress,
+                subject=subject,
+            )  # fmt: skip
     except LgrShareError as exc:
         if as_json:
             # No report: a script reading stdout still gets JSON, saying why.
@@ -81,6 +96,21 @@ def validate_command(
     else:
         click.echo(render(report))
     ctx.exit(0 if report.valid else 1 if report.readable else 2)
+
+
+def _subject(organisation: str | None, period: str | None) -> Subject | None:
+    """Return who and what the file is about, from ``--organisation`` and ``--period``."""
+    if organisation is None and period is None:
+        return None
+    if organisation is None:
+        return Subject(name="the organisation", period=period)
+    identity = council_identity(organisation.strip().upper())
+    if identity is None:
+        raise InvalidInput(
+            f"{organisation!r} is not a council's GSS code (such as E07000209).",
+            code="organisation-not-found",
+        )
+    return Subject(identity.name, identity.codes, identity.names, period)
 
 
 @contextmanager

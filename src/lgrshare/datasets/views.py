@@ -24,7 +24,7 @@ from lgrshare.datasets.downloads import dataset_download, submission_download
 from lgrshare.datasets.read import dataset_rows
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.display import rows_text
-from lgrshare.domain.validation import Report
+from lgrshare.domain.validation import Report, officers
 from lgrshare.submissions import services
 from lgrshare.submissions.forms import CaveatForm, WithdrawForm
 from lgrshare.submissions.models import Submission
@@ -111,7 +111,8 @@ def _detail(
         "submission": submission,
         "dataset": submission.dataset,
         "report": report,
-        "by_code": [(code, errors[:5]) for code, errors in report.errors_by_code().items()],
+        "kinds": officers.kinds(report),
+        "page": _report_page(request, report),
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
@@ -133,6 +134,17 @@ def _detail(
     invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
     status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)
+
+
+def _report_page(request: HttpRequest, report: Report) -> officers.Page:
+    """The page of findings the query asks for (``kind``, ``page``); a bad value is page 1 of
+    every kind."""
+    kind = request.GET.get("kind") or None
+    if kind not in {item.code for item in officers.kinds(report)}:
+        kind = None
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return officers.page(report, number=number, kind=kind)
 
 
 @require_safe

@@ -60,6 +60,8 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         # Catalogue
         "holding-recorded": "A council recorded data it holds",
         "metrics-imported": "Published metrics were imported into the catalogue",
+        "standard-drafted": "An area's own data standard was drafted (a new version)",
+        "standard-agreed": "A version of an area's standard was agreed, and frozen",
         # Submissions
         "caveat-added": "A quality caveat was added to a submission",
         "submission-accepted": "A data lead accepted a submission",

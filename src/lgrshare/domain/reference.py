@@ -10,6 +10,7 @@ districts', as the SAM file lists districts only.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,3 +169,53 @@ def load_reference_data() -> ReferenceData:
         councils=tuple(counties + lower),
         england_population_mid2024=population["E92000001"],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilIdentity:
+    """How a council may be named in a file: its GSS ``codes`` (current, former, and those of
+    the councils it replaced) and its known ``names`` (official, short, alternative, and its
+    predecessors')."""
+
+    gss_code: str
+    name: str
+    codes: frozenset[str]
+    names: frozenset[str]
+
+
+@functools.cache
+def _identities() -> dict[str, CouncilIdentity]:
+    rows = list(_rows("mysociety_uk_local_authorities_current.csv"))
+
+    def codes_of(row: dict[str, str]) -> set[str]:
+        former = {code.strip() for code in row["former-gss-codes"].split(",") if code.strip()}
+        return {row["gss-code"], *former} - {""}
+
+    def names_of(row: dict[str, str]) -> set[str]:
+        alternatives = {name.strip() for name in row["alt-names"].split(",") if name.strip()}
+        return {row["official-name"], row["nice-name"], *alternatives} - {""}
+
+    replaced: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        if row["replaced-by"]:
+            replaced.setdefault(row["replaced-by"], []).append(row)
+    identities = {}
+    for row in rows:
+        if not row["gss-code"]:
+            continue
+        codes, names = codes_of(row), names_of(row)
+        for before in replaced.get(row["local-authority-code"], []):
+            codes |= codes_of(before)
+            names |= names_of(before)
+        identities[row["gss-code"]] = CouncilIdentity(
+            gss_code=row["gss-code"],
+            name=row["nice-name"],
+            codes=frozenset(codes),
+            names=frozenset(names),
+        )
+    return identities
+
+
+def council_identity(gss_code: str) -> CouncilIdentity | None:
+    """Return how the council ``gss_code`` may be named in a file, or None if it is unknown."""
+    return _identities().get(gss_code)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
+from lgrshare.accounts.auth import person
+from lgrshare.councils.services import area_get_for_user
+from lgrshare.standards import drafts
 from lgrshare.standards.services import standard_get, standard_list
 
 router = Router(tags=["data standards"])
@@ -52,3 +56,52 @@ def standards_list(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def standard_detail(request: HttpRequest, name: str) -> dict[str, Any]:
     return standard_get(name=name).to_json()
+
+
+class DraftIn(Schema):
+    """A draft of one of the area's own standards: from a Table Schema or standard (``schema``)
+    or as a copy of another standard (``copy_from``). Drafting from an example file is in the
+    page, which takes the upload."""
+
+    name: str
+    title: str
+    description: str = ""
+    source: Literal["schema", "copy"]
+    definition: dict[str, Any] | None = None
+    copy_from: str = ""
+
+
+class DraftOut(Schema):
+    name: str
+    version: str
+    state: str
+    standard: dict[str, Any]
+
+
+@router.post(
+    "/areas/{county_gss}/standards",
+    response={201: DraftOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Draft one of the area's own standards (a new version when the name exists)",
+)
+def standards_draft(request: HttpRequest, county_gss: str, payload: DraftIn) -> Status[Any]:
+    user = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=user)
+    saved = drafts.area_standard_draft(
+        user=user,
+        area=area,
+        name=payload.name,
+        title=payload.title,
+        description=payload.description,
+        source=payload.source,
+        content=json.dumps(payload.definition or {}).encode(),
+        copy_from=payload.copy_from,
+    )
+    return Status(
+        201,
+        {
+            "name": saved.name,
+            "version": saved.version,
+            "state": saved.state,
+            "standard": saved.definition,
+        },
+    )

@@ -1,14 +1,30 @@
-"""The agreed data standards the hub offers: the built-in LGR standards, by name only.
+"""The data standards the hub offers: the built-in LGR standards, and each area's own.
 
 The web and the API never pass a user's text to ``load_standard`` (which also reads paths): a
-name is looked up among the built-in standards, so nothing outside them can be read.
+name is looked up among the built-in standards, then among the areas' standards in the
+database, so nothing outside them can be read.
+
+An area's standard (``AreaStandard``) is drafted in ``lgrshare.standards.drafts``. Each save is
+a version; a version is agreed, and frozen, when an agreement naming the standard
+is signed by every party (``area_standards_agree``). ``standard_get`` gives the latest agreed
+version, or the latest draft while none is agreed.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from lgrshare.domain.standards.model import Standard, StandardNotFound, builtin_standards
+from django.utils import timezone
+
+from lgrshare.councils.models import Area, User
+from lgrshare.domain.standards.model import (
+    Standard,
+    StandardNotFound,
+    builtin_standards,
+    parse_standard,
+)
+from lgrshare.standards.models import AreaStandard
+from lgrshare.trail import record
 
 
 @cache
@@ -22,8 +38,61 @@ def standard_list() -> list[Standard]:
 
 
 def standard_get(*, name: str) -> Standard:
-    """Return the built-in standard ``name``; raises ``StandardNotFound``."""
-    try:
-        return _by_name()[name]
-    except KeyError:
-        raise StandardNotFound(f"There is no standard called {name!r}") from None
+    """Return the built-in standard ``name``, or the area standard ``name`` (its latest agreed
+    version, else its latest draft); raises ``StandardNotFound``."""
+    builtin = _by_name().get(name)
+    if builtin is not None:
+        return builtin
+    version = _current(name)
+    if version is None:
+        raise StandardNotFound(f"There is no standard called {name!r}")
+    return parse_standard(version.definition, default_name=name)
+
+
+def current_version(name: str) -> AreaStandard | None:
+    """Return the version of area standard ``name`` in use: the latest agreed, else the latest
+    draft; None when there is no such area standard."""
+    return _current(name)
+
+
+def _current(name: str) -> AreaStandard | None:
+    versions = AreaStandard.objects.filter(name=name)
+    agreed = versions.filter(state=AreaStandard.State.AGREED).order_by("-agreed_at").first()
+    return agreed or versions.order_by("-drafted_at", "-pk").first()
+
+
+def is_builtin(name: str) -> bool:
+    return name in _by_name()
+
+
+def area_standard_list(area: Area) -> list[AreaStandard]:
+    """Return the current version of each of ``area``'s standards, by title."""
+    names = AreaStandard.objects.filter(area=area).values_list("name", flat=True).distinct()
+    current = [_current(name) for name in sorted(set(names))]
+    return sorted((v for v in current if v is not None), key=lambda v: v.title.lower())
+
+
+def area_standard_versions(name: str) -> list[AreaStandard]:
+    return list(AreaStandard.objects.filter(name=name).order_by("-drafted_at", "-pk"))
+
+
+def area_standards_agree(*, names: list[str], agreement_reference: str, user: User) -> None:
+    """Agree, and freeze, the current version of each area standard among ``names``: called
+    when the agreement ``agreement_reference`` using them is signed by every party."""
+    for name in sorted(set(names)):
+        latest = AreaStandard.objects.filter(name=name).order_by("-drafted_at", "-pk").first()
+        if latest is None or latest.state == AreaStandard.State.AGREED:
+            continue
+        latest.state = AreaStandard.State.AGREED
+        latest.agreed_at = timezone.now()
+        latest.agreed_under = agreement_reference
+        latest.save(update_fields=["state", "agreed_at", "agreed_under"])
+        record(
+            user=user,
+            action="standard-agreed",
+            target_type="standard",
+            target_id=name,
+            version=latest.version,
+            agreement=agreement_reference,
+            area=latest.area.county_id,
+        )

@@ -5,15 +5,29 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
+from lgrshare import access
+from lgrshare.accounts.auth import person
+from lgrshare.councils.models import Area
+from lgrshare.councils.services import area_get_for_user
+from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.policy.standards import StandardAction
+from lgrshare.domain.standards.model import StandardInvalid
 from lgrshare.domain.standards.templates import (
     constraint_summary,
     template_bytes,
     template_filename,
 )
-from lgrshare.standards.services import standard_get, standard_list
+from lgrshare.standards import drafts
+from lgrshare.standards.forms import DraftForm
+from lgrshare.standards.services import (
+    area_standard_list,
+    area_standard_versions,
+    standard_get,
+    standard_list,
+)
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -23,7 +37,18 @@ _CONTENT_TYPES = {
 
 @require_safe
 def standards(request: HttpRequest) -> HttpResponse:
-    return render(request, "standards/list.html", {"standards": standard_list()})
+    areas = list(Area.objects.visible_to(person(request))) if request.user.is_authenticated else []
+    own = [
+        (
+            area,
+            area_standard_list(area),
+            access.may_on_standards(
+                user=person(request), action=StandardAction.DRAFT, area=area.county_id
+            ),
+        )
+        for area in areas
+    ]
+    return render(request, "standards/list.html", {"standards": standard_list(), "own": own})
 
 
 @require_safe
@@ -34,7 +59,40 @@ def standard_detail(request: HttpRequest, name: str) -> HttpResponse:
         (spec, constraint_summary(spec, required=False, pattern_in_words=True))
         for spec in standard.fields
     ]
-    return render(request, "standards/detail.html", {"standard": standard, "fields": fields})
+    context = {"standard": standard, "fields": fields, "versions": area_standard_versions(name)}
+    return render(request, "standards/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def standard_new(request: HttpRequest, county_gss: str) -> HttpResponse:
+    """Draft one of the area's own standards: from an example file, a schema, or a copy."""
+    user = person(request)
+    area = area_get_for_user(county_gss=county_gss, user=user)
+    access.require_standards(user=user, action=StandardAction.DRAFT, area=area.county_id)
+    form = DraftForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("file")
+        try:
+            saved = drafts.area_standard_draft(
+                user=user,
+                area=area,
+                name=data["name"],
+                title=data["title"],
+                description=data.get("description") or "",
+                source=data["source"],
+                content=upload.read() if upload else b"",
+                copy_from=data.get("copy_from") or "",
+            )
+        except (StandardInvalid, InvalidInput) as exc:
+            where = "name" if exc.code == "standard-name-taken" else "file"
+            if data["source"] == "copy" and where == "file":
+                where = "copy_from"
+            form.add_error(where, exc.message)
+        else:
+            return redirect("standard", name=saved.name)
+    status = 400 if form.errors else 200
+    return render(request, "standards/new.html", {"form": form, "area": area}, status=status)
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

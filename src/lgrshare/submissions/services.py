@@ -27,8 +27,9 @@ from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
 from lgrshare.domain.policy import Decision
+from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.model import Standard
-from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
+from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, Subject, validate
 from lgrshare.domain.validation.stored import read_as_submitted
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
@@ -72,6 +73,21 @@ def agreed_standard(dataset: Dataset) -> Standard:
     return standard.restricted_to(fields)
 
 
+def submission_subject(dataset: Dataset, *, period: str) -> Subject:
+    """Who a submission of ``dataset`` is about (its publishing council, by its GSS codes and
+    known names, predecessors' included) and the period declared: what the standard's
+    organisation and period fields must say."""
+    publisher = dataset.publisher
+    if publisher is None:
+        return Subject(name=dataset.publisher_name, period=period)
+    identity = council_identity(publisher.gss_code)
+    codes = {publisher.gss_code, *(identity.codes if identity else ())}
+    names = {publisher.name, publisher.official_name, *(identity.names if identity else ())}
+    return Subject(
+        name=publisher.name, codes=frozenset(codes), names=frozenset(names), period=period
+    )
+
+
 def submission_create(
     *,
     user: User,
@@ -106,7 +122,8 @@ def submission_create(
         allowed=UPLOAD_KINDS,
     )
     standard = agreed_standard(dataset)
-    report = validate(source, standard, file_name=checked.name)
+    subject = submission_subject(dataset, period=period.strip())
+    report = validate(source, standard, file_name=checked.name, subject=subject)
     if not report.readable:
         error = report.errors[0] if report.errors else None
         raise InvalidInput(
@@ -133,7 +150,7 @@ def submission_create(
     if outside:
         kept = _without(source, report, outside)
         source, name, file_format = kept, f"{name.rsplit('.', 1)[0]}.csv", "csv"
-        report = validate(kept, standard, file_name=name)
+        report = validate(kept, standard, file_name=name, subject=subject)
         report = replace(report, file={**report.file, "columns_dropped": outside})
         kept.seek(0)
     with transaction.atomic():

@@ -11,6 +11,7 @@ from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.templates import template_bytes, template_filename
+from lgrshare.domain.validation import Report, officers
 from lgrshare.submissions import services
 from lgrshare.submissions.forms import SubmitForm
 
@@ -84,4 +85,24 @@ def submission_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = services.require_report(user, submission)
     response = HttpResponse(services.report_json(report), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{submission.reference}-report.json"'
+    return response
+
+
+REPORT_TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_safe
+def submission_report_table(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report's findings as a CSV or XLSX table (row, column, value, problem), for fixing
+    the file in a spreadsheet: the same policy as the JSON report."""
+    user = person(request)
+    submission = services.submission_get_for_user(pk=pk, user=user)
+    report = Report.from_json(services.require_report(user, submission))
+    content = officers.report_csv(report) if fmt == "csv" else officers.report_xlsx(report)
+    response = HttpResponse(content, content_type=REPORT_TABLE_TYPES[fmt])
+    name = f"{submission.reference}-errors.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

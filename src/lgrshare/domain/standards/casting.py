@@ -195,11 +195,21 @@ def anchored(pattern: str) -> str:
 
 
 def pattern_problem(pattern: str) -> str | None:
-    """Return why ``pattern`` cannot be checked (Rust regex syntax, no look-around), or None."""
+    """Return why ``pattern`` cannot be checked (Rust regex syntax, no look-around), or None.
+
+    Cells are matched by Polars's regular expressions (Rust's ``regex``), which take time in
+    proportion to the text and never backtrack: a pattern such as ``(a+)+b``, catastrophic for
+    a backtracking engine, cannot hang the validator. A pattern whose compiled form would be too
+    large (``(a{1000}){1000}``) is refused here, at once."""
     try:
         re.compile(pattern)
         pl.select(pl.lit("").str.contains(anchored(pattern)))
     except (re.error, pl.exceptions.PolarsError) as exc:
-        first_line = str(exc).strip().splitlines()
-        return first_line[-1] if first_line else "it is not a valid regular expression"
+        text = str(exc)
+        if "size limit" in text:
+            return "it is too large to check quickly (its repetitions multiply)"
+        lines = [line for line in text.split("This error occurred")[0].splitlines() if line]
+        if not lines:
+            return "it is not a valid regular expression"
+        return lines[-1].removeprefix("error: ")
     return None

@@ -9,8 +9,16 @@ A standard file is JSON::
      "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...]}}
 
 A plain Table Schema (just ``{"fields": ...}``) loads too, its metadata defaulted from the file
-name. Every problem in a standard is found when it is parsed (``standard-invalid``), so the
-validator never meets a bad rule halfway through a file.
+name. Every problem in a standard is found when it is parsed (``standard-invalid``, or a more
+precise code: ``standard-too-large``, ``field-name-invalid``, ``pattern-invalid``,
+``rule-invalid``, ``rule-circular``), so the validator never meets a bad rule halfway through a
+file.
+
+Two documented extensions of Table Schema, which frictionless-py reads without complaint (it
+keeps properties it does not know): a field's ``"lgrshare:role"`` (``"organisation"``: the
+field names the submitting organisation, by GSS code or name; ``"period"``: the field holds the
+period the submission is for), and the schema's ``"lgrshare:rules"`` (rules across fields and
+rows, ``lgrshare.domain.standards.rules``).
 """
 
 from __future__ import annotations
@@ -26,6 +34,13 @@ from typing import Any
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.standards.casting import parse_literal, pattern_problem
+from lgrshare.domain.standards.problems import (
+    FieldNameInvalid,
+    PatternInvalid,
+    StandardInvalid,
+    StandardTooLarge,
+)
+from lgrshare.domain.standards.rules import RULES_KEY, Rule, parse_rules, rules_for
 
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year", "yearmonth")
 GEOGRAPHY_LEVELS = ("council", "ward", "lsoa", "point", "none")
@@ -47,10 +62,18 @@ DEFAULT_TRUE_VALUES = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE_VALUES = ("false", "False", "FALSE", "0")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+ROLE_KEY = "lgrshare:role"
+FIELD_ROLES = ("organisation", "period")
 _FIELD_KEYS = {
     "name", "type", "format", "title", "description", "unit", "example", "constraints",
     "codeList", "decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues", "rdfType",
+    ROLE_KEY,
 }  # fmt: skip
+# Bounds on what a standard may be, checked before anything else is read from it.
+MAX_STANDARD_BYTES = 2_000_000
+MAX_FIELDS = 1_000
+MAX_DEPTH = 20
+MAX_PATTERN_CHARS = 1_000
 _BUILTIN = "builtin"
 
 
@@ -58,12 +81,6 @@ class StandardNotFound(LgrShareError):
     code = "standard-not-found"
     title = "No such standard"
     status = 404
-
-
-class StandardInvalid(LgrShareError):
-    code = "standard-invalid"
-    title = "The standard is not valid"
-    status = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +101,8 @@ class FieldSpec:
     bare_number: bool = True
     true_values: tuple[str, ...] = DEFAULT_TRUE_VALUES
     false_values: tuple[str, ...] = DEFAULT_FALSE_VALUES
+    # "organisation", "period" or "" (``ROLE_KEY``).
+    role: str = ""
 
     @property
     def required(self) -> bool:
@@ -106,6 +125,11 @@ class Standard:
     primary_key: tuple[str, ...]
     missing_values: tuple[str, ...]
     table_schema: dict[str, Any]
+    rules: tuple[Rule, ...] = ()
+
+    def fields_with_role(self, role: str) -> tuple[FieldSpec, ...]:
+        """Return the fields marked with ``role`` (``FIELD_ROLES``)."""
+        return tuple(spec for spec in self.fields if spec.role == role)
 
     def get_field(self, name: str) -> FieldSpec | None:
         """Return the field called ``name``, or None."""
@@ -125,6 +149,9 @@ class Standard:
         schema["fields"] = [f for f in schema["fields"] if f.get("name") in wanted]
         if not set(self.primary_key) <= wanted:
             schema.pop("primaryKey", None)
+        if RULES_KEY in schema:
+            kept = rules_for(self.rules, wanted)
+            schema[RULES_KEY] = [rule.to_json() for rule in kept]
         return parse_standard({**self.to_json(), "schema": schema}, default_name=self.name)
 
     def to_json(self) -> dict[str, Any]:
@@ -162,7 +189,7 @@ def load_standard(name_or_path: str) -> Standard:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise StandardInvalid(f"Cannot read the standard file {path.name}: {exc}") from exc
-    return _parse_text(text, default_name=_name_from_path(path))
+    return parse_standard_text(text, default_name=_name_from_path(path))
 
 
 def builtin_standards() -> list[Standard]:
@@ -185,6 +212,7 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
     """
     if not isinstance(data, dict):
         raise StandardInvalid("A standard must be a JSON object.")
+    _refuse_deep(data)
     if "schema" in data:
         meta, schema = data, data["schema"]
     elif "fields" in data:
@@ -201,6 +229,7 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
         raise StandardInvalid(f"Version {version!r} must look like 1.0.0.")
     fields = _parse_fields(schema.get("fields"))
     names = [spec.name for spec in fields]
+    rules = parse_rules(schema.get(RULES_KEY), {spec.name: spec.type for spec in fields})
     missing_values = schema.get("missingValues", [""])
     if not isinstance(missing_values, list) or not all(isinstance(v, str) for v in missing_values):
         raise StandardInvalid('"missingValues" must be a list of strings.')
@@ -221,7 +250,38 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
         primary_key=tuple(primary_key),
         missing_values=tuple(missing_values),
         table_schema=json.loads(json.dumps(schema)),
+        rules=rules,
     )
+
+
+def _refuse_deep(data: Any) -> None:
+    """Raise ``StandardTooLarge`` for JSON nested deeper than ``MAX_DEPTH`` (walked without
+    recursion, so no nesting can exhaust the stack)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise StandardTooLarge(f"The standard is nested more than {MAX_DEPTH} levels deep.")
+        if isinstance(item, dict):
+            stack.extend((value, depth + 1) for value in item.values())
+        elif isinstance(item, list):
+            stack.extend((value, depth + 1) for value in item)
+
+
+def parse_standard_text(text: str | bytes, *, default_name: str) -> Standard:
+    """Return the Standard in the JSON ``text`` (a standard or a plain Table Schema), refusing
+    one over ``MAX_STANDARD_BYTES`` before it is parsed."""
+    if len(text) > MAX_STANDARD_BYTES:
+        raise StandardTooLarge(
+            f"The standard is {len(text):,} bytes; a standard may be at most "
+            f"{MAX_STANDARD_BYTES:,}."
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise StandardInvalid("The standard is not UTF-8 text.") from exc
+    return _parse_text(text, default_name=default_name)
 
 
 def _parse_text(text: str, *, default_name: str) -> Standard:
@@ -229,6 +289,10 @@ def _parse_text(text: str, *, default_name: str) -> Standard:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StandardInvalid(f"The standard is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise StandardTooLarge(
+            f"The standard is nested more than {MAX_DEPTH} levels deep."
+        ) from exc
     return parse_standard(data, default_name=default_name)
 
 
@@ -257,18 +321,24 @@ def _choice(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], default
 def _parse_fields(raw: Any) -> tuple[FieldSpec, ...]:
     if not isinstance(raw, list) or not raw:
         raise StandardInvalid('"fields" must be a non-empty list.')
+    if len(raw) > MAX_FIELDS:
+        raise StandardTooLarge(
+            f"The standard has {len(raw):,} fields; a standard may have at most {MAX_FIELDS:,}."
+        )
     specs = tuple(_parse_field(item, position) for position, item in enumerate(raw, start=1))
     seen: set[str] = set()
     for spec in specs:
         if spec.name in seen:
-            raise StandardInvalid(f"Field {spec.name!r} is defined twice.")
+            raise FieldNameInvalid(f"Field {spec.name!r} is defined twice.")
         seen.add(spec.name)
     return specs
 
 
 def _parse_field(raw: Any, position: int) -> FieldSpec:
-    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
+    if not isinstance(raw, dict):
         raise StandardInvalid(f"Field {position} must be an object with a non-empty name.")
+    if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise FieldNameInvalid(f"Field {position} must have a non-empty name.")
     name = raw["name"]
     where = f"Field {name!r}"
     unknown = set(raw) - _FIELD_KEYS
@@ -295,6 +365,9 @@ def _parse_field(raw: Any, position: int) -> FieldSpec:
         raise StandardInvalid(f"{where}: decimalChar must be one character.")
     if not isinstance(group_char, str) or len(group_char) > 1 or group_char == decimal_char:
         raise StandardInvalid(f"{where}: groupChar must be one character other than decimalChar.")
+    role = raw.get(ROLE_KEY, "")
+    if role and role not in FIELD_ROLES:
+        raise StandardInvalid(f"{where}: {ROLE_KEY} must be one of {', '.join(FIELD_ROLES)}.")
     bare_number = raw.get("bareNumber", True)
     if not isinstance(bare_number, bool):
         raise StandardInvalid(f"{where}: bareNumber must be true or false.")
@@ -313,6 +386,7 @@ def _parse_field(raw: Any, position: int) -> FieldSpec:
         bare_number=bare_number,
         true_values=true_values,
         false_values=false_values,
+        role=role,
     )
     _check_constraints(spec, where)
     return spec
@@ -355,6 +429,11 @@ def _check_constraints(spec: FieldSpec, where: str) -> None:
             raise StandardInvalid(f"{where}: enum values {bad!r} are not valid {spec.type}s.")
     if "pattern" in constraints:
         pattern = constraints["pattern"]
+        if isinstance(pattern, str) and len(pattern) > MAX_PATTERN_CHARS:
+            raise PatternInvalid(
+                f"{where}: the pattern is {len(pattern):,} characters; at most "
+                f"{MAX_PATTERN_CHARS:,} are allowed."
+            )
         problem = pattern_problem(pattern) if isinstance(pattern, str) else "it is not text"
         if problem:
-            raise StandardInvalid(f"{where}: pattern {pattern!r} cannot be used: {problem}.")
+            raise PatternInvalid(f"{where}: pattern {pattern!r} cannot be used: {problem}.")

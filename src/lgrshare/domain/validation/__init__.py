@@ -17,14 +17,18 @@ does not have (``sheet-not-found``), a bad argument (``invalid-input``, ``caveat
 Codes: ``encoding-error``, ``format-error``, ``blank-header``, ``duplicate-label``,
 ``missing-label``, ``extra-label``, ``incorrect-label``, ``blank-row``, ``extra-cell``,
 ``missing-cell``, ``type-error``, ``constraint-error`` (``constraint`` names the rule),
-``unique-error``, ``primary-key-error`` and ``code-list-error`` (a value not in the field's GSS
-code list).
+``unique-error``, ``primary-key-error``, ``code-list-error`` (a value not in the field's GSS
+code list), ``row-rule-error`` and ``table-rule-error`` (the standard's rules across fields and
+rows: ``constraint`` names the rule, ``values`` the fields and values involved),
+``wrong-organisation`` and ``wrong-period`` (given a ``Subject``: a row about another
+organisation, or another period than the one declared).
 """
 
 from lgrshare.domain.validation.caveats import CAVEAT_KINDS, Caveat, CaveatInvalid
 from lgrshare.domain.validation.engine import SourceNotFound, validate
 from lgrshare.domain.validation.errors import ERROR_TYPES, ValidationError
 from lgrshare.domain.validation.report import FieldProfile, Report
+from lgrshare.domain.validation.rules import Subject
 from lgrshare.domain.validation.xlsx_reader import SheetNotFound
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "Report",
     "SheetNotFound",
     "SourceNotFound",
+    "Subject",
     "ValidationError",
     "validate",
 ]

@@ -56,6 +56,14 @@ from lgrshare.domain.validation.profile import (
     sketch_queries,
 )
 from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
+from lgrshare.domain.validation.rules import (
+    Subject,
+    TotalTracker,
+    UniqueTracker,
+    rule_checks,
+    rule_fields,
+    table_trackers,
+)
 from lgrshare.domain.validation.sniff import sniff_format
 from lgrshare.domain.validation.uniqueness import KeyTracker
 from lgrshare.domain.validation.unreadable import Unreadable
@@ -95,12 +103,14 @@ def validate(
     file_name: str | None = None,
     progress: Progress | None = None,
     caveats: Sequence[Caveat] = (),
+    subject: Subject | None = None,
 ) -> Report:
     """Validate the CSV or XLSX ``source`` against ``standard`` and return the report.
 
     ``max_errors`` caps the errors listed (all are counted); ``sheet`` picks an XLSX sheet
     (default: the first); ``progress`` is called with the bytes read so far; ``caveats`` are the
-    provider's quality caveats, carried in the report.
+    provider's quality caveats, carried in the report; ``subject`` is who the file is submitted
+    for and its period, checked against the standard's organisation and period fields.
 
     A file that cannot be read as a table is a report with one ``format-error`` or
     ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
@@ -118,7 +128,7 @@ def validate(
     with _local_file(source) as (path, handle, size):
         info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
         try:
-            run = _read(path, handle, size, standard, info, sheet, max_errors, progress)
+            run = _read(path, handle, size, standard, info, sheet, max_errors, progress, subject)
         except Unreadable as exc:
             return fatal_report(
                 standard_name=standard.name,
@@ -141,6 +151,7 @@ def _read(
     sheet: str | None,
     max_errors: int,
     progress: Progress | None,
+    subject: Subject | None = None,
 ) -> _Run:
     if sniff_format(handle, size=size) == "xlsx":
         table = read_xlsx(path, sheet=sheet)
@@ -152,7 +163,7 @@ def _read(
             info["first_cell"] = table.origin
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
-            reported=bool(table.reported),
+            reported=bool(table.reported), subject=subject,
         )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
@@ -171,7 +182,7 @@ def _read(
     layout = read_layout(handle, size=size, decoder=decoder)
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
-    run = _Run.start(standard, layout.labels, max_errors)
+    run = _Run.start(standard, layout.labels, max_errors, subject=subject)
     try:
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
         # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
@@ -185,7 +196,7 @@ def _read(
     except FastPathFailed:
         decoder = TextDecoder()
         layout = read_layout(handle, size=size, decoder=decoder)
-        run = _Run.start(standard, layout.labels, max_errors)
+        run = _Run.start(standard, layout.labels, max_errors, subject=subject)
         batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
         )
@@ -207,7 +218,8 @@ class _Run:
     listed: list[ValidationError] = field(default_factory=list)
     rows: int = 0
     checks: list[Check] = field(default_factory=list)
-    keys: list[KeyTracker] = field(default_factory=list)
+    # Whole-file checks fed batch by batch: unique keys and the rules across rows.
+    keys: list[KeyTracker | TotalTracker | UniqueTracker] = field(default_factory=list)
     profilers: list[FieldProfiler] = field(default_factory=list)
     # The fields checked by value (``checks``): chosen at the first batch, and one is dropped
     # at a batch with too many distinct values (only ``prepare``, in the read-ahead thread,
@@ -224,10 +236,12 @@ class _Run:
         *,
         findings: tuple[ValidationError, ...] = (),
         reported: bool = False,
+        subject: Subject | None = None,
     ) -> _Run:
         header = match_header(labels, standard)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.checks = build_checks(standard, header.columns, reported=reported)
+        run.checks += rule_checks(standard, header.columns, subject)
         run._note([*header.errors, *findings])
         columns = header.columns
         for spec in standard.fields:
@@ -238,7 +252,11 @@ class _Run:
             specs = tuple(by_name[name] for name in standard.primary_key)
             positions = tuple(columns[name] for name in standard.primary_key)
             run.keys.append(KeyTracker("primary-key-error", specs, positions))
-        run.keyed = frozenset(name for tracker in run.keys for name in tracker.fields)
+        run.keys += table_trackers(standard, columns)
+        # Fields whose every cell needs its typed value, even when checked by value.
+        run.keyed = frozenset(
+            name for tracker in run.keys for name in tracker.fields
+        ) | rule_fields(standard, columns)
         run.profilers = [FieldProfiler(spec) for spec in standard.fields if spec.name in columns]
         return run
 

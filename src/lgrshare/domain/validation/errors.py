@@ -51,6 +51,22 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
         "Two rows have the same key",
         "Each row must be identified by its key fields; remove or correct the repeat.",
     ),
+    "row-rule-error": (
+        "A row's values do not agree with each other",
+        "Check the figures named: one of them is wrong, or a total does not match its parts.",
+    ),
+    "table-rule-error": (
+        "The rows do not agree with each other",
+        "Check the rows named: a total row does not match its parts, or rows repeat.",
+    ),
+    "wrong-organisation": (
+        "A row is about another organisation",
+        "Submit only your own organisation's rows, or submit the file for the right one.",
+    ),
+    "wrong-period": (
+        "A row is for another period",
+        "Check the period you chose when uploading, or remove the other period's rows.",
+    ),
 }
 CODES = tuple(ERROR_TYPES)
 # A cell is shown (in an error's ``cell``, among a profile's most common values; and a label in
@@ -64,7 +80,9 @@ FATAL_CODES = frozenset({"format-error", "encoding-error"})
 
 @dataclass(frozen=True, slots=True)
 class ValidationError:
-    """One finding. ``constraint`` names the rule for ``constraint-error``, else None."""
+    """One finding. ``constraint`` names the rule for ``constraint-error`` (and the rule's id
+    for ``row-rule-error`` and ``table-rule-error``), else None. ``values`` are the fields and
+    values a rule across fields or rows involved, as ``(field, value)`` pairs."""
 
     code: str
     message: str
@@ -73,6 +91,7 @@ class ValidationError:
     field_number: int | None = None
     cell: str | None = None
     constraint: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # ``field`` is a file's label where the column is not a field: as long as the file says.
@@ -88,7 +107,9 @@ class ValidationError:
 
     def to_json(self) -> dict[str, Any]:
         """Return the error as a JSON object (every attribute, plus ``title``)."""
-        return {**asdict(self), "title": self.title}
+        data = {**asdict(self), "title": self.title}
+        data["values"] = dict(self.values)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ValidationError:
@@ -101,6 +122,7 @@ class ValidationError:
             field_number=data.get("field_number"),
             cell=data.get("cell"),
             constraint=data.get("constraint"),
+            values=tuple((str(k), str(v)) for k, v in (data.get("values") or {}).items()),
         )
 
     def sort_key(self) -> tuple[int, int, int]:

@@ -1,0 +1,133 @@
+"""Drafting an area's own standard: proposed from a filled example file, or copied.
+
+``propose_from_example`` reads a CSV or XLSX example and proposes, for each column, a field
+name (lower case words joined by ``_``, the column's label kept as its title), a type (the
+narrowest of integer, number, date, boolean and string that every filled cell reads as),
+whether it is required (no empty cell), a code list (``enum``: text columns with a few values,
+each repeated) and a GSS-code pattern where every value is one. The person confirms or changes
+it: the proposal is a draft, nothing more. ``copy_of`` copies a standard under a new name.
+Either way the result is checked by ``parse_standard`` before anyone can save it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import polars as pl
+
+from lgrshare.domain.standards.casting import typed
+from lgrshare.domain.standards.model import (
+    MAX_FIELDS,
+    Standard,
+    StandardInvalid,
+    parse_standard,
+)
+
+# Types tried, narrowest first; a column is the first its every filled cell reads as.
+_TRIED = ("integer", "number", "date", "boolean")
+# A text column is a code list when it has at most this many values, each in two rows or more.
+MAX_CODES = 20
+MAX_EXAMPLE_BYTES = 20 * 1024 * 1024
+_GSS = r"^[EWSN][0-9]{8}$"
+# The markers official statistics use for a missing value (ONS/GSS guidance): proposed as
+# missing values when the example has them.
+MARKERS = ("[z]", "[x]", "[c]", "[low]", "..")
+
+
+def propose_from_example(
+    content: bytes, *, name: str, title: str, description: str = ""
+) -> dict[str, Any]:
+    """Return a proposed standard (its JSON) for the example file ``content``.
+
+    Raises ``StandardInvalid`` for a file that is not a readable CSV or XLSX table with a
+    header and at least one row, or whose header gives no usable field names."""
+    frame = _read(content)
+    if frame.width > MAX_FIELDS:
+        raise StandardInvalid(f"The example has {frame.width:,} columns; at most {MAX_FIELDS:,}.")
+    if frame.height == 0:
+        raise StandardInvalid("The example has a header but no rows: fill in a few rows.")
+    fields = []
+    names: set[str] = set()
+    for label in frame.columns:
+        field_name = _field_name(label, names)
+        names.add(field_name)
+        fields.append(_propose_field(field_name, label, frame.get_column(label)))
+    seen = {
+        marker
+        for marker in MARKERS
+        if frame.select(pl.any_horizontal(pl.all().cast(pl.String) == marker).any()).item()
+    }
+    data = {
+        "name": name,
+        "title": title,
+        "description": description,
+        "version": "0.1.0",
+        "schema": {"fields": fields, "missingValues": ["", *sorted(seen)]},
+    }
+    parse_standard(data, default_name=name)  # refuse what could not be saved
+    return data
+
+
+def copy_of(standard: Standard, *, name: str, title: str) -> dict[str, Any]:
+    """Return ``standard``'s JSON under a new ``name`` and ``title``, as version 0.1.0."""
+    data = standard.to_json()
+    data.update(name=name, title=title, version="0.1.0")
+    parse_standard(data, default_name=name)
+    return data
+
+
+def _read(content: bytes) -> pl.DataFrame:
+    if len(content) > MAX_EXAMPLE_BYTES:
+        raise StandardInvalid("An example file may be at most 20 MB: a few hundred rows will do.")
+    source = io.BytesIO(content)
+    try:
+        if content.startswith(b"PK\x03\x04"):  # a ZIP container: an XLSX workbook
+            return pl.read_excel(source, infer_schema_length=0)
+        text = content.decode("utf-8-sig")
+        return pl.read_csv(io.StringIO(text), infer_schema=False, n_rows=100_000)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError, ValueError) as exc:
+        raise StandardInvalid(
+            "The example could not be read as a table: save it as CSV (UTF-8) or XLSX with a "
+            "header row."
+        ) from exc
+
+
+def _field_name(label: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", label.strip().lower()).strip("_") or "column"
+    if base[0].isdigit():
+        base = f"column_{base}"
+    candidate, n = base[:60], 2
+    while candidate in taken:
+        candidate, n = f"{base[:56]}_{n}", n + 1
+    return candidate
+
+
+def _propose_field(name: str, label: str, column: pl.Series) -> dict[str, Any]:
+    values = column.cast(pl.String).str.strip_chars()
+    filled = values.filter(values.is_not_null() & ~values.is_in(["", *MARKERS]))
+    field: dict[str, Any] = {"name": name, "type": "string", "title": label.strip() or name}
+    if not filled.is_empty():
+        field["example"] = str(filled[0])
+        frame = filled.to_frame("v")
+        for kind in _TRIED:
+            spec = parse_standard(
+                {"schema": {"fields": [{"name": "v", "type": kind}]}}, default_name="probe"
+            ).fields[0]
+            read = frame.select(typed(spec, pl.col("v"))).to_series()
+            if read.null_count() == 0:
+                field["type"] = kind
+                break
+    constraints: dict[str, Any] = {}
+    if len(filled) == len(values) and len(values) > 0:
+        constraints["required"] = True
+    if field["type"] == "string" and not filled.is_empty():
+        distinct = filled.unique().sort()
+        if bool(filled.str.contains(_GSS).all()):
+            constraints["pattern"] = _GSS[1:-1]
+        elif distinct.len() <= MAX_CODES and len(filled) >= 2 * distinct.len():
+            constraints["enum"] = distinct.to_list()
+    if constraints:
+        field["constraints"] = constraints
+    return field
