@@ -96,3 +96,16 @@ def test_settings_refuse_to_start_with_an_unreadable_secret_file(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "LGRSHARE_SECRET_KEY_FILE" in result.stderr
+
+
+def test_https_without_a_trusted_proxy_is_a_start_up_error(tmp_path):
+    # Without the proxy's address every request looks like plain HTTP: an endless redirect.
+    code = "import lgrshare.settings"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LGRSHARE_")}
+    env.update(LGRSHARE_HOME=str(tmp_path), LGRSHARE_HTTPS="true")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "LGRSHARE_TRUSTED_PROXIES" in result.stderr
+    env["LGRSHARE_TRUSTED_PROXIES"] = "10.0.0.0/8, not-an-address"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert "not-an-address" in result.stderr

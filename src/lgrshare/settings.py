@@ -14,6 +14,7 @@ import dj_database_url
 
 from lgrshare.config import env_bool, env_int, env_list, env_secret, env_str, home_dir, secret
 from lgrshare.domain.errors import ConfigurationError
+from lgrshare.web.proxy import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lgrshare.web.middleware.BodyGateMiddleware",
     "lgrshare.web.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,7 +144,19 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# The scheme and the client's address come from the TLS proxy's X-Forwarded-Proto and
+# X-Forwarded-For, believed only from these addresses (``web.proxy``, wrapped round the WSGI
+# application); Django itself trusts no forwarded header.
+TRUSTED_PROXIES = parse_networks(
+    env_list("LGRSHARE_TRUSTED_PROXIES", []), setting="LGRSHARE_TRUSTED_PROXIES"
+)
+SECURE_PROXY_SSL_HEADER = None
+if HTTPS and not TRUSTED_PROXIES:
+    raise ConfigurationError(
+        "LGRSHARE_HTTPS=true needs LGRSHARE_TRUSTED_PROXIES, the address of the TLS proxy in "
+        "front of LGR Share: without it every request looks like plain HTTP and is redirected "
+        "to HTTPS for ever."
+    )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

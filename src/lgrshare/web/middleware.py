@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from lgrshare.accounts.services import token_authenticate
 from lgrshare.domain.errors import LgrShareError
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,45 @@ class UploadLimitMiddleware:
                 return error_json(413, "request-too-large", message)
             return error_page(request, 413, "request-too-large", message)
         return self.get_response(request)
+
+
+class BodyGateMiddleware:
+    """Refuse a request body larger than a form from anyone not signed in, before it is read.
+
+    Only files are larger than ``LGRSHARE_MAX_FORM_BYTES``, and only signed-in people (a session
+    for pages, a live API token for the API) may send one; an anonymous 200 MB upload is
+    answered 401 from its headers, without the server reading, spooling or parsing the body.
+    Placed after authentication and, like every ``__call__`` here, before the CSRF check (a
+    ``process_view``), which would read the body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not _signed_in(request):
+            message = "Sign in before sending a file"
+            if is_api(request):
+                response = error_json(401, "not-authenticated", HTTP_CODES[401][1])
+                response["WWW-Authenticate"] = 'Bearer realm="LGR Share API"'
+                return response
+            return error_page(request, 401, "not-authenticated", message)
+        return self.get_response(request)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    if is_api(request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, token = header.partition(" ")
+        return scheme.lower() == "bearer" and token_authenticate(token) is not None
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class SignInRequiredMiddleware(LoginRequiredMiddleware):
