@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from lgrshare.domain.errors import ConfigurationError
+from lgrshare.domain.isolation import Limits
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -113,3 +114,16 @@ def secret(name: str, *, generated_into: Path | None) -> str:
             f"{generated_into} is readable by other users: run chmod 600 {generated_into}"
         )
     return _read_secret_file(name, generated_into)
+
+
+def parse_limits() -> Limits:
+    """Return the limits on the process that reads one uploaded or validated file:
+    ``LGRSHARE_PARSE_CPU_SECONDS`` (120; the wall-clock deadline is twice it),
+    ``LGRSHARE_PARSE_MEMORY_MB`` (4096) and ``LGRSHARE_PARSE_OUTPUT_MB`` (64)."""
+    cpu = env_int("LGRSHARE_PARSE_CPU_SECONDS", default=120, minimum=1)
+    return Limits(
+        cpu_seconds=cpu,
+        wall_seconds=2 * cpu,
+        memory_bytes=env_int("LGRSHARE_PARSE_MEMORY_MB", default=4096, minimum=256) * 1024**2,
+        output_bytes=env_int("LGRSHARE_PARSE_OUTPUT_MB", default=64, minimum=1) * 1024**2,
+    )

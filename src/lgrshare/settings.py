@@ -12,7 +12,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from lgrshare.config import env_bool, env_int, env_list, env_secret, env_str, home_dir, secret
+from lgrshare.config import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    home_dir,
+    parse_limits,
+    secret,
+)
 from lgrshare.domain.errors import ConfigurationError
 from lgrshare.web.proxy import parse_networks
 
@@ -167,6 +176,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # Submitted files: larger ones are refused (413) before their body is read; files over 2.5 MB
 # stream to a temporary file rather than memory.
 MAX_UPLOAD_BYTES = env_int("LGRSHARE_MAX_UPLOAD_BYTES", default=200_000_000, minimum=1)
+# Every uploaded file is read in a separate process with these limits (``domain.isolation``).
+PARSE_LIMITS = parse_limits()
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
 LANGUAGE_CODE = "en-gb"

@@ -283,8 +283,9 @@ def test_cli_submit(cast, dataset, tmp_path):
         [
             "submit",
             str(path),
+            # As people write it (the agreement's page shows DSA-00002); the number works too.
             "--agreement",
-            str(dataset.agreement_id),
+            dataset.agreement.reference.lower(),
             "--standard",
             STANDARD,
             "--council",

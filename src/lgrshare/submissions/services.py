@@ -29,7 +29,8 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.standards.model import Standard
-from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
+from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report
+from lgrshare.domain.validation.isolated import validate_isolated
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
 from lgrshare.trail import record, record_hidden, refusals_recorded
@@ -106,7 +107,9 @@ def submission_create(
         allowed=UPLOAD_KINDS,
     )
     standard = agreed_standard(dataset)
-    report = validate(source, standard, file_name=checked.name)
+    report = validate_isolated(
+        source, standard, file_name=checked.name, limits=settings.PARSE_LIMITS
+    )
     if not report.readable:
         error = report.errors[0] if report.errors else None
         raise InvalidInput(
@@ -133,7 +136,7 @@ def submission_create(
     if outside:
         kept = _without(source, report, outside)
         source, name, file_format = kept, f"{name.rsplit('.', 1)[0]}.csv", "csv"
-        report = validate(kept, standard, file_name=name)
+        report = validate_isolated(kept, standard, file_name=name, limits=settings.PARSE_LIMITS)
         report = replace(report, file={**report.file, "columns_dropped": outside})
         kept.seek(0)
     with transaction.atomic():
