@@ -58,13 +58,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def home_dir() -> Path:
-    """Return ``LGRSHARE_HOME`` (default ``./var``), created with mode 0700 if absent."""
+    """Return ``LGRSHARE_HOME`` (default ``./var``), private: created (or narrowed) to mode
+    0700, and every file the service creates from now on private to its user (umask 077: the
+    SQLite database, the vault, generated secrets, emails). Files already there from an older
+    version with wider modes are narrowed by ``make_private``."""
     home = Path(os.environ.get("LGRSHARE_HOME") or "var").expanduser().resolve()
+    os.umask(0o077)
     try:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if home.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            home.chmod(0o700)
     except OSError as exc:
         raise ConfigurationError(f"LGRSHARE_HOME {home} cannot be created: {exc}") from exc
     return home
+
+
+def make_private(*paths: Path) -> None:
+    """Narrow each existing file in ``paths`` to mode 0600 (the owner alone)."""
+    for path in paths:
+        if path.is_file() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.chmod(0o600)
 
 
 def env_secret(name: str) -> str:

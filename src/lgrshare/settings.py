@@ -19,6 +19,7 @@ from lgrshare.config import (
     env_secret,
     env_str,
     home_dir,
+    make_private,
     parse_limits,
     secret,
 )
@@ -53,6 +54,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    database = Path(DATABASES["default"]["NAME"])
+    # An earlier version created the database world-readable (0644).
+    make_private(database, Path(f"{database}-wal"), Path(f"{database}-shm"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -173,12 +177,12 @@ X_FRAME_OPTIONS = "DENY"
 # Request bodies: forms stay small; uploads (later) stream to disk with their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LGRSHARE_MAX_FORM_BYTES", default=1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
-# Submitted files: larger ones are refused (413) before their body is read; files over 2.5 MB
-# stream to a temporary file rather than memory.
+# Submitted files: larger ones are refused (413) before their body is read. Uploaded files are
+# held in anonymous in-memory files, never written to a disk in plaintext (``web.uploads``).
+FILE_UPLOAD_HANDLERS = ["lgrshare.web.uploads.PrivateUploadHandler"]
 MAX_UPLOAD_BYTES = env_int("LGRSHARE_MAX_UPLOAD_BYTES", default=200_000_000, minimum=1)
 # Every uploaded file is read in a separate process with these limits (``domain.isolation``).
 PARSE_LIMITS = parse_limits()
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
