@@ -79,10 +79,9 @@ class ProxyHeaders:
                 environ["wsgi.url_scheme"] = proto.lower()
                 if proto.lower() == "https":
                     environ["HTTPS"] = "on"
+            # Consumed here: the application (``accounts.clients``) then sees the client as
+            # the peer, with nothing forwarded to read again.
             environ["REMOTE_ADDR"] = client_address(
                 peer, str(headers.get("HTTP_X_FORWARDED_FOR") or ""), self.trusted
             )
-            if "HTTP_X_FORWARDED_FOR" in headers:
-                # Kept for the logs; the application reads REMOTE_ADDR.
-                environ["HTTP_X_FORWARDED_FOR"] = headers["HTTP_X_FORWARDED_FOR"]
         return self.app(environ, start_response)
