@@ -450,3 +450,25 @@ def test_an_upload_in_progress_leaves_no_plaintext_on_disk(
     )
     assert response.status_code == 302, response.content[:500]
     assert not found, found
+
+
+def test_a_workbook_that_breaks_the_reader_is_refused_on_the_page_and_recorded(
+    cast, dataset, signed_in, tmp_path
+):
+    # The trial's 2.3 KB workbook hung uploads for 300 s and more.
+    from tests.domain.validation.test_isolation import impossible_reference_workbook
+
+    content = impossible_reference_workbook(tmp_path).read_bytes()
+    response = signed_in(cast["surrey_analyst"]).post(
+        f"/agreements/{dataset.agreement_id}/submit",
+        {
+            "standard": STANDARD,
+            "period": "2026-27",
+            "file": SimpleUploadedFile("contracts.xlsx", content),
+        },
+    )
+    assert response.status_code == 400
+    assert b"memory allowed for one file" in response.content
+    assert not Submission.objects.exists()
+    refused = AuditEntry.objects.filter(action="change-refused", reason="file-too-complex")
+    assert refused.count() == 1

@@ -27,6 +27,7 @@ from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
+from lgrshare.domain.isolation import FileTooComplex, FileUnreadable
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report
@@ -107,9 +108,22 @@ def submission_create(
         allowed=UPLOAD_KINDS,
     )
     standard = agreed_standard(dataset)
-    report = validate_isolated(
-        source, standard, file_name=checked.name, limits=settings.PARSE_LIMITS
-    )
+    try:
+        report = validate_isolated(
+            source, standard, file_name=checked.name, limits=settings.PARSE_LIMITS
+        )
+    except (FileUnreadable, FileTooComplex) as exc:
+        # The file crashed its reader or went over a limit: refused, and recorded as such.
+        record(
+            user=user,
+            action="change-refused",
+            target_type="dataset",
+            target_id=dataset.slug,
+            reason=exc.code,
+            area=_area_of(dataset),
+            file=checked.name[:120],
+        )
+        raise
     if not report.readable:
         error = report.errors[0] if report.errors else None
         raise InvalidInput(
