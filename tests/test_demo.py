@@ -91,3 +91,25 @@ def test_woking_s_demo_collection_rate_is_stored_as_published_not_as_a_float_art
     stored = Submission.objects.get(dataset__publisher_id=WOKING, period="2023-24")
     rows = list(csv.DictReader(io.StringIO(blob_read_bytes(blob=stored.blob).decode())))
     assert rows[0]["collection_rate"] == "0.984"
+
+
+def test_the_contracts_register_agreement_says_the_same_about_personal_data_everywhere(demo):
+    """Supplier names can name sole traders: the request, the agreement, its document and the
+    contractor agreement all say personal data is shared, and the agreement is active."""
+    from lgrshare.agreements import services
+    from lgrshare.agreements.build import build_document
+    from lgrshare.agreements.models import Agreement, ContractorAgreement, State
+
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    assert register.state == State.ACTIVE
+    version = register.current()
+    assert register.request.personal_data
+    assert version.personal_data == "personal"
+    assert version.lawful_basis == "e"
+    document = build_document(version, services.screening(register, version))
+    text = "\n".join(line for section in document.sections for line in section.paragraphs)
+    assert "Personal data: Personal data." in text
+    assert "No personal data" not in text
+    contract = ContractorAgreement.objects.get(contractor__name="Example Analytics Ltd")
+    assert "individuals" in contract.personal_data_types
+    assert "none" not in contract.personal_data_types.lower()

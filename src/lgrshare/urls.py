@@ -16,6 +16,7 @@ from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
+from lgrshare.web import developers
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -128,6 +129,8 @@ urlpatterns = [
         standards.standard_template,
         name="standard-template",
     ),
+    path("developers/api", developers.api_docs, name="api-docs"),
+    path("developers/errors", developers.error_codes, name="error-codes"),
     path("", include("lgrshare.vault.urls")),
     path("", include("lgrshare.audit.urls")),
     path("api/v1/", api.urls),
