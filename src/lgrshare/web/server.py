@@ -21,9 +21,11 @@ import errno
 import socket
 from typing import Any
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+APPLICATION = "lgrshare.wsgi:application"
 KEEPALIVE_SECONDS = 5
 GRACEFUL_SECONDS = 30
 CLIENT_SECONDS = 15
@@ -99,6 +101,6 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from lgrshare.wsgi import application
-
-        return application
+        # Named as gunicorn names any application: the WSGI module is an interface, above
+        # this shell, so it is not imported here.
+        return util.import_app(APPLICATION)
