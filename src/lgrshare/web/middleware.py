@@ -88,10 +88,10 @@ class UploadLimitMiddleware:
 class BodyGateMiddleware:
     """Refuse a request body larger than a form from anyone not signed in, before it is read.
 
-    Only files (multipart bodies) may be larger than ``LGRSHARE_MAX_FORM_BYTES`` (any other
-    body that large is answered 413), and only signed-in people (a session for pages, a live
-    API token for the API) may send one: an anonymous 200 MB upload is answered 401 from its
-    headers, without the server reading, spooling or parsing the body.
+    Only files are larger than ``LGRSHARE_MAX_FORM_BYTES``, and only signed-in people (a
+    session for pages, a live API token for the API) may send one: an anonymous 200 MB upload
+    is answered from its headers (the API 401, a page 413), without the server reading,
+    spooling or parsing the body.
     Placed after authentication and, like every ``__call__`` here, before the CSRF check (a
     ``process_view``), which would read the body.
     """
@@ -106,22 +106,15 @@ class BodyGateMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE or _signed_in(request):
             return self.get_response(request)
-        if not request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
-            # No form or JSON body is this large, whoever sends it.
-            message = "The form is larger than this service accepts"
-            if is_api(request):
-                return error_json(413, "request-too-large", message)
-            return error_page(request, 413, "request-too-large", message)
-        if not _signed_in(request):
-            message = "Sign in before sending a file"
-            if is_api(request):
-                response = error_json(401, "not-authenticated", HTTP_CODES[401][1])
-                response["WWW-Authenticate"] = 'Bearer realm="LGR Share API"'
-                return response
-            return error_page(request, 401, "not-authenticated", message)
-        return self.get_response(request)
+        if is_api(request):
+            response = error_json(401, "not-authenticated", HTTP_CODES[401][1])
+            response["WWW-Authenticate"] = 'Bearer realm="LGR Share API"'
+            return response
+        # A page's form from someone not signed in is never this large (a file is).
+        message = "The request is larger than a form; sign in before sending a file"
+        return error_page(request, 413, "request-too-large", message)
 
 
 def _signed_in(request: HttpRequest) -> bool:
