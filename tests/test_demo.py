@@ -93,6 +93,29 @@ def test_woking_s_demo_collection_rate_is_stored_as_published_not_as_a_float_art
     assert rows[0]["collection_rate"] == "0.984"
 
 
+def test_demo_has_surreys_three_unitary_options_appraised_on_real_figures(demo):
+    from lgrshare.evidence.models import OptionSet
+    from lgrshare.evidence.services import options_compare
+
+    area = Area.objects.get(county_id=SURREY)
+    sets = {s.name: s for s in OptionSet.objects.in_area(area)}
+    assert set(sets) == {
+        "One unitary",
+        "Two unitaries (East and West)",
+        "Three unitaries (East, North and West)",
+    }
+    analyst = User.objects.get(username="surrey.analyst")
+    compared = options_compare(user=analyst, area=area, pks=[s.pk for s in sets.values()])
+    one = next(c for c in compared if c.option_set.name == "One unitary")
+    assert one.appraisal.councils[0].value("population") == 1_248_649
+    three = next(c for c in compared if c.option_set.name.startswith("Three"))
+    assert [c.name for c in three.appraisal.councils] == [
+        "East Surrey",
+        "North Surrey",
+        "West Surrey",
+    ]
+
+
 def test_the_contracts_register_agreement_says_the_same_about_personal_data_everywhere(demo):
     """Supplier names can name sole traders: the request, the agreement, its document and the
     contractor agreement all say personal data is shared, and the agreement is active."""
@@ -113,3 +136,42 @@ def test_the_contracts_register_agreement_says_the_same_about_personal_data_ever
     contract = ContractorAgreement.objects.get(contractor__name="Example Analytics Ltd")
     assert "individuals" in contract.personal_data_types
     assert "none" not in contract.personal_data_types.lower()
+
+
+def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, signed_in):
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.agreements.services import terms_accept
+    from lgrshare.audit.models import AuditEntry
+
+    agreement = Agreement.objects.get(title="Council tax base 2023-24 for harmonisation modelling")
+    analyst = User.objects.get(username="surrey.analyst")
+    refused = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert refused.status_code == 403  # the terms first: a task waiting for the analyst
+    terms_accept(user=analyst, agreement=agreement)
+    page = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(action="dataset-compiled", actor="surrey.analyst").exists()
+    frame = page.context["compiled"].frame
+    band_d = dict(zip(frame["source_council"], frame["band_d_area_total_gbp"], strict=True))
+    assert band_d[GUILDFORD] == "2214.77"  # DLUHC Table 9, 2023-24
+    assert set(band_d) == {GUILDFORD, WOKING}
+    assert page.context["compiled"].coverage.missing == []
+    assert b"Guildford Borough Council" in page.content
+
+
+def test_the_demo_shows_the_experts_advice_on_the_contracts_register(demo, signed_in):
+    """DSA-00001 carries Guildford's legal review (its DPO asked for one) and both councils' IT
+    security reviews; the demo's people include Guildford's legal adviser."""
+    from lgrshare.agreements.models import Agreement, ExpertReview
+
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    reviews = ExpertReview.objects.filter(party__version=register.current())
+    kinds = sorted((r.party.council_id, r.kind, r.outcome) for r in reviews)
+    assert ("E07000209", "legal", "reviewed") in kinds
+    assert ("E07000209", "it-security", "reviewed") in kinds
+    assert ("E10000030", "it-security", "reviewed") in kinds
+    legal = User.objects.get(username="guildford.legal")
+    assert legal.role_codes == {"legal-adviser"}
+    page = signed_in(legal).get(f"/agreements/{register.pk}/").content.decode()
+    assert "Who has advised" in page
+    assert "Owen Price" in page

@@ -31,6 +31,7 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.policy.options import OptionsAction, decide_options
 from lgrshare.domain.policy.requests import RequestAction, RequestFacts, decide_request
 from lgrshare.trail import record
 
@@ -43,10 +44,12 @@ __all__ = [
     "columns",
     "may_act_on_submission",
     "may_in_catalogue",
+    "may_on_options",
     "may_on_request",
     "perms_for",
     "require",
     "require_catalogue",
+    "require_on_options",
     "require_on_request",
     "require_on_submission",
     "subject_facts_from",
@@ -313,6 +316,20 @@ def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
     decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
+    _require_recorded(user, decision, action, "area", area)
+
+
+def may_on_options(*, user: User, action: OptionsAction, area: str) -> bool:
+    """Whether the policy lets ``user`` take ``action`` on ``area``'s options (for links)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_options(subject=subject_of(user), action=action, area=area).allowed
+
+
+def require_on_options(*, user: User, action: OptionsAction, area: str) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
+    ``action`` (appraise, save, export) on ``area``'s unitary options."""
+    decision = decide_options(subject=subject_of(user), action=action, area=area)
     _require_recorded(user, decision, action, "area", area)
 
 

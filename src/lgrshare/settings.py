@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "lgrshare.requests",
     "lgrshare.agreements",
     "lgrshare.submissions",
+    "lgrshare.evidence",
+    "lgrshare.datasets",
     "lgrshare.standards",
     "lgrshare.vault",
     "lgrshare.audit",

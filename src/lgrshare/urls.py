@@ -11,12 +11,14 @@ from lgrshare.agreements import views as agreements
 from lgrshare.api import api
 from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
+from lgrshare.datasets import views as datasets
+from lgrshare.evidence import views as evidence
 from lgrshare.notifications import views as notifications
 from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
-from lgrshare.web import developers
+from lgrshare.web import developers, pages
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -45,13 +47,36 @@ urlpatterns = [
     path("areas/<str:county_gss>/contractors/add", people.contractor_add, name="contractor-add"),
     path("councils/<str:gss_code>/", councils.council_detail, name="council"),
     path("catalogue/", catalogue.catalogue, name="catalogue"),
-    path("catalogue/<slug:slug>/", catalogue.dataset, name="dataset"),
-    path("catalogue/<slug:slug>/data.csv", catalogue.dataset_download, name="dataset-download"),
+    path("catalogue/<slug:slug>/", datasets.dataset, name="dataset"),
+    path("catalogue/<slug:slug>/data.csv", datasets.dataset_export, name="dataset-download"),
+    path(
+        "catalogue/<slug:slug>/download.<str:fmt>", datasets.dataset_export, name="dataset-export"
+    ),
+    path("agreements/<int:pk>/compile/<slug:standard>/", datasets.compiled, name="compiled"),
+    path(
+        "agreements/<int:pk>/compile/<slug:standard>/download.<str:fmt>",
+        datasets.compiled_export,
+        name="compiled-export",
+    ),
     path("areas/<str:county_gss>/catalogue/held", catalogue.held_new, name="held-new"),
     path(
         "areas/<str:county_gss>/catalogue/import",
         catalogue.metrics_import_page,
         name="catalogue-import",
+    ),
+    path("areas/<str:county_gss>/options/", evidence.option_list, name="options"),
+    path("areas/<str:county_gss>/options/new", evidence.option_new, name="option-new"),
+    path("areas/<str:county_gss>/options/compare", evidence.option_compare, name="options-compare"),
+    path(
+        "areas/<str:county_gss>/options/pack.<str:file_format>",
+        evidence.evidence_pack,
+        name="evidence-pack",
+    ),
+    path("areas/<str:county_gss>/options/<int:pk>/", evidence.option_detail, name="option"),
+    path(
+        "areas/<str:county_gss>/options/<int:pk>/new-version",
+        evidence.option_new,
+        name="option-version-new",
     ),
     path("areas/<str:county_gss>/find/", requests.find_start, name="find-start"),
     path("areas/<str:county_gss>/find/results", requests.find_results, name="find-results"),
@@ -107,18 +132,20 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
-    path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("guidance/", pages.guidance, name="guidance"),
+    path("how-data-is-protected/", pages.data_protection, name="data-protection"),
+    path("submissions/<int:pk>/", datasets.submission_detail, name="submission"),
     path(
         "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"
     ),
     re_path(
         r"^submissions/(?P<pk>[0-9]+)/download\.(?P<fmt>zip|xlsx)$",
-        submissions.submission_download,
+        datasets.submission_export,
         name="submission-download",
     ),
     path(
         "submissions/<int:pk>/<slug:action>",
-        submissions.submission_action,
+        datasets.submission_action,
         name="submission-action",
     ),
     path("standards/", standards.standards, name="standards"),

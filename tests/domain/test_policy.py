@@ -59,7 +59,7 @@ PERSONAS = {
 }
 ROLES = [
     "analyst", "data-lead", "ig-officer", "dpo", "senior-signatory", "it-security",
-    "programme-lead", "area-admin",
+    "legal-adviser", "programme-lead", "area-admin",
 ]  # fmt: skip
 ACCESS = ["public", "under-agreement", "held"]
 STATES = ["none", "draft", "in-review", "active", "suspended", "terminated", "expired"]
@@ -71,7 +71,7 @@ WHEN = {
 TERMS = {"accepted": {(AGREEMENT_ID, VERSION)}, "earlier-version-only": {(AGREEMENT_ID, 1)}}
 ACTIONS = [
     "view-metadata", "view-data", "download", "export", "compile", "submit",
-    "approve", "sign", "suspend", "terminate",
+    "approve", "sign", "suspend", "terminate", "review-legal", "review-security",
 ]  # fmt: skip
 
 
@@ -81,7 +81,8 @@ class Except(frozenset[str]):
 
 ANY = None
 READ = {"view-data", "download", "export", "compile"}
-GOVERN = {"approve", "sign", "suspend", "terminate"}
+REVIEWS = {"review-legal", "review-security"}
+GOVERN = {"approve", "sign", "suspend", "terminate"} | REVIEWS
 NOT_REVIEW = READ | {"submit", "suspend", "terminate"}
 CONTRACTORS = {name for name in PERSONAS if name.startswith("contractor")}
 # The roles the test agreement permits: view-data, download and export, compile, submit.
@@ -109,7 +110,10 @@ EXPECTED = [
     (ANY, Except({"data-lead"}), ANY, ANY, ANY, ANY, "submit", "role-not-permitted"),
     (ANY, Except({"dpo"}), ANY, ANY, ANY, ANY, DPO_ACTIONS, "role-not-permitted"),
     (ANY, Except({"senior-signatory"}), ANY, ANY, ANY, ANY, "sign", "role-not-permitted"),
+    (ANY, Except({"legal-adviser"}), ANY, ANY, ANY, ANY, "review-legal", "role-not-permitted"),
+    (ANY, Except({"it-security"}), ANY, ANY, ANY, ANY, "review-security", "role-not-permitted"),
     (ANY, ANY, ANY, NOT_IN_REVIEW, ANY, ANY, {"approve", "sign"}, "agreement-not-in-review"),
+    (ANY, ANY, ANY, Except({"draft", "in-review"}), ANY, ANY, REVIEWS, "agreement-not-in-review"),
     (ANY, ANY, ANY, {"draft", "in-review"}, ANY, ANY, NOT_REVIEW, "agreement-not-active"),
     (ANY, ANY, ANY, "suspended", ANY, ANY, READ | {"submit", "suspend"}, "agreement-suspended"),
     (ANY, ANY, ANY, "terminated", ANY, ANY, NOT_REVIEW, "agreement-terminated"),
@@ -285,9 +289,11 @@ def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
     # not-named needs a named list; its own test below covers it.
     table_reasons = {row[-1] for row in EXPECTED} | {row[-1] for row in SUBMISSION_EXPECTED}
     # The people policy's and the parties' reasons have their own matrix (test_people_policy).
-    # So have the request policy's (test_policy_requests).
+    # So have the request policy's (test_policy_requests); person-level-rows needs a
+    # person-derived standard, and its own test below covers it.
     requests = {request_expected(*cell) for cell in REQUEST_CELLS} - {"allowed"}
-    others = {"not-named", "not-named-on-live-agreement"} | PEOPLE_AND_PARTY_REASONS
+    others = {"not-named", "not-named-on-live-agreement", "person-level-rows"}
+    others |= PEOPLE_AND_PARTY_REASONS
     others |= requests - table_reasons
     assert table_reasons == {reason.value for reason in DecisionReason} - others
 
@@ -398,6 +404,41 @@ def test_contractor_access_lasts_through_the_last_day_of_its_contractor_agreemen
         resource=_dataset(),
         agreement=_agreement("active"),
         now=now,
+    )
+    assert decision.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "reason"),
+    [
+        ("party", "view-data", "person-level-rows"),
+        ("party", "download", "person-level-rows"),
+        ("party", "export", "person-level-rows"),
+        ("contractor", "download", "person-level-rows"),
+        ("party", "compile", "allowed"),  # compiled, suppressed aggregates only
+        ("holder", "download", "allowed"),  # the provider reads its own rows
+        ("non-recipient", "view-data", "not-a-recipient"),  # other refusals come first
+    ],
+)
+def test_the_airlock_keeps_person_derived_rows_with_their_provider(who, action, reason):
+    standard = "service-demand-lsoa"
+    agreement = _agreement(
+        "active", flows=(Flow(standard, SURREY, GUILDFORD, frozenset({"count"})),)
+    )
+    resource = Resource(
+        dataset_id="demand",
+        access="under-agreement",
+        holder=SURREY,
+        area=SURREY_AREA,
+        standard=standard,
+        personal_data="aggregate",
+    )
+    decision = decide(
+        subject=_subject(who, "analyst", "accepted"),
+        action=action,
+        resource=resource,
+        agreement=agreement,
+        now=WHEN["during"],
     )
     assert decision.reason == reason
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
 from lgrshare.agreements.flows import flow_lines
 from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
@@ -102,6 +103,12 @@ def _access(version: AgreementVersion) -> tuple[str, ...]:
         lines.append(
             "Each file is accepted for sharing by a data lead of the providing council other "
             "than the person who submitted it."
+        )
+    if version.personal_data != "none":
+        lines.append(
+            "Other councils see data derived from records about people only as counts by area: "
+            f"counts below {version.disclosure_threshold} are withheld, with any count that "
+            "would give one back, and the rest rounded to the nearest 5."
         )
     lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
     return tuple(lines)
@@ -210,6 +217,7 @@ def _from_snapshot(version: AgreementVersion, held: dict[str, Any]) -> Agreement
         classification=held["classification"],
         generated_at=version.frozen_at,
         parties=_party_lines(version, held["councils"]),
+        advice=advice_of(version),
         sections=tuple(Section(heading, tuple(lines)) for heading, lines in held["sections"]),
         starts_on=_day(held["starts_on"]),
         delete_by=_day(held["delete_by"]),
@@ -260,6 +268,7 @@ def _build(
         classification=version.classification,
         generated_at=generated_at,
         parties=parties,
+        advice=advice_of(version),
         sections=sections,
         starts_on=version.starts_on,
         delete_by=version.delete_by,

@@ -77,6 +77,20 @@ class AgreementForm(forms.Form):
         label="A second person accepts each file: nobody accepts a file they submitted",
         required=False,
     )
+    disclosure_threshold = forms.IntegerField(
+        label="Smallest count shown in outputs derived from personal data",
+        help_text="Counts below it are withheld, with any count that would give one back; "
+        "other counts are rounded to the nearest 5. Left blank: 10.",
+        min_value=2,
+        max_value=100,
+        initial=10,
+        required=False,
+        error_messages={
+            "min_value": "The smallest count shown must be 2 or more",
+            "max_value": "The smallest count shown must be 100 or less",
+            "invalid": "Enter the smallest count shown as a whole number, like 10",
+        },
+    )
     legal_power = forms.CharField(
         label="Legal power or duty relied on",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -278,6 +292,7 @@ class AgreementForm(forms.Form):
             "data_items": items,
             "flows": self._flows(data, items),
             "second_person_acceptance": data["second_person_acceptance"],
+            "disclosure_threshold": data["disclosure_threshold"] or 10,
             "legal_power": data["legal_power"],
             "personal_data": data["personal_data"],
             "criminal_offence_data": data["criminal_offence_data"],
@@ -370,6 +385,25 @@ class ReviewForm(forms.Form):
     )
     comments = forms.CharField(
         label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExpertReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your review",
+        widget=forms.RadioSelect,
+        choices=[
+            ("reviewed", "I have reviewed it: it can be signed as far as I am concerned"),
+            ("changes-needed", "Changes are needed before it is signed"),
+        ],
+        error_messages={"required": "Choose whether you reviewed it or it needs changes"},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        help_text="Say what needs to change (needed when you ask for changes), or anything the "
+        "signatory should know",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from lgrshare.councils.models import Area, Contractor, Council
@@ -95,6 +96,10 @@ class AgreementVersion(models.Model):
     flows = models.JSONField(default=list)
     # A second person checks each file: nobody accepts a submission they made themselves.
     second_person_acceptance = models.BooleanField(default=False)
+    # The smallest count shown in any output derived from personal data (domain.disclosure).
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(2), MaxValueValidator(100)]
+    )
     legal_power = models.TextField()
     personal_data = models.CharField(
         max_length=20, choices=PersonalData.choices, default=PersonalData.NONE
@@ -183,6 +188,8 @@ class Party(models.Model):
     # not change the signed document.
     dpo_name = models.CharField(max_length=300, blank=True)
     signatory_name = models.CharField(max_length=300, blank=True)
+    # The party's DPO asked its legal adviser to review this version (rules/expert-reviews.json).
+    legal_review_asked = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -294,3 +301,38 @@ class Dpia(models.Model):
 
     def __str__(self) -> str:
         return f"DPIA for {self.agreement.reference}: {self.status}"
+
+
+class ExpertReview(models.Model):
+    """A legal adviser's or IT security officer's review of one version, for their council.
+
+    One per party and kind: a later review replaces the earlier (the audit trail keeps each).
+    A new version has new parties, so it needs its own reviews.
+    """
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", "Legal review"
+        IT_SECURITY = "it-security", "IT security review"
+
+    class Outcome(models.TextChoices):
+        REVIEWED = "reviewed", "Reviewed"
+        CHANGES_NEEDED = "changes-needed", "Changes needed"
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="expert_reviews")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    comments = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As they were named when they reviewed, like the DPO and the signatory.
+    by_name = models.CharField(max_length=300)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["party", "kind"], name="one_review_per_party_and_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.party.council_id}: {self.outcome}"

@@ -21,10 +21,12 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import hub, notify, records, trust
+    from lgrshare.cli import datasets, hub, notify, options, records, trust
 
+    datasets.register(main)
     hub.register(main)
     notify.register(main)
+    options.register(main)
     records.register(main)
     trust.register(main)
     # -- commands from the standards and validation work (issue 3) register below --

@@ -53,6 +53,8 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "metadata-viewed": "A dataset's description was viewed",
         "download": "Data was downloaded",
         "export": "Data was exported",
+        "dataset-compiled": "Councils' accepted submissions of a standard were compiled into one "
+        "dataset",
         "delete": "Data was deleted (its key destroyed)",
         "rotate-kek": "The key-encryption key was rotated",
         # Catalogue
@@ -80,6 +82,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "dpia-document-downloaded": "A DPIA document was downloaded",
         "dpia-document-download-refused": "Downloading a DPIA document was refused",
         "contractor-agreement-recorded": "A contractor agreement was recorded",
+        "legal-review-recorded": "A legal adviser recorded their review of an agreement",
+        "it-security-review-recorded": "IT security recorded its review of an agreement's security",
+        "legal-review-asked": "A DPO asked their council's legal adviser to review an agreement",
         "terms-accepted": "A person accepted an agreement's terms",
         # Requests and their forum
         "request-raised": "A data request was drafted",
@@ -103,6 +108,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "role-removed": "A role was removed",
         "contractor-added": "A contractor organisation was added",
         "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
+        # Evidence: unitary options
+        "option-saved": "A unitary option was saved (a new option or a new version)",
+        "evidence-pack-exported": "An evidence pack of unitary options was exported",
         # Sign-in and credentials
         "signed-in": "A person signed in",
         "sign-in-failed": "A sign-in failed (wrong username or password)",

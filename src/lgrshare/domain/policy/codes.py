@@ -16,6 +16,9 @@ class Action(StrEnum):
     SIGN = "sign"
     SUSPEND = "suspend"
     TERMINATE = "terminate"
+    # The experts' reviews of an agreement for their own council (issue 17).
+    REVIEW_LEGAL = "review-legal"
+    REVIEW_SECURITY = "review-security"
     ACCEPT_SUBMISSION = "accept-submission"
     ADD_CAVEAT = "add-caveat"
     WITHDRAW_SUBMISSION = "withdraw-submission"
@@ -25,7 +28,16 @@ class Action(StrEnum):
 
 
 READ_ACTIONS = frozenset({Action.VIEW_DATA, Action.DOWNLOAD, Action.EXPORT, Action.COMPILE})
-GOVERNANCE_ACTIONS = frozenset({Action.APPROVE, Action.SIGN, Action.SUSPEND, Action.TERMINATE})
+GOVERNANCE_ACTIONS = frozenset(
+    {
+        Action.APPROVE,
+        Action.SIGN,
+        Action.SUSPEND,
+        Action.TERMINATE,
+        Action.REVIEW_LEGAL,
+        Action.REVIEW_SECURITY,
+    }
+)
 SUBMISSION_ACTIONS = frozenset(
     {Action.ACCEPT_SUBMISSION, Action.ADD_CAVEAT, Action.WITHDRAW_SUBMISSION}
 )
@@ -56,6 +68,7 @@ class Role(StrEnum):
     DPO = "dpo"
     SENIOR_SIGNATORY = "senior-signatory"
     IT_SECURITY = "it-security"
+    LEGAL_ADVISER = "legal-adviser"
     PROGRAMME_LEAD = "programme-lead"
     AREA_ADMIN = "area-admin"
 
@@ -85,6 +98,7 @@ class DecisionReason(StrEnum):
     NOT_THE_SUBMITTER = "not-the-submitter"
     SUBMISSION_NOT_PENDING = "submission-not-pending"
     SECOND_PERSON_NEEDED = "second-person-needed"
+    PERSON_LEVEL_ROWS = "person-level-rows"
     NOT_NAMED_ON_LIVE_AGREEMENT = "not-named-on-live-agreement"
     # People and contractors (policy.people); what only a party may do (policy.parties).
     NEEDS_CONFIRMATION = "needs-confirmation"
@@ -133,6 +147,8 @@ _MESSAGES = {
     "submission-not-pending": "This can only be done while the submission waits for its data lead.",
     "second-person-needed": "The agreement asks for a second person: someone other than the "
     "submitter accepts it.",
+    "person-level-rows": "This data is derived from records about people: other councils "
+    "see it only compiled, with small numbers withheld, never row by row.",
     "not-named-on-live-agreement": "Contractor staff can open this only when an active data "
     "sharing agreement made from the request names them.",
     "needs-confirmation": "Allowed, but it waits for confirmation by the council's own DPO or "

@@ -48,13 +48,15 @@ class Subject:
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A dataset: its ``Access`` kind, holder council and area (None: national reference data),
-    and the standard its data follows (None when it follows none)."""
+    the standard its data follows (None when it follows none) and that standard's personal-data
+    class (``domain.standards.model.PERSONAL_DATA_CLASSES``)."""
 
     dataset_id: str
     access: str
     holder: str | None
     area: str | None
     standard: str | None = None
+    personal_data: str = "none"
 
 
 @dataclass(frozen=True, slots=True)
