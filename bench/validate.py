@@ -7,6 +7,8 @@ each contender in its own child process, timing the work and reading the child's
 (``ru_maxrss``):
 
 - ``lgrshare``: ``validate(file, standard)`` on the whole file;
+- ``lgrshare_isolated``: the same through ``validate_isolated``, in a limited child process as
+  the service and the CLI run it (``_upload``: from a stream, copied to an in-memory file);
 - ``polars_read``: ``pl.read_csv(file, infer_schema=False)`` (every cell as text: the floor;
   inferring types fails on this file's injected errors);
 - ``frictionless``: ``frictionless.validate`` on the first ``--frictionless-rows`` rows only,
@@ -67,6 +69,21 @@ if kind in ("lgrshare", "lgrshare_rules"):
     standard = load_standard(schema)
     started = time.perf_counter()
     report = validate(path, standard)
+    seconds = time.perf_counter() - started
+    extra = {"rows": report.stats["rows"], "errors": report.stats["error_count"]}
+elif kind in ("lgrshare_isolated", "lgrshare_isolated_upload"):
+    import io
+    from lgrshare.config import parse_limits
+    from lgrshare.domain.standards.model import load_standard
+    from lgrshare.domain.validation.isolated import validate_isolated
+    standard = load_standard(schema)
+    # A server's worker starts its fork server once; time a file, not that start.
+    validate_isolated(io.BytesIO(b"a" + bytes([10])), standard, limits=parse_limits())
+    source = path
+    if kind == "lgrshare_isolated_upload":
+        source = io.BytesIO(open(path, "rb").read())  # an upload: copied to an in-memory file
+    started = time.perf_counter()
+    report = validate_isolated(source, standard, limits=parse_limits())
     seconds = time.perf_counter() - started
     extra = {"rows": report.stats["rows"], "errors": report.stats["error_count"]}
 elif kind == "polars_rules":
@@ -141,11 +158,12 @@ def main() -> None:
     data = workload(args.rows)
     sample = head(data, args.frictionless_rows)
     size = data.stat().st_size
-    ours, floor, rules, reader, with_rules = best_of(
+    ours, floor, rules, reader, with_rules, isolated, upload = best_of(
         args.repeat,
-        ["lgrshare", "polars_read", "polars_rules", "lgrshare_reader", "lgrshare_rules"],
+        ["lgrshare", "polars_read", "polars_rules", "lgrshare_reader", "lgrshare_rules",
+         "lgrshare_isolated", "lgrshare_isolated_upload"],
         data,
-    )
+    )  # fmt: skip
     (reference,) = best_of(2, ["frictionless"], sample)
     cli, version, polars_import = best_processes(
         args.repeat,
@@ -162,6 +180,17 @@ def main() -> None:
         "polars_rules": rules | {"rows_per_second": args.rows / rules["seconds"]},
         "lgrshare_reader": reader | {"rows_per_second": args.rows / reader["seconds"]},
         "lgrshare_rules": with_rules | {"rows_per_second": args.rows / with_rules["seconds"]},
+        # As the service and the CLI run it: in a limited child process (its peak memory is
+        # the child's, not measured here); "upload" adds the copy into an in-memory file.
+        "lgrshare_isolated": {
+            "seconds": isolated["seconds"],
+            "rows_per_second": args.rows / isolated["seconds"],
+            "x_in_process": isolated["seconds"] / ours["seconds"],
+        },
+        "lgrshare_isolated_upload": {
+            "seconds": upload["seconds"],
+            "x_in_process": upload["seconds"] / ours["seconds"],
+        },
         "frictionless": reference
         | {
             "rows_per_second": reference["rows"] / reference["seconds"],
@@ -304,6 +333,12 @@ def report(figures: dict) -> None:  # type: ignore[type-arg]
             f"  {name:15s} {run['seconds']:8.2f} s  {run['rows_per_second']:>12,.0f} rows/s  "
             f"peak {run['peak_bytes'] / 1e6:7.0f} MB"
             + (f"  ({run['note']})" if "note" in run else "")
+        )
+    for name in ("lgrshare_isolated", "lgrshare_isolated_upload"):
+        run = figures[name]
+        print(
+            f"  {name:15s} {run['seconds']:8.2f} s  {run['x_in_process']:.2f}x in-process  "
+            "(limited child process)"
         )
     for key, value in figures["ratios"].items():
         target = TARGETS[key]

@@ -4,6 +4,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,36 @@ def test_settings_refuse_to_start_with_an_unreadable_secret_file(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "LGRSHARE_SECRET_KEY_FILE" in result.stderr
+
+
+def test_https_without_a_trusted_proxy_is_a_start_up_error(tmp_path):
+    # Without the proxy's address every request looks like plain HTTP: an endless redirect.
+    code = "import lgrshare.settings"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LGRSHARE_")}
+    env.update(LGRSHARE_HOME=str(tmp_path), LGRSHARE_HTTPS="true")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "LGRSHARE_TRUSTED_PROXIES" in result.stderr
+    env["LGRSHARE_TRUSTED_PROXIES"] = "10.0.0.0/8, not-an-address"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert "not-an-address" in result.stderr
+
+
+def test_the_state_directory_and_its_files_are_private(tmp_path):
+    # The trial found the SQLite database world-readable (0644).
+    home = tmp_path / "state"
+    home.mkdir(mode=0o755)
+    (home / "lgrshare.sqlite3").write_bytes(b"")
+    (home / "lgrshare.sqlite3").chmod(0o644)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LGRSHARE_", "DATABASE_"))}
+    env["LGRSHARE_HOME"] = str(home)
+    lgrshare = Path(sys.executable).with_name("lgrshare")
+    subprocess.run([lgrshare, "migrate"], env=env, check=True, capture_output=True)
+    assert home.stat().st_mode & 0o777 == 0o700
+    wide = [
+        f"{path.relative_to(home)} {path.stat().st_mode & 0o777:o}"
+        for path in home.rglob("*")
+        if path.stat().st_mode & 0o077
+    ]
+    assert not wide, wide
+    assert (home / "lgrshare.sqlite3").stat().st_size > 0

@@ -1,5 +1,8 @@
 """The Surrey demo: real councils, every role covered, passwords generated not hard-coded."""
 
+import csv
+import io
+
 import pytest
 
 from lgrshare.councils.models import Area, Role, User
@@ -91,6 +94,16 @@ def test_the_demo_has_an_area_standard_drafted_from_real_figures(demo):
     ]  # fmt: skip
     assert standard.get_field("band_d").type == "number"
     assert standard.get_field("gss_code").example.startswith("E07")
+
+
+def test_woking_s_demo_collection_rate_is_stored_as_published_not_as_a_float_artefact(demo):
+    # Table 9 holds 0.98399999999999999 (a float saved from Excel); Woking published 98.4%.
+    from lgrshare.submissions.models import Submission
+    from lgrshare.vault.services import blob_read_bytes
+
+    stored = Submission.objects.get(dataset__publisher_id=WOKING, period="2023-24")
+    rows = list(csv.DictReader(io.StringIO(blob_read_bytes(blob=stored.blob).decode())))
+    assert rows[0]["collection_rate"] == "0.984"
 
 
 def test_demo_has_surreys_three_unitary_options_appraised_on_real_figures(demo):

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from lgrshare.domain.errors import ConfigurationError
+from lgrshare.domain.isolation import Limits
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -72,13 +73,26 @@ def env_networks(name: str) -> list[str]:
 
 
 def home_dir() -> Path:
-    """Return ``LGRSHARE_HOME`` (default ``./var``), created with mode 0700 if absent."""
+    """Return ``LGRSHARE_HOME`` (default ``./var``), private: created (or narrowed) to mode
+    0700, and every file the service creates from now on private to its user (umask 077: the
+    SQLite database, the vault, generated secrets, emails). Files already there from an older
+    version with wider modes are narrowed by ``make_private``."""
     home = Path(os.environ.get("LGRSHARE_HOME") or "var").expanduser().resolve()
+    os.umask(0o077)
     try:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if home.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            home.chmod(0o700)
     except OSError as exc:
         raise ConfigurationError(f"LGRSHARE_HOME {home} cannot be created: {exc}") from exc
     return home
+
+
+def make_private(*paths: Path) -> None:
+    """Narrow each existing file in ``paths`` to mode 0600 (the owner alone)."""
+    for path in paths:
+        if path.is_file() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.chmod(0o600)
 
 
 def env_secret(name: str) -> str:
@@ -128,3 +142,16 @@ def secret(name: str, *, generated_into: Path | None) -> str:
             f"{generated_into} is readable by other users: run chmod 600 {generated_into}"
         )
     return _read_secret_file(name, generated_into)
+
+
+def parse_limits() -> Limits:
+    """Return the limits on the process that reads one uploaded or validated file:
+    ``LGRSHARE_PARSE_CPU_SECONDS`` (120; the wall-clock deadline is twice it),
+    ``LGRSHARE_PARSE_MEMORY_MB`` (4096) and ``LGRSHARE_PARSE_OUTPUT_MB`` (64)."""
+    cpu = env_int("LGRSHARE_PARSE_CPU_SECONDS", default=120, minimum=1)
+    return Limits(
+        cpu_seconds=cpu,
+        wall_seconds=2 * cpu,
+        memory_bytes=env_int("LGRSHARE_PARSE_MEMORY_MB", default=4096, minimum=256) * 1024**2,
+        output_bytes=env_int("LGRSHARE_PARSE_OUTPUT_MB", default=64, minimum=1) * 1024**2,
+    )

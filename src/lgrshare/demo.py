@@ -566,6 +566,13 @@ COUNCIL_TAX_FIELDS = (
 )
 
 
+def _decimal(text: str) -> str:
+    """Return a figure as it was meant: Table 9 was saved from Excel with binary floating-point
+    artefacts (a collection rate of ``0.98399999999999999`` is 98.4%); 15 significant digits,
+    all a double holds faithfully, give ``0.984`` back."""
+    return format(float(text), ".15g")
+
+
 def _council_tax_csv(gss_code: str) -> bytes:
     """One council's 2023-24 council tax base in the agreed layout, from DLUHC Table 9."""
     from importlib import resources
@@ -586,7 +593,7 @@ def _council_tax_csv(gss_code: str) -> bytes:
         "council_tax_requirement_gbp": row[13],
         "parish_precepts_gbp": row[11],
         "tax_base_band_d_equivalents": row[23],
-        "collection_rate": row[19],
+        "collection_rate": _decimal(row[19]),
         "band_d_council_gbp": row[27],
         "band_d_including_parish_gbp": row[25],
         "band_d_county_gbp": row[33],

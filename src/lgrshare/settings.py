@@ -20,9 +20,12 @@ from lgrshare.config import (
     env_secret,
     env_str,
     home_dir,
+    make_private,
+    parse_limits,
     secret,
 )
 from lgrshare.domain.errors import ConfigurationError
+from lgrshare.web.proxy import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -52,6 +55,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    database = Path(DATABASES["default"]["NAME"])
+    # An earlier version created the database world-readable (0644).
+    make_private(database, Path(f"{database}-wal"), Path(f"{database}-shm"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -90,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lgrshare.web.middleware.BodyGateMiddleware",
     "lgrshare.web.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lgrshare.accounts.middleware.SessionLifetimeMiddleware",
@@ -182,7 +189,17 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# The scheme and the client's address come from the TLS proxy's X-Forwarded-Proto and
+# X-Forwarded-For, believed only from these addresses (``web.proxy``, wrapped round the WSGI
+# application); Django itself trusts no forwarded header.
+TRUSTED_PROXIES = parse_networks(LGRSHARE_TRUSTED_PROXIES, setting="LGRSHARE_TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = None
+if HTTPS and not TRUSTED_PROXIES:
+    raise ConfigurationError(
+        "LGRSHARE_HTTPS=true needs LGRSHARE_TRUSTED_PROXIES, the address of the TLS proxy in "
+        "front of LGR Share: without it every request looks like plain HTTP and is redirected "
+        "to HTTPS for ever."
+    )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -190,10 +207,12 @@ X_FRAME_OPTIONS = "DENY"
 # Request bodies: forms stay small; uploads (later) stream to disk with their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LGRSHARE_MAX_FORM_BYTES", default=1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
-# Submitted files: larger ones are refused (413) before their body is read; files over 2.5 MB
-# stream to a temporary file rather than memory.
+# Submitted files: larger ones are refused (413) before their body is read. Uploaded files are
+# held in anonymous in-memory files, never written to a disk in plaintext (``web.uploads``).
+FILE_UPLOAD_HANDLERS = ["lgrshare.web.uploads.PrivateUploadHandler"]
 MAX_UPLOAD_BYTES = env_int("LGRSHARE_MAX_UPLOAD_BYTES", default=200_000_000, minimum=1)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+# Every uploaded file is read in a separate process with these limits (``domain.isolation``).
+PARSE_LIMITS = parse_limits()
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -166,3 +166,27 @@ def test_no_progress_bar_when_not_a_terminal(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(main, ["validate", str(_csv(tmp_path, ROW)), "-s", str(SCHEMA)])
 
     assert "Validating" not in result.output
+
+
+def test_a_file_that_crashes_the_reader_exits_2_not_1(runner: CliRunner, tmp_path: Path) -> None:
+    # The trial's 2 KB workbook: exit 1 ("invalid") and a traceback before; now "could not check".
+    from tests.domain.validation.test_isolation import impossible_reference_workbook
+
+    path = impossible_reference_workbook(tmp_path)
+    result = runner.invoke(main, ["validate", str(path), "--standard", "council-tax-base"])
+    assert result.exit_code == 2, result.output
+    assert "[file-too-complex]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_workbook_named_csv_is_refused_as_submit_refuses_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(ROW.split(","))
+    path = tmp_path / "records.csv"
+    book.save(path)
+    result = runner.invoke(main, ["validate", str(path), "--standard", str(SCHEMA)])
+    assert result.exit_code == 2, result.output
+    assert "[file-content-mismatch]" in result.output

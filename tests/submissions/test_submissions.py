@@ -1,10 +1,14 @@
 """Submissions under an active agreement: checked, encrypted, caveated, accepted, downloaded."""
 
+import contextlib
 import csv
 import io
 import json
+import tempfile
+import time
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -285,8 +289,9 @@ def test_cli_submit(cast, dataset, tmp_path):
         [
             "submit",
             str(path),
+            # As people write it (the agreement's page shows DSA-00002); the number works too.
             "--agreement",
-            str(dataset.agreement_id),
+            dataset.agreement.reference.lower(),
             "--standard",
             STANDARD,
             "--council",
@@ -417,3 +422,60 @@ def test_only_the_submitter_or_the_holders_data_lead_acts_on_a_submission(cast, 
     with pytest.raises(PermissionDenied) as caught:
         services.submission_accept(user=cast["surrey_analyst"], submission=created)
     assert caught.value.code == "role-not-permitted"  # an analyst, not a data lead
+
+
+def test_an_upload_in_progress_leaves_no_plaintext_on_disk(
+    cast, dataset, signed_in, monkeypatch, settings
+):
+    # The trial killed the server mid-upload and found the uploads, byte for byte, in the
+    # system's temporary folder. Above Django's 2.5 MB in-memory threshold, mid-request (when
+    # a kill would strike), no file anywhere under the temporary folder or LGRSHARE_HOME holds
+    # the upload.
+    marker = b"PLAINTEXT-MARKER-7f3a"
+    header, row = contracts_csv().decode().splitlines()
+    row = row.replace(row.split(",")[0], marker.decode(), 1)
+    content = ("\n".join([header] + [row] * (3_000_000 // len(row))) + "\n").encode()
+    found: list[str] = []
+    create = services.submission_create
+
+    started = time.time()
+
+    def spying(**kwargs):
+        for folder in (Path(tempfile.gettempdir()), Path(settings.HOME)):
+            for path in folder.rglob("*"):
+                # Only files written since the upload began (the folder is shared).
+                with contextlib.suppress(OSError):
+                    recent = path.is_file() and path.stat().st_mtime >= started - 1
+                    if recent and marker in path.read_bytes():
+                        found.append(str(path))
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "submission_create", spying)
+    response = signed_in(cast["surrey_analyst"]).post(
+        f"/agreements/{dataset.agreement_id}/submit",
+        {"standard": STANDARD, "period": "2026-27", "file": SimpleUploadedFile("c.csv", content)},
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert not found, found
+
+
+def test_a_workbook_that_breaks_the_reader_is_refused_on_the_page_and_recorded(
+    cast, dataset, signed_in, tmp_path
+):
+    # The trial's 2.3 KB workbook hung uploads for 300 s and more.
+    from tests.domain.validation.test_isolation import impossible_reference_workbook
+
+    content = impossible_reference_workbook(tmp_path).read_bytes()
+    response = signed_in(cast["surrey_analyst"]).post(
+        f"/agreements/{dataset.agreement_id}/submit",
+        {
+            "standard": STANDARD,
+            "period": "2026-27",
+            "file": SimpleUploadedFile("contracts.xlsx", content),
+        },
+    )
+    assert response.status_code == 400
+    assert b"memory allowed for one file" in response.content
+    assert not Submission.objects.exists()
+    refused = AuditEntry.objects.filter(action="change-refused", reason="file-too-complex")
+    assert refused.count() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import shutil
@@ -142,3 +143,23 @@ def test_an_insecure_kek_stops_the_check_with_exit_two(run, vault_home: Path):
     result = CliRunner().invoke(main, ["vault", "check"])
     assert result.exit_code == 2
     assert "Error [kek-file-insecure]" in result.output
+
+
+def test_a_crash_s_partial_write_is_found_at_once_and_a_write_in_progress_is_not(
+    vault_dir: Path,
+):
+    # The trial's "0 problems straight after crashes": the default hour of grace hid them.
+    # A write in progress holds its temporary file's lock; a dead writer's lock is gone.
+    vault_dir.mkdir(parents=True, exist_ok=True)
+    abandoned = vault_dir / f"{uuid.uuid4()}.0a1b2c3d.tmp"
+    abandoned.write_bytes(b"half a container")
+    writing = vault_dir / f"{uuid.uuid4()}.1b2c3d4e.tmp"
+    with writing.open("wb") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)
+        report = vault_check(repair=True)  # the default grace of an hour
+        assert [(f.code, f.name, f.repaired) for f in report.findings] == [
+            ("temporary-file", abandoned.name, True)
+        ]
+        assert report.in_flight == 1
+        assert not abandoned.exists()
+        assert writing.exists()

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -24,7 +25,8 @@ from lgrshare.catalogue.models import Access, Dataset, Kind, MetricValue
 from lgrshare.councils.models import Area, User
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import Standard, parse_standard
-from lgrshare.domain.validation import Report, validate
+from lgrshare.domain.validation import Report
+from lgrshare.domain.validation.isolated import validate_isolated
 from lgrshare.trail import record
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -107,7 +109,9 @@ def metrics_import(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"import{suffix or '.csv'}"
         path.write_bytes(content)
-        report = validate(path, metrics_standard(), file_name=file_name)
+        report = validate_isolated(
+            path, metrics_standard(), file_name=file_name, limits=settings.PARSE_LIMITS
+        )
         if not report.valid:
             raise ImportInvalid(report)
         frame = pl.read_excel(path) if suffix == ".xlsx" else pl.read_csv(path, infer_schema=False)

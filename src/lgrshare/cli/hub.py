@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 import click
@@ -10,32 +12,78 @@ from lgrshare.cli.base import setup_django
 from lgrshare.domain.errors import ConfigurationError, InvalidInput
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve LGR Share over HTTP with waitress (put TLS in front of it in production)."""
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: one per core).",
+)
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads in each worker.")  # fmt: skip
+@click.option(
+    "--timeout",
+    default=120,
+    show_default=True,
+    type=click.IntRange(10, 3600),
+    help="Seconds a silent worker is given before it is restarted.",
+)
+@click.option(
+    "--client-timeout",
+    default=15,
+    show_default=True,
+    type=click.IntRange(1, 600),
+    help="Seconds a client may take over each read or write before its connection is closed.",
+)
+def serve(
+    host: str, port: int, workers: int | None, threads: int, timeout: int, client_timeout: int
+) -> None:
+    """Serve LGR Share over HTTP with gunicorn (put a TLS proxy in front of it in production).
+
+    Several worker processes, each with a few threads; a connection that sends nothing for
+    a few seconds goes back to the worker's poller rather than holding a thread, and idle
+    kept-alive connections are closed after 5 seconds."""
     setup_django()
-    from waitress.server import create_server
+    from lgrshare.web.server import Server
 
-    from lgrshare.wsgi import application
+    _check_port(host, port)
+    count = workers or _cores()
+    click.echo(
+        f"LGR Share is running at http://{host}:{port}/ with {count} worker"
+        f"{'s' if count != 1 else ''}  (Ctrl+C stops it)"
+    )
+    Server(
+        host=host,
+        port=port,
+        workers=count,
+        threads=threads,
+        timeout=timeout,
+        client_timeout=client_timeout,
+    ).run()
+    click.echo("Stopped.")
 
-    try:
-        server = create_server(
-            application, host=host, port=port, threads=threads, ident="LGR Share"
-        )
-    except OSError as exc:
-        raise ConfigurationError(
-            f"Cannot listen on {host}:{port} ({exc.strerror}). Is LGR Share already running? "
-            "Choose another port with --port.",
-            code="port-unavailable",
-        ) from exc
-    click.echo(f"LGR Share is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
+
+def _check_port(host: str, port: int) -> None:
+    """Raise ``ConfigurationError`` (``port-unavailable``) unless ``host:port`` can be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}). Is LGR Share already "
+                "running? Choose another port with --port.",
+                code="port-unavailable",
+            ) from exc
 
 
 @click.command()

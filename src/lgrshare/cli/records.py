@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,9 +96,30 @@ def requests_list(area_gss: str) -> None:
         click.echo(f"    {answers}")
 
 
+class AgreementReference(click.ParamType):
+    """An agreement as people write it, ``DSA-00002`` (any case), or its number, ``2``."""
+
+    name = "agreement"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(?:DSA-?)?0*([0-9]+)\s*", str(value), re.IGNORECASE)
+        if match is None:
+            self.fail(f"{value!r} is not an agreement reference like DSA-00002", param, ctx)
+        return int(match.group(1))
+
+
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--agreement", "agreement_id", required=True, type=int, help="Agreement number.")
+@click.option(
+    "--agreement",
+    "agreement_id",
+    required=True,
+    type=AgreementReference(),
+    metavar="DSA-NNNNN",
+    help="The agreement: its reference (DSA-00002) or number (2).",
+)
 @click.option("--standard", required=True, help="The standard the file follows.")
 @click.option("--council", required=True, help="GSS code of the council providing it.")
 @click.option("--period", required=True, help="The period the data covers, e.g. 2025-26.")

@@ -1,7 +1,10 @@
 """``lgrshare validate FILE --standard NAME_OR_PATH``: check a file before sending it.
 
-Runs offline. Exit status: 0 valid, 1 invalid, 2 could not validate (an unknown standard or
-sheet, a missing file, or a file that cannot be read as a table at all). ``--json`` prints only
+Runs offline. Exit status: 0 valid, 1 invalid, 2 could not check (an unknown standard or
+sheet, a missing file, a file that cannot be read as a table at all, or one whose reading
+crashed, ``file-unreadable``, or went over a limit on time or memory, ``file-too-complex``):
+the file is read in a separate, limited process (``domain.isolation``), so exit 1 always
+means the file was read and is not valid. ``--json`` prints only
 the report's JSON on stdout (or, when there is no report, ``{"valid": false, "error": {"code",
 "message"}}``); otherwise a summary groups the errors by code with the first examples. A
 progress bar goes to stderr, only when stderr is a terminal.
@@ -17,13 +20,18 @@ from pathlib import Path
 
 import click
 
+from lgrshare.config import parse_limits
 from lgrshare.domain.errors import InvalidInput, LgrShareError
+from lgrshare.domain.files import check_file
 from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.model import load_standard
-from lgrshare.domain.validation import ERROR_TYPES, Report, Subject, validate
+from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
 from lgrshare.domain.validation.engine import Progress
+from lgrshare.domain.validation.isolated import validate_isolated
 
 EXAMPLES_PER_CODE = 3
+# The kinds a submission takes; a file named as one must be one.
+SUBMITTED_KINDS = frozenset({"csv", "xlsx"})
 _PROGRESS_FROM_BYTES = 5 * 1024 * 1024
 
 
@@ -76,11 +84,17 @@ def validate_command(
         subject = _subject(organisation, period)
         standard = load_standard(standard_ref)
         size = file.stat().st_size if file.is_file() else 0
+        _check_kind(file, size)
         with _progress_bar(size) as progress:
-            report = validate(
-                file, standard, max_errors=max_errors, sheet=sheet, progress=progress,
+            report = validate_isolated(
+                file,
+                standard,
+                max_errors=max_errors,
+                sheet=sheet,
+                progress=progress,
+                limits=parse_limits(),
                 subject=subject,
-            )  # fmt: skip
+            )
     except LgrShareError as exc:
         if as_json:
             # No report: a script reading stdout still gets JSON, saying why.
@@ -111,6 +125,17 @@ def _subject(organisation: str | None, period: str | None) -> Subject | None:
             code="organisation-not-found",
         )
     return Subject(identity.name, identity.codes, identity.names, period)
+
+
+def _check_kind(file: Path, size: int) -> None:
+    """Refuse, as a submission does (``file-content-mismatch``), a file named ``.csv`` that is a
+    workbook or one named ``.xlsx`` that is not, so that ``validate`` and ``submit`` agree."""
+    extension = file.suffix.lower().lstrip(".")
+    if extension not in SUBMITTED_KINDS or size <= 0:
+        return
+    with file.open("rb") as handle:
+        head = handle.read(8192)
+    check_file(name=file.name, size=size, head=head, max_bytes=size, allowed=frozenset({extension}))
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, LgrShareError, NotFound
 from lgrshare.domain.files import CheckedFile, check_file
 from lgrshare.domain.policy.facts import AccessDenied, Decision
-from lgrshare.domain.screening.personal_data import Screening, screen_file
+from lgrshare.domain.screening.personal_data import Screening, screen_file_isolated
 from lgrshare.requests.models import Attachment, DataRequest
 from lgrshare.trail import record
 from lgrshare.vault.services import blob_read_bytes, blob_store
@@ -99,7 +100,13 @@ def attachment_check(*, user: User, request: DataRequest, upload: UploadedFile) 
         _refuse(user, request, raw_name, exc)
         raise
     content = upload.read()
-    screening = screen_file(content=content, today=timezone.localdate())
+    try:
+        screening = screen_file_isolated(
+            content=content, today=timezone.localdate(), limits=settings.PARSE_LIMITS
+        )
+    except LgrShareError as exc:
+        _refuse(user, request, checked.name, exc)
+        raise
     if screening.looks_personal:
         error = AttachmentLooksPersonal(personal_data_message(screening))
         _refuse(user, request, checked.name, error, found=",".join(screening.kinds))

@@ -26,10 +26,12 @@ from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
+from lgrshare.domain.isolation import FileTooComplex, FileUnreadable
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.model import Standard
-from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, Subject, validate
+from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, Subject
+from lgrshare.domain.validation.isolated import validate_isolated
 from lgrshare.domain.validation.stored import read_as_submitted
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
@@ -123,7 +125,26 @@ def submission_create(
     )
     standard = agreed_standard(dataset)
     subject = submission_subject(dataset, period=period.strip())
-    report = validate(source, standard, file_name=checked.name, subject=subject)
+    try:
+        report = validate_isolated(
+            source,
+            standard,
+            file_name=checked.name,
+            limits=settings.PARSE_LIMITS,
+            subject=subject,
+        )
+    except (FileUnreadable, FileTooComplex) as exc:
+        # The file crashed its reader or went over a limit: refused, and recorded as such.
+        record(
+            user=user,
+            action="change-refused",
+            target_type="dataset",
+            target_id=dataset.slug,
+            reason=exc.code,
+            area=_area_of(dataset),
+            file=checked.name[:120],
+        )
+        raise
     if not report.readable:
         error = report.errors[0] if report.errors else None
         raise InvalidInput(
@@ -150,7 +171,9 @@ def submission_create(
     if outside:
         kept = _without(source, report, outside)
         source, name, file_format = kept, f"{name.rsplit('.', 1)[0]}.csv", "csv"
-        report = validate(kept, standard, file_name=name, subject=subject)
+        report = validate_isolated(
+            kept, standard, file_name=name, limits=settings.PARSE_LIMITS, subject=subject
+        )
         report = replace(report, file={**report.file, "columns_dropped": outside})
         kept.seek(0)
     with transaction.atomic():

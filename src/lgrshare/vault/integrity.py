@@ -19,9 +19,11 @@ it existed and was lost, the row keeps the wrapped key in case the file is resto
 backup, and deleting it would fail on the foreign keys anyway. Damaged containers and key
 problems are not repairable here: restore the file, or the KEK, from a backup.
 
-Files younger than the grace period are left alone: an upload in flight has a temporary file,
-then a whole file whose row is not committed yet. Rows are read before the directory is
-listed, so a blob committed during the check is seen as an (young) orphan, never as missing.
+A temporary file is an unfinished write whatever its age unless its writer still holds its
+lock (the kernel drops the lock when the writer dies), so a crash's partial writes are found
+straight after it. A whole file whose row is not committed yet cannot be told by a lock, so
+orphan files younger than the grace period are left alone. Rows are read before the directory
+is listed, so a blob committed during the check is seen as an (young) orphan, never as missing.
 """
 
 from __future__ import annotations
@@ -156,7 +158,8 @@ def _stray_files(
             continue
         yield Finding("orphan-file", name, "a file with no live row: nothing can read it")
     for name in storage.list_temporary():
-        if _young(storage, name, cutoff):
+        # At any age: a write in progress holds its file's lock; a crashed one does not.
+        if storage.being_written(name):
             report.in_flight += 1
             continue
         yield Finding("temporary-file", name, "an unfinished write")

@@ -14,6 +14,7 @@ same ``Storage`` protocol (``write_atomic`` as a single PUT).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import uuid
@@ -62,6 +63,10 @@ class Storage(Protocol):
         """Return when a blob or temporary file was last written (UTC), None if it is gone."""
         ...
 
+    def being_written(self, name: str) -> bool:
+        """Return whether a writer is still writing the temporary file ``name``."""
+        ...
+
 
 def _is_blob_id(name: str) -> bool:
     try:
@@ -96,6 +101,10 @@ class LocalStorage:
         final = self._path(blob_id)
         temporary = self._path(f"{blob_id}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
         fd = os.open(temporary, _CREATE, 0o600)
+        # Held until the file is complete: ``being_written`` tells a write in progress from
+        # one a crash abandoned by this lock (the kernel drops it when the writer dies), not
+        # by the file's age.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         renamed = False
         try:
             # Unbuffered: the container is written in whole chunks already.
@@ -151,6 +160,20 @@ class LocalStorage:
     def list_temporary(self) -> Iterator[str]:
         """Yield the name of every temporary file."""
         return (name for name in self._names() if name.endswith(TEMPORARY_SUFFIX))
+
+    def being_written(self, name: str) -> bool:
+        """Return whether a live writer holds the temporary file ``name``'s lock."""
+        try:
+            fd = os.open(self._path(name), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
 
     def modified_at(self, name: str) -> datetime | None:
         """Return the file's modification time in UTC, or None when it is gone."""

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from lgrshare.accounts.services import token_authenticate
 from lgrshare.domain.errors import LgrShareError
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,47 @@ class UploadLimitMiddleware:
                 return error_json(413, "request-too-large", message)
             return error_page(request, 413, "request-too-large", message)
         return self.get_response(request)
+
+
+class BodyGateMiddleware:
+    """Refuse a request body larger than a form from anyone not signed in, before it is read.
+
+    Only files are larger than ``LGRSHARE_MAX_FORM_BYTES``, and only signed-in people (a
+    session for pages, a live API token for the API) may send one: an anonymous 200 MB upload
+    is answered from its headers (the API 401, a page 413), without the server reading,
+    spooling or parsing the body.
+    Placed after authentication and, like every ``__call__`` here, before the CSRF check (a
+    ``process_view``), which would read the body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE or _signed_in(request):
+            return self.get_response(request)
+        if is_api(request):
+            response = error_json(401, "not-authenticated", HTTP_CODES[401][1])
+            response["WWW-Authenticate"] = 'Bearer realm="LGR Share API"'
+            return response
+        # A page's form from someone not signed in is never this large (a file is).
+        message = "The request is larger than a form; sign in before sending a file"
+        return error_page(request, 413, "request-too-large", message)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    if is_api(request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, token = header.partition(" ")
+        return scheme.lower() == "bearer" and token_authenticate(token) is not None
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class SignInRequiredMiddleware(LoginRequiredMiddleware):

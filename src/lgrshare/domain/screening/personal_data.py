@@ -26,15 +26,17 @@ prove a file is safe: the form still tells people not to attach personal data.
 from __future__ import annotations
 
 import csv
+import io
 import re
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.isolation import Handed, Limits, in_memory_copy, run_limited
 from lgrshare.domain.rules import RulesInvalid, read_rules_file
 from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import read_xlsx
@@ -251,6 +253,25 @@ def screen_file(*, content: bytes, today: date) -> Screening:
     return Screening(findings=tuple(findings), looks_personal=_decide(findings, rules))
 
 
+def screen_file_isolated(*, content: bytes, today: date, limits: Limits) -> Screening:
+    """Return ``screen_file``'s screening, worked out in a limited child process (a workbook
+    is read by native code: see ``domain.isolation``). Raises ``FileUnreadable`` or
+    ``FileTooComplex`` when the child crashed or went over a limit."""
+    handed = in_memory_copy(io.BytesIO(content), name="attachment")
+    try:
+        screening: Screening = run_limited(
+            _screen_job, handed, today, limits=limits, what="screening the file"
+        )
+    finally:
+        handed.close()
+    return screening
+
+
+def _screen_job(handed: Handed, today: date, *, report: Callable[[Any], None]) -> Screening:
+    with open(handed.path, "rb") as source:
+        return screen_file(content=source.read(), today=today)
+
+
 def _decide(findings: Sequence[Finding], rules: PersonalDataRules) -> bool:
     if any(f.certain and f.kind in rules.alone for f in findings):
         return True
@@ -422,12 +443,13 @@ def _labelled_value(text: str, labels: tuple[str, ...], kind: str) -> re.Match[s
 
 
 def _screen_workbook(content: bytes, today: date, rules: PersonalDataRules) -> list[Finding]:
-    # The validator's reader takes a path; a workbook it cannot open is left to the upload
-    # checks (it is no table a person could read either).
+    # The validator's reader takes a path: an in-memory file's, so the attachment's content is
+    # never written to a disk. A workbook it cannot open is left to the upload checks (it is
+    # no table a person could read either).
     findings: list[Finding] = []
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "attachment.xlsx"
-        path.write_bytes(content)
+    handed = in_memory_copy(io.BytesIO(content), name="attachment.xlsx")
+    try:
+        path = Path(handed.path)
         try:
             first = read_xlsx(path, sheet=None)
         except (LgrShareError, Unreadable):  # a Word document, or a damaged workbook
@@ -441,4 +463,6 @@ def _screen_workbook(content: bytes, today: date, rules: PersonalDataRules) -> l
             rows = [[c or "" for c in row] for row in data.iter_rows()]
             table = _Table([list(sheet.labels), *rows], sheet=name, first_line=1)
             findings += _screen_table(table, today, rules)
+    finally:
+        handed.close()
     return findings

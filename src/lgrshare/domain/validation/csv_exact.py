@@ -19,7 +19,7 @@ from lgrshare.domain.validation.csv_fast import BLOCK_BYTES, MAX_RECORD_BYTES
 from lgrshare.domain.validation.csv_layout import CsvLayout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
-from lgrshare.domain.validation.unreadable import format_error
+from lgrshare.domain.validation.unreadable import MAX_EXTRA_CELLS, format_error, too_wide
 
 ROWS_PER_BATCH = 100_000
 
@@ -59,6 +59,8 @@ def exact_batches(
         if record is None:
             break
         last_row, last_text = next_row + len(cells), lines.take()
+        if len(record) > width + MAX_EXTRA_CELLS:
+            raise too_wide(last_row, len(record), width=width)
         cells.append(len(record))
         for j in range(width):
             values[j].append(record[j] or None if j < len(record) else None)

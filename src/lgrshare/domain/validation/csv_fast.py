@@ -32,7 +32,7 @@ import polars as pl
 from lgrshare.domain.validation.csv_layout import BOM, CsvLayout
 from lgrshare.domain.validation.encoding import UTF8, TextDecoder
 from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
-from lgrshare.domain.validation.unreadable import format_error
+from lgrshare.domain.validation.unreadable import MAX_EXTRA_CELLS, format_error, too_wide
 
 BLOCK_BYTES = 10 * 1024 * 1024
 MAX_RECORD_BYTES = 16 * 1024 * 1024
@@ -365,6 +365,9 @@ def _parse(
         raise FastPathFailed(f"{parsed.height} rows parsed, {records.height} records counted")
     parsed = _empty_is_null(parsed, data)
     cells = _cell_counts(parsed, records, delimiter=layout.delimiter)
+    if (cells.max() or 0) > width + MAX_EXTRA_CELLS:  # type: ignore[operator]
+        at = int((cells > width + MAX_EXTRA_CELLS).arg_true()[0])
+        raise too_wide(first_row + at, int(cells[at]), width=width)
     text = records.get_column("record")
     extra = _extra_values(text, cells, width=width, delimiter=layout.delimiter)
     return batch_frame(parsed, cells=cells, first_row=first_row, extra=extra)

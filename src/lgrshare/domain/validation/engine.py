@@ -12,8 +12,7 @@ through three threads: parse; prepare and list; merge.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -24,6 +23,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from lgrshare.domain.errors import InvalidInput, NotFound
+from lgrshare.domain.isolation import in_memory_copy
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
 from lgrshare.domain.validation.checks import (
@@ -461,14 +461,14 @@ def _local_file(source: Path | BinaryIO) -> Iterator[tuple[Path, BinaryIO, int]]
         with path.open("rb") as handle:
             yield path, handle, path.stat().st_size
         return
-    with tempfile.NamedTemporaryFile(prefix="lgrshare-validate-") as spool:
-        if source.seekable():
-            source.seek(0)
-        shutil.copyfileobj(source, spool, 1024 * 1024)
-        spool.flush()
-        size = spool.tell()
-        spool.seek(0)
-        yield Path(spool.name), spool, size  # type: ignore[misc]
+    # A stream (an upload) is copied into an in-memory file, never to a disk: it is plaintext.
+    handed = in_memory_copy(source, name="validate")
+    try:
+        with open(handed.path, "rb") as spool:
+            size = os.fstat(spool.fileno()).st_size
+            yield Path(handed.path), spool, size
+    finally:
+        handed.close()
 
 
 def _name_of(source: Path | BinaryIO) -> str:

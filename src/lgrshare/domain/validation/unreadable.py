@@ -25,3 +25,20 @@ def format_error(message: str, *, row: int | None = None) -> Unreadable:
 def encoding_error(message: str, *, row: int | None = None) -> Unreadable:
     """Return an ``Unreadable`` carrying an ``encoding-error``."""
     return Unreadable(ValidationError(code="encoding-error", message=message, row=row))
+
+
+# A row may have this many cells more than the header before the file is refused: a row of
+# millions of cells (a few MB of commas) would otherwise become millions of ``extra-cell``
+# errors and gigabytes of memory.
+MAX_EXTRA_CELLS = 1_000
+
+
+def too_wide(row: int, cells: int, *, width: int) -> Unreadable:
+    """Return the error for row ``row``, which has ``cells`` cells against a header of
+    ``width`` (more than ``MAX_EXTRA_CELLS`` over it)."""
+    return format_error(
+        f"Row {row:,} has {cells:,} cells, but the header has {width:,}: a row may have at most "
+        f"{MAX_EXTRA_CELLS:,} cells more than the header, so the file was not read further. "
+        "Check the delimiter, and that the file is one table.",
+        row=row,
+    )
