@@ -8,12 +8,19 @@ asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code w
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
 
 from lgrshare.agreements.flows import flows_of
-from lgrshare.agreements.models import Agreement, ContractorAgreement, TermsAcceptance
+from lgrshare.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    ContractorAgreement,
+    TermsAcceptance,
+)
+from lgrshare.agreements.status import retention_due
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
@@ -64,9 +71,16 @@ def facts_of(agreement: Agreement) -> policy.AgreementFacts:
         named_people=frozenset(str(pk) for pk in version.named_people.values_list("pk", flat=True)),
         contractors=frozenset(str(pk) for pk in version.contractors.values_list("pk", flat=True)),
         starts_on=version.starts_on,
-        delete_by=version.delete_by,
+        delete_by=_access_ends(agreement, version),
         flows=flows_of(version),
     )
+
+
+def _access_ends(agreement: Agreement, version: AgreementVersion) -> date | None:
+    """The day access ends because the data falls due for deletion: the delete-by date, or the
+    agreed months after the event a DPO recorded (a termination ends access by its state)."""
+    due = retention_due(agreement, version)
+    return due.on if due is not None and due.rule != "terminated" else version.delete_by
 
 
 def subject_of(user: User) -> policy.Subject:
@@ -101,25 +115,29 @@ def subject_of(user: User) -> policy.Subject:
     )
 
 
-def resource_of(dataset: Dataset) -> Resource:
+def resource_of(dataset: Dataset, *, deleted: bool = False) -> Resource:
+    """The policy's view of a dataset; ``deleted`` also when the one submission read was
+    deleted under the retention rules, although the dataset's others were not."""
     return Resource(
         dataset_id=dataset.slug,
         access=dataset.access,
         holder=dataset.publisher_id,
         area=dataset.area.county_id if dataset.area_id else None,  # type: ignore[union-attr]
         standard=dataset.standard_name or None,
+        deleted=deleted or dataset.deleted_at is not None,
     )
 
 
-def check(*, user: User, action: Action, dataset: Dataset) -> Decision:
-    """Return the policy's decision for ``user`` doing ``action`` to ``dataset``."""
+def check(*, user: User, action: Action, dataset: Dataset, deleted: bool = False) -> Decision:
+    """Return the policy's decision for ``user`` doing ``action`` to ``dataset`` (``deleted``:
+    the submission read was deleted under the retention rules)."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to see data", code="not-signed-in")
     agreement = facts_of(dataset.agreement) if dataset.agreement_id else None  # type: ignore[arg-type]
     return decide(
         subject=subject_of(user),
         action=action,
-        resource=resource_of(dataset),
+        resource=resource_of(dataset, deleted=deleted),
         agreement=agreement,
         now=timezone.now(),
     )
@@ -158,7 +176,12 @@ def _record(
 
 
 def require(
-    *, user: User, action: Action, dataset: Dataset, **detail: str | int | bool
+    *,
+    user: User,
+    action: Action,
+    dataset: Dataset,
+    deleted: bool = False,
+    **detail: str | int | bool,
 ) -> Decision:
     """Return the decision when allowed (its ``fields`` are all the reader may see); raises
     ``AccessDenied`` (403) with the reason code otherwise.
@@ -168,7 +191,7 @@ def require(
     reason when not. Call it before any transaction that might roll back, so a refusal is never
     lost.
     """
-    decision = check(user=user, action=action, dataset=dataset)
+    decision = check(user=user, action=action, dataset=dataset, deleted=deleted)
     # A permitted submission is recorded by the submission itself, once the file is stored.
     if action in _AUDITED or not decision.allowed:
         _record(user, action, dataset, decision, detail)
@@ -197,11 +220,13 @@ def _next_step(reason: DecisionReason, dataset: Dataset) -> tuple[str, str] | No
     return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": dataset.agreement_id})
 
 
-def view(*, user: User, dataset: Dataset, **detail: str | int | bool) -> Decision:
+def view(
+    *, user: User, dataset: Dataset, deleted: bool = False, **detail: str | int | bool
+) -> Decision:
     """For a page that shows data only to those allowed, and otherwise just the metadata:
     return the ``view-data`` decision, recording the view when it is allowed (a page that
     leaves the data out has refused nothing)."""
-    decision = check(user=user, action=Action.VIEW_DATA, dataset=dataset)
+    decision = check(user=user, action=Action.VIEW_DATA, dataset=dataset, deleted=deleted)
     if decision.allowed:
         _record(user, Action.VIEW_DATA, dataset, decision, detail)
     return decision

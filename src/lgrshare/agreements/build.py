@@ -15,6 +15,7 @@ from django.utils import timezone
 from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
 from lgrshare.agreements.flows import flow_lines
 from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
+from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import ACTION_LABELS, SECURITY_RULES
 from lgrshare.councils.models import Role
 from lgrshare.domain.policy import access_policy
@@ -205,7 +206,7 @@ def _from_snapshot(version: AgreementVersion, held: dict[str, Any]) -> Agreement
         reference=held["reference"],
         title=held["title"],
         version=version.number,
-        state=version.agreement.state,
+        state=status_of(version.agreement),
         area=held["area"],
         classification=held["classification"],
         generated_at=version.frozen_at,
@@ -255,7 +256,7 @@ def _build(
         reference=agreement.reference,
         title=agreement.title,
         version=version.number,
-        state=agreement.state,
+        state=status_of(agreement),
         area=agreement.area.name,
         classification=version.classification,
         generated_at=generated_at,

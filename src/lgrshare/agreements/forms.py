@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from lgrshare.agreements.flows import default_flows
 from lgrshare.agreements.models import Classification, PersonalData
@@ -206,6 +207,16 @@ class AgreementForm(forms.Form):
             self.add_error("providers", "A council that provides data must be a party")
         if set(data.get("recipients") or []) - parties:
             self.add_error("recipients", "A council that receives data must be a party")
+        delete_by = data.get("delete_by")
+        if delete_by is not None and delete_by <= timezone.localdate():
+            # The policy refuses access from the delete-by date on: such a version could
+            # never be used, only stuck in review (readiness rule delete-by-date-passed).
+            self.add_error(
+                "delete_by",
+                forms.ValidationError(
+                    "The delete-by date must be in the future", code="delete-by-in-past"
+                ),
+            )
         return data
 
     def parties_map(self) -> dict[str, bool]:

@@ -29,6 +29,7 @@ from lgrshare.agreements.models import (
     TermsAcceptance,
 )
 from lgrshare.agreements.readiness import require_ready
+from lgrshare.agreements.status import retention_due, status_of
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
@@ -127,16 +128,14 @@ def register(*, area: Area, today: date | None = None) -> dict[str, list[Agreeme
             "expired",
             "suspended",
             "terminated",
+            "closed",
         )
     }
     for agreement in agreements_in(area=area):
-        key = agreement.state
-        delete_by = agreement.current().delete_by
-        if key == State.ACTIVE and delete_by is not None:
-            if delete_by <= today:
-                key = "expired"
-            elif delete_by <= today + timedelta(days=30):
-                key = "expiring"
+        key = status_of(agreement, today=today)
+        due = retention_due(agreement)
+        if key == State.ACTIVE and due is not None and due.on <= today + timedelta(days=30):
+            key = "expiring"
         groups[key].append(agreement)
     return groups
 
@@ -246,6 +245,10 @@ def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) ->
     starts, ends = terms.get("starts_on"), terms.get("delete_by")
     if starts and ends and ends <= starts:
         raise InvalidInput("The delete-by date must be after the start date", code="dates-invalid")
+    if ends and ends <= timezone.localdate():
+        # Access stops on the delete-by date: a version drafted with it passed could only be
+        # stuck in review (the readiness rule delete-by-date-passed), so refuse it now.
+        raise InvalidInput("The delete-by date must be in the future", code="delete-by-in-past")
     if not ends and not terms.get("retention_event"):
         raise InvalidInput(
             "Give a delete-by date, or a period after an event", code="retention-required"

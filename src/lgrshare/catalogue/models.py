@@ -71,6 +71,9 @@ class Dataset(models.Model):
         related_name="datasets",
     )
     # Denormalised text of search_document(), kept by the services, for PostgreSQL full text.
+    # Set when ``lgrshare retention run`` deleted the dataset's data (its certificate says how):
+    # the policy then refuses every read with ``data-deleted``; the metadata stays.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

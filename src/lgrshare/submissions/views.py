@@ -76,7 +76,7 @@ def _detail(
     decision = access.view(user=user, dataset=submission.dataset, submission=submission.pk)
     own = user.council_id == submission.dataset.publisher_id
     report = Report.from_json(
-        submission.report if own else services.visible_report(submission, decision)
+        services.full_report(submission) if own else services.visible_report(submission, decision)
     )
     context: dict[str, Any] = {
         "can_see_report": services.can_see_report(user, submission, decision),

@@ -48,13 +48,15 @@ class Subject:
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A dataset: its ``Access`` kind, holder council and area (None: national reference data),
-    and the standard its data follows (None when it follows none)."""
+    the standard its data follows (None when it follows none), and whether its data was deleted
+    under the retention rules (``deleted``: every read and submission is ``data-deleted``)."""
 
     dataset_id: str
     access: str
     holder: str | None
     area: str | None
     standard: str | None = None
+    deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
