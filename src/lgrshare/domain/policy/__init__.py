@@ -28,7 +28,8 @@ run in this order and the first that fails is the reason:
 7. **State**: reading and submitting need an ``active`` agreement (``agreement-not-active`` for a
    draft or one in review, ``agreement-suspended``, ``agreement-terminated``,
    ``agreement-expired``, ``data-deleted`` once closed); approve and sign need one in review
-   (``agreement-not-in-review``); suspend needs an active one, terminate an active or suspended one (else the state's reason).
+   (``agreement-not-in-review``); suspend needs an active one, terminate an active or
+   suspended one (else the state's reason).
 8. **Dates**, in UK time: from the delete-by date on, every agreement action is
    ``agreement-expired``; before the start date reading and submitting are
    ``agreement-not-active``.
