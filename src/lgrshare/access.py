@@ -37,6 +37,7 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.policy.retention import RetentionAction, decide_retention
 from lgrshare.trail import record
 
 __all__ = [
@@ -48,9 +49,11 @@ __all__ = [
     "facts_of",
     "may_act_on_submission",
     "may_in_catalogue",
+    "may_retention",
     "require",
     "require_catalogue",
     "require_on_submission",
+    "require_retention",
     "resource_of",
     "subject_of",
     "view",
@@ -298,6 +301,41 @@ def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None
     ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
     decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
     _require_recorded(user, decision, action, "area", area)
+
+
+def may_retention(
+    *,
+    user: User,
+    action: RetentionAction,
+    area: str,
+    parties: frozenset[str] | None = None,
+    council: str | None = None,
+) -> bool:
+    """Whether the policy lets ``user`` take a retention ``action`` (for a page to offer it)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    subject = subject_of(user)
+    return decide_retention(
+        subject=subject, action=action, area=area, parties=parties, council=council
+    ).allowed
+
+
+def require_retention(
+    *,
+    user: User,
+    action: RetentionAction,
+    area: str,
+    target_type: str,
+    target_id: str | int,
+    parties: frozenset[str] | None = None,
+    council: str | None = None,
+) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take the
+    retention ``action`` (record an event, delete early, attest, see the dashboard)."""
+    decision = decide_retention(
+        subject=subject_of(user), action=action, area=area, parties=parties, council=council
+    )
+    _require_recorded(user, decision, action, target_type, target_id)
 
 
 def _require_recorded(

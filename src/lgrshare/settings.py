@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lgrshare.requests",
     "lgrshare.agreements",
     "lgrshare.submissions",
+    "lgrshare.retention",
     "lgrshare.standards",
     "lgrshare.vault",
     "lgrshare.audit",

@@ -21,11 +21,12 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import hub, notify, records, trust
+    from lgrshare.cli import hub, notify, records, retention, trust
 
     hub.register(main)
     notify.register(main)
     records.register(main)
+    retention.register(main)
     trust.register(main)
     # -- commands from the standards and validation work (issue 3) register below --
     from lgrshare.cli import standards
