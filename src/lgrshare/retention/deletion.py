@@ -205,7 +205,11 @@ def _delete(
             "title": agreement.title,
             "version": version.number,
         },
-        "rule": {"code": deletion.rule, "text": deletion.rule_text, "due_on": deletion.due_on},
+        "rule": {
+            "code": deletion.rule,
+            "text": deletion.rule_text,
+            "due_on": deletion.due_on.isoformat(),
+        },
         "issued_at": now.isoformat(),
         "issued_by": issued_by,
         "destroyed": destroyed,
@@ -247,8 +251,11 @@ def finish_pending(
         pending = pending.filter(pk__in=list(only))
     finished = 0
     for certificate in pending:
-        for entry in certificate.body.get("destroyed", []):
-            store.delete(entry["blob"])
+        names = [entry["blob"] for entry in certificate.body.get("destroyed", [])]
+        for name in names:
+            store.delete(name)
+        if any(store.exists(name) for name in names):
+            continue  # not gone (a storage refusing deletes): the next run tries again
         DeletionCertificate.objects.filter(pk=certificate.pk).update(files_removed_at=now)
         finished += 1
     return finished

@@ -314,7 +314,9 @@ def attestation_get_for_user(*, pk: int, user: User) -> Attestation:
         .first()
     )
     if found is None:
-        raise NotFound(f"There is no attestation {pk} that you can see", code="attestation-not-found")
+        raise NotFound(
+            f"There is no attestation {pk} that you can see", code="attestation-not-found"
+        )
     return found
 
 
@@ -327,7 +329,9 @@ def certificate_get_for_user(*, pk: int, user: User) -> DeletionCertificate:
         .first()
     )
     if found is None:
-        raise NotFound(f"There is no certificate {pk} that you can see", code="certificate-not-found")
+        raise NotFound(
+            f"There is no certificate {pk} that you can see", code="certificate-not-found"
+        )
     access.require_retention(
         user=user,
         action=RetentionAction.VIEW,

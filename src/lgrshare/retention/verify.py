@@ -65,7 +65,9 @@ def _check(certificate: DeletionCertificate, storage: Storage) -> list[Problem]:
             found.append(Problem("key-not-destroyed", ref, f"the key of blob {entry['blob']}"))
         if storage.exists(entry["blob"]):
             found.append(
-                Problem("blob-file-remains", ref, f"the file of blob {entry['blob']} is still there")
+                Problem(
+                    "blob-file-remains", ref, f"the file of blob {entry['blob']} is still there"
+                )
             )
     submissions = Submission.objects.filter(dataset=certificate.dataset)
     if certificate.submission_id is not None:

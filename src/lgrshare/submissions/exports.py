@@ -92,7 +92,9 @@ def submission_download(*, user: User, submission: Submission, fmt: str) -> tupl
     accepted or an unknown format, ``AccessDenied`` with the policy's reason."""
     if fmt not in CONTENT_TYPES:
         raise InvalidInput(f"Downloads are zip or xlsx, not {fmt!r}", code="format-unknown")
-    if submission.state != Submission.State.ACCEPTED:
+    # Deleted under the retention rules: the policy refuses it (data-deleted), recorded.
+    deleted = submission.state == Submission.State.DELETED
+    if submission.state != Submission.State.ACCEPTED and not deleted:
         raise InvalidInput(
             "Only accepted submissions can be downloaded", code="submission-not-accepted"
         )
@@ -100,6 +102,7 @@ def submission_download(*, user: User, submission: Submission, fmt: str) -> tupl
         user=user,
         action=access.Action.DOWNLOAD,
         dataset=submission.dataset,
+        deleted=deleted,
         submission=submission.pk,
         format=fmt,
     )

@@ -73,7 +73,12 @@ def _detail(
 ) -> HttpResponse:
     user = person(request)
     # One policy decision (recorded as a view when allowed) covers the report and the preview.
-    decision = access.view(user=user, dataset=submission.dataset, submission=submission.pk)
+    decision = access.view(
+        user=user,
+        dataset=submission.dataset,
+        deleted=submission.state == Submission.State.DELETED,
+        submission=submission.pk,
+    )
     own = user.council_id == submission.dataset.publisher_id
     report = Report.from_json(
         services.full_report(submission) if own else services.visible_report(submission, decision)
