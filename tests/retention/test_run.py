@@ -50,7 +50,7 @@ def test_the_report_quotes_no_cell_in_clear_but_its_reader_still_sees_it(shared)
 def test_nothing_is_due_before_the_delete_by_date_and_a_dry_run_as_of_it_lists_the_dataset(
     shared,
 ):
-    agreement, dataset, submission = shared
+    _, dataset, submission = shared
     assert retention_run(now=noon(DELETE_BY - timedelta(days=1)), run_by="cron").issued == []
     dry = retention_run(now=noon(DELETE_BY), run_by="cron", dry_run=True)
     assert [item.deletion.dataset.slug for item in dry.would_delete] == [dataset.slug]
@@ -94,7 +94,9 @@ def test_a_dataset_past_its_date_is_deleted_with_a_certificate_and_its_copy_open
     assert submission.state == Submission.State.DELETED
     assert submission.report_sealed == ""
     full = submissions.full_report(submission)
-    assert full["errors"] == [] and full["profile"] == [] and full["data_deleted"]
+    assert full["errors"] == []
+    assert full["profile"] == []
+    assert full["data_deleted"]
     with pytest.raises(BlobDestroyed):
         submissions.submission_frame(submission, decision=None)  # type: ignore[arg-type]
     with pytest.raises(PermissionDenied) as refused:
@@ -117,7 +119,7 @@ def test_a_dataset_past_its_date_is_deleted_with_a_certificate_and_its_copy_open
 
 
 def test_two_runs_at_once_delete_the_dataset_once(shared):
-    _, dataset, _ = shared
+    _ = shared
     # The second run found the dataset due before the first deleted it.
     stale = due_for_deletion(today=DELETE_BY)
     first = retention_run(now=noon(DELETE_BY), run_by="cron-a")
@@ -127,7 +129,8 @@ def test_two_runs_at_once_delete_the_dataset_once(shared):
         )
         assert again is None
     second = retention_run(now=noon(DELETE_BY + timedelta(days=1)), run_by="cron-b")
-    assert len(first.issued) == 1 and second.issued == []
+    assert len(first.issued) == 1
+    assert second.issued == []
     assert DeletionCertificate.objects.count() == 1
     assert AuditEntry.objects.filter(action="retention-deleted").count() == 1
 
@@ -135,7 +138,7 @@ def test_two_runs_at_once_delete_the_dataset_once(shared):
 def test_a_run_killed_before_its_commit_changes_nothing_and_the_next_run_deletes(
     shared, monkeypatch
 ):
-    _, dataset, submission = shared
+    _, _, submission = shared
 
     def killed(**_kwargs):
         raise KeyboardInterrupt
@@ -148,7 +151,8 @@ def test_a_run_killed_before_its_commit_changes_nothing_and_the_next_run_deletes
     assert not DeletionCertificate.objects.exists()
     monkeypatch.undo()
     assert len(retention_run(now=noon(DELETE_BY), run_by="cron").issued) == 1
-    assert vault_check().clean and audit_verify().intact
+    assert vault_check().clean
+    assert audit_verify().intact
 
 
 def test_a_run_killed_after_its_commit_is_completed_by_the_next(shared, vault_home, monkeypatch):
@@ -169,9 +173,11 @@ def test_a_run_killed_after_its_commit_is_completed_by_the_next(shared, vault_ho
 
     report = retention_run(now=noon(DELETE_BY + timedelta(days=1)), run_by="cron")
 
-    assert report.completed == 1 and report.issued == []
+    assert report.completed == 1
+    assert report.issued == []
     assert not (vault_home / "vault" / str(submission.blob_id)).exists()
-    assert vault_check().clean and audit_verify().intact
+    assert vault_check().clean
+    assert audit_verify().intact
     assert retention_verify().problems == []
 
 
@@ -207,4 +213,5 @@ def test_the_command_deletes_what_is_due_and_refuses_as_of_without_dry_run(share
     )
     done = runner.invoke(main, ["retention", "run"])
     assert done.exit_code == 0, done.output
-    assert "Deleted" in done.output and "certificate DEL-" in done.output
+    assert "Deleted" in done.output
+    assert "certificate DEL-" in done.output
