@@ -97,6 +97,8 @@ def retention_run(
         else:
             report.issued.append(certificate)
     finish_pending(now=now, storage=storage, only=[c.pk for c in report.issued])
+    for certificate in report.issued:
+        certificate.refresh_from_db()
     for agreement in {c.agreement_id: c.agreement for c in report.issued}.values():
         if agreement_close_if_complete(agreement=agreement, now=now):
             report.closed.append(agreement)
@@ -234,6 +236,7 @@ def submission_delete_early(
     if certificate is None:
         raise InvalidInput("This submission was already deleted", code="already-deleted")
     finish_pending(now=now, only=[certificate.pk])
+    certificate.refresh_from_db()
     record(
         user=user,
         action="submission-deleted-early",
