@@ -69,7 +69,7 @@ def test_data_kept_until_an_event_is_due_the_agreed_months_after_a_dpo_records_i
 
 
 def test_a_providers_dpo_deletes_its_own_submission_early_and_no_one_else_can(cast, shared):
-    agreement, dataset, submission = shared
+    _, dataset, submission = shared
     with pytest.raises(PermissionDenied) as refused:
         services.submission_delete_early(
             user=cast["surrey_dpo"], submission=submission, reason="Not ours to delete"
