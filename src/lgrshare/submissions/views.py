@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lgrshare import access
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.domain.standards.templates import template_bytes, template_filename
 from lgrshare.domain.validation import Report
 from lgrshare.submissions import exports, services
@@ -96,6 +97,13 @@ def _detail(
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
+    area = submission.dataset.area
+    context["can_delete_early"] = area is not None and access.may_retention(
+        user=user,
+        action=RetentionAction.DELETE_EARLY,
+        area=area.county_id,
+        council=submission.dataset.publisher_id,
+    )
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
         frame = services.submission_frame(submission, decision=decision)
         context.update(
