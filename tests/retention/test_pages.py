@@ -50,7 +50,7 @@ def test_an_agreement_past_its_date_says_expired_everywhere_and_offers_no_submis
 def test_a_dpo_sees_due_deleted_and_awaited_on_the_dashboard_and_the_certificate(
     client, cast, shared
 ):
-    agreement, dataset, _ = shared
+    agreement, _, _ = shared
     client.force_login(cast["surrey_dpo"])
     before = client.get(reverse("retention", args=[SURREY])).content.decode()
     assert "Due within 30 days (0)" in before
