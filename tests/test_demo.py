@@ -78,3 +78,27 @@ def test_demo_has_an_active_agreement_with_a_completed_dpia(demo):
     waiting = Agreement.objects.get(title=WAITING_TITLE)
     assert waiting.state == State.IN_REVIEW
     assert all(a.state == State.ACTIVE for a in Agreement.objects.exclude(pk=waiting.pk))
+
+
+def test_demo_has_an_agreement_whose_data_was_deleted_with_one_attestation_in_and_one_awaited(
+    demo,
+):
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.agreements.status import status_of
+    from lgrshare.demo import RETENTION_TITLE
+    from lgrshare.retention.models import DeletionCertificate
+    from lgrshare.retention.verify import retention_verify
+    from lgrshare.submissions.models import Submission
+
+    agreement = Agreement.objects.get(title=RETENTION_TITLE)
+    certificate = DeletionCertificate.objects.get(agreement=agreement)
+    assert certificate.rule == "event-period"
+    assert certificate.body["destroyed"][0]["ciphertext_sha256"]
+    assert Submission.objects.get(dataset=certificate.dataset).state == "deleted"
+    attested = {a.council_id: a.confirmed for a in agreement.attestations.all()}
+    assert attested == {SURREY: True, WOKING: False}
+    assert status_of(agreement) == "expired"
+    assert retention_verify().problems == []
+    # Loading the demo again changes nothing.
+    demo_load()
+    assert DeletionCertificate.objects.filter(agreement=agreement).count() == 1

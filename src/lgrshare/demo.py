@@ -706,6 +706,84 @@ def _demo_waiting() -> None:
     )
 
 
+RETENTION_TITLE = "Council tax base 2023-24 for the early options appraisal"
+
+
+def _demo_retention() -> None:
+    """Guildford shared its 2023-24 council tax base with Surrey County Council and Woking for
+    the early options appraisal, kept until the appraisal ended. Both downloaded it. Surrey's
+    DPO recorded the end, the retention run deleted the data with a certificate, Surrey
+    confirmed deleting its copy and Woking's confirmation is awaited."""
+    from django.utils import timezone
+
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.retention import services as retention
+    from lgrshare.submissions import exports
+    from lgrshare.submissions import services as submissions
+
+    surrey = Area.objects.get(county_id=SURREY)
+    if Agreement.objects.filter(area=surrey, title=RETENTION_TITLE).exists():
+        return
+    people = {user.username: user for user in User.objects.filter(username__contains=".")}
+    agreement = agreements.agreement_create(
+        user=people["guildford.datalead"],
+        area=surrey,
+        title=RETENTION_TITLE,
+        parties={GUILDFORD: True, SURREY: False, WOKING: False},
+        terms={
+            "purposes": "To compare council tax bases in the early appraisal of the options for "
+            "unitary councils in Surrey, before the proposals were drafted.",
+            "data_items": [{"standard": "council-tax-base", "fields": list(COUNCIL_TAX_FIELDS)}],
+            "legal_power": "Local Government and Public Involvement in Health Act 2007 Part 1 "
+            "(reorganisation proposals)",
+            "personal_data": "none",
+            "retention_event": "The end of the early options appraisal",
+            "retention_months_after_event": 0,
+            "deletion_method": "Destroy the data key in LGR Share; each recipient deletes its "
+            "downloads and confirms it in LGR Share",
+        },
+    )
+    agreements.agreement_send_for_review(user=people["guildford.datalead"], agreement=agreement)
+    for council in ("surrey", "guildford", "woking"):
+        agreements.agreement_dpo_review(
+            user=people[f"{council}.dpo"], agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(user=people[f"{council}.signatory"], agreement=agreement)
+    agreement.refresh_from_db()
+    content = _council_tax_csv(GUILDFORD)
+    submission = submissions.submission_create(
+        user=people["guildford.analyst"],
+        dataset=submissions.dataset_for(
+            agreement=agreement, standard="council-tax-base", council=GUILDFORD
+        ),
+        source=io.BytesIO(content),
+        file_name=f"council-tax-base-2023-24-{GUILDFORD}.csv",
+        size=len(content),
+        period="2023-24",
+    )
+    accepted = submissions.submission_accept(
+        user=people["guildford.datalead"], submission=submission
+    )
+    for reader, fmt in (("surrey.analyst", "zip"), ("woking.datalead", "xlsx")):
+        agreements.terms_accept(user=people[reader], agreement=agreement)
+        exports.submission_download(user=people[reader], submission=accepted, fmt=fmt)
+    now = timezone.now()
+    retention.retention_event_record(
+        user=people["surrey.dpo"], agreement=agreement, occurred_on=timezone.localdate(), now=now
+    )
+    retention.retention_run(now=now, run_by="demo", agreement=agreement)
+    surrey_copy = agreement.attestations.get(council_id=SURREY)
+    retention.attestation_confirm(
+        user=people["surrey.dpo"],
+        attestation=surrey_copy,
+        statement="The one download (a zip file) was deleted from the analyst's laptop and "
+        "the team's shared drive, and both recycle bins were emptied.",
+        declared=True,
+        now=now,
+    )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
@@ -719,6 +797,7 @@ def demo_load() -> list[SignIn]:
         _demo_submissions()
         _demo_dpia_agreement()
         _demo_waiting()
+        _demo_retention()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

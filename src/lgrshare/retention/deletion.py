@@ -133,7 +133,7 @@ def _request_attestations(
         if not made and set(names) - set(attestation.because_of):
             attestation.because_of = sorted(set(attestation.because_of) | set(names))
             attestation.save(update_fields=["because_of"])
-        listed.append({"council": code, "name": Council.objects.get(pk=code).name})
+        listed.append({"council": code, "name": Council.objects.get(pk=code).official_name})
     return listed
 
 

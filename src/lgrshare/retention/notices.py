@@ -73,7 +73,7 @@ def attestation_reminders_send(*, today: date) -> int:
         told += len(
             notify(
                 users=_people([attestation.council_id]),
-                text=f"Confirm that {attestation.council.name} deleted its copies of the data "
+                text=f"Confirm that {attestation.council.official_name} deleted its copies of the data "
                 f"shared under {agreement.reference}: {agreement.title}",
                 link=reverse("attestation", args=[attestation.pk]),
                 kind="attestation-needed",

@@ -72,7 +72,7 @@ def render_certificate_pdf(
             )
         else:
             text = "Awaited"
-        _line(pdf, attestation.council.name, text)
+        _line(pdf, attestation.council.official_name, text)
     if not listed:
         _line(pdf, "None needed", "No other council downloaded or exported the data")
     return bytes(pdf.output())

@@ -53,20 +53,23 @@ class RunReport:
     would_delete: list[Due] = field(default_factory=list)
 
 
-def due_for_deletion(*, today: date) -> list[Due]:
-    """Return every dataset not yet deleted whose agreement's data is due by ``today``."""
+def due_for_deletion(*, today: date, agreement: Agreement | None = None) -> list[Due]:
+    """Return every dataset not yet deleted whose agreement's data is due by ``today`` (of
+    ``agreement`` only, when given)."""
     found = []
     agreements = Agreement.objects.exclude(state__in=(*_NEVER_HELD, State.CLOSED)).select_related(
         "area"
     )
-    for agreement in agreements.order_by("pk"):
-        due = retention_due(agreement)
+    if agreement is not None:
+        agreements = agreements.filter(pk=agreement.pk)
+    for held in agreements.order_by("pk"):
+        due = retention_due(held)
         if due is None or due.on > today:
             continue
-        for dataset in agreement.datasets.filter(deleted_at__isnull=True).order_by("pk"):
+        for dataset in held.datasets.filter(deleted_at__isnull=True).order_by("pk"):
             deletion = Deletion(
                 dataset=dataset,
-                agreement=agreement,
+                agreement=held,
                 rule=due.rule,
                 rule_text=due.explanation,
                 due_on=due.on,
@@ -76,14 +79,20 @@ def due_for_deletion(*, today: date) -> list[Due]:
 
 
 def retention_run(
-    *, now: datetime, run_by: str, dry_run: bool = False, storage: Storage | None = None
+    *,
+    now: datetime,
+    run_by: str,
+    dry_run: bool = False,
+    storage: Storage | None = None,
+    agreement: Agreement | None = None,
 ) -> RunReport:
     """Delete every dataset due by ``now`` (UK date), issue a certificate for each, complete
     what an earlier run left unfinished, and close agreements whose deletion and attestations
     are complete; with ``dry_run`` only list what would go. Safe to run at once from several
-    processes and again after a kill (see ``retention.deletion``)."""
+    processes and again after a kill (see ``retention.deletion``). ``agreement`` limits the
+    run to one agreement's data."""
     report = RunReport()
-    due = due_for_deletion(today=uk_date(now))
+    due = due_for_deletion(today=uk_date(now), agreement=agreement)
     if dry_run:
         report.would_delete = due
         return report
@@ -99,9 +108,9 @@ def retention_run(
     finish_pending(now=now, storage=storage, only=[c.pk for c in report.issued])
     for certificate in report.issued:
         certificate.refresh_from_db()
-    for agreement in {c.agreement_id: c.agreement for c in report.issued}.values():
-        if agreement_close_if_complete(agreement=agreement, now=now):
-            report.closed.append(agreement)
+    for touched in {c.agreement_id: c.agreement for c in report.issued}.values():
+        if agreement_close_if_complete(agreement=touched, now=now):
+            report.closed.append(touched)
     return report
 
 
@@ -289,7 +298,8 @@ def attestation_confirm(
         locked = Attestation.objects.select_for_update().get(pk=attestation.pk)
         if locked.confirmed_at is not None:
             raise InvalidInput(
-                f"{locked.council.name} has already confirmed the deletion", code="already-attested"
+                f"{locked.council.official_name} has already confirmed the deletion",
+                code="already-attested",
             )
         locked.confirmed_by, locked.confirmed_at = user, now
         locked.confirmed_by_name = user.get_full_name() or user.username

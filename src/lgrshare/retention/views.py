@@ -61,7 +61,7 @@ def certificate_json(request: HttpRequest, pk: int) -> HttpResponse:
         "attestations": [
             {
                 "council": a.council_id,
-                "name": a.council.name,
+                "name": a.council.official_name,
                 "confirmed_by": a.confirmed_by_name or None,
                 "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None,
                 "statement": a.statement or None,
@@ -86,7 +86,9 @@ def attestation_page(request: HttpRequest, pk: int) -> HttpResponse:
             statement=form.cleaned_data["statement"],
             declared=form.cleaned_data["declaration"],
         )
-        messages.success(request, f"Recorded: {attestation.council.name} deleted its copies.")
+        messages.success(
+            request, f"Recorded: {attestation.council.official_name} deleted its copies."
+        )
         return redirect("agreement-retention", pk=attestation.agreement_id)
     context = {
         "attestation": attestation,
