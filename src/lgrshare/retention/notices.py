@@ -73,8 +73,8 @@ def attestation_reminders_send(*, today: date) -> int:
         told += len(
             notify(
                 users=_people([attestation.council_id]),
-                text=f"Confirm that {attestation.council.official_name} deleted its copies of the data "
-                f"shared under {agreement.reference}: {agreement.title}",
+                text=f"Confirm that {attestation.council.official_name} deleted its copies of "
+                f"the data shared under {agreement.reference}: {agreement.title}",
                 link=reverse("attestation", args=[attestation.pk]),
                 kind="attestation-needed",
                 once_key=f"attestation:{attestation.pk}:{week.year}-{week.week}",
