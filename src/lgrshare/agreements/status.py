@@ -79,11 +79,14 @@ def retention_due(
 
 def status_of(agreement: Agreement, *, today: date | None = None) -> str:
     """Return the agreement's status code (a ``STATUS_LABELS`` key): its stored state, but
-    ``expired`` for an active or suspended agreement whose data is due for deletion."""
+    ``expired`` for an active or suspended agreement whose data is due for deletion, or was
+    deleted under its retention rules."""
     if agreement.state not in {State.ACTIVE, State.SUSPENDED}:
         return str(agreement.state)
     due = retention_due(agreement)
     if due is not None and due.rule != "terminated" and due.on <= (today or timezone.localdate()):
+        return "expired"
+    if agreement.datasets.filter(deleted_at__isnull=False).exists():
         return "expired"
     return str(agreement.state)
 

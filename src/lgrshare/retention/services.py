@@ -115,16 +115,22 @@ def retention_run(
 
 
 def agreement_close_if_complete(*, agreement: Agreement, now: datetime) -> bool:
-    """Close ``agreement`` when its data is due, every dataset of it is deleted and every
-    attestation asked for is in; return whether it closed now."""
+    """Close ``agreement`` when every dataset of it is deleted (or it has none and its data is
+    due) and every attestation asked for is in; return whether it closed now."""
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         due = retention_due(agreement)
+        datasets = agreement.datasets.all()
+        # Every dataset deleted (a run deletes only what is due), or none to delete and due.
+        deleted = (
+            not datasets.filter(deleted_at__isnull=True).exists()
+            if datasets.exists()
+            else due is not None and due.on <= uk_date(now)
+        )
         complete = (
             agreement.state != State.CLOSED
             and due is not None
-            and due.on <= uk_date(now)
-            and not agreement.datasets.filter(deleted_at__isnull=True).exists()
+            and deleted
             and not agreement.attestations.filter(confirmed_at__isnull=True).exists()
         )
         if not complete or due is None:
