@@ -160,3 +160,35 @@ def test_parties_data_leads_and_dpos_are_reminded_30_7_and_1_days_before_once_ea
     assert not Notification.objects.filter(
         kind="deletion-due", user__username__in=["gana", "sana", "wana"]
     ).exists()
+
+
+def test_a_superseded_version_is_deleted_the_agreed_days_after_the_next_is_accepted(cast):
+    import io
+
+    from lgrshare.submissions import services as submissions
+    from tests.submissions.test_submissions import STANDARD, contracts_csv
+
+    agreement = make_agreement(cast, superseded_keep_days=14)
+    first_dataset, first = share(cast, agreement)
+    content = contracts_csv()
+    second = submissions.submission_create(
+        user=cast["guildford_analyst"],
+        dataset=first_dataset,
+        source=io.BytesIO(content),
+        file_name="contracts.csv",
+        size=len(content),
+        period="2026-27",
+    )
+    submissions.submission_accept(user=cast["guildford_lead"], submission=second)
+    accepted_on = timezone.localdate()
+    assert retention_run(now=noon(accepted_on + timedelta(days=13)), run_by="cron").issued == []
+    (certificate,) = retention_run(now=noon(accepted_on + timedelta(days=14)), run_by="cron").issued
+    assert certificate.rule == "superseded"
+    assert certificate.submission_id == first.pk
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == Submission.State.DELETED
+    assert second.state == Submission.State.ACCEPTED
+    assert second.blob.destroyed_at is None
+    assert STANDARD in first_dataset.slug
+    assert retention_run(now=noon(accepted_on + timedelta(days=15)), run_by="cron").issued == []

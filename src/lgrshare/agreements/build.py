@@ -115,6 +115,15 @@ def _retention(version: AgreementVersion) -> tuple[str, ...]:
     if version.retention_event:
         months = version.retention_months_after_event
         lines.append(f"Keep for {months or 0} months after: {version.retention_event}.")
+    lines.append(
+        f"If the agreement is terminated, the data is deleted {version.termination_grace_days} "
+        "days later."
+    )
+    if version.superseded_keep_days is not None:
+        lines.append(
+            f"A version of a file is deleted {version.superseded_keep_days} days after a later "
+            "version is accepted."
+        )
     method = (version.deletion_method or "Cryptographic deletion in LGR Share").rstrip(". ")
     lines.append(f"Deletion method: {method}. Each party confirms that its own copies are deleted.")
     return tuple(lines)

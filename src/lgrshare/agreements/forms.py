@@ -141,6 +141,21 @@ class AgreementForm(forms.Form):
     retention_months_after_event = forms.IntegerField(
         label="Months after that event", required=False, min_value=0, max_value=120
     )
+    termination_grace_days = forms.IntegerField(
+        label="Days after a termination before the data is deleted",
+        required=False,
+        min_value=0,
+        max_value=365,
+        initial=30,
+        help_text="Left empty: 30 days",
+    )
+    superseded_keep_days = forms.IntegerField(
+        label="Days to keep a version once a later one is accepted",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        help_text="Left empty: earlier versions are kept until the data is deleted",
+    )
     deletion_method = forms.CharField(
         label="Deletion method", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -252,6 +267,10 @@ class AgreementForm(forms.Form):
             "delete_by": data["delete_by"],
             "retention_event": data["retention_event"],
             "retention_months_after_event": data["retention_months_after_event"],
+            "termination_grace_days": 30
+            if data["termination_grace_days"] is None
+            else data["termination_grace_days"],
+            "superseded_keep_days": data["superseded_keep_days"],
             "deletion_method": data["deletion_method"],
             "rights_and_breaches": data["rights_and_breaches"],
             "review_date": data["review_date"],

@@ -130,6 +130,9 @@ class AgreementVersion(models.Model):
     deletion_method = models.TextField(blank=True)
     # After a termination, the data is deleted this many days later (``lgrshare retention run``).
     termination_grace_days = models.PositiveIntegerField(default=30)
+    # A submission superseded by a later accepted version is deleted this many days after;
+    # None keeps it until the dataset's own deletion.
+    superseded_keep_days = models.PositiveIntegerField(null=True, blank=True)
     rights_and_breaches = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
     other_legal_requirements = models.TextField(blank=True)

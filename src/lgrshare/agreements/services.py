@@ -68,6 +68,8 @@ TERM_FIELDS = (
     "delete_by",
     "retention_event",
     "retention_months_after_event",
+    "termination_grace_days",
+    "superseded_keep_days",
     "deletion_method",
     "rights_and_breaches",
     "review_date",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -78,6 +78,52 @@ def due_for_deletion(*, today: date, agreement: Agreement | None = None) -> list
     return found
 
 
+def superseded_due(*, today: date) -> list[Due]:
+    """Return every superseded submission whose agreement keeps superseded versions a number
+    of days (``superseded_keep_days``) and whose days are up by ``today``: counted from when
+    the version that superseded it was accepted."""
+    found = []
+    candidates = Submission.objects.filter(
+        state=Submission.State.SUPERSEDED, dataset__deleted_at__isnull=True
+    ).select_related("dataset__agreement")
+    for submission in candidates.order_by("pk"):
+        agreement = submission.dataset.agreement
+        if agreement is None or agreement.state in (*_NEVER_HELD, State.CLOSED):
+            continue
+        keep = agreement.current().superseded_keep_days
+        later = (
+            Submission.objects.filter(
+                dataset=submission.dataset,
+                period=submission.period,
+                version__gt=submission.version,
+                decided_at__isnull=False,
+            )
+            .order_by("decided_at")
+            .first()
+        )
+        if keep is None or later is None or later.decided_at is None:
+            continue
+        on = timezone.localdate(later.decided_at) + timedelta(days=keep)
+        if on > today:
+            continue
+        rule = RetentionDue(
+            on,
+            "superseded",
+            f"{keep} days after version {submission.version} for {submission.period} was "
+            f"superseded by version {later.version} on {timezone.localdate(later.decided_at):%d %B %Y}",
+        )
+        deletion = Deletion(
+            dataset=submission.dataset,
+            agreement=agreement,
+            rule=rule.rule,
+            rule_text=rule.explanation,
+            due_on=on,
+            submission=submission,
+        )
+        found.append(Due(deletion, rule))
+    return found
+
+
 def retention_run(
     *,
     now: datetime,
@@ -93,6 +139,8 @@ def retention_run(
     run to one agreement's data."""
     report = RunReport()
     due = due_for_deletion(today=uk_date(now), agreement=agreement)
+    if agreement is None:
+        due += superseded_due(today=uk_date(now))
     if dry_run:
         report.would_delete = due
         return report

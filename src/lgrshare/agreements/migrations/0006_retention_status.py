@@ -6,36 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0005_contractor_article28'),
+        ("agreements", "0005_contractor_article28"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreement',
-            name='retention_event_at',
+            model_name="agreement",
+            name="retention_event_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='retention_event_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="agreement",
+            name="retention_event_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='retention_event_on',
+            model_name="agreement",
+            name="retention_event_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='agreementversion',
-            name='termination_grace_days',
+            model_name="agreementversion",
+            name="termination_grace_days",
             field=models.PositiveIntegerField(default=30),
         ),
         migrations.AlterField(
-            model_name='agreement',
-            name='state',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in-review', 'In review'), ('active', 'Active'), ('suspended', 'Suspended'), ('terminated', 'Terminated'), ('closed', 'Closed')], default='draft', max_length=12),
+            model_name="agreement",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("in-review", "In review"),
+                    ("active", "Active"),
+                    ("suspended", "Suspended"),
+                    ("terminated", "Terminated"),
+                    ("closed", "Closed"),
+                ],
+                default="draft",
+                max_length=12,
+            ),
+        ),
+        migrations.AddField(
+            model_name="agreementversion",
+            name="superseded_keep_days",
+            field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

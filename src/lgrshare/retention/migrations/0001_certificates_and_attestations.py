@@ -6,56 +6,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agreements', '0006_retention_status'),
-        ('catalogue', '0005_dataset_deleted_at'),
-        ('councils', '0002_people_confirmation'),
-        ('submissions', '0002_report_sealed'),
+        ("agreements", "0006_retention_status"),
+        ("catalogue", "0005_dataset_deleted_at"),
+        ("councils", "0002_people_confirmation"),
+        ("submissions", "0002_report_sealed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeletionCertificate',
+            name="DeletionCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=80, unique=True)),
-                ('agreement_version', models.PositiveIntegerField()),
-                ('rule', models.CharField(max_length=30)),
-                ('rule_text', models.TextField()),
-                ('due_on', models.DateField()),
-                ('issued_at', models.DateTimeField()),
-                ('issued_by', models.CharField(max_length=200)),
-                ('body', models.JSONField()),
-                ('body_sha256', models.CharField(max_length=64)),
-                ('files_removed_at', models.DateTimeField(blank=True, null=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deletion_certificates', to='agreements.agreement')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.dataset')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='submissions.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=80, unique=True)),
+                ("agreement_version", models.PositiveIntegerField()),
+                ("rule", models.CharField(max_length=30)),
+                ("rule_text", models.TextField()),
+                ("due_on", models.DateField()),
+                ("issued_at", models.DateTimeField()),
+                ("issued_by", models.CharField(max_length=200)),
+                ("body", models.JSONField()),
+                ("body_sha256", models.CharField(max_length=64)),
+                ("files_removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deletion_certificates",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.dataset",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="submissions.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_at'],
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attestation',
+            name="Attestation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('because_of', models.JSONField(default=list)),
-                ('requested_at', models.DateTimeField()),
-                ('confirmed_by_name', models.CharField(blank=True, max_length=300)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('statement', models.TextField(blank=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attestations', to='agreements.agreement')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.council')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("because_of", models.JSONField(default=list)),
+                ("requested_at", models.DateTimeField()),
+                ("confirmed_by_name", models.CharField(blank=True, max_length=300)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("statement", models.TextField(blank=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attestations",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="councils.council",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['council__name'],
-                'constraints': [models.UniqueConstraint(fields=('agreement', 'council'), name='one_attestation_each')],
+                "ordering": ["council__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agreement", "council"), name="one_attestation_each"
+                    )
+                ],
             },
         ),
     ]
