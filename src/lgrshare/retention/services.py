@@ -103,14 +103,15 @@ def superseded_due(*, today: date) -> list[Due]:
         )
         if keep is None or later is None or later.decided_at is None:
             continue
-        on = timezone.localdate(later.decided_at) + timedelta(days=keep)
+        superseded_on = timezone.localdate(later.decided_at)
+        on = superseded_on + timedelta(days=keep)
         if on > today:
             continue
         rule = RetentionDue(
             on,
             "superseded",
             f"{keep} days after version {submission.version} for {submission.period} was "
-            f"superseded by version {later.version} on {timezone.localdate(later.decided_at):%d %B %Y}",
+            f"superseded by version {later.version} on {superseded_on:%d %B %Y}",
         )
         deletion = Deletion(
             dataset=submission.dataset,
