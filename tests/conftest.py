@@ -31,6 +31,17 @@ def _fast_password_hasher() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _two_factor_only_where_tested() -> Iterator[None]:
+    """Most tests sign people in with ``force_login``, which cannot give a second factor; the
+    two-factor tests (tests/accounts/test_two_factor.py, tests/browser/test_two_factor.py)
+    turn the requirement back on, and a test proves it is on by default."""
+    from django.test import override_settings
+
+    with override_settings(TWO_FACTOR_REQUIRED=False):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     from lgrshare.catalogue.services import catalogue_load_public

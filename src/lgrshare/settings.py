@@ -12,7 +12,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from lgrshare.config import env_bool, env_int, env_list, env_secret, env_str, home_dir, secret
+from lgrshare.config import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_secret,
+    env_str,
+    home_dir,
+    secret,
+)
 from lgrshare.domain.errors import ConfigurationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -65,6 +74,9 @@ INSTALLED_APPS = [
     "lgrshare.audit",
     "lgrshare.web",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lgrshare.web.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lgrshare.accounts.middleware.SessionLifetimeMiddleware",
+    "lgrshare.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lgrshare.web.middleware.ErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -107,11 +122,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in throttling (django-axes): after 5 failures for one username from one address, that
-# pair is locked out for 15 minutes. Failures are recorded in the database and logged.
+# The proxies whose X-Forwarded-For names the client (lgrshare.accounts.clients). Empty: the
+# socket's address is the client, and forwarded headers are ignored.
+LGRSHARE_TRUSTED_PROXIES = env_networks("LGRSHARE_TRUSTED_PROXIES")
+
+# Sign-in throttling (django-axes): after 5 failures for one username from one client address,
+# that pair is paused for 15 minutes; the real user signing in from anywhere else is not. The
+# client address comes from the trusted proxy. Password spraying (few tries at many usernames
+# from one address) is caught by a second count per address, over every username
+# (LGRSHARE_SIGN_IN_FAILURES_PER_ADDRESS, lgrshare.accounts.throttle).
 AXES_FAILURE_LIMIT = env_int("LGRSHARE_SIGN_IN_FAILURES", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lgrshare.accounts.clients.client_address"
+SIGN_IN_FAILURES_PER_ADDRESS = env_int(
+    "LGRSHARE_SIGN_IN_FAILURES_PER_ADDRESS", default=20, minimum=1
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -126,11 +152,23 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "lgrshare.accounts.passwords.PaddedCommonPasswordValidator"},
+    {"NAME": "lgrshare.accounts.passwords.PatternPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
-# Sessions end after 30 minutes without a request, and when the browser closes.
+# Two-factor sign-in (django-otp, TOTP and recovery codes): required for the roles in
+# domain/rules/two-factor.json, offered to everyone. Never turn it off in production.
+TWO_FACTOR_REQUIRED = env_bool("LGRSHARE_TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "LGR Share"
+# Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Sessions end after 30 minutes without a request, when the browser closes, and 12 hours after
+# signing in however busy (lgrshare.accounts.middleware).
 SESSION_COOKIE_AGE = env_int("LGRSHARE_SESSION_SECONDS", default=30 * 60, minimum=60)
+SESSION_ABSOLUTE_SECONDS = env_int("LGRSHARE_SESSION_MAX_SECONDS", default=12 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 
 from lgrshare import tasks
+from lgrshare.accounts import two_factor_views as two_factor
 from lgrshare.accounts import views as accounts
 from lgrshare.agreements import views as agreements
 from lgrshare.api import api
@@ -24,6 +25,16 @@ urlpatterns = [
     path("sign-in", accounts.SignInView.as_view(), name="sign-in"),
     path("sign-out", accounts.SignOutView.as_view(), name="sign-out"),
     path("account/password", accounts.PasswordChangeView.as_view(), name="password-change"),
+    path("sign-in/code", two_factor.code, name="two-factor-code"),
+    path("account/two-factor", two_factor.settings_page, name="two-factor"),
+    path("account/two-factor/set-up", two_factor.set_up, name="two-factor-set-up"),
+    path(
+        "account/two-factor/recovery-codes",
+        two_factor.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("account/two-factor/renew-codes", two_factor.renew_codes, name="two-factor-renew-codes"),
+    path("account/two-factor/remove", two_factor.remove, name="two-factor-remove"),
     path("account/tokens", accounts.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke", accounts.token_revoke, name="token-revoke"),
     path("areas/<str:county_gss>/", councils.area_dashboard, name="area"),

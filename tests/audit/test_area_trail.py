@@ -108,7 +108,7 @@ def test_the_trail_is_narrowed_by_person_target_and_event(
 
 def test_looking_at_the_trail_is_recorded_with_its_filter(signed_in, dora, surrey_request):
     signed_in(dora).get(TRAIL + "?event=request-raised&person=alice")
-    viewed = AuditEntry.objects.filter(actor="dora", action="view").get()
+    viewed = AuditEntry.objects.filter(actor="dora", action="audit-trail-read").get()
     assert viewed.target_id == f"area:{SURREY}"
     assert dict(viewed.detail_items) == {
         "area": SURREY,

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from django.utils import timezone
 
+from lgrshare.audit.anchor import anchor_write
 from lgrshare.audit.export import audit_export
 from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.services import audit_record
@@ -72,6 +73,7 @@ def test_old_rows_verify_export_and_new_events_chain_on(tmp_path, monkeypatch):
             detail={"version": 1},
         )
     )
+    anchor_write(AuditEntry.objects.order_by("-seq").first().to_record().head)
     result = CliRunner().invoke(main, ["audit", "verify"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "6 records verified" in result.output

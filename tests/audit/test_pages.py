@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lgrshare.accounts.services import token_create
+from lgrshare.audit.anchor import anchor_write
 from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.services import audit_record
 from lgrshare.domain.audit import AuditEvent
@@ -62,7 +63,7 @@ def test_a_dpo_sees_what_a_person_did(signed_in, dora, trail):
 def test_looking_at_a_trail_is_itself_recorded(signed_in, dora, trail):
     signed_in(dora).get(TARGET)
     signed_in(dora).get(PERSON)
-    views = AuditEntry.objects.filter(actor="dora", action="view").order_by("seq")
+    views = AuditEntry.objects.filter(actor="dora", action="audit-trail-read").order_by("seq")
     assert [v.target_id for v in views] == ["target:dataset:7", "person:alice"]
 
 
@@ -133,11 +134,14 @@ def test_the_api_refuses_others(request, api, alice, who, status):
 
 @pytest.mark.parametrize("who", ["dora", "ivan"])
 def test_verification_is_open_to_dpos_and_it_security(request, api, trail, who):
-    response = api(request.getfixturevalue(who))("/api/v1/audit/verify")
+    call = api(request.getfixturevalue(who))  # its token's creation is recorded too
+    recorded = AuditEntry.objects.count()
+    anchor_write(AuditEntry.objects.order_by("-seq").first().to_record().head)
+    response = call("/api/v1/audit/verify")
     assert response.status_code == 200
     body = response.json()
-    assert (body["intact"], body["checked"], body["problem"]) == (True, 2, None)
-    assert body["head"]["seq"] == 2
+    assert (body["intact"], body["checked"], body["problem"]) == (True, recorded, None)
+    assert body["head"]["seq"] == recorded
 
 
 @pytest.mark.parametrize("who", ["alice", "charlie"])
@@ -145,3 +149,23 @@ def test_verification_is_refused_to_others(request, api, trail, who):
     response = api(request.getfixturevalue(who))("/api/v1/audit/verify")
     assert response.status_code == 403
     assert response.json()["code"] == "audit-verify-not-permitted"
+
+
+def test_paging_and_reloading_a_trail_is_one_reading(signed_in, dora, alice):
+    for _ in range(130):
+        _download(alice)
+    client = signed_in(dora)
+    client.get(TARGET)
+    client.get(TARGET + "?page=2")
+    client.get(TARGET)
+    reads = AuditEntry.objects.filter(actor="dora", action="audit-trail-read")
+    assert [r.target_id for r in reads] == ["target:dataset:7"]
+
+
+def test_the_reads_of_a_trail_have_no_trail_of_their_own(signed_in, dora, trail):
+    """A crawl once nested reads four deep: a look at a look at a look at a trail."""
+    client = signed_in(dora)
+    client.get(TARGET)
+    nested = client.get("/audit/target/audit-trail/target:dataset:7")
+    assert nested.status_code == 404
+    assert not AuditEntry.objects.filter(target_id__startswith="target:audit-trail").exists()

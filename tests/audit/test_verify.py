@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from django.db import connection
 
 from lgrshare.audit.anchor import anchor_write
+from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.services import audit_record
 from lgrshare.cli import main
 from lgrshare.domain.audit import AuditEvent, ChainHead
@@ -54,6 +55,7 @@ def _broken(result, problem: str, seq: int) -> None:
 
 
 def test_an_intact_chain_exits_zero_and_prints_its_head(run, chain):
+    anchor_write(chain[-1].to_record().head)
     result = run("audit", "verify")
     assert result.exit_code == 0, result.output
     assert "Intact: 5 records verified" in result.output
@@ -109,7 +111,19 @@ def test_a_deleted_tail_is_caught_by_the_head_anchor(run, chain):
     _broken(run("audit", "verify"), "record-missing", 4)
 
 
-def test_a_rewritten_chain_is_caught_by_an_anchor_given_on_the_command_line(run, chain):
+def test_a_missing_anchor_file_is_not_intact(run, chain, anchor_file):
+    """Without the head kept outside the database, a removed tail would verify."""
+    anchor_write(chain[-1].to_record().head)
+    anchor_file.unlink()
+    _sql("DELETE FROM audit_auditentry WHERE seq >= 4")
+    result = run("audit", "verify")
+    assert result.exit_code == 1
+    assert "Not verified [anchor-missing]" in result.output
+
+
+def test_a_rewritten_chain_is_caught_by_an_anchor_given_on_the_command_line(
+    run, chain, anchor_file
+):
     recorded = f"{chain[2].seq}:{chain[2].hash}"
     assert run("audit", "verify", "--anchor", recorded).exit_code == 0
     # A consistent rewrite from row 3 on: valid hashes, but not the ones recorded elsewhere.
@@ -120,7 +134,10 @@ def test_a_rewritten_chain_is_caught_by_an_anchor_given_on_the_command_line(run,
                 name="view", actor="alice", target_type="dataset", target_id=str(n), reason=""
             )
         )
-    assert run("audit", "verify").exit_code == 0  # the chain alone cannot tell
+    # An attacker who can write the database and the anchor file rewrites both ...
+    anchor_file.unlink(missing_ok=True)
+    anchor_write(AuditEntry.objects.order_by("-seq").first().to_record().head)
+    assert run("audit", "verify").exit_code == 0  # ... and the chain alone cannot tell
     _broken(run("audit", "verify", "--anchor", recorded), "record-altered", 3)
 
 

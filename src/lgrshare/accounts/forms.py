@@ -33,6 +33,20 @@ class TokenCreateForm(forms.Form):
         help_text="What the token is for, such as 'nightly upload script'",
         error_messages={"required": "Enter a name for the token"},
     )
+    days = forms.IntegerField(
+        label="How many days should it last?",
+        min_value=1,
+        max_value=365,
+        initial=90,
+        required=False,
+        help_text="From 1 to 365 days. It stops working then, or earlier if you revoke it or "
+        "change your password.",
+        error_messages={
+            "invalid": "Enter the number of days as a whole number, like 90",
+            "min_value": "A token must last at least 1 day",
+            "max_value": "A token can last at most 365 days",
+        },
+    )
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):

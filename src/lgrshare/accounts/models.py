@@ -1,9 +1,15 @@
-"""Personal API tokens: shown once, stored only as a SHA-256 hash, revocable."""
+"""Personal API tokens: shown once, stored only as a SHA-256 hash, revocable, and expiring.
+
+A token dies on its expiry date, when it is revoked, when its owner is switched off, and when
+its owner's password changes: ``password_binding`` holds an HMAC of the password hash at the
+time the token was made (Django's session auth hash), which no longer matches afterwards.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ApiToken(models.Model):
@@ -18,6 +24,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Who revoked it, when not its owner (an administrator): shown on the token list.
+    revoked_by = models.CharField(max_length=150, blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    password_binding = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
@@ -27,4 +37,9 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """True while the token can still be used (not revoked, not expired)."""
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -10,6 +10,7 @@ same record; on PostgreSQL an audited transaction therefore holds that lock unti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -104,19 +105,42 @@ def _require_dpo(viewer: User, target: str) -> None:
     )
 
 
+# Paging through or reloading the same view of a trail within this window is one reading.
+READ_RECORDED_ONCE_PER = timedelta(minutes=10)
+
+
 def _record_view(
     viewer: User, target: str, shown: int, reason: str = "dpo", **detail: str | None
 ) -> None:
-    audit_record(
-        event=AuditEvent(
-            name="view",
-            actor=viewer.username,
-            target_type="audit-trail",
-            target_id=target,
-            reason=reason,
-            detail={"entries": shown, **{k: v for k, v in detail.items() if v}},
-        )
+    """Record that ``viewer`` read a trail: once per trail and filter in
+    ``READ_RECORDED_ONCE_PER``, so paging, reloading or crawling a trail does not flood it."""
+    event = AuditEvent(
+        name="audit-trail-read",
+        actor=viewer.username,
+        target_type="audit-trail",
+        target_id=target,
+        reason=reason,
+        detail={"entries": shown, **{k: v for k, v in detail.items() if v}},
     )
+    since = timezone.now() - READ_RECORDED_ONCE_PER
+    same = AuditEntry.objects.filter(
+        actor=event.actor,
+        action=event.name,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        at__gte=since,
+    ).order_by("-seq")
+    latest = same.first()
+    if latest is not None and _same_filter(latest, event):
+        return
+    audit_record(event=event)
+
+
+def _same_filter(entry: AuditEntry, event: AuditEvent) -> bool:
+    # The entry count may have grown since; the filter is what makes it the same reading.
+    recorded = {k: v for k, v in entry.detail_items if k != "entries"}
+    wanted = {k: v for k, v in event.detail.items() if k != "entries"}
+    return recorded == wanted
 
 
 def audit_trail_for_target(*, viewer: User, target_type: str, target_id: str) -> AuditEntryQuerySet:
@@ -129,6 +153,13 @@ def audit_trail_for_target(*, viewer: User, target_type: str, target_id: str) ->
     """
     target = f"target:{target_type}:{target_id}"
     _require_dpo(viewer, target)
+    if target_type == "audit-trail":
+        # Reads of a trail are in the area's and the reader's trails; a trail of the reads of a
+        # trail would only nest (each look recording a look at a look).
+        raise NotFound(
+            "Reads of an audit trail are listed in the area's trail and the reader's trail",
+            code="audit-target-not-found",
+        )
     entries = AuditEntry.objects.for_target(target_type, target_id).filter(
         actor__in=_visible_actors(viewer)
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 
-from lgrshare.audit.anchor import anchor_read
+from lgrshare.audit.anchor import anchor_path, anchor_read
 from lgrshare.audit.models import AuditEntry
 from lgrshare.domain.audit import AuditRecord, ChainHead, ChainVerdict, verify_chain
 
@@ -50,6 +51,23 @@ def stored_records() -> Iterator[AuditRecord]:
 
 def audit_verify(*, anchor: ChainHead | None = None) -> ChainVerdict:
     """Return the verdict on the stored chain, checked against ``anchor`` or else the head
-    anchor file (when there is one). Raises ``AuditAnchorInvalid`` for a damaged anchor file.
+    anchor file. Raises ``AuditAnchorInvalid`` for a damaged anchor file.
+
+    A chain that holds records while the anchor file is missing is not intact
+    (``anchor-missing``): the file is written after every commit, so its absence means it was
+    removed, and without it a removed tail or a rewritten chain would verify.
     """
-    return verify_chain(stored_records(), anchor=anchor or anchor_read())
+    recorded = anchor or anchor_read()
+    verdict = verify_chain(stored_records(), anchor=recorded)
+    if recorded is not None or not verdict.intact or verdict.checked == 0:
+        return verdict
+    return replace(
+        verdict,
+        intact=False,
+        problem="anchor-missing",
+        message=(
+            f"the head anchor {anchor_path()} is missing, so a removed or rewritten tail could "
+            f"not be detected; {verdict.checked} records chain correctly. Restore the anchor "
+            "from its external copy, or check against a head recorded elsewhere with --anchor"
+        ),
+    )

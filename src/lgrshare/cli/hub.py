@@ -62,7 +62,10 @@ def demo() -> None:
     width = max(len(s.username) for s in sign_ins)
     for sign_in in sign_ins:
         click.echo(f"  {sign_in.username:<{width}}  {sign_in.password}  {sign_in.description}")
-    click.echo("")
+    click.echo(
+        "\nDPOs, senior signatories, administrators, IT security and contractor staff set up an "
+        "authenticator app\n(any TOTP app) at their first sign-in, as they would in production.\n"
+    )
 
 
 @click.group()
@@ -209,17 +212,59 @@ def token() -> None:
 @token.command("create")
 @click.argument("username")
 @click.option("--name", default="command line", show_default=True, help="What the token is for.")
-def token_create_command(username: str, name: str) -> None:
+@click.option(
+    "--days",
+    type=click.IntRange(1, 365),
+    default=90,
+    show_default=True,
+    help="How many days the token lasts.",
+)
+def token_create_command(username: str, name: str, days: int) -> None:
     """Create an API token for USERNAME and print it (it is not stored, only its hash)."""
     setup_django()
     from lgrshare.accounts.services import token_create
+
+    _, secret = token_create(user=_user(username), name=name, days=days)
+    click.echo(secret)
+
+
+@token.command("list")
+@click.argument("username")
+def token_list_command(username: str) -> None:
+    """List USERNAME's tokens: name, start, created, expires, last used, state."""
+    setup_django()
+    from lgrshare.accounts.models import ApiToken
+
+    for item in ApiToken.objects.filter(user=_user(username)):
+        state = "revoked" if item.revoked_at else ("expired" if item.is_expired else "live")
+        expires = item.expires_at.date().isoformat() if item.expires_at else "never"
+        used = item.last_used_at.date().isoformat() if item.last_used_at else "never"
+        click.echo(
+            f"{item.pk}\t{item.name}\tlgr_{item.prefix}\t{item.created_at.date().isoformat()}"
+            f"\texpires {expires}\tlast used {used}\t{state}"
+        )
+
+
+@token.command("revoke")
+@click.argument("username")
+@click.argument("token_id", type=int)
+def token_revoke_command(username: str, token_id: int) -> None:
+    """Revoke USERNAME's token TOKEN_ID (as the server's administrator)."""
+    setup_django()
+    from lgrshare.accounts.services import token_revoke
+
+    owner = _user(username)
+    revoked = token_revoke(user=None, owner=owner, token_id=token_id)
+    click.echo(f"Revoked {revoked.name} (lgr_{revoked.prefix}) of {owner.username}.")
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
     from lgrshare.councils.models import User
 
     person = User.objects.filter(username=username).first()
     if person is None:
         raise InvalidInput(f"There is no user {username!r}", code="user-not-found")
-    _, secret = token_create(user=person, name=name)
-    click.echo(secret)
+    return person
 
 
 def register(main: click.Group) -> None:

@@ -107,6 +107,9 @@ def audit_verify_command(anchor_text: str | None) -> None:
         if verdict.head is not None:
             click.echo(f"Head: {verdict.head.seq}:{verdict.head.hash}")
         return
+    if verdict.problem == "anchor-missing":
+        click.echo(f"Not verified [anchor-missing]: {verdict.message}.")
+        raise click.exceptions.Exit(1)
     click.echo(f"Broken [{verdict.problem}] at row {verdict.first_bad_seq}: {verdict.message}.")
     click.echo(f"{verdict.checked} record(s) verified before it.", err=True)
     if verdict.problem == "record-missing" and anchor_text is None:

@@ -109,6 +109,20 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "role-removed": "A role was removed",
         "contractor-added": "A contractor organisation was added",
         "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
+        # Sign-in and credentials
+        "signed-in": "A person signed in",
+        "sign-in-failed": "A sign-in failed (wrong username or password)",
+        "sign-in-throttled": "Sign-in attempts were paused after too many failures",
+        "signed-out": "A person signed out",
+        "password-changed": "A person's password was changed (their API tokens ended)",
+        "two-factor-set-up": "A person set up two-factor sign-in",
+        "two-factor-removed": "A person turned two-factor sign-in off",
+        "two-factor-failed": "A wrong two-factor code was given",
+        "recovery-codes-renewed": "A person made new two-factor recovery codes",
+        "recovery-code-used": "A person signed in with a recovery code",
+        "token-created": "An API token was created",
+        "token-revoked": "An API token was revoked",
+        "audit-trail-read": "A person read an audit trail",
         # Refusals: the reason is the refusal's code; every refusal's name ends in "-refused"
         "access-refused": "An action or access was refused",
         "change-refused": "A change was refused as not valid in its state or form",
@@ -128,7 +142,15 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
 # and their labels still show), but a new record may not use them: ``revoke`` once stood for a
 # DPO's return, a suspension and a termination alike.
 RETIRED_EVENT_NAMES = frozenset({"accept", "withdraw", "approve", "sign", "grant", "revoke"})
-PROBLEMS = ("record-altered", "record-missing", "record-reordered", "chain-broken")
+PROBLEMS = (
+    "record-altered",
+    "record-missing",
+    "record-reordered",
+    "chain-broken",
+    # The chain has records but the head anchor kept outside the database is gone: without it
+    # a truncated tail or a consistent rewrite cannot be told apart from the truth.
+    "anchor-missing",
+)
 
 
 class AuditError(LgrShareError):
