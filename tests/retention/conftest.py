@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from lgrshare.agreements import services as agreements
+from lgrshare.audit.anchor import anchor_write
+from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
 from lgrshare.domain.policy import UK
 from lgrshare.submissions import exports
@@ -27,10 +29,23 @@ def noon(day: date) -> datetime:
 
 @pytest.fixture(autouse=True)
 def vault_home(tmp_path: Path, settings, monkeypatch) -> Path:
-    for name in ("LGRSHARE_KEK_FILE", "LGRSHARE_KEK_PREVIOUS_FILES", "LGRSHARE_VAULT_DIR"):
+    for name in (
+        "LGRSHARE_KEK_FILE",
+        "LGRSHARE_KEK_PREVIOUS_FILES",
+        "LGRSHARE_VAULT_DIR",
+        "LGRSHARE_AUDIT_HEAD_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings.HOME = tmp_path
     return tmp_path
+
+
+def anchor_head() -> None:
+    """Write the audit chain's head anchor as a commit would: a test's transaction never
+    commits, so ``audit_record`` never writes it (``audit verify`` then says anchor-missing)."""
+    last = AuditEntry.objects.order_by("-seq").first()
+    if last is not None:
+        anchor_write(last.to_record().head)
 
 
 @pytest.fixture
