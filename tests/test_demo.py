@@ -88,8 +88,8 @@ def test_demo_has_an_agreement_whose_data_was_deleted_with_one_attestation_in_an
     from lgrshare.demo import RETENTION_TITLE
     from lgrshare.retention.models import DeletionCertificate
     from lgrshare.retention.verify import retention_verify
-    from tests.retention.conftest import anchor_head
     from lgrshare.submissions.models import Submission
+    from tests.retention.conftest import anchor_head
 
     agreement = Agreement.objects.get(title=RETENTION_TITLE)
     certificate = DeletionCertificate.objects.get(agreement=agreement)
