@@ -9,9 +9,10 @@ point leaves a state the next run completes.
    certificate (its ``scope`` is unique: on SQLite, where there is no row lock, a second run
    fails here and rolls back) and record ``retention-deleted`` with the certificate's SHA-256
    in the audit chain. A kill before the commit undoes all of it: the next run starts again.
-2. After the commit the files are deleted (``blob_destroy`` arranges it). A kill before that
-   leaves files that no key opens; the certificate has no ``files_removed_at`` yet, and the
-   next run (``finish_pending``) deletes them and sets it, so ``vault check`` is clean again.
+2. After the commit the files are deleted (``blob_destroy`` arranges it), the certificate is
+   kept outside the database too (``retention.ledger``) and ``files_removed_at`` is set. A
+   kill before that leaves files that no key opens; the next run (``finish_pending``) deletes
+   them, keeps the certificate and sets it, so ``vault check`` is clean again.
 
 Nothing derived from the cells stays: the report's errors and profile are sealed under the
 file's key (``submissions.services.full_report``), previews and exports are computed from the
@@ -35,6 +36,7 @@ from lgrshare.audit.services import audit_record
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import Council, User
 from lgrshare.domain.audit import AuditEvent
+from lgrshare.retention.ledger import certificate_keep
 from lgrshare.retention.models import Attestation, DeletionCertificate
 from lgrshare.submissions.models import Submission
 from lgrshare.vault.errors import BlobMissing
@@ -256,6 +258,7 @@ def finish_pending(
             store.delete(name)
         if any(store.exists(name) for name in names):
             continue  # not gone (a storage refusing deletes): the next run tries again
+        certificate_keep(certificate)
         DeletionCertificate.objects.filter(pk=certificate.pk).update(files_removed_at=now)
         finished += 1
     return finished
