@@ -1,17 +1,42 @@
 # LGR Share. Two commands: `make run` (set up, load the demo, serve) and `make test` (everything).
+# `make unit` is the quick loop: the lint and every test but the browser tests (tests/browser).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The browser tests drive Debian's Chromium through Playwright (tests/browser/conftest.py).
+CHROMIUM ?= $(or $(LGRSHARE_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test lint unit browser lock clean
+.PHONY: run test lint unit chromium lock clean
 
 run: $(VENV)/.installed-base node_modules/.installed
 	$(BIN)/lgrshare demo
 	$(BIN)/lgrshare serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev node_modules/.installed lint unit
+# Chromium first: when it is missing and cannot be installed, stop before running anything.
+test: chromium $(VENV)/.installed-dev node_modules/.installed lint
+	$(call pytest)
+
+# Everything but the browser tests, which need Chromium and take the longest.
+unit: $(VENV)/.installed-dev node_modules/.installed lint
+	$(call pytest,--ignore=tests/browser)
+
+# Debian's (or Ubuntu's) `chromium` package, installed with apt-get when we are root or sudo needs
+# no password; otherwise the one command to run is printed and make stops.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && command -v apt-get >/dev/null 2>&1; then SUDO="sudo -n"; \
+	else \
+		echo "The browser tests need Chromium at $(CHROMIUM), and make cannot install it here. Run:"; \
+		echo ""; echo "    sudo apt-get install -y chromium"; echo ""; \
+		echo "then make test again (make unit runs everything else without it)."; exit 1; \
+	fi; \
+	echo "== installing Debian's chromium for the browser tests"; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	if [ ! -x "$(CHROMIUM)" ]; then echo "apt-get installed chromium, but not at $(CHROMIUM)"; exit 1; fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -20,9 +45,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
 # pytest exits 5 when it collects no tests: for this suite that means something is broken.
-unit: $(VENV)/.installed-dev node_modules/.installed
-	LGRSHARE_HOME=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+define pytest
+	LGRSHARE_HOME=$(CURDIR)/var/test $(BIN)/pytest $(1) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is broken"; fi; exit $$rc
+endef
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LGR Share needs Python 3.11 or newer"'

@@ -104,3 +104,25 @@ def test_demo_has_an_agreement_whose_data_was_deleted_with_one_attestation_in_an
     # Loading the demo again changes nothing.
     demo_load()
     assert DeletionCertificate.objects.filter(agreement=agreement).count() == 1
+
+
+def test_the_contracts_register_agreement_says_the_same_about_personal_data_everywhere(demo):
+    """Supplier names can name sole traders: the request, the agreement, its document and the
+    contractor agreement all say personal data is shared, and the agreement is active."""
+    from lgrshare.agreements import services
+    from lgrshare.agreements.build import build_document
+    from lgrshare.agreements.models import Agreement, ContractorAgreement, State
+
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    assert register.state == State.ACTIVE
+    version = register.current()
+    assert register.request.personal_data
+    assert version.personal_data == "personal"
+    assert version.lawful_basis == "e"
+    document = build_document(version, services.screening(register, version))
+    text = "\n".join(line for section in document.sections for line in section.paragraphs)
+    assert "Personal data: Personal data." in text
+    assert "No personal data" not in text
+    contract = ContractorAgreement.objects.get(contractor__name="Example Analytics Ltd")
+    assert "individuals" in contract.personal_data_types
+    assert "none" not in contract.personal_data_types.lower()

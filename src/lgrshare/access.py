@@ -1,30 +1,25 @@
 """The one access check every route to data goes through (page, API, download, export, CLI).
 
-The Django side of ``lgrshare.domain.policy``: it turns the user, the dataset and the agreement
-that covers it into the policy's facts (``subject_of`` / ``facts_of`` / ``resource_of``, here),
-asks ``decide``, and raises ``PermissionDenied`` with the policy's reason code when refused.
+The Django side of ``lgrshare.domain.policy``: it takes the policy's facts about the user, the
+data and the agreement that covers it, asks ``decide``, records the answer, and raises
+``PermissionDenied`` with the policy's reason code when refused. The gate sits below the
+capabilities and imports none of them: each builds the facts of what it owns (a catalogue
+``Dataset`` its resource and agreement, ``Gated``; the agreements capability a person's standing,
+installed with ``subject_facts_from``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import Protocol
 
 from django.urls import reverse
 from django.utils import timezone
 
-from lgrshare.agreements.flows import flows_of
-from lgrshare.agreements.models import (
-    Agreement,
-    AgreementVersion,
-    ContractorAgreement,
-    TermsAcceptance,
-)
-from lgrshare.agreements.status import retention_due
-from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
-from lgrshare.domain.errors import PermissionDenied
+from lgrshare.domain.errors import ConfigurationError, InvalidInput, PermissionDenied
 from lgrshare.domain.policy import (
     AccessDenied,
     Action,
@@ -37,111 +32,81 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.policy.requests import RequestAction, RequestFacts, decide_request
 from lgrshare.domain.policy.retention import RetentionAction, decide_retention
 from lgrshare.trail import record
 
 __all__ = [
     "Action",
+    "Gated",
     "SubmissionFacts",
     "check",
     "check_document",
     "columns",
-    "facts_of",
     "may_act_on_submission",
     "may_in_catalogue",
+    "may_on_request",
     "may_retention",
+    "perms_for",
     "require",
     "require_catalogue",
+    "require_on_request",
     "require_on_submission",
     "require_retention",
-    "resource_of",
+    "subject_facts_from",
     "subject_of",
     "view",
 ]
 
 
-def facts_of(agreement: Agreement) -> policy.AgreementFacts:
-    """The policy's view of an agreement's current version."""
-    version = agreement.current()
-    roles = {action: frozenset(r) for action, r in (version.permitted_roles or {}).items()}
-    return policy.AgreementFacts(
-        agreement_id=str(agreement.pk),
-        version=version.number,
-        state=agreement.state,
-        parties=frozenset(version.parties.values_list("council_id", flat=True)),
-        area=agreement.area.county_id,
-        permitted_roles=roles or policy.access_policy().default_permitted_roles,
-        named_people=frozenset(str(pk) for pk in version.named_people.values_list("pk", flat=True)),
-        contractors=frozenset(str(pk) for pk in version.contractors.values_list("pk", flat=True)),
-        starts_on=version.starts_on,
-        delete_by=_access_ends(agreement, version),
-        flows=flows_of(version),
-    )
+class Gated(Protocol):
+    """What the gate needs of data: the policy's facts, built by the capability that owns it.
+
+    The gate sits below the capabilities, so it never imports their models: a catalogue
+    ``Dataset`` answers with its resource and the facts of the agreement it is shared under.
+    """
+
+    def policy_resource(self) -> Resource:
+        """The policy's view of the data: id, access, holder, area, standard."""
+        ...
+
+    def policy_agreement(self) -> policy.AgreementFacts | None:
+        """The facts of the agreement the data is shared under, or ``None``."""
+        ...
 
 
-def _access_ends(agreement: Agreement, version: AgreementVersion) -> date | None:
-    """The day access ends because the data falls due for deletion: the delete-by date, or the
-    agreed months after the event a DPO recorded (a termination ends access by its state)."""
-    due = retention_due(agreement, version)
-    return due.on if due is not None and due.rule != "terminated" else version.delete_by
+SubjectFacts = Callable[[User], policy.Subject]
+_subject_facts: list[SubjectFacts] = []
+
+
+def subject_facts_from(builder: SubjectFacts) -> None:
+    """Install the builder of a person's policy facts (``agreements.facts.subject_of``).
+
+    A person's standing under agreements (contractor agreement signed off, terms accepted) is
+    the agreements capability's, which installs its builder when Django starts.
+    """
+    _subject_facts[:] = [builder]
 
 
 def subject_of(user: User) -> policy.Subject:
-    """The policy's view of a person: council, areas, roles, contractor, terms accepted."""
-    contractor = None
-    if user.contractor_id is not None:
-        works_for = user.contractor.works_for_id  # type: ignore[union-attr]
-        latest = (
-            ContractorAgreement.objects.filter(
-                contractor_id=user.contractor_id,
-                council_id=works_for,
-                signed_off_at__isnull=False,  # unsigned by the council's DPO: no access yet
-            )
-            .order_by("-ends_on")
-            .first()
-        )
-        contractor = policy.Contractor(
-            contractor_id=str(user.contractor_id),
-            works_for=str(works_for),
-            agreement_ends=latest.ends_on if latest else None,
-        )
-    accepted = TermsAcceptance.objects.filter(user=user).values_list("agreement_id", "version")
-    return policy.Subject(
-        user_id=str(user.pk),
-        council=user.council_id,
-        areas=frozenset(
-            str(code) for code in user.area_memberships.values_list("area__county_id", flat=True)
-        ),
-        roles=frozenset(user.role_codes),
-        contractor=contractor,
-        terms_accepted=frozenset((str(a), int(v)) for a, v in accepted),
-    )
+    """The policy's view of a person; raises ``ConfigurationError`` if no builder is installed."""
+    if not _subject_facts:
+        raise ConfigurationError("No builder of the policy's facts about people is installed")
+    return _subject_facts[0](user)
 
 
-def resource_of(dataset: Dataset, *, deleted: bool = False) -> Resource:
-    """The policy's view of a dataset; ``deleted`` also when the one submission read was
-    deleted under the retention rules, although the dataset's others were not."""
-    return Resource(
-        dataset_id=dataset.slug,
-        access=dataset.access,
-        holder=dataset.publisher_id,
-        area=dataset.area.county_id if dataset.area_id else None,  # type: ignore[union-attr]
-        standard=dataset.standard_name or None,
-        deleted=deleted or dataset.deleted_at is not None,
-    )
-
-
-def check(*, user: User, action: Action, dataset: Dataset, deleted: bool = False) -> Decision:
+def check(*, user: User, action: Action, dataset: Gated, deleted: bool = False) -> Decision:
     """Return the policy's decision for ``user`` doing ``action`` to ``dataset`` (``deleted``:
-    the submission read was deleted under the retention rules)."""
+    the one submission read was deleted under the retention rules, although the dataset's
+    others were not)."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to see data", code="not-signed-in")
-    agreement = facts_of(dataset.agreement) if dataset.agreement_id else None  # type: ignore[arg-type]
+    resource = dataset.policy_resource()
     return decide(
         subject=subject_of(user),
         action=action,
-        resource=resource_of(dataset, deleted=deleted),
-        agreement=agreement,
+        resource=replace(resource, deleted=True) if deleted else resource,
+        agreement=dataset.policy_agreement(),
         now=timezone.now(),
     )
 
@@ -160,17 +125,18 @@ _AUDITED = {
 def _record(
     user: User,
     action: Action,
-    dataset: Dataset,
+    dataset: Gated,
     decision: Decision,
     detail: dict[str, str | int | bool],
 ) -> None:
     event = _AUDITED[action] if decision.allowed else "access-refused"
-    area = dataset.area.county_id if dataset.area_id else None  # type: ignore[union-attr]
+    resource = dataset.policy_resource()
+    area = resource.area
     record(
         user=user,
         action=event,
         target_type="dataset",
-        target_id=dataset.slug,
+        target_id=resource.dataset_id,
         reason=str(decision.reason),
         policy_action=str(action),
         **({"area": area} if area else {}),
@@ -182,7 +148,7 @@ def require(
     *,
     user: User,
     action: Action,
-    dataset: Dataset,
+    dataset: Gated,
     deleted: bool = False,
     **detail: str | int | bool,
 ) -> Decision:
@@ -217,14 +183,15 @@ _NEXT_STEPS = {
 }
 
 
-def _next_step(reason: DecisionReason, dataset: Dataset) -> tuple[str, str] | None:
-    if reason not in _NEXT_STEPS or not dataset.agreement_id:
+def _next_step(reason: DecisionReason, dataset: Gated) -> tuple[str, str] | None:
+    agreement = dataset.policy_agreement()
+    if reason not in _NEXT_STEPS or agreement is None:
         return None
-    return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": dataset.agreement_id})
+    return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": int(agreement.agreement_id)})
 
 
 def view(
-    *, user: User, dataset: Dataset, deleted: bool = False, **detail: str | int | bool
+    *, user: User, dataset: Gated, deleted: bool = False, **detail: str | int | bool
 ) -> Decision:
     """For a page that shows data only to those allowed, and otherwise just the metadata:
     return the ``view-data`` decision, recording the view when it is allowed (a page that
@@ -235,7 +202,7 @@ def view(
     return decision
 
 
-def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str]) -> list[str]:
+def columns(*, user: User, dataset: Gated, shown: list[str], asked: list[str]) -> list[str]:
     """Return ``asked``, the columns a reader names, when all are among those ``shown`` to them;
     raises ``AccessDenied`` (``fields-not-agreed``, recorded) naming the others. A column the
     agreement does not give the reader is refused the same way as one that does not exist, so
@@ -246,7 +213,7 @@ def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str])
             user=user,
             action="access-refused",
             target_type="dataset",
-            target_id=dataset.slug,
+            target_id=dataset.policy_resource().dataset_id,
             reason="fields-not-agreed",
             policy_action=str(Action.VIEW_DATA),
             fields=", ".join(refused)[:500],
@@ -256,6 +223,19 @@ def columns(*, user: User, dataset: Dataset, shown: list[str], asked: list[str])
             code="fields-not-agreed",
         )
     return list(dict.fromkeys(asked))
+
+
+def perms_for(**objects: Mapping[str, bool]) -> dict[str, dict[str, bool]]:
+    """The one shape in which pages ask the policy what a person may do: for each object on
+    the page (``agreement=``, ``request=``, ``submission=``...), the policy's answers for its
+    actions, read in templates as ``{% if perms_for.agreement.sign %}`` (an action's hyphens
+    become underscores). Each capability computes its answers once per page, from one set of
+    facts (``agreements.services.permissions``, ``requests.services.permissions``,
+    ``submissions.services.permissions``); templates never look at roles themselves."""
+    return {
+        name: {action.replace("-", "_"): bool(allowed) for action, allowed in answers.items()}
+        for name, answers in objects.items()
+    }
 
 
 def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:
@@ -275,15 +255,64 @@ def require_on_submission(
     _require_recorded(user, decision, action, "submission", target_id)
 
 
+def may_on_request(
+    *, user: User, action: RequestAction, request: RequestFacts | None, area: str | None = None
+) -> bool:
+    """Whether the policy lets ``user`` do ``action`` to a data request (for a page's forms)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_request(
+        subject=subject_of(user), action=action, request=request, area=area
+    ).allowed
+
+
+def require_on_request(
+    *,
+    user: User,
+    action: RequestAction,
+    request: RequestFacts | None,
+    target_id: str,
+    area: str | None = None,
+) -> None:
+    """Raises, with the policy's reason recorded, unless ``user`` may do ``action`` to the data
+    request ``target_id`` (for ``raise-request``: in ``area``). A request in the wrong state is
+    ``InvalidInput`` (``request-state-invalid``, recorded as ``change-refused``): the person may
+    act, just not now; any other refusal is ``AccessDenied`` (``access-refused``).
+
+    Called inside a service's transaction, a record made here rolls back with it; the request
+    services' ``refusals_recorded`` then records the refusal once, after the rollback."""
+    decision = decide_request(subject=subject_of(user), action=action, request=request, area=area)
+    if decision.allowed:
+        return
+    wrong_state = decision.reason is DecisionReason.REQUEST_STATE_INVALID
+    record(
+        user=user,
+        action="change-refused" if wrong_state else "access-refused",
+        target_type="request" if request is not None else "area",
+        target_id=target_id,
+        reason=str(decision.reason),
+        policy_action=str(action),
+        area=request.area if request is not None else (area or ""),
+    )
+    if wrong_state:
+        state = request.state if request is not None else ""
+        raise InvalidInput(
+            f"This request is {state}, so that cannot be done now",
+            code="request-state-invalid",
+        )
+    decision.require()
+
+
 def check_document(
-    *, user: User, action: Action, area: str, agreements: Iterable[Agreement]
+    *, user: User, action: Action, area: str, agreements: Iterable[policy.AgreementFacts]
 ) -> Decision:
     """Return the policy's decision for ``user`` opening a document (``Action.READ_ATTACHMENT``,
-    ``Action.READ_DPIA_DOCUMENT``) of ``area`` that belongs to ``agreements``. The caller
-    audits the answer under the document's own event names."""
+    ``Action.READ_DPIA_DOCUMENT``) of ``area`` that belongs to ``agreements`` (their facts, from
+    ``agreements.facts.facts_of``). The caller audits the answer under the document's own event
+    names."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to see documents", code="not-signed-in")
-    document = Document(area=area, agreements=tuple(facts_of(a) for a in agreements))
+    document = Document(area=area, agreements=tuple(agreements))
     return decide_document(
         subject=subject_of(user), action=action, document=document, now=timezone.now()
     )

@@ -2,7 +2,8 @@
 
 Every error body is ``{"code": ..., "message": ...}``: ``LgrShareError`` carries its own code and
 status; ninja's own errors (no or bad token, invalid input) are mapped here. An agreement that
-cannot go live adds ``"problems": [{"code", "message"}, ...]``, every one of them.
+cannot go live adds ``"problems": [{"code", "message"}, ...]``, every one of them; terms with
+problems are a 422 with ``"problems": [{"code", "field", "message"}, ...]``, every one of them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from lgrshare.agreements.api import router as agreements_router
 from lgrshare.audit.api import router as audit_router
 from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
+from lgrshare.domain.agreement_terms import TermsInvalid
+from lgrshare.domain.error_codes import error_catalogue
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.api import router as requests_router
@@ -44,10 +47,13 @@ api = NinjaAPI(
     title="LGR Share API",
     version="1",
     description="Councils sharing data safely during Local Government Reorganisation. "
-    "Authenticate with a personal API token: `Authorization: Bearer <token>`.",
+    "Authenticate with a personal API token: `Authorization: Bearer <token>`. Every error is "
+    '`{"code": "...", "message": "..."}`; `x-error-codes` lists every code with its status, '
+    "title and message (also the page /developers/errors).",
     urls_namespace="api-1",
     auth=BearerToken(),
     docs_url=None,
+    openapi_extra={"x-error-codes": [entry.as_dict() for entry in error_catalogue()]},
 )
 api.add_router("/", councils_router)
 api.add_router("/", standards_router)
@@ -68,6 +74,12 @@ def _domain_error(request: HttpRequest, exc: LgrShareError) -> HttpResponse:
 def _not_ready(request: HttpRequest, exc: AgreementNotReady) -> HttpResponse:
     body = {**exc.as_dict(), "problems": [problem.as_dict() for problem in exc.problems]}
     return JsonResponse(body, status=exc.status)
+
+
+@api.exception_handler(TermsInvalid)
+def _terms_invalid(request: HttpRequest, exc: TermsInvalid) -> HttpResponse:
+    body = {**exc.as_dict(), "problems": [problem.as_dict() for problem in exc.problems]}
+    return JsonResponse(body, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -21,9 +21,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
 
+from lgrshare.agreements import services as agreements
+from lgrshare.agreements.models import Agreement, ContractorAgreement
+from lgrshare.agreements.pdf import latin1_safe
+from lgrshare.catalogue.imports import metrics_import
+from lgrshare.catalogue.models import Dataset
+from lgrshare.catalogue.services import catalogue_load_public, dataset_held_create
 from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
 from lgrshare.domain.contractors import article_28_obligations
+from lgrshare.domain.public_data import load_public_table
+from lgrshare.people.services import person_add
+from lgrshare.requests import services as requests
+from lgrshare.requests.models import Comment, DataRequest
+from lgrshare.standards.services import standard_get
+from lgrshare.submissions import services as submissions
 
 SURREY = "E10000030"
 GUILDFORD = "E07000209"
@@ -191,7 +203,6 @@ def _demo_people(passwords: dict[str, str]) -> dict[str, str]:
 def _demo_invitation() -> None:
     """Surrey County Council's administrator invites a Woking analyst: the account waits for
     Woking's DPO (``woking.dpo``) to confirm it on the person's page."""
-    from lgrshare.people.services import person_add
 
     if User.objects.filter(username="woking.planner").exists():
         return
@@ -211,8 +222,6 @@ def _demo_invitation() -> None:
 def _surrey_figures_csv() -> bytes:
     """Real published figures for Surrey's councils, laid out in LG Inform's long shape."""
     import polars as pl
-
-    from lgrshare.domain.public_data import load_public_table
 
     codes = [c.gss_code for c in Council.objects.filter(Q(pk=SURREY) | Q(county_id=SURREY))]
     population = load_public_table("population-mid-2024").filter(pl.col("gss_code").is_in(codes))
@@ -246,10 +255,6 @@ def _surrey_figures_csv() -> bytes:
 
 
 def _demo_catalogue() -> None:
-    from lgrshare.catalogue.imports import metrics_import
-    from lgrshare.catalogue.models import Dataset
-    from lgrshare.catalogue.services import catalogue_load_public, dataset_held_create
-
     catalogue_load_public()
     surrey = Area.objects.get(county_id=SURREY)
     metrics_import(
@@ -277,9 +282,6 @@ def _demo_catalogue() -> None:
 
 
 def _demo_request() -> None:
-    from lgrshare.requests import services as requests
-    from lgrshare.requests.models import DataRequest
-
     surrey = Area.objects.get(county_id=SURREY)
     if DataRequest.objects.filter(area=surrey, standard_name="contracts-register").exists():
         return
@@ -309,6 +311,9 @@ def _demo_request() -> None:
             ],
             "geography_level": "council",
             "period": "Contracts live on 1 April 2026",
+            # A supplier trading as an individual is named: that name is personal data, even
+            # though the Transparency Code already has it published.
+            "personal_data": True,
         },
     )
     requests.request_open(user=analyst, request=request)
@@ -325,8 +330,6 @@ def _demo_contract_pdf(particulars: dict[str, str]) -> bytes:
     """The demo's signed contract for services: its Article 28 particulars, marked as a demo."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
-
-    from lgrshare.agreements.pdf import latin1_safe
 
     pdf = FPDF(format="A4")
     pdf.add_page()
@@ -371,9 +374,6 @@ How it will be sent
 
 def _demo_attachment() -> None:
     """Surrey County Council's analyst attaches a data specification to the request's thread."""
-    from lgrshare.requests import services as requests
-    from lgrshare.requests.models import Comment, DataRequest
-
     request = DataRequest.objects.filter(
         area__county_id=SURREY, standard_name="contracts-register"
     ).first()
@@ -395,10 +395,6 @@ def _demo_agreement() -> None:
     """Surrey County Council and Guildford agree to share the contracts register, and sign."""
     from datetime import date
 
-    from lgrshare.agreements import services as agreements
-    from lgrshare.agreements.models import Agreement, ContractorAgreement
-    from lgrshare.requests.models import DataRequest
-
     request = DataRequest.objects.filter(
         area__county_id=SURREY, standard_name="contracts-register"
     ).first()
@@ -412,10 +408,10 @@ def _demo_agreement() -> None:
             "Council",
             "nature_and_purpose": "Analysis of the county's contracts register and council tax "
             "figures, on Surrey County Council's instructions, to cost the unitary options.",
-            "personal_data_types": "Names of sole-trader suppliers and contract managers' work "
-            "contact details, as held in the contracts register.",
-            "data_subject_categories": "Suppliers who trade as individuals; council officers "
-            "named as contract managers.",
+            "personal_data_types": "Names of suppliers who trade as individuals (sole "
+            "traders), as held in the contracts register and published under the Local "
+            "Government Transparency Code 2015.",
+            "data_subject_categories": "Suppliers who trade as individuals.",
         }
         recorded = agreements.contractor_agreement_record(
             user=dpo,
@@ -430,6 +426,8 @@ def _demo_agreement() -> None:
         agreements.contractor_agreement_sign_off(user=dpo, contractor_agreement=recorded)
     _, parties, terms = agreements.terms_from_request(request)
     terms |= {
+        # Supplier names can name sole traders (personal data): the council's public task.
+        "lawful_basis": "e",
         "delete_by": date(2027, 6, 30),
         "review_date": date(2027, 3, 31),
         "classification": "OFFICIAL-SENSITIVE",
@@ -479,8 +477,6 @@ def _council_tax_csv(gss_code: str) -> bytes:
     """One council's 2023-24 council tax base in the agreed layout, from DLUHC Table 9."""
     from importlib import resources
 
-    from lgrshare.standards.services import standard_get
-
     raw = resources.files("lgrshare").joinpath(
         "reference_data", "dluhc_ctr_table9_2023-24_billing_authorities.csv"
     )
@@ -519,10 +515,6 @@ def _council_tax_csv(gss_code: str) -> bytes:
 def _demo_submissions() -> None:
     """Guildford and Woking share their 2023-24 council tax base with Surrey County Council."""
     from datetime import date
-
-    from lgrshare.agreements import services as agreements
-    from lgrshare.agreements.models import Agreement
-    from lgrshare.submissions import services as submissions
 
     surrey = Area.objects.get(county_id=SURREY)
     title = "Council tax base 2023-24 for harmonisation modelling"
@@ -585,9 +577,6 @@ def _demo_dpia_agreement() -> None:
     care records: special category data about children, so a DPIA is required and completed
     before the agreement could be sent for review."""
     from datetime import date
-
-    from lgrshare.agreements import services as agreements
-    from lgrshare.agreements.models import Agreement
 
     surrey = Area.objects.get(county_id=SURREY)
     if Agreement.objects.filter(area=surrey, title=DPIA_TITLE).exists():
@@ -662,9 +651,6 @@ def _demo_waiting() -> None:
     Guildford's DPO has approved (Guildford's signatory is asked to sign); Surrey County
     Council's and Woking's DPOs have still to review."""
     from datetime import date
-
-    from lgrshare.agreements import services as agreements
-    from lgrshare.agreements.models import Agreement
 
     surrey = Area.objects.get(county_id=SURREY)
     title = WAITING_TITLE

@@ -210,6 +210,7 @@ STATICFILES_DIRS = [
     GOVUK_FRONTEND / "assets",
     ("govuk", GOVUK_FRONTEND),
     ("govuk-arial", NODE_MODULES / ".lgrshare"),  # built by `make` from frontend/govuk.scss
+    ("swagger-ui", NODE_MODULES / "swagger-ui-dist"),  # the API documentation page
     PACKAGE_DIR / "static",
 ]
 WHITENOISE_USE_FINDERS = True

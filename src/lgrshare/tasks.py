@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from lgrshare.accounts.auth import person
 from lgrshare.agreements.tasks import tasks_for as agreement_tasks
 from lgrshare.councils.models import User
 from lgrshare.notifications.tasks import TASK_KINDS, Task
 from lgrshare.people.tasks import tasks_for as people_tasks
 from lgrshare.requests.tasks import tasks_for as request_tasks
 from lgrshare.submissions.tasks import tasks_for as submission_tasks
-from lgrshare.web.auth import person
 
 SOURCES: tuple[Callable[[User], list[Task]], ...] = (
     agreement_tasks,

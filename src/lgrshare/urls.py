@@ -17,6 +17,7 @@ from lgrshare.requests import views as requests
 from lgrshare.retention import views as retention
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
+from lgrshare.web import developers
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -146,6 +147,8 @@ urlpatterns = [
         standards.standard_template,
         name="standard-template",
     ),
+    path("developers/api", developers.api_docs, name="api-docs"),
+    path("developers/errors", developers.error_codes, name="error-codes"),
     path("", include("lgrshare.vault.urls")),
     path("", include("lgrshare.audit.urls")),
     path("api/v1/", api.urls),

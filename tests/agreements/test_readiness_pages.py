@@ -153,3 +153,59 @@ def test_a_dpo_records_the_residual_risk_ico_note_and_policy_documents_in_the_pa
     ]
     # The form starts from what is recorded, so adding the ICO note keeps the rest.
     assert "Pseudonymised before matching.</textarea>" in html
+
+
+def test_the_draft_form_lists_every_problem_with_the_terms_at_once_in_field_order(client, cast):
+    client.force_login(cast["guildford_lead"])
+    posted = WORKFORCE | {
+        "title": "Every problem at once",
+        "standard_fields": "not_a_field",
+        "personal_data": "personal",
+        "delete_by_day": "",
+        "delete_by_month": "",
+        "delete_by_year": "",
+    }
+    response = client.post(f"/areas/{SURREY}/agreements/new", posted)
+    html = response.content.decode()
+    summary = html[html.index("govuk-error-summary__list") :]
+    summary = summary[: summary.index("</ul>")]
+    found = re.findall(r'<a href="#id_([a-z_]+)[^"]*">([^<]+)</a>', summary)
+    assert [where for where, _ in found] == ["standard_fields", "lawful_basis", "retention_event"]
+    assert "Not in workforce-summary: not_a_field" in found[0][1]
+    assert not Agreement.objects.filter(title="Every problem at once").exists()
+
+
+def test_the_api_refuses_terms_with_every_problem_listed(client, cast):
+    from lgrshare.accounts.services import token_create
+    from lgrshare.requests import services as requests
+
+    request = requests.request_create_from_form(
+        user=cast["guildford_lead"],
+        area=Area.objects.get(county_id=SURREY),
+        data={
+            "question": "How many staff work in each service?",
+            "not_enough": "x",
+            "purpose": "Sizing",
+            "legal_power": "",
+            "standard": "workforce-summary",
+            "holders": [SURREY],
+            "fields_wanted": ["gss_code", "council_name"],
+            "personal_data": True,
+        },
+    )
+    requests.request_open(user=cast["guildford_lead"], request=request)
+    _, secret = token_create(user=cast["guildford_lead"], name="t")
+    response = client.post(
+        "/api/v1/agreements",
+        {"request_id": request.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert [(p["code"], p["field"]) for p in body["problems"]] == [
+        ("legal-power-required", "legal_power"),
+        ("lawful-basis-required", "lawful_basis"),
+        ("retention-required", "retention_event"),
+    ]
+    assert body["code"] == "legal-power-required"

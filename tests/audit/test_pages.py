@@ -51,7 +51,7 @@ def test_a_dpo_sees_a_targets_trail_from_their_areas_only(signed_in, dora, trail
     assert "Data was downloaded" in html
     assert 'href="/audit/person/alice"' in html
     assert "charlie" not in html  # a Kent actor, outside the DPO's area
-    assert "rows: 12" in html
+    assert "Rows: 12" in html
 
 
 def test_a_dpo_sees_what_a_person_did(signed_in, dora, trail):
@@ -84,7 +84,7 @@ def test_people_who_are_not_dpos_are_refused_and_it_is_recorded(
     response = signed_in(user).get(path)
     assert response.status_code == 403
     assert b"dpo-only" in response.content
-    assert b"rows: 12" not in response.content
+    assert b"Rows: 12" not in response.content
     refused = AuditEntry.objects.filter(actor=who, action="access-refused")
     assert [(r.target_type, r.reason) for r in refused] == [("audit-trail", "role-not-permitted")]
 
@@ -96,7 +96,7 @@ def test_a_dpo_of_another_area_finds_nothing(signed_in, kim, alice, trail, path)
     _download(alice, target_id="8")
     response = signed_in(kim).get(path)
     assert response.status_code == 404
-    assert b"rows: 12" not in response.content
+    assert b"Rows: 12" not in response.content
     assert b"Guildford" not in response.content
 
 
@@ -149,6 +149,31 @@ def test_verification_is_refused_to_others(request, api, trail, who):
     response = api(request.getfixturevalue(who))("/api/v1/audit/verify")
     assert response.status_code == 403
     assert response.json()["code"] == "audit-verify-not-permitted"
+
+
+def test_the_trail_page_gives_reasons_and_details_in_words_and_the_api_keeps_codes(
+    signed_in, dora, alice, api
+):
+    audit_record(
+        event=AuditEvent(
+            name="access-refused",
+            actor=alice.username,
+            target_type="dataset",
+            target_id="7",
+            reason="terms-not-accepted",
+            detail={"policy_action": "view-data", "pending": True, "role": "dpo"},
+        )
+    )
+    html = signed_in(dora).get(TARGET).content.decode()
+    assert "Accept the terms of this version of the agreement first." in html
+    assert "Asked to: See the data" in html
+    assert "Waits for confirmation: Yes" in html
+    assert "Role: Data protection officer" in html
+    for code in ("terms-not-accepted", "policy_action", "view-data", "True"):
+        assert code not in html
+    body = api(dora)(API).json()
+    assert body[0]["reason"] == "terms-not-accepted"
+    assert body[0]["detail"]["policy_action"] == "view-data"
 
 
 def test_paging_and_reloading_a_trail_is_one_reading(signed_in, dora, alice):

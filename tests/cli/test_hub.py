@@ -198,16 +198,16 @@ def test_an_invited_person_is_confirmed_at_set_up_when_their_council_has_nobody_
         admin=admin,
         area=Area.objects.get(county_id="E10000030"),
         username="first.admin",
-        roles=["area-admin"],
+        roles=["data-lead"],  # the area administrator is the county's alone
         council=Council.objects.get(pk=GUILDFORD),
     )
     assert not invited.is_active
     result = run("user", "confirm", "first.admin")
     assert result.exit_code == 0
-    assert "Confirmed first.admin: area-admin." in result.output
+    assert "Confirmed first.admin: data-lead." in result.output
     confirmed = User.objects.get(username="first.admin")
     assert confirmed.is_active
-    assert confirmed.role_codes == {"area-admin"}
+    assert confirmed.role_codes == {"data-lead"}
     assert AuditEntry.objects.filter(
         target_id="first.admin", actor="system", action="person-confirmed"
     ).exists()

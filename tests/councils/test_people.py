@@ -241,3 +241,32 @@ def test_the_invited_person_is_confirmed_in_the_pages_by_their_councils_dpo(
     assert "Confirm this person" in client.get(f"/people/{posing.pk}/").content.decode()
     client.post(f"/people/{posing.pk}/confirm")
     assert User.objects.get(pk=posing.pk).role_codes == {"dpo", "senior-signatory", "analyst"}
+
+
+def test_an_invited_person_signing_in_is_told_their_account_awaits_confirmation(
+    signed_in, admin, guildford
+):
+    response = signed_in(admin).post(f"/areas/{SURREY}/people/add", ISSUE_SCENARIO, follow=True)
+    password = response.context["password"]
+    page = Client().post("/sign-in", {"username": "posing.officer", "password": password})
+    assert page.status_code == 200
+    assert "waiting for your council" in page.content.decode()
+    assert "correct username and password" not in page.content.decode()
+    # A wrong password says only that: it does not reveal that the account exists.
+    wrong = Client().post("/sign-in", {"username": "posing.officer", "password": "not-it-at-all"})
+    assert "correct username and password" in wrong.content.decode()
+    assert "waiting for your council" not in wrong.content.decode()
+
+
+def test_the_area_administrator_role_cannot_be_given_to_a_district_person(
+    signed_in, admin, guildford
+):
+    asked = ISSUE_SCENARIO | {"username": "district.admin", "roles": ["area-admin"]}
+    page = signed_in(admin).post(f"/areas/{SURREY}/people/add", asked)
+    assert page.status_code == 200
+    assert "lead (county) council can be area administrators" in page.content.decode()
+    assert not User.objects.filter(username="district.admin").exists()
+    assert _events("access-refused")[-1][1] == "role-for-lead-council"
+    with pytest.raises(PermissionDenied) as caught:
+        services.role_grant(admin=guildford["admin"], person=guildford["dpo"], role="area-admin")
+    assert caught.value.code == "role-for-lead-council"

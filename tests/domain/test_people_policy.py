@@ -45,7 +45,7 @@ RULES = {
 # The reasons only this policy and the parties' decisions give.
 PEOPLE_AND_PARTY_REASONS = frozenset(
     {"needs-confirmation", "not-your-council", "own-account", "own-grant",
-     "role-not-for-contractors", "drafter-not-a-party"}
+     "role-not-for-contractors", "drafter-not-a-party", "role-for-lead-council"}
 )  # fmt: skip
 
 
@@ -80,7 +80,11 @@ def test_every_people_action_role_and_relation(action, role, relation):
 def test_the_matrix_covers_every_people_action_and_reason():
     assert set(RULES) == {action.value for action in PeopleAction}
     table = {_expected(*cell) for cell in itertools.product(RULES, ROLES, RELATIONS)}
-    assert PEOPLE_AND_PARTY_REASONS - {"role-not-for-contractors", "drafter-not-a-party"} <= table
+    assert (
+        PEOPLE_AND_PARTY_REASONS
+        - {"role-not-for-contractors", "drafter-not-a-party", "role-for-lead-council"}
+        <= table
+    )
 
 
 @pytest.mark.parametrize("action", list(PeopleAction))
@@ -118,6 +122,24 @@ def test_dpo_and_signatory_grants_wait_and_contractor_staff_get_only_reading_rol
             council=SURREY, area=SURREY_AREA, roles=frozenset(roles), contractor=contractor
         )
         assert decide_people(actor=admin, action=action, target=target).reason == reason
+
+
+@pytest.mark.parametrize("action", [PeopleAction.ADD_PERSON, PeopleAction.GRANT_ROLE])
+def test_only_the_areas_lead_council_has_area_administrators(action):
+    admin = Member(
+        user_id="1", council=SURREY, areas=frozenset({SURREY_AREA}), roles=frozenset({"area-admin"})
+    )
+    district = Target(council=GUILDFORD, area=SURREY_AREA, roles=frozenset({"area-admin"}))
+    county = Target(council=SURREY, area=SURREY_AREA, roles=frozenset({"area-admin"}))
+    guildford_admin = replace(admin, council=GUILDFORD)
+    assert decide_people(actor=guildford_admin, action=action, target=district).reason == (
+        "role-for-lead-council"
+    )
+    if action is PeopleAction.ADD_PERSON:  # an invitation for a district: still refused
+        assert decide_people(actor=admin, action=action, target=district).reason == (
+            "role-for-lead-council"
+        )
+    assert decide_people(actor=admin, action=action, target=county).reason == "allowed"
 
 
 def test_unknown_actions_and_roles_are_input_errors():

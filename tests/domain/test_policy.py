@@ -32,6 +32,8 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.codes import SUBMISSION_ACTIONS
 from tests.domain.test_people_policy import PEOPLE_AND_PARTY_REASONS
+from tests.domain.test_policy_requests import CELLS as REQUEST_CELLS
+from tests.domain.test_policy_requests import _expected as request_expected
 
 SURREY_AREA, KENT_AREA = "E10000030", "E10000016"
 SURREY, GUILDFORD, WAVERLEY, MAIDSTONE = "E10000030", "E07000209", "E07000216", "E07000110"
@@ -286,7 +288,10 @@ def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
     # not-named needs a named list; its own test below covers it.
     table_reasons = {row[-1] for row in EXPECTED} | {row[-1] for row in SUBMISSION_EXPECTED}
     # The people policy's and the parties' reasons have their own matrix (test_people_policy).
+    # So have the request policy's (test_policy_requests).
+    requests = {request_expected(*cell) for cell in REQUEST_CELLS} - {"allowed"}
     others = {"not-named", "not-named-on-live-agreement"} | PEOPLE_AND_PARTY_REASONS
+    others |= requests - table_reasons
     assert table_reasons == {reason.value for reason in DecisionReason} - others
 
 

@@ -33,6 +33,22 @@ def test_detail_page_gives_each_fields_rules_in_words(signed_in, alice):
     assert "True" not in html
 
 
+def test_detail_pages_describe_patterns_in_words_and_the_schema_keeps_the_regex(signed_in, alice):
+    client = signed_in(alice)
+    html = client.get("/standards/contracts-register/").content.decode()
+    assert "council&#x27;s nine-character GSS code, such as E07000209" in html
+    assert "[0-9]" not in html
+    assert "^E" not in html
+    # No built-in standard's page shows a regular expression.
+    for name in ("land-and-property-assets", "council-tax-base", "service-demand-lsoa"):
+        page = client.get(f"/standards/{name}/").content.decode()
+        assert "[0-9]" not in page, name
+        assert "[A-Z]" not in page, name
+    schema = json.loads(client.get("/standards/contracts-register/schema.json").content)
+    patterns = [f.get("constraints", {}).get("pattern") for f in schema["schema"]["fields"]]
+    assert "^E(0[6-9]|10)[0-9]{6}$" in patterns
+
+
 def test_schema_download_is_the_table_schema_with_metadata(signed_in, alice):
     response = signed_in(alice).get("/standards/contracts-register/schema.json")
     assert response["Content-Disposition"] == 'attachment; filename="contracts-register.json"'

@@ -329,6 +329,11 @@ def test_the_catalogue_download_of_shared_data_is_the_zip_with_its_context(
     response = client.get(f"/catalogue/{dataset.slug}/data.csv", follow=True)
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert "'=HYPERLINK" in archive.read("data.csv").decode()
+    # The link says what the zip holds, and the zip holds what it says.
+    assert "the data as CSV, with its schema, caveats, validation report" in page.content.decode()
+    assert set(archive.namelist()) == {
+        "data.csv", "schema.json", "caveats.json", "validation-report.json", "ABOUT.txt"
+    }  # fmt: skip
 
 
 def test_excel_downloads_keep_numbers_as_numbers(cast, dataset, signed_in):

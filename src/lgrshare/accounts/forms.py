@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
     AuthenticationForm,
 )
@@ -15,6 +18,8 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password",
         "inactive": "This account has been switched off. Ask your area administrator.",
+        "account-pending": "Your account is waiting for your council's administrator or data "
+        "protection officer to confirm it. You can sign in once they have.",
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -24,6 +29,32 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
         self.fields["username"].widget.attrs["spellcheck"] = "false"
+
+    def clean(self) -> dict[str, Any]:
+        """Sign in; a person invited but not yet confirmed by their own council, who gives the
+        right password, is told their account awaits confirmation rather than that the password
+        is wrong (the right password shows it is them, so nothing leaks to anyone else)."""
+        try:
+            return super().clean()
+        except forms.ValidationError as refused:
+            if refused.code == "invalid_login" and self._awaiting_confirmation():
+                raise forms.ValidationError(
+                    self.error_messages["account-pending"], code="account-pending"
+                ) from None
+            raise
+
+    def _awaiting_confirmation(self) -> bool:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return False
+        found = get_user_model()._default_manager.filter(username=username).first()
+        return (
+            found is not None
+            and not found.is_active
+            and getattr(found, "confirmed_at", True) is None
+            and found.check_password(password)
+        )
 
 
 class TokenCreateForm(forms.Form):

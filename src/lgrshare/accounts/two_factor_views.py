@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from lgrshare.accounts import two_factor
+from lgrshare.accounts.auth import person
 from lgrshare.domain.errors import InvalidInput
-from lgrshare.web.auth import person
 
 _SHOW_ONCE_KEY = "lgrshare.recovery-codes"
 NEXT = "next"

@@ -14,10 +14,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lgrshare.accounts import services, throttle
+from lgrshare.accounts.auth import person
 from lgrshare.accounts.forms import PasswordChangeForm, SignInForm, TokenCreateForm
 from lgrshare.accounts.models import ApiToken
 from lgrshare.domain.errors import InvalidInput
-from lgrshare.web.auth import person
 
 
 @method_decorator(login_not_required, name="dispatch")

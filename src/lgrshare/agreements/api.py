@@ -8,13 +8,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
-from lgrshare.agreements.models import Agreement, AgreementVersion, State
+from lgrshare.agreements.models import Agreement, AgreementVersion, State, TermsAcceptance
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.agreements.status import status_label, status_of
 from lgrshare.requests.services import request_get_for_user
-from lgrshare.web.auth import person
 
 router = Router(tags=["data sharing agreements"])
 
@@ -71,6 +71,8 @@ class VersionOut(Schema):
 class ProblemOut(Schema):
     code: str
     message: str
+    # For a problem with the terms: the form field it belongs to.
+    field: str = ""
 
 
 class AgreementOut(Schema):
@@ -138,11 +140,12 @@ class ReasonIn(Schema):
 class ErrorOut(Schema):
     code: str
     message: str
-    # Only when an agreement cannot go live (agreement-not-ready): every blocking problem.
+    # When an agreement cannot go live (agreement-not-ready), or its terms have problems (422):
+    # every one of them.
     problems: list[ProblemOut] = []
 
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, summary="Draft from a request")
@@ -208,6 +211,29 @@ def agreements_sign(
     nothing is signed (``version-changed``)."""
     found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
     return services.agreement_sign(user=person(request), agreement=found, version=version)
+
+
+class TermsAcceptedOut(Schema):
+    agreement: str
+    version: int
+    accepted_at: datetime
+
+    @staticmethod
+    def resolve_agreement(obj: TermsAcceptance) -> str:
+        return obj.agreement.reference
+
+
+@router.post(
+    "/agreements/{agreement_id}/terms-acceptance",
+    response={200: TermsAcceptedOut, **ERRORS},
+    summary="Accept the terms of the current version, before reading data under it",
+)
+def agreements_accept_terms(request: HttpRequest, agreement_id: int) -> TermsAcceptance:
+    """Only a party's staff, and staff of a contractor the agreement names, may accept; accepting
+    again is harmless. Refusals: ``not-a-party``, ``contractor-not-named``, ``not-named``,
+    ``agreement-not-active``."""
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    return services.terms_accept(user=person(request), agreement=found)
 
 
 @router.post("/agreements/{agreement_id}/suspend", response={200: AgreementOut, **ERRORS})

@@ -9,6 +9,7 @@ audited: ``dpia-document-downloaded`` or ``dpia-document-download-refused`` with
 from __future__ import annotations
 
 from lgrshare import access
+from lgrshare.agreements.facts import facts_of
 from lgrshare.agreements.models import Agreement, Dpia
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import NotFound
@@ -34,7 +35,7 @@ def dpia_document_decision(*, user: User, agreement: Agreement) -> Decision:
         user=user,
         action=access.Action.READ_DPIA_DOCUMENT,
         area=agreement.area.county_id,
-        agreements=[agreement],
+        agreements=[facts_of(agreement)],
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from lgrshare.agreements.models import AgreementVersion
 from lgrshare.domain import policy
-from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.agreement_terms import Terms, TermsInvalid, flow_problems
 from lgrshare.standards.services import standard_get
 
 
@@ -56,25 +56,12 @@ def check_flows(
     parties: dict[str, bool], items: dict[str, set[str]], flows: list[dict[str, Any]]
 ) -> None:
     """Each flow goes from a providing party to another party, for a standard the agreement
-    shares, with some of the fields it names."""
-    for flow in flows:
-        standard, provider, recipient = flow["standard"], flow["provider"], flow["recipient"]
-        if standard not in items:
-            raise InvalidInput(
-                f"The agreement does not share {standard}", code="flow-standard-not-shared"
-            )
-        if not parties.get(provider) or recipient not in parties or recipient == provider:
-            raise InvalidInput(
-                "Data flows from a council that provides it to another party",
-                code="flow-parties-invalid",
-            )
-        beyond = sorted(set(flow["fields"]) - items[standard])
-        if beyond or not flow["fields"]:
-            raise InvalidInput(
-                f"A flow of {standard} may only carry fields the agreement names"
-                + (f"; not {', '.join(beyond)}" if beyond else ""),
-                code="flow-fields-invalid",
-            )
+    shares, with some of the fields it names (``items``: standard -> its fields); each
+    recipient's fields are its own. Raises ``TermsInvalid`` listing every problem."""
+    typed = Terms.from_dict({"flows": flows}).flows
+    problems = flow_problems(parties, items, typed)
+    if problems:
+        raise TermsInvalid(problems)
 
 
 def flows_of(version: AgreementVersion) -> tuple[policy.Flow, ...]:

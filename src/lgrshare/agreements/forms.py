@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from lgrshare.agreements.flows import default_flows
+from lgrshare.agreements.flows import check_flows, default_flows
 from lgrshare.agreements.models import Classification, PersonalData
 from lgrshare.councils.models import Area, Contractor, User
+from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
+from lgrshare.standards.services import standard_get, standard_list
 from lgrshare.web.dates import GovukDateField
 
 READER_ROLES = [
@@ -29,8 +31,6 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> Non
 
 
 def _standards() -> list[tuple[str, str]]:
-    from lgrshare.standards.services import standard_list
-
     return [("", "None"), *[(s.name, s.title) for s in standard_list()]]
 
 
@@ -215,6 +215,27 @@ class AgreementForm(forms.Form):
             ],
         )
 
+        self._add_recipient_fields(councils)
+
+    def _add_recipient_fields(self, councils: list[tuple[str, str]]) -> None:
+        """A field list for each council that may receive the data, placed after the agreed
+        fields: the drafter gives one recipient fewer fields than another."""
+        recipient_fields = {
+            recipient_field(code): forms.CharField(
+                label=f"Fields {name} receives",
+                required=False,
+                help_text="Field names separated by commas, from those above; leave empty for "
+                "all of them. Ignored for a council that does not receive the data.",
+            )
+            for code, name in councils
+        }
+        ordered: dict[str, forms.Field] = {}
+        for name, field in self.fields.items():
+            ordered[name] = field
+            if name == "standard_fields":
+                ordered |= recipient_fields
+        self.fields = ordered
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         parties = set(data.get("parties") or [])
@@ -232,7 +253,43 @@ class AgreementForm(forms.Form):
                     "The delete-by date must be in the future", code="delete-by-in-past"
                 ),
             )
+        if not self.errors and data.get("standard"):
+            self._check_recipient_fields(data)
         return data
+
+    def _check_recipient_fields(self, data: dict[str, Any]) -> None:
+        """Each recipient's fields are checked as flows are (``flows.check_flows``), and a
+        problem is shown next to that recipient's field list."""
+        items = self._items(data)
+        agreed = {
+            item["standard"]: set(item["fields"] or _all_fields(item["standard"]))
+            for item in items
+            if "standard" in item
+        }
+        parties = self.parties_map()
+        for flow in self._flows(data, items):
+            try:
+                check_flows(parties, agreed, [flow])
+            except TermsInvalid as refused:
+                for problem in refused.problems:
+                    self.add_error(recipient_field(flow["recipient"]), problem.message)
+
+    def _items(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        if data["standard"]:
+            items.append({"standard": data["standard"], "fields": _names(data["standard_fields"])})
+        items += [{"item": line.strip()} for line in data["items"].splitlines() if line.strip()]
+        return items
+
+    def _flows(self, data: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The default flows (each provider to each recipient, the agreed fields), with each
+        recipient's own field list where the drafter gave one."""
+        flows = default_flows(self.parties_map(), items, list(data["recipients"]) or None)
+        for flow in flows:
+            own = _names(data.get(recipient_field(flow["recipient"])) or "")
+            if own:
+                flow["fields"] = own
+        return flows
 
     def parties_map(self) -> dict[str, bool]:
         providers = set(self.cleaned_data["providers"])
@@ -240,16 +297,12 @@ class AgreementForm(forms.Form):
 
     def terms(self) -> dict[str, Any]:
         data = self.cleaned_data
-        items: list[dict[str, Any]] = []
-        if data["standard"]:
-            fields = [f.strip() for f in data["standard_fields"].split(",") if f.strip()]
-            items.append({"standard": data["standard"], "fields": fields})
-        items += [{"item": line.strip()} for line in data["items"].splitlines() if line.strip()]
+        items = self._items(data)
         readers = list(data["reader_roles"])
         return {
             "purposes": data["purposes"],
             "data_items": items,
-            "flows": default_flows(self.parties_map(), items, list(data["recipients"]) or None),
+            "flows": self._flows(data, items),
             "second_person_acceptance": data["second_person_acceptance"],
             "legal_power": data["legal_power"],
             "personal_data": data["personal_data"],
@@ -292,7 +345,35 @@ def initial_from(title: str, parties: dict[str, bool], terms: dict[str, Any]) ->
         "standard_fields": ", ".join(standard_items[0].get("fields", [])) if standard_items else "",
         "items": "\n".join(i["item"] for i in terms.get("data_items", []) if "item" in i),
         "reader_roles": readers,
+        **_recipient_initial(terms, standard_items),
     }
+
+
+def _recipient_initial(
+    terms: dict[str, Any], standard_items: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Each recipient's own field list, where its flows carry fewer fields than agreed."""
+    if not standard_items:
+        return {}
+    agreed = list(standard_items[0].get("fields") or _all_fields(standard_items[0]["standard"]))
+    initial: dict[str, str] = {}
+    for flow in terms.get("flows") or []:
+        if flow["standard"] == standard_items[0]["standard"] and list(flow["fields"]) != agreed:
+            initial[recipient_field(flow["recipient"])] = ", ".join(flow["fields"])
+    return initial
+
+
+def recipient_field(code: str) -> str:
+    """The form field holding the fields council ``code`` receives."""
+    return f"fields_for_{code}"
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _all_fields(standard: str) -> list[str]:
+    return [f.name for f in standard_get(name=standard).fields]
 
 
 class ReasonForm(forms.Form):

@@ -22,6 +22,7 @@ from lgrshare import access
 
 # A module reference, not names: the agreements service imports this module as it loads.
 from lgrshare.agreements import services as agreements
+from lgrshare.agreements.facts import facts_of
 from lgrshare.agreements.models import Agreement, Party, State, TermsAcceptance
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
@@ -67,7 +68,7 @@ def _readers(
 ) -> list[User]:
     """Those the policy lets read (or, for a provider, submit to) one of ``datasets`` under
     ``facts``, counting people who have still to accept the terms."""
-    resources = [access.resource_of(d) for d in datasets]
+    resources = [d.policy_resource() for d in datasets]
     found = []
     for person in people:
         subject = access.subject_of(person)
@@ -104,7 +105,7 @@ def _parties_people(agreement: Agreement) -> list[User]:
         TermsAcceptance.objects.filter(agreement=agreement).values_list("user_id", flat=True)
     )
     involved = list(User.objects.filter(pk__in=_known(ids), is_active=True))
-    as_if_active = replace(access.facts_of(agreement), state=policy.AgreementState.ACTIVE)
+    as_if_active = replace(facts_of(agreement), state=policy.AgreementState.ACTIVE)
     datasets = list(Dataset.objects.filter(agreement=agreement).select_related("area"))
     candidates = _area_people(agreement, [p.council_id for p in parties], contractors=True)
     return involved + _readers(as_if_active, datasets, candidates, timezone.now())
@@ -202,7 +203,7 @@ def data_accepted(*, dataset: Dataset, period: str, by: User) -> None:
         )
         if person.council_id != dataset.publisher_id
     ]
-    readers = _readers(access.facts_of(agreement), [dataset], candidates, timezone.now())
+    readers = _readers(facts_of(agreement), [dataset], candidates, timezone.now())
     notify(
         users=_others(readers, by),
         text=f"New data under {agreement.reference}: {dataset.title}, {period}, "

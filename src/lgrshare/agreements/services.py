@@ -6,6 +6,7 @@ from the agreement's facts, like every access to data, so the rules live in one 
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -15,10 +16,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lgrshare.access import facts_of, subject_of
+from lgrshare import access
+from lgrshare.access import subject_of
 from lgrshare.agreements import notices
 from lgrshare.agreements.build import snapshot
-from lgrshare.agreements.flows import agreed_fields, check_flows, default_flows
+from lgrshare.agreements.facts import facts_of
+from lgrshare.agreements.flows import agreed_fields, default_flows
 from lgrshare.agreements.models import (
     Agreement,
     AgreementVersion,
@@ -35,11 +38,17 @@ from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import contractor_target
 from lgrshare.domain import policy
+from lgrshare.domain.agreement_terms import Terms, TermsInvalid, terms_problems
 from lgrshare.domain.contractors import Particulars, Problem, check_particulars
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
-from lgrshare.domain.policy.parties import decide_drafting, decide_terms_acceptance
+from lgrshare.domain.policy.parties import (
+    decide_dpia_recording,
+    decide_drafting,
+    decide_terms_acceptance,
+)
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
+from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
@@ -47,34 +56,8 @@ from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
 # Terms a version carries; a change to any of them (or to the parties) makes a new version.
-TERM_FIELDS = (
-    "purposes",
-    "data_items",
-    "flows",
-    "second_person_acceptance",
-    "legal_power",
-    "personal_data",
-    "criminal_offence_data",
-    "children_or_vulnerable",
-    "data_matching",
-    "large_scale",
-    "lawful_basis",
-    "article_9_condition",
-    "schedule_1_conditions",
-    "permitted_roles",
-    "classification",
-    "onward_sharing",
-    "starts_on",
-    "delete_by",
-    "retention_event",
-    "retention_months_after_event",
-    "termination_grace_days",
-    "superseded_keep_days",
-    "deletion_method",
-    "rights_and_breaches",
-    "review_date",
-    "other_legal_requirements",
-)
+# A version's columns that hold its terms: the typed value's keys, in its order.
+TERM_FIELDS = tuple(Terms().to_dict())
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -206,6 +189,43 @@ def _recorded(
 # -- drafting -----------------------------------------------------------------------------------
 
 
+def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
+    """What the policy lets ``user`` do to ``agreement`` now, action by action, for its page:
+    approve, sign, suspend, terminate, record-dpia, edit-draft, vary, accept-terms, submit."""
+    subject, facts = subject_of(user), facts_of(agreement)
+    now = timezone.now()
+    answers = {
+        str(action): policy.decide(
+            subject=subject, action=action, resource=None, agreement=facts, now=now
+        ).allowed
+        for action in (
+            policy.Action.APPROVE,
+            policy.Action.SIGN,
+            policy.Action.SUSPEND,
+            policy.Action.TERMINATE,
+        )
+    }
+    party = subject.council is not None and subject.council in facts.parties
+    drafter = party and decide_drafting(subject=subject).allowed
+    accepted = (facts.agreement_id, facts.version) in subject.terms_accepted
+    mine = agreement.datasets.filter(publisher_id=user.council_id).first()
+    return answers | {
+        "record-dpia": decide_dpia_recording(subject=subject, agreement=facts).allowed,
+        "edit-draft": drafter and agreement.state == State.DRAFT,
+        "vary": drafter and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED},
+        "accept-terms": not accepted
+        and decide_terms_acceptance(subject=subject, agreement=facts, now=now).allowed,
+        "submit": user.council_id is not None
+        and mine is not None
+        and access.check(user=user, action=access.Action.SUBMIT, dataset=mine).allowed,
+    }
+
+
+def may_record_dpia(user: User, agreement: Agreement) -> bool:
+    """Whether the policy lets ``user`` record ``agreement``'s DPIA decision (for the page)."""
+    return decide_dpia_recording(subject=subject_of(user), agreement=facts_of(agreement)).allowed
+
+
 def may_draft(user: User) -> bool:
     """Whether the policy lets ``user`` draft or vary agreements at all (for the pages)."""
     return decide_drafting(subject=subject_of(user)).allowed
@@ -219,53 +239,23 @@ def _require_drafter(user: User, area: Area, parties: list[str] | None = None) -
         raise PermissionDenied("Only a party's staff can change its agreement", code="not-a-party")
 
 
-def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) -> None:
-    in_area = {c.gss_code for c in area.councils()}
-    if len(parties) < 2 or not set(parties) <= in_area:
-        raise InvalidInput(
-            "An agreement needs at least two councils of the area", code="parties-invalid"
-        )
-    if not any(parties.values()):
-        raise InvalidInput("Say which councils provide the data", code="parties-invalid")
-    if not str(terms.get("purposes", "")).strip():
-        raise InvalidInput("State the purposes the data may be used for", code="purposes-required")
-    if not str(terms.get("legal_power", "")).strip():
-        raise InvalidInput("State the legal power or duty relied on", code="legal-power-required")
-    personal = terms.get("personal_data", "none") in {"personal", "special-category"}
-    if personal and terms.get("lawful_basis") not in {"a", "b", "c", "d", "e"}:
-        raise InvalidInput(
-            "Personal data needs a UK GDPR Article 6 lawful basis. Councils normally rely on "
-            "(e) public task or (c) legal obligation; (f) legitimate interests is not "
-            "available to a public authority performing its tasks",
-            code="lawful-basis-required",
-        )
-    if terms.get("personal_data") == "special-category" and not terms.get("article_9_condition"):
-        raise InvalidInput(
-            "Special category data needs an Article 9 condition",
-            code="article-9-condition-required",
-        )
-    starts, ends = terms.get("starts_on"), terms.get("delete_by")
-    if starts and ends and ends <= starts:
-        raise InvalidInput("The delete-by date must be after the start date", code="dates-invalid")
-    if ends and ends <= timezone.localdate():
-        # Access stops on the delete-by date: a version drafted with it passed could only be
-        # stuck in review (the readiness rule delete-by-date-passed), so refuse it now.
-        raise InvalidInput("The delete-by date must be in the future", code="delete-by-in-past")
-    if not ends and not terms.get("retention_event"):
-        raise InvalidInput(
-            "Give a delete-by date, or a period after an event", code="retention-required"
-        )
-    items: dict[str, set[str]] = {}
-    for item in terms.get("data_items") or []:
-        if "standard" in item:
-            known = {f.name for f in standard_get(name=item["standard"]).fields}
-            unknown = sorted(set(item.get("fields", [])) - known)
-            if unknown:
-                raise InvalidInput(
-                    f"Not in {item['standard']}: {', '.join(unknown)}", code="unknown-field"
-                )
-            items[item["standard"]] = set(item.get("fields") or known)
-    check_flows(parties, items, terms.get("flows") or [])
+def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) -> Terms:
+    """Return ``terms`` typed; raises ``TermsInvalid`` listing every problem at once."""
+    typed = Terms.from_dict(terms)
+    known: dict[str, list[str]] = {}
+    for name in typed.standards:
+        with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
+            known[name] = [f.name for f in standard_get(name=name).fields]
+    problems = terms_problems(
+        typed,
+        parties=parties,
+        area_councils=[c.gss_code for c in area.councils()],
+        standard_fields=known,
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise TermsInvalid(problems)
+    return typed
 
 
 def default_classification(terms: dict[str, Any]) -> str:
@@ -289,9 +279,11 @@ def _write_version(
     contractors: list[Contractor],
 ) -> AgreementVersion:
     terms = {"classification": default_classification(terms), **terms}
-    values = {k: v for k, v in terms.items() if k in TERM_FIELDS}
+    # Through the typed value: every version's terms are written in one stable form.
+    values = Terms.from_dict({k: v for k, v in terms.items() if k in TERM_FIELDS}).to_dict()
     if not values.get("flows"):
-        values["flows"] = default_flows(parties, values.get("data_items") or [])
+        flows = default_flows(parties, values.get("data_items") or [])
+        values["flows"] = Terms.from_dict({"flows": flows}).to_dict()["flows"]
     version = AgreementVersion.objects.create(
         agreement=agreement, number=number, created_by=user, **values
     )
@@ -885,9 +877,7 @@ def dpia_record(
     encrypted into the vault; a replaced one is destroyed): its status, outcome and residual
     risk, the note of any ICO prior consultation (Article 36) and where the parties'
     appropriate policy documents are held."""
-    _own_party(user, agreement)
-    if "dpo" not in user.role_codes:
-        raise PermissionDenied("Only a DPO records the DPIA decision", code="role-not-permitted")
+    decide_dpia_recording(subject=subject_of(user), agreement=facts_of(agreement)).require()
     if status not in Dpia.Status.values:
         raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
     if residual_risk not in {"", *Dpia.ResidualRisk.values}:

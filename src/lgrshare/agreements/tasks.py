@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from lgrshare import access
-from lgrshare.access import facts_of, subject_of
+from lgrshare.access import subject_of
+from lgrshare.agreements.facts import facts_of
 from lgrshare.agreements.models import Agreement, Party, State
 from lgrshare.agreements.services import decide
 from lgrshare.catalogue.models import Dataset
@@ -116,7 +116,7 @@ def _terms(user: User) -> list[Task]:
             policy.decide(
                 subject=subject,
                 action=policy.Action.VIEW_DATA,
-                resource=access.resource_of(dataset),
+                resource=dataset.policy_resource(),
                 agreement=facts,
                 now=now,
             ).reason

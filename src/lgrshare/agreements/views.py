@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
@@ -31,14 +32,13 @@ from lgrshare.agreements.status import status_of
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
 from lgrshare.councils.services import area_for_council, area_get_for_user
-from lgrshare.domain import policy
+from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.services import request_get_for_user
-from lgrshare.web.auth import person
 
 
 @require_safe
@@ -71,6 +71,8 @@ def agreement_new(request: HttpRequest, county_gss: str) -> HttpResponse:
                 ),
                 request=source,
             )
+        except TermsInvalid as exc:
+            _show_problems(form, exc)
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
@@ -101,6 +103,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     Contractor.objects.filter(pk__in=form.cleaned_data["contractors"])
                 ),
             )
+        except TermsInvalid as exc:
+            _show_problems(form, exc)
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
@@ -113,6 +117,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "level_warnings": readiness.level_warnings(version, services.screening(agreement)),
     }
     return render(request, "agreements/form.html", context)
+
+
+def _show_problems(form: AgreementForm, refused: TermsInvalid) -> None:
+    """Every problem with the terms next to its field, so the error summary lists them all in
+    the form's order (one the form has no field for goes first, as the form's own)."""
+    for problem in refused.problems:
+        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
 
 
 def _warn_levels(request: HttpRequest, agreement: Agreement) -> None:
@@ -137,15 +148,6 @@ def _context(
     version = services.version_get(agreement=agreement, number=number)
     screened = services.screening(agreement, version)
     is_current = version.number == agreement.current().number
-    can = {
-        action.value: services.decide(user=user, action=action, agreement=agreement).allowed
-        for action in (
-            policy.Action.APPROVE,
-            policy.Action.SIGN,
-            policy.Action.SUSPEND,
-            policy.Action.TERMINATE,
-        )
-    }
     own = version.parties.filter(council_id=user.council_id).first()
     accepted = agreement.acceptances.filter(user=user, version=version.number).exists()
     return {
@@ -160,18 +162,13 @@ def _context(
         else (),
         "document": build_document(version, screened),
         "screening": screened,
-        "can": can,
+        # Every form and button of the page, as the policy answers for this person.
+        "perms_for": access.perms_for(
+            agreement=services.permissions(user=user, agreement=agreement)
+        ),
         "own_party": own,
-        "can_draft": agreement.state in {State.DRAFT}
-        and own is not None
-        and services.may_draft(user),
-        "can_vary": agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED}
-        and own is not None
-        and services.may_draft(user),
-        "can_accept": not accepted and services.can_accept_terms(user=user, agreement=agreement),
         "accept_form": AcceptTermsForm(),
         "accepted": accepted,
-        "can_submit": _may_submit(user, agreement),
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
@@ -179,14 +176,6 @@ def _context(
         "dpia": getattr(agreement, "dpia", None),
         "dpia_document_readable": dpia_document_decision(user=user, agreement=agreement).allowed,
     }
-
-
-def _may_submit(user: User, agreement: Agreement) -> bool:
-    """Whether the policy lets ``user`` submit data their council shares under ``agreement``."""
-    mine = agreement.datasets.filter(publisher_id=user.council_id).first()
-    if user.council_id is None or mine is None:
-        return False
-    return access.check(user=user, action=access.Action.SUBMIT, dataset=mine).allowed
 
 
 @require_safe

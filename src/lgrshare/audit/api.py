@@ -8,10 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from lgrshare.accounts.auth import person
 from lgrshare.audit import services
 from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.verification import audit_verify
-from lgrshare.web.auth import person
 
 router = Router(tags=["audit"])
 MAX_ENTRIES = 1000

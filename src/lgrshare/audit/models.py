@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 
+from lgrshare.audit.words import detail_words, reason_words
 from lgrshare.domain.audit import EVENT_NAMES, AuditRecord
 from lgrshare.domain.errors import LgrShareError
 
@@ -128,6 +129,16 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         """Return what the action means, for people (the code itself when unknown)."""
         return EVENT_NAMES.get(self.action, self.action)
+
+    @property
+    def reason_words(self) -> str:
+        """Return the reason in words, for pages (the code stays in the record and the API)."""
+        return reason_words(self.reason)
+
+    @property
+    def detail_words(self) -> list[tuple[str, str]]:
+        """Return the detail as (label, value) in words, for pages."""
+        return detail_words(dict(self.detail_items))
 
     @property
     def detail_items(self) -> list[tuple[str, object]]:

@@ -68,6 +68,18 @@ def _areas_of(user: User) -> frozenset[str]:
     )
 
 
+def may_read_trail(*, viewer: User, area: str | None) -> bool:
+    """Whether the policy lets ``viewer`` read a target's trail in ``area`` (for a page's link)."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    return decide_audit(
+        roles=frozenset(viewer.role_codes),
+        areas=_areas_of(viewer),
+        action=AuditAction.READ_TRAIL,
+        area=area,
+    ).allowed
+
+
 def _require(
     viewer: User,
     action: AuditAction,

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from lgrshare.accounts.auth import person
 from lgrshare.audit import services
 from lgrshare.audit.forms import TrailFilterForm
 from lgrshare.audit.models import AuditEntry, AuditEntryQuerySet
 from lgrshare.councils.services import area_get_for_user
-from lgrshare.web.auth import person
 
 PAGE_ENTRIES = 100
 

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.catalogue import services
 from lgrshare.catalogue.models import Dataset
-from lgrshare.web.auth import person
 
 router = Router(tags=["catalogue"])
 

@@ -8,10 +8,10 @@ from django import forms
 
 from lgrshare.catalogue.models import Access, GeographyLevel
 from lgrshare.councils.models import Area
+from lgrshare.standards.services import standard_list
 
 
 def _standard_choices() -> list[tuple[str, str]]:
-    from lgrshare.standards.services import standard_list
 
     return [(s.name, s.title) for s in standard_list()]
 

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lgrshare.agreements.facts import facts_of
 from lgrshare.councils.models import Area, Council, User
+from lgrshare.domain.policy import AgreementFacts, Resource
 
 
 class Access(models.TextChoices):
@@ -88,6 +90,23 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def policy_resource(self) -> Resource:
+        """The policy's view of this data (``access.Gated``): id, access, holder, area, standard."""
+        return Resource(
+            dataset_id=self.slug,
+            access=self.access,
+            holder=self.publisher_id,
+            area=self.area.county_id if self.area_id else None,  # type: ignore[union-attr]
+            standard=self.standard_name or None,
+            deleted=self.deleted_at is not None,
+        )
+
+    def policy_agreement(self) -> AgreementFacts | None:
+        """The facts of the agreement this data is shared under, or ``None`` (``access.Gated``)."""
+        if self.agreement_id is None:
+            return None
+        return facts_of(self.agreement)  # type: ignore[arg-type]
 
     @property
     def field_names(self) -> list[str]:

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
+from lgrshare.audit.services import may_read_trail
 from lgrshare.catalogue import services
 from lgrshare.catalogue.forms import HeldForm, ImportForm, SearchForm
 from lgrshare.catalogue.imports import ImportInvalid, metrics_import
@@ -19,7 +21,6 @@ from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.exports import neutralise_frame
 from lgrshare.domain.policy.catalogue import CatalogueAction
-from lgrshare.web.auth import person
 
 
 @require_safe
@@ -54,8 +55,14 @@ def _page_number(raw: str | None) -> int:
 @require_safe
 def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     found = services.dataset_get_for_user(slug=slug, user=person(request))
-    context: dict[str, object] = {"dataset": found}
     user: Any = person(request)
+    area = found.area.county_id if found.area_id else None  # type: ignore[union-attr]
+    context: dict[str, object] = {
+        "dataset": found,
+        "perms_for": access.perms_for(
+            dataset={"read-trail": may_read_trail(viewer=user, area=area)}
+        ),
+    }
     if found.kind == Kind.REGISTER:  # nothing to show but the entry
         decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
     else:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils import services
 from lgrshare.councils.models import Area, Council
-from lgrshare.web.auth import person
 
 router = Router(tags=["areas and councils"])
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from lgrshare.councils.models import Area, Contractor, Council, RoleGrant, User
 from lgrshare.councils.services import area_for_council
 from lgrshare.domain.policy import Decision
+from lgrshare.domain.policy.audit_reading import AuditAction, decide_audit
 from lgrshare.domain.policy.people import Member, PeopleAction, Target, decide_people
 
 
@@ -27,6 +28,17 @@ def member_of(user: User) -> Member:
         roles=frozenset(user.role_codes),
         contractor=user.contractor_id is not None,
     )
+
+
+def can_read_area_trail(*, user: User, area: Area) -> bool:
+    """Whether the audit policy lets ``user`` read ``area``'s whole trail (for its link)."""
+    member = member_of(user)
+    return decide_audit(
+        roles=member.roles,
+        areas=member.areas,
+        action=AuditAction.READ_AREA_TRAIL,
+        area=area.gss_code,
+    ).allowed
 
 
 def home_council(person: User) -> Council:

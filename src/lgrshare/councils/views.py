@@ -9,11 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils import services
 from lgrshare.councils.models import Area, User
-from lgrshare.councils.permissions import can_add_contractors, can_add_people
-from lgrshare.domain.policy.audit_reading import AuditAction, decide_audit
-from lgrshare.web.auth import person
+from lgrshare.councils.permissions import (
+    can_add_contractors,
+    can_add_people,
+    can_read_area_trail,
+)
 
 
 @require_safe
@@ -44,12 +47,7 @@ def area_dashboard(request: HttpRequest, county_gss: str) -> HttpResponse:
         "people_by_organisation": _people_by_council(area),
         "can_add_people": can_add_people(user=person(request), area=area),
         "can_add_contractors": can_add_contractors(user=person(request)),
-        "can_read_trail": decide_audit(
-            roles=frozenset(person(request).role_codes),
-            areas=frozenset({area.county_id}),  # area_get_for_user found them in it
-            action=AuditAction.READ_AREA_TRAIL,
-            area=area.county_id,
-        ).allowed,
+        "can_read_trail": can_read_area_trail(user=person(request), area=area),
     }
     return render(request, "councils/area.html", context)
 

@@ -3,6 +3,9 @@
 Every interface turns these into responses in one place: the API's exception handler returns
 ``{"code": ..., "message": ...}``, the web middleware renders a GOV.UK error page, and the CLI
 prints the message and exits non-zero. Validation *findings* are never raised: they are report data.
+
+Every code, raised here or anywhere, is listed once in the catalogue ``error-codes.json``
+(``domain/error_codes.py``); a test fails when a raised code is missing from it.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils.forms import PersonAddForm
 from lgrshare.councils.models import Area, Role, User
 from lgrshare.councils.permissions import (
@@ -23,7 +24,6 @@ from lgrshare.domain.policy import AccessDenied
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.people import services
 from lgrshare.people.forms import ContractorAddForm, RoleGrantForm
-from lgrshare.web.auth import person
 
 _ADDED = "lgrshare.person-added"
 

@@ -10,11 +10,11 @@ from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.requests import services
 from lgrshare.requests.attachments import attachment_download
 from lgrshare.requests.models import DataRequest
-from lgrshare.web.auth import person
 
 router = Router(tags=["data requests"])
 

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from lgrshare import access
+from lgrshare.agreements.facts import facts_of
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, LgrShareError, NotFound
 from lgrshare.domain.files import CheckedFile, check_file
@@ -137,7 +138,7 @@ def attachment_decision(*, user: User, request: DataRequest) -> Decision:
         user=user,
         action=access.Action.READ_ATTACHMENT,
         area=request.area.county_id,
-        agreements=request.agreements.all(),
+        agreements=[facts_of(agreement) for agreement in request.agreements.all()],
     )
 
 

@@ -9,11 +9,11 @@ from django import forms
 from lgrshare.catalogue.models import GeographyLevel
 from lgrshare.councils.models import Area
 from lgrshare.domain.request_flow import Answer, StopReason
+from lgrshare.standards.services import standard_list
 from lgrshare.web.dates import GovukDateField
 
 
 def _standards() -> list[tuple[str, str]]:
-    from lgrshare.standards.services import standard_list
 
     return [("", "Not sure, or none fits"), *[(s.name, s.title) for s in standard_list()]]
 
@@ -144,6 +144,12 @@ class CommentForm(forms.Form):
             "Files that look like data about people are refused: share those under an agreement."
         ),
     )
+
+    def __init__(self, *args: Any, attach: bool = True, **kwargs: Any) -> None:
+        """``attach`` False (the policy's ``attach-to-request`` refused) leaves the file out."""
+        super().__init__(*args, **kwargs)
+        if not attach:
+            del self.fields["attachment"]
 
 
 class CloseForm(forms.Form):

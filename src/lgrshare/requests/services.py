@@ -13,12 +13,14 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from lgrshare import access
 from lgrshare.catalogue.models import Access, Dataset
 from lgrshare.catalogue.search import significant_words
 from lgrshare.catalogue.services import dataset_search
 from lgrshare.councils.models import Area, Council, Role, User
 from lgrshare.domain import request_flow as flow
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.policy.requests import RequestAction, RequestFacts
 from lgrshare.domain.screening.minimisation import RequestFacts as ScreeningRequest
 from lgrshare.domain.screening.minimisation import minimisation_warnings
 from lgrshare.notifications.services import notify
@@ -28,30 +30,35 @@ from lgrshare.standards.services import standard_get
 from lgrshare.trail import record, record_hidden, refusals_recorded
 
 
-def _actor(user: User) -> flow.Actor:
-    return flow.Actor(
-        user_id=user.pk,
-        council=user.council_id,
-        roles=frozenset(user.role_codes),
-        areas=frozenset(
-            str(a) for a in user.area_memberships.values_list("area__county_id", flat=True)
-        ),
-    )
-
-
-def _facts(request: DataRequest) -> flow.RequestFacts:
-    return flow.RequestFacts(
+def _facts(request: DataRequest) -> RequestFacts:
+    """The policy's view of a request."""
+    state = str(request.state)
+    return RequestFacts(
         area=request.area.county_id,
-        state=request.state_enum,
-        author_id=request.author_id,
+        state=state,
+        author=str(request.author_id) if request.author_id is not None else None,
         requesting_council=request.requesting_council_id,
         holders=frozenset(request.responses.values_list("council_id", flat=True)),
+        opened=request.opened_at is not None or state in {flow.State.OPEN, flow.State.FULFILLED},
     )
 
 
-def check(user: User, verb: flow.Verb, request: DataRequest) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` may ``verb`` ``request``."""
-    flow.check(_actor(user), verb, _facts(request))
+def check(user: User, action: RequestAction, request: DataRequest) -> None:
+    """Raise (recorded) ``PermissionDenied`` or ``InvalidInput`` unless ``user`` may do
+    ``action`` to ``request`` (``lgrshare.access``, ``rules/request-policy.json``)."""
+    access.require_on_request(
+        user=user, action=action, request=_facts(request), target_id=request.reference
+    )
+
+
+def _check_area(user: User, action: RequestAction, area: Area) -> None:
+    access.require_on_request(
+        user=user, action=action, request=None, area=area.county_id, target_id=area.county_id
+    )
+
+
+def _areas(user: User) -> set[str]:
+    return {str(a) for a in user.area_memberships.values_list("area__county_id", flat=True)}
 
 
 def _request_target(kwargs: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -82,28 +89,31 @@ def _recorded(
 STOPPED_DRAFT = Q(state=flow.State.CLOSED, opened_at__isnull=True)
 
 
-def _allowed(actor: flow.Actor, verb: flow.Verb, facts: flow.RequestFacts) -> bool:
-    try:
-        flow.check(actor, verb, facts)
-    except (PermissionDenied, InvalidInput):
-        return False
-    return True
-
-
 def permissions(user: User, request: DataRequest) -> dict[str, bool]:
-    """What ``user`` may do to ``request``, verb by verb (for a page's buttons)."""
-    actor, facts = _actor(user), _facts(request)
-    return {verb.value: _allowed(actor, verb, facts) for verb in flow.Verb}
+    """What ``user`` may do to ``request``, action by action, keyed by the action without its
+    ``-request``/``-on-request``/``-to-request`` ending (``edit``, ``answer``, ``attach``...),
+    for a page's forms: one policy decision each, from one set of facts."""
+    facts = _facts(request)
+    return {
+        _short(action): access.may_on_request(user=user, action=action, request=facts)
+        for action in RequestAction
+        if action is not RequestAction.RAISE
+    }
 
 
-def can(user: User, verb: flow.Verb, request: DataRequest) -> bool:
-    return _allowed(_actor(user), verb, _facts(request))
+def _short(action: RequestAction) -> str:
+    return action.value.split("-")[0]
+
+
+def can(user: User, action: RequestAction, request: DataRequest) -> bool:
+    return access.may_on_request(user=user, action=action, request=_facts(request))
 
 
 def request_register(*, user: User, area: Area) -> QuerySet[DataRequest]:
     """The area's requests for its members, newest first: all but other people's drafts and
     every stopped draft (closed before it was opened: it was never shared)."""
-    flow.check(_actor(user), flow.Verb.READ, area=area.county_id)
+    if area.county_id not in _areas(user):
+        raise PermissionDenied("That area is not one of yours", code="other-area")
     return (
         DataRequest.objects.filter(area=area)
         .exclude(Q(state=flow.State.DRAFT) & ~Q(author=user))
@@ -124,7 +134,7 @@ def request_get_for_user(*, pk: int, user: User) -> DataRequest:
         .filter(pk=pk)
         .first()
     )
-    if request is not None and request.area.county_id not in _actor(user).areas:
+    if request is not None and request.area.county_id not in _areas(user):
         record_hidden(
             user=user,
             target_type="request",
@@ -132,12 +142,9 @@ def request_get_for_user(*, pk: int, user: User) -> DataRequest:
             area=request.area.county_id,
         )
         request = None
-    unshared = request is not None and (
-        request.state == flow.State.DRAFT
-        or (request.state == flow.State.CLOSED and request.opened_at is None)
-    )
-    visible = request is not None and can(user, flow.Verb.READ, request)
-    if request is None or not visible or (unshared and request.author_id != user.pk):
+    # Someone else's unshared draft answers like a missing request (the policy's
+    # ``request-draft``), as does a request of another area.
+    if request is None or not can(user, RequestAction.READ, request):
         raise NotFound(f"There is no request {pk} that you can see", code="request-not-found")
     return request
 
@@ -154,7 +161,8 @@ class FindResult:
 
 def find(*, user: User, area: Area, question: str, standard: str = "") -> FindResult:
     """Search public data, then agreements, then held data, then open requests in the area."""
-    flow.check(_actor(user), flow.Verb.READ, area=area.county_id)
+    if area.county_id not in _areas(user):
+        raise PermissionDenied("That area is not one of yours", code="other-area")
     # Within an area its own place names say nothing about which dataset is meant.
     places = frozenset(w for c in area.councils() for w in c.name.lower().split())
     matches = list(dataset_search(user=user, text=question, any_word=True, ignore=places)[:50])
@@ -213,7 +221,7 @@ def request_create(
     discovery: dict[str, Any] | None = None,
 ) -> DataRequest:
     """Create a draft request; raises ``PermissionDenied`` or ``InvalidInput``."""
-    flow.check(_actor(user), flow.Verb.RAISE, area=area.county_id)
+    _check_area(user, RequestAction.RAISE, area)
     if not question.strip():
         raise InvalidInput("Say what question the data will answer", code="question-required")
     requesting = Council.objects.get(pk=user.council_id)
@@ -244,7 +252,7 @@ def request_create(
 def request_require_editor(*, user: User, request: DataRequest) -> None:
     """Raise (and record) ``PermissionDenied`` or ``InvalidInput`` unless ``user`` may change
     ``request`` now: for the edit page, which shows its form only to someone who can use it."""
-    check(user, flow.Verb.EDIT, request)
+    check(user, RequestAction.EDIT, request)
 
 
 @refusals_recorded("request-edited", _request_target)
@@ -269,7 +277,7 @@ def request_update(
     holders asked are replaced by ``holders``. Raises ``PermissionDenied`` or ``InvalidInput``
     (``request-state-invalid`` once it is open)."""
     request = DataRequest.objects.select_for_update().get(pk=request.pk)
-    check(user, flow.Verb.EDIT, request)
+    check(user, RequestAction.EDIT, request)
     if not question.strip():
         raise InvalidInput("Say what question the data will answer", code="question-required")
     chosen = _holders(request.area, holders, request.requesting_council)
@@ -349,7 +357,7 @@ def _data_leads(councils: list[str]) -> list[User]:
 @transaction.atomic
 def request_open(*, user: User, request: DataRequest) -> DataRequest:
     """Open a draft so the holders can answer; notifies the holders' data leads."""
-    check(user, flow.Verb.OPEN, request)
+    check(user, RequestAction.OPEN, request)
     request.state = flow.State.OPEN
     request.opened_at = timezone.now()
     request.save(update_fields=["state", "opened_at"])
@@ -371,7 +379,7 @@ def request_answer(
     *, user: User, request: DataRequest, answer: str, reason: str = ""
 ) -> HolderResponse:
     """Record the answer of the user's council; notifies the requester."""
-    check(user, flow.Verb.ANSWER, request)
+    check(user, RequestAction.ANSWER, request)
     chosen = flow.answer_of(answer, reason)
     response = request.responses.select_for_update().get(council_id=user.council_id)
     response.answer = chosen.value
@@ -398,11 +406,12 @@ def request_comment(
     The attachment is checked and screened first (``requests.attachments``): a refused file
     is audited and nothing is stored. Raises ``PermissionDenied`` or ``InvalidInput``.
     """
-    check(user, flow.Verb.COMMENT, request)
+    check(user, RequestAction.COMMENT, request)
     if not body.strip():
         raise InvalidInput("Write a comment", code="comment-required")
     checked = None
     if upload is not None:
+        check(user, RequestAction.ATTACH, request)
         checked = attachment_check(user=user, request=request, upload=upload)
     with transaction.atomic():
         attachment = None
@@ -434,7 +443,7 @@ def request_comment(
 @transaction.atomic
 def request_join(*, user: User, request: DataRequest) -> DataRequest:
     """Join an open request instead of raising a duplicate; the requester is told."""
-    check(user, flow.Verb.JOIN, request)
+    check(user, RequestAction.JOIN, request)
     request.joined.add(user)
     _recorded(user, "request-joined", request)
     if request.author is not None and request.author != user:
@@ -450,7 +459,7 @@ def request_join(*, user: User, request: DataRequest) -> DataRequest:
 @refusals_recorded("request-fulfilled", _request_target)
 @transaction.atomic
 def request_fulfil(*, user: User, request: DataRequest) -> DataRequest:
-    check(user, flow.Verb.FULFIL, request)
+    check(user, RequestAction.FULFIL, request)
     request.state = flow.State.FULFILLED
     request.ended_at = timezone.now()
     request.save(update_fields=["state", "ended_at"])
@@ -462,7 +471,7 @@ def request_fulfil(*, user: User, request: DataRequest) -> DataRequest:
 @transaction.atomic
 def request_close(*, user: User, request: DataRequest, reason: str, note: str) -> DataRequest:
     """Close with an explicit stop reason and an explanation; raises ``InvalidInput``."""
-    check(user, flow.Verb.CLOSE, request)
+    check(user, RequestAction.CLOSE, request)
     stop = flow.stop_reason(reason, note)
     was_draft = request.state == flow.State.DRAFT
     request.state = flow.State.CLOSED

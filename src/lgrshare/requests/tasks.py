@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from lgrshare.councils.models import User
 from lgrshare.domain import request_flow as flow
+from lgrshare.domain.policy.requests import RequestAction
 from lgrshare.notifications.tasks import Task
 from lgrshare.requests.models import DataRequest
 from lgrshare.requests.services import can
@@ -40,5 +41,5 @@ def tasks_for(user: User) -> list[Task]:
             since=request.opened_at,
         )
         for request in waiting
-        if can(user, flow.Verb.ANSWER, request)
+        if can(user, RequestAction.ANSWER, request)
     ]

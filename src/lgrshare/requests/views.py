@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.model import StandardNotFound
@@ -21,7 +23,6 @@ from lgrshare.requests.attachments import attachment_decision, attachment_downlo
 from lgrshare.requests.forms import AnswerForm, CloseForm, CommentForm, FindForm, RequestForm
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.services import standard_get
-from lgrshare.web.auth import person
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,12 +155,13 @@ def _detail(request: HttpRequest, found: DataRequest, **forms: object) -> HttpRe
     context = {
         "req": found,
         "area": found.area,
-        "can": can,
+        # Every form and button of the page, as the policy answers for this person.
+        "perms_for": access.perms_for(request=can),
         "responses": found.responses.select_related("council", "answered_by"),
         "comments": found.comments.select_related("author", "attachment"),
         "warnings": services.request_warnings(found),
         "answer_form": forms.get("answer_form") or AnswerForm(),
-        "comment_form": forms.get("comment_form") or CommentForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(attach=can["attach"]),
         "close_form": forms.get("close_form") or CloseForm(),
         "joined": found.joined.filter(pk=user.pk).exists(),
         "needs_agreement": found.responses.filter(answer="needs-agreement").exists(),

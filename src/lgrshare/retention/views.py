@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.agreements.status import retention_due
 from lgrshare.councils.services import area_get_for_user
@@ -22,7 +23,6 @@ from lgrshare.retention.forms import AttestationForm, EarlyDeletionForm, Retenti
 from lgrshare.retention.models import Attestation, DeletionCertificate
 from lgrshare.retention.pdf import render_certificate_pdf
 from lgrshare.submissions.services import submission_get_for_user
-from lgrshare.web.auth import person
 
 
 def _attestations(certificate: DeletionCertificate) -> list[Attestation]:

@@ -29,8 +29,11 @@ def standards(request: HttpRequest) -> HttpResponse:
 @require_safe
 def standard_detail(request: HttpRequest, name: str) -> HttpResponse:
     standard = standard_get(name=name)
-    # Each field with its rules in words, as the CLI and the XLSX guidance sheet give them.
-    fields = [(spec, constraint_summary(spec, required=False)) for spec in standard.fields]
+    # Each field with its rules in words; a pattern described, not its regular expression.
+    fields = [
+        (spec, constraint_summary(spec, required=False, pattern_in_words=True))
+        for spec in standard.fields
+    ]
     return render(request, "standards/detail.html", {"standard": standard, "fields": fields})
 
 

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.submissions import services
 from lgrshare.submissions.exports import submission_download
 from lgrshare.submissions.models import Submission
-from lgrshare.web.auth import person
 
 router = Router(tags=["submissions"])
 

@@ -10,15 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lgrshare import access
+from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy.retention import RetentionAction
+from lgrshare.domain.standards.display import rows_text
 from lgrshare.domain.standards.templates import template_bytes, template_filename
 from lgrshare.domain.validation import Report
 from lgrshare.submissions import exports, services
 from lgrshare.submissions.forms import CaveatForm, SubmitForm, WithdrawForm
 from lgrshare.submissions.models import Submission
-from lgrshare.web.auth import person
 
 PREVIEW_ROWS = 20
 TEMPLATE_TYPES = {
@@ -93,7 +94,7 @@ def _detail(
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
-        "can": {k.replace("-", "_"): v for k, v in services.permissions(user, submission).items()},
+        "perms_for": access.perms_for(submission=services.permissions(user, submission)),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
@@ -106,9 +107,13 @@ def _detail(
     )
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
         frame = services.submission_frame(submission, decision=decision)
-        context.update(
-            columns=frame.columns, rows=frame.head(PREVIEW_ROWS).rows(), total_rows=frame.height
+        # Cells as people read them (a proportion as a percentage); downloads keep them as sent.
+        rows = rows_text(
+            services.agreed_standard(submission.dataset),
+            frame.columns,
+            frame.head(PREVIEW_ROWS).rows(),
         )
+        context.update(columns=frame.columns, rows=rows, total_rows=frame.height)
     invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
     status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)

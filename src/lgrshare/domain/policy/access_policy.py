@@ -43,6 +43,7 @@ class AccessPolicy:
     state_reasons: Mapping[str, DecisionReason]
     submission_rules: Mapping[Action, SubmissionRule]
     drafting_roles: frozenset[str]
+    dpia_roles: frozenset[str]
 
 
 @cache
@@ -79,6 +80,7 @@ def access_policy() -> AccessPolicy:
                 {AgreementState(s): DecisionReason(r) for s, r in data["state_reasons"].items()}
             ),
             drafting_roles=frozenset(str(role) for role in data["drafting"]["roles"]),
+            dpia_roles=frozenset(str(role) for role in data["dpia"]["roles"]),
             submission_rules=MappingProxyType(
                 {
                     Action(act): SubmissionRule(
@@ -94,6 +96,8 @@ def access_policy() -> AccessPolicy:
         raise RulesInvalid(f"access-policy.json: {exc}") from exc
     if not policy.drafting_roles <= roles:
         raise RulesInvalid("access-policy.json: 'drafting' names an unknown role.")
+    if not policy.dpia_roles <= roles:
+        raise RulesInvalid("access-policy.json: 'dpia' names an unknown role.")
     _check_complete(policy)
     return policy
 

@@ -95,6 +95,13 @@ class DecisionReason(StrEnum):
     OWN_GRANT = "own-grant"
     ROLE_NOT_FOR_CONTRACTORS = "role-not-for-contractors"
     DRAFTER_NOT_A_PARTY = "drafter-not-a-party"
+    ROLE_FOR_LEAD_COUNCIL = "role-for-lead-council"
+    # Data requests (policy.requests).
+    CONTRACTOR_READ_ONLY = "contractor-read-only"
+    REQUEST_DRAFT = "request-draft"
+    NOT_A_HOLDER = "not-a-holder"
+    NOT_THE_REQUESTER = "not-the-requester"
+    REQUEST_STATE_INVALID = "request-state-invalid"
 
     @property
     def message(self) -> str:
@@ -140,4 +147,13 @@ _MESSAGES = {
     "own-grant": "Someone other than the person who granted the role must confirm it.",
     "role-not-for-contractors": "Contractor staff can only be analysts or data leads.",
     "drafter-not-a-party": "Your council must be a party to an agreement you draft.",
+    "contractor-read-only": "Contractors can read the area's requests but not raise, answer or "
+    "change them.",
+    "request-draft": "That request is still a draft: only the person who raised it can see it.",
+    "not-a-holder": "Only a council asked for the data can answer.",
+    "not-the-requester": "Only the person who raised the request, or their council's data lead, "
+    "can do that.",
+    "request-state-invalid": "The request is not in a state that allows this.",
+    "role-for-lead-council": "Only staff of the area's lead (county) council can be area "
+    "administrators.",
 }

@@ -13,6 +13,9 @@ names people and not this one; the state (``agreement-not-active`` and the other
 ``decide_drafting`` answers whether a person may draft an agreement: council staff with a drafting
 role, whose council may not be left out of its parties (``drafter-not-a-party``), so a DPO of one
 council cannot write an agreement between two others.
+
+``decide_dpia_recording`` answers whether a person may record an agreement's DPIA decision: a
+party's staff with a DPIA role (the DPO).
 """
 
 from __future__ import annotations
@@ -71,4 +74,19 @@ def decide_drafting(*, subject: Subject, parties: frozenset[str] | None = None) 
         return Decision(False, DecisionReason.ROLE_NOT_PERMITTED)
     if parties is not None and subject.council not in parties:
         return Decision(False, DecisionReason.DRAFTER_NOT_A_PARTY)
+    return Decision(True, DecisionReason.ALLOWED)
+
+
+def decide_dpia_recording(*, subject: Subject, agreement: AgreementFacts) -> Decision:
+    """Return whether ``subject`` may record the DPIA decision of ``agreement``: staff of a
+    party council (``contractor-not-permitted``, ``other-area``, ``not-a-party``) with a role
+    of ``dpia`` in ``rules/access-policy.json`` (``role-not-permitted``)."""
+    if subject.contractor is not None or subject.council is None:
+        return Decision(False, DecisionReason.CONTRACTOR_NOT_PERMITTED)
+    if agreement.area is not None and agreement.area not in subject.areas:
+        return Decision(False, DecisionReason.OTHER_AREA)
+    if subject.council not in agreement.parties:
+        return Decision(False, DecisionReason.NOT_A_PARTY)
+    if not subject.roles & access_policy().dpia_roles:
+        return Decision(False, DecisionReason.ROLE_NOT_PERMITTED)
     return Decision(True, DecisionReason.ALLOWED)

@@ -15,7 +15,8 @@ the reason:
 5. **Self**: ``own-account`` for confirming or deactivating oneself; ``own-grant`` for
    confirming a grant one made oneself (two people, so one account cannot make itself a DPO).
 6. **Roles given**: contractor staff can be given only the contractor roles
-   (``role-not-for-contractors``).
+   (``role-not-for-contractors``); a lead-council role (the area administrator) only to staff of
+   the area's lead council, the county whose GSS code is the area's (``role-for-lead-council``).
 7. Otherwise ``allowed``, or ``needs-confirmation`` when a role given needs confirmation by the
    council's DPO or administrator (a DPO or senior signatory) or the person is invited for another
    council. Both are allowed; the caller records the grant as pending.
@@ -91,6 +92,7 @@ class PeoplePolicy:
     rules: Mapping[PeopleAction, _Rule]
     roles_needing_confirmation: frozenset[str]
     contractor_roles: frozenset[str]
+    lead_council_roles: frozenset[str]
 
 
 @cache
@@ -119,6 +121,7 @@ def people_policy() -> PeoplePolicy:
             rules=MappingProxyType(rules),
             roles_needing_confirmation=frozenset(data["roles_needing_confirmation"]),
             contractor_roles=frozenset(data["contractor_roles"]),
+            lead_council_roles=frozenset(data["lead_council_roles"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesInvalid(f"people-policy.json: {exc}") from exc
@@ -128,6 +131,7 @@ def people_policy() -> PeoplePolicy:
         *(r.roles for r in policy.rules.values()),
         policy.roles_needing_confirmation,
         policy.contractor_roles,
+        policy.lead_council_roles,
     )
     if not named <= known_roles:
         raise RulesInvalid(f"people-policy.json: unknown role {sorted(named - known_roles)[0]!r}.")
@@ -165,6 +169,8 @@ def decide_people(*, actor: Member, action: PeopleAction | str, target: Target) 
     giving = act in {PeopleAction.ADD_PERSON, PeopleAction.GRANT_ROLE}
     if giving and target.contractor and not target.roles <= policy.contractor_roles:
         return Decision(False, DecisionReason.ROLE_NOT_FOR_CONTRACTORS)
+    if giving and target.roles & policy.lead_council_roles and target.council != target.area:
+        return Decision(False, DecisionReason.ROLE_FOR_LEAD_COUNCIL)
     if giving and (other_council or target.roles & policy.roles_needing_confirmation):
         return Decision(True, DecisionReason.NEEDS_CONFIRMATION)
     return Decision(True, DecisionReason.ALLOWED)

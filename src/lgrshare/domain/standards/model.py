@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.standards.casting import parse_literal, pattern_problem
 
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year", "yearmonth")
 GEOGRAPHY_LEVELS = ("council", "ward", "lsoa", "point", "none")
@@ -327,9 +328,6 @@ def _strings(
 
 
 def _check_constraints(spec: FieldSpec, where: str) -> None:
-    # Imported here: the cell parsers live with the validator, which imports this module.
-    from lgrshare.domain.validation.casting import parse_literal, pattern_problem
-
     constraints = spec.constraints
     unknown = set(constraints) - set(CONSTRAINTS)
     if unknown:

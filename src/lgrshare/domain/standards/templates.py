@@ -64,6 +64,28 @@ _CONSTRAINT_WORDS = {
     "minLength": "at least {} characters",
     "maxLength": "at most {} characters",
 }
+# The built-in standards' patterns in words, for people (the regular expression stays in the
+# Table Schema JSON, the API and the command line). A pattern not listed here reads as "in the
+# format of the example".
+PATTERN_WORDS = {
+    "^E(0[6-9]|10)[0-9]{6}$": "a council's nine-character GSS code, such as E07000209",
+    "^E0[6-9][0-9]{6}$": "a district, unitary, metropolitan or London borough's GSS code, "
+    "such as E07000209",
+    "^E10[0-9]{6}$": "a county council's GSS code, such as E10000030",
+    "^E12[0-9]{6}$": "a region's GSS code, such as E12000008",
+    "^E01[0-9]{6}$": "a Lower layer Super Output Area's (LSOA) code, such as E01030413",
+    "^E(0[6-9]|10)[0-9]{6}( ?; ?E(0[6-9]|10)[0-9]{6})*$": "one or more councils' GSS codes "
+    "separated by semicolons, such as E07000209;E07000217",
+    "^20[0-9]{2}-[0-9]{2}$": "a financial year written like 2023-24",
+    "^https?://[^\\s]+$": "a web address starting http:// or https://",
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "lower-case letters and numbers, words joined by hyphens",
+    "^[A-Z]{1,2}[0-9][A-Z0-9]?( [0-9][A-Z]{2})?$": "a postcode or its first half, in capitals, "
+    "such as GU1 4LH or GU1",
+    "^[0-9]{1,12}$": "a whole number of up to 12 digits (a UPRN)",
+    "^([0-9]{8}|[A-Z]{2}[0-9]{6})$": "a Companies House number: eight digits, or two letters "
+    "and six digits",
+    "^([0-9]{6,7}|SC[0-9]{6})$": "a charity number: six or seven digits, or SC and six digits",
+}
 _BOLD = Font(bold=True)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
@@ -113,9 +135,12 @@ def write_template(standard: Standard, *, fmt: TemplateFormat, path: Path) -> No
         raise TemplateWriteError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
-def constraint_summary(field: FieldSpec, *, required: bool = True) -> str:
+def constraint_summary(
+    field: FieldSpec, *, required: bool = True, pattern_in_words: bool = False
+) -> str:
     """Return the field's constraints in words, e.g. ``required; unique; minimum 0`` (without
-    ``required`` when ``required`` is false, for a page that says it apart)."""
+    ``required`` when ``required`` is false, for a page that says it apart). A pattern is its
+    regular expression, or with ``pattern_in_words`` (for pages) a plain description."""
     constraints = field.constraints
     parts: list[str] = []
     if field.required and required:
@@ -125,7 +150,10 @@ def constraint_summary(field: FieldSpec, *, required: bool = True) -> str:
     for key, label in _CONSTRAINT_WORDS.items():
         if key in constraints:
             parts.append(label.format(constraints[key]))
-    if "pattern" in constraints:
+    if "pattern" in constraints and pattern_in_words:
+        pattern = str(constraints["pattern"])
+        parts.append(PATTERN_WORDS.get(pattern, "in the format of the example"))
+    elif "pattern" in constraints:
         parts.append(f"matches {constraints['pattern']}")
     if "enum" in constraints:
         parts.append("one of: " + ", ".join(str(v) for v in constraints["enum"]))

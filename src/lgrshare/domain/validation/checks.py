@@ -24,15 +24,15 @@ from typing import Any
 
 import polars as pl
 
-from lgrshare.domain.standards.codelists import code_list
-from lgrshare.domain.standards.model import FieldSpec, Standard
-from lgrshare.domain.validation.casting import (
+from lgrshare.domain.standards.casting import (
     FAST_TYPES,
     anchored,
     any_text_reads,
     parse_literal,
     typed,
 )
+from lgrshare.domain.standards.codelists import code_list
+from lgrshare.domain.standards.model import FieldSpec, Standard
 from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, column
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import polars as pl
 
+from lgrshare.domain.standards.casting import display
 from lgrshare.domain.standards.model import FieldSpec
-from lgrshare.domain.validation.casting import display
 from lgrshare.domain.validation.checks import COUNT, typed_col, value_col
 from lgrshare.domain.validation.errors import clip
 from lgrshare.domain.validation.frame import ROW

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from lgrshare.domain.standards.casting import display
 from lgrshare.domain.standards.model import FieldSpec
-from lgrshare.domain.validation.casting import display
 from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import ROW
 

@@ -1,4 +1,4 @@
-"""The signed-in person behind a request, typed as our ``User``."""
+"""The signed-in person behind a request, typed as our ``User``: sign-in is the accounts'."""
 
 from __future__ import annotations
 

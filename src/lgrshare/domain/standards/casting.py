@@ -8,17 +8,19 @@ documented difference: integers and numbers may not contain ``_`` (Python's ``in
 Typed representations: integer Int64, number Float64, boolean Boolean, date Date, datetime
 Datetime (the wall-clock time; an offset or ``Z`` is checked but not applied), year Int32,
 yearmonth Int32 counted in months (``year * 12 + month - 1``).
+
+How a type reads a cell is part of the standard (the model checks its constraint literals with
+it) and the validator applies it to whole columns; it lives with the standards and needs only a
+field's ``CellType``, so the model and the casting import in one direction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
-
-from lgrshare.domain.standards.model import FieldSpec
 
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATETIME_RE = (
@@ -47,7 +49,26 @@ _NOT_BARE = r"^[^\-0-9]*|[^0-9]*$"
 FAST_TYPES = ("integer", "number", "yearmonth")
 
 
-def typed(spec: FieldSpec, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
+class CellType(Protocol):
+    """What reading a cell needs of a field (a ``FieldSpec`` is one): its type and its format."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def decimal_char(self) -> str: ...
+    @property
+    def group_char(self) -> str: ...
+    @property
+    def bare_number(self) -> bool: ...
+    @property
+    def true_values(self) -> tuple[str, ...]: ...
+    @property
+    def false_values(self) -> tuple[str, ...]: ...
+
+
+def typed(spec: CellType, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
     """Return ``value`` (String) read as ``spec``'s type; null where it is not a valid value.
 
     ``fast=True`` reads the usual forms only (numbers without spaces around them, ``YYYY-MM``);
@@ -98,13 +119,13 @@ def typed(spec: FieldSpec, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
     raise ValueError(f"unsupported type {kind}")
 
 
-def any_text_reads(spec: FieldSpec) -> bool:
+def any_text_reads(spec: CellType) -> bool:
     """Return whether every text is a valid value of the field (a string without a format
     that ``typed`` checks), so that it can have no type error."""
     return spec.type == "string" and spec.format not in _STRING_FORMATS
 
 
-def _numeric(spec: FieldSpec, value: pl.Expr, *, strip: bool) -> pl.Expr:
+def _numeric(spec: CellType, value: pl.Expr, *, strip: bool) -> pl.Expr:
     text = value.str.strip_chars() if strip else value
     if not spec.bare_number:
         text = text.str.replace_all(_NOT_BARE, "")
@@ -120,7 +141,7 @@ def _numeric(spec: FieldSpec, value: pl.Expr, *, strip: bool) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
-def _date(spec: FieldSpec, value: pl.Expr) -> pl.Expr:
+def _date(spec: CellType, value: pl.Expr) -> pl.Expr:
     if spec.format == "default":
         parsed = value.str.to_date("%Y-%m-%d", strict=False)
         return pl.when(value.str.contains(_DATE_RE)).then(parsed)
@@ -129,7 +150,7 @@ def _date(spec: FieldSpec, value: pl.Expr) -> pl.Expr:
     return value.str.to_date(spec.format, strict=False)
 
 
-def parse_literal(spec: FieldSpec, literal: Any) -> Any:
+def parse_literal(spec: CellType, literal: Any) -> Any:
     """Return a constraint value (``minimum``, an ``enum`` member) as the typed value, or None.
 
     Numbers in JSON are accepted for numeric types; everything else must be text, as in a cell.
@@ -150,7 +171,7 @@ def parse_literal(spec: FieldSpec, literal: Any) -> Any:
     return frame.select(typed(spec, pl.col("v"))).item()
 
 
-def display(spec: FieldSpec, value: Any) -> Any:
+def display(spec: CellType, value: Any) -> Any:
     """Return a typed value as JSON shows it: yearmonth as ``2024-05``, dates in ISO 8601."""
     if value is None:
         return None
