@@ -100,7 +100,7 @@ def test_demo_has_an_agreement_whose_data_was_deleted_with_one_attestation_in_an
     assert attested == {SURREY: True, WOKING: False}
     assert status_of(agreement) == "expired"
     anchor_head()
-    assert retention_verify().problems == []
+    assert retention_verify().findings == []
     # Loading the demo again changes nothing.
     demo_load()
     assert DeletionCertificate.objects.filter(agreement=agreement).count() == 1

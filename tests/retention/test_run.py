@@ -117,7 +117,7 @@ def test_a_dataset_past_its_date_is_deleted_with_a_certificate_and_its_copy_open
     )
     anchor_head()
     verified = retention_verify()
-    assert (verified.verified, verified.problems) == (1, [])
+    assert (verified.verified, verified.findings) == (1, [])
 
 
 def test_two_runs_at_once_delete_the_dataset_once(shared):
@@ -173,7 +173,7 @@ def test_a_run_killed_after_its_commit_is_completed_by_the_next(shared, vault_ho
     assert DeletionCertificate.objects.get().files_removed_at is None
     # A file no key opens (vault check leaves it to its grace period); verify names it.
     anchor_head()
-    assert [p.code for p in retention_verify().problems] == ["blob-file-remains"]
+    assert [p.code for p in retention_verify().findings] == ["blob-file-remains"]
 
     report = retention_run(now=noon(DELETE_BY + timedelta(days=1)), run_by="cron")
 
@@ -183,7 +183,7 @@ def test_a_run_killed_after_its_commit_is_completed_by_the_next(shared, vault_ho
     assert vault_check().clean
     anchor_head()
     assert audit_verify().intact
-    assert retention_verify().problems == []
+    assert retention_verify().findings == []
 
 
 def test_verify_names_an_altered_certificate_and_exits_1(shared):

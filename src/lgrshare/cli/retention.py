@@ -79,10 +79,10 @@ def retention_verify_command() -> None:
     from lgrshare.retention.verify import retention_verify
 
     report = retention_verify()
-    for problem in report.problems:
-        click.echo(f"[{problem.code}] {problem.certificate}: {problem.message}")
-    click.echo(f"{report.verified} certificates verified, {len(report.problems)} problems")
-    if report.problems:
+    for finding in report.findings:
+        click.echo(f"[{finding.code}] {finding.certificate}: {finding.message}")
+    click.echo(f"{report.verified} certificates verified, {len(report.findings)} problems")
+    if report.findings:
         raise SystemExit(1)
 
 

@@ -274,7 +274,9 @@ def submission_delete_early(
     dataset = submission.dataset
     agreement = dataset.agreement
     if agreement is None or dataset.area is None:
-        raise NotFound("This submission is not shared under an agreement", code="no-agreement")
+        raise NotFound(
+            "This submission is not shared under an agreement", code="submission-not-found"
+        )
     access.require_retention(
         user=user,
         action=RetentionAction.DELETE_EARLY,

@@ -23,7 +23,7 @@ from lgrshare.vault.storage import Storage, default_storage
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Finding:
     """One problem: a stable ``code``, the certificate's reference, and what is wrong."""
 
     code: str
@@ -34,7 +34,7 @@ class Problem:
 @dataclass(slots=True)
 class VerifyReport:
     verified: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def _audit_holds(certificate: DeletionCertificate) -> bool:
@@ -50,22 +50,22 @@ def _audit_holds(certificate: DeletionCertificate) -> bool:
     return False
 
 
-def _check(certificate: DeletionCertificate, storage: Storage) -> list[Problem]:
+def _check(certificate: DeletionCertificate, storage: Storage) -> list[Finding]:
     ref = certificate.reference
     found = []
     if canonical_sha256(certificate.body) != certificate.body_sha256:
-        found.append(Problem("certificate-altered", ref, "its text no longer matches its hash"))
+        found.append(Finding("certificate-altered", ref, "its text no longer matches its hash"))
     if not _audit_holds(certificate):
         found.append(
-            Problem("audit-record-missing", ref, "no retention-deleted audit record holds its hash")
+            Finding("audit-record-missing", ref, "no retention-deleted audit record holds its hash")
         )
     for entry in certificate.body.get("destroyed", []):
         blob = Blob.objects.filter(pk=entry["blob"]).first()
         if blob is None or blob.destroyed_at is None or blob.wrapped_key:
-            found.append(Problem("key-not-destroyed", ref, f"the key of blob {entry['blob']}"))
+            found.append(Finding("key-not-destroyed", ref, f"the key of blob {entry['blob']}"))
         if storage.exists(entry["blob"]):
             found.append(
-                Problem(
+                Finding(
                     "blob-file-remains", ref, f"the file of blob {entry['blob']} is still there"
                 )
             )
@@ -73,9 +73,9 @@ def _check(certificate: DeletionCertificate, storage: Storage) -> list[Problem]:
     if certificate.submission_id is not None:
         submissions = submissions.filter(pk=certificate.submission_id)
     if submissions.exclude(report_sealed="").exists():
-        found.append(Problem("derived-data-remains", ref, "a sealed validation report remains"))
+        found.append(Finding("derived-data-remains", ref, "a sealed validation report remains"))
     if certificate.submission_id is None and certificate.dataset.deleted_at is None:
-        found.append(Problem("dataset-not-deleted", ref, "the dataset is not marked deleted"))
+        found.append(Finding("dataset-not-deleted", ref, "the dataset is not marked deleted"))
     return found
 
 
@@ -85,8 +85,8 @@ def retention_verify(*, storage: Storage | None = None) -> VerifyReport:
     report = VerifyReport()
     verdict = audit_verify()
     if not verdict.intact:
-        report.problems.append(Problem("audit-chain-broken", "-", verdict.message))
+        report.findings.append(Finding("audit-chain-broken", "-", verdict.message))
     for certificate in DeletionCertificate.objects.select_related("dataset").order_by("pk"):
         report.verified += 1
-        report.problems.extend(_check(certificate, store))
+        report.findings.extend(_check(certificate, store))
     return report
