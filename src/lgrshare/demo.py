@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import Agreement, ContractorAgreement
@@ -34,7 +35,9 @@ from lgrshare.domain.public_data import load_public_table
 from lgrshare.people.services import person_add
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
+from lgrshare.retention import services as retention
 from lgrshare.standards.services import standard_get
+from lgrshare.submissions import exports
 from lgrshare.submissions import services as submissions
 
 SURREY = "E10000030"
@@ -700,14 +703,6 @@ def _demo_retention() -> None:
     the early options appraisal, kept until the appraisal ended. Both downloaded it. Surrey's
     DPO recorded the end, the retention run deleted the data with a certificate, Surrey
     confirmed deleting its copy and Woking's confirmation is awaited."""
-    from django.utils import timezone
-
-    from lgrshare.agreements import services as agreements
-    from lgrshare.agreements.models import Agreement
-    from lgrshare.retention import services as retention
-    from lgrshare.submissions import exports
-    from lgrshare.submissions import services as submissions
-
     surrey = Area.objects.get(county_id=SURREY)
     if Agreement.objects.filter(area=surrey, title=RETENTION_TITLE).exists():
         return
