@@ -126,3 +126,24 @@ def test_the_contracts_register_agreement_says_the_same_about_personal_data_ever
     contract = ContractorAgreement.objects.get(contractor__name="Example Analytics Ltd")
     assert "individuals" in contract.personal_data_types
     assert "none" not in contract.personal_data_types.lower()
+
+
+def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, signed_in):
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.agreements.services import terms_accept
+    from lgrshare.audit.models import AuditEntry
+
+    agreement = Agreement.objects.get(title="Council tax base 2023-24 for harmonisation modelling")
+    analyst = User.objects.get(username="surrey.analyst")
+    refused = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert refused.status_code == 403  # the terms first: a task waiting for the analyst
+    terms_accept(user=analyst, agreement=agreement)
+    page = signed_in(analyst).get(f"/agreements/{agreement.pk}/compile/council-tax-base/")
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(action="dataset-compiled", actor="surrey.analyst").exists()
+    frame = page.context["compiled"].frame
+    band_d = dict(zip(frame["source_council"], frame["band_d_area_total_gbp"], strict=True))
+    assert band_d[GUILDFORD] == "2214.77"  # DLUHC Table 9, 2023-24
+    assert set(band_d) == {GUILDFORD, WOKING}
+    assert page.context["compiled"].coverage.missing == []
+    assert b"Guildford Borough Council" in page.content

@@ -22,12 +22,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "lgrshare"
 
 # (file under src/, imported module): why it waits.
-EXCEPTIONS = {
-    # A dataset's data (one read path: gate, agreed fields, decrypt, reader) has no owner yet:
-    # the `datasets` capability (shared/ARCHITECTURE.md, wave 2) takes it from both.
-    ("lgrshare/catalogue/services.py", "lgrshare.submissions.services"),
-    ("lgrshare/catalogue/views.py", "lgrshare.submissions.services"),
-}
+EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _allowed(path: Path, function: str, package: Path) -> bool:

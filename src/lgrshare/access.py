@@ -11,7 +11,7 @@ installed with ``subject_facts_from``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from django.urls import reverse
@@ -38,6 +38,7 @@ from lgrshare.trail import record
 
 __all__ = [
     "Action",
+    "Deleted",
     "Gated",
     "SubmissionFacts",
     "check",
@@ -95,17 +96,28 @@ def subject_of(user: User) -> policy.Subject:
     return _subject_facts[0](user)
 
 
-def check(*, user: User, action: Action, dataset: Gated, deleted: bool = False) -> Decision:
-    """Return the policy's decision for ``user`` doing ``action`` to ``dataset`` (``deleted``:
-    the one submission read was deleted under the retention rules, although the dataset's
-    others were not)."""
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """A dataset read through one submission that was deleted under the retention rules,
+    although the dataset's others were not: the policy sees its data as deleted."""
+
+    of: Gated
+
+    def policy_resource(self) -> Resource:
+        return replace(self.of.policy_resource(), deleted=True)
+
+    def policy_agreement(self) -> policy.AgreementFacts | None:
+        return self.of.policy_agreement()
+
+
+def check(*, user: User, action: Action, dataset: Gated) -> Decision:
+    """Return the policy's decision for ``user`` doing ``action`` to ``dataset``."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to see data", code="not-signed-in")
-    resource = dataset.policy_resource()
     return decide(
         subject=subject_of(user),
         action=action,
-        resource=replace(resource, deleted=True) if deleted else resource,
+        resource=dataset.policy_resource(),
         agreement=dataset.policy_agreement(),
         now=timezone.now(),
     )
@@ -144,14 +156,7 @@ def _record(
     )
 
 
-def require(
-    *,
-    user: User,
-    action: Action,
-    dataset: Gated,
-    deleted: bool = False,
-    **detail: str | int | bool,
-) -> Decision:
+def require(*, user: User, action: Action, dataset: Gated, **detail: str | int | bool) -> Decision:
     """Return the decision when allowed (its ``fields`` are all the reader may see); raises
     ``AccessDenied`` (403) with the reason code otherwise.
 
@@ -160,7 +165,7 @@ def require(
     reason when not. Call it before any transaction that might roll back, so a refusal is never
     lost.
     """
-    decision = check(user=user, action=action, dataset=dataset, deleted=deleted)
+    decision = check(user=user, action=action, dataset=dataset)
     # A permitted submission is recorded by the submission itself, once the file is stored.
     if action in _AUDITED or not decision.allowed:
         _record(user, action, dataset, decision, detail)
@@ -190,13 +195,11 @@ def _next_step(reason: DecisionReason, dataset: Gated) -> tuple[str, str] | None
     return _NEXT_STEPS[reason], reverse("agreement", kwargs={"pk": int(agreement.agreement_id)})
 
 
-def view(
-    *, user: User, dataset: Gated, deleted: bool = False, **detail: str | int | bool
-) -> Decision:
+def view(*, user: User, dataset: Gated, **detail: str | int | bool) -> Decision:
     """For a page that shows data only to those allowed, and otherwise just the metadata:
     return the ``view-data`` decision, recording the view when it is allowed (a page that
     leaves the data out has refused nothing)."""
-    decision = check(user=user, action=Action.VIEW_DATA, dataset=dataset, deleted=deleted)
+    decision = check(user=user, action=Action.VIEW_DATA, dataset=dataset)
     if decision.allowed:
         _record(user, Action.VIEW_DATA, dataset, decision, detail)
     return decision

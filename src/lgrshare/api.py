@@ -22,6 +22,7 @@ from lgrshare.agreements.api import router as agreements_router
 from lgrshare.audit.api import router as audit_router
 from lgrshare.catalogue.api import router as catalogue_router
 from lgrshare.councils.api import router as councils_router
+from lgrshare.datasets.api import router as datasets_router
 from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.error_codes import error_catalogue
 from lgrshare.domain.errors import LgrShareError
@@ -61,6 +62,7 @@ api.add_router("/", catalogue_router)
 api.add_router("/", requests_router)
 api.add_router("/", agreements_router)
 api.add_router("/", submissions_router)
+api.add_router("/", datasets_router)
 api.add_router("/", vault_router)
 api.add_router("/", audit_router)
 

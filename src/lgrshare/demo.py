@@ -30,6 +30,7 @@ from lgrshare.catalogue.models import Dataset
 from lgrshare.catalogue.services import catalogue_load_public, dataset_held_create
 from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
+from lgrshare.datasets import downloads
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.public_data import load_public_table
 from lgrshare.people.services import person_add
@@ -37,7 +38,6 @@ from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
 from lgrshare.retention import services as retention
 from lgrshare.standards.services import standard_get
-from lgrshare.submissions import exports
 from lgrshare.submissions import services as submissions
 
 SURREY = "E10000030"
@@ -516,7 +516,10 @@ def _council_tax_csv(gss_code: str) -> bytes:
 
 
 def _demo_submissions() -> None:
-    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council."""
+    """Guildford and Woking share their 2023-24 council tax base with Surrey County Council.
+
+    Surrey's analyst is left to accept the terms (a task waiting for them); then the
+    agreement's page compiles both councils' figures into one table."""
     from datetime import date
 
     surrey = Area.objects.get(county_id=SURREY)
@@ -748,7 +751,7 @@ def _demo_retention() -> None:
     )
     for reader, fmt in (("surrey.analyst", "zip"), ("woking.datalead", "xlsx")):
         agreements.terms_accept(user=people[reader], agreement=agreement)
-        exports.submission_download(user=people[reader], submission=accepted, fmt=fmt)
+        downloads.submission_download(user=people[reader], submission=accepted, fmt=fmt)
     now = timezone.now()
     retention.retention_event_record(
         user=people["surrey.dpo"], agreement=agreement, occurred_on=timezone.localdate(), now=now

@@ -11,6 +11,7 @@ from lgrshare.agreements import views as agreements
 from lgrshare.api import api
 from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
+from lgrshare.datasets import views as datasets
 from lgrshare.notifications import views as notifications
 from lgrshare.people import views as people
 from lgrshare.requests import views as requests
@@ -46,8 +47,17 @@ urlpatterns = [
     path("areas/<str:county_gss>/contractors/add", people.contractor_add, name="contractor-add"),
     path("councils/<str:gss_code>/", councils.council_detail, name="council"),
     path("catalogue/", catalogue.catalogue, name="catalogue"),
-    path("catalogue/<slug:slug>/", catalogue.dataset, name="dataset"),
-    path("catalogue/<slug:slug>/data.csv", catalogue.dataset_download, name="dataset-download"),
+    path("catalogue/<slug:slug>/", datasets.dataset, name="dataset"),
+    path("catalogue/<slug:slug>/data.csv", datasets.dataset_export, name="dataset-download"),
+    path(
+        "catalogue/<slug:slug>/download.<str:fmt>", datasets.dataset_export, name="dataset-export"
+    ),
+    path("agreements/<int:pk>/compile/<slug:standard>/", datasets.compiled, name="compiled"),
+    path(
+        "agreements/<int:pk>/compile/<slug:standard>/download.<str:fmt>",
+        datasets.compiled_export,
+        name="compiled-export",
+    ),
     path("areas/<str:county_gss>/catalogue/held", catalogue.held_new, name="held-new"),
     path(
         "areas/<str:county_gss>/catalogue/import",
@@ -125,18 +135,18 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
-    path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("submissions/<int:pk>/", datasets.submission_detail, name="submission"),
     path(
         "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"
     ),
     re_path(
         r"^submissions/(?P<pk>[0-9]+)/download\.(?P<fmt>zip|xlsx)$",
-        submissions.submission_download,
+        datasets.submission_export,
         name="submission-download",
     ),
     path(
         "submissions/<int:pk>/<slug:action>",
-        submissions.submission_action,
+        datasets.submission_action,
         name="submission-action",
     ),
     path("standards/", standards.standards, name="standards"),

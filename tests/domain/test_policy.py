@@ -288,9 +288,11 @@ def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
     # not-named needs a named list; its own test below covers it.
     table_reasons = {row[-1] for row in EXPECTED} | {row[-1] for row in SUBMISSION_EXPECTED}
     # The people policy's and the parties' reasons have their own matrix (test_people_policy).
-    # So have the request policy's (test_policy_requests).
+    # So have the request policy's (test_policy_requests); person-level-rows needs a
+    # person-derived standard, and its own test below covers it.
     requests = {request_expected(*cell) for cell in REQUEST_CELLS} - {"allowed"}
-    others = {"not-named", "not-named-on-live-agreement"} | PEOPLE_AND_PARTY_REASONS
+    others = {"not-named", "not-named-on-live-agreement", "person-level-rows"}
+    others |= PEOPLE_AND_PARTY_REASONS
     others |= requests - table_reasons
     assert table_reasons == {reason.value for reason in DecisionReason} - others
 
@@ -429,6 +431,41 @@ def test_contractor_access_lasts_through_the_last_day_of_its_contractor_agreemen
         resource=_dataset(),
         agreement=_agreement("active"),
         now=now,
+    )
+    assert decision.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "reason"),
+    [
+        ("party", "view-data", "person-level-rows"),
+        ("party", "download", "person-level-rows"),
+        ("party", "export", "person-level-rows"),
+        ("contractor", "download", "person-level-rows"),
+        ("party", "compile", "allowed"),  # compiled, suppressed aggregates only
+        ("holder", "download", "allowed"),  # the provider reads its own rows
+        ("non-recipient", "view-data", "not-a-recipient"),  # other refusals come first
+    ],
+)
+def test_the_airlock_keeps_person_derived_rows_with_their_provider(who, action, reason):
+    standard = "service-demand-lsoa"
+    agreement = _agreement(
+        "active", flows=(Flow(standard, SURREY, GUILDFORD, frozenset({"count"})),)
+    )
+    resource = Resource(
+        dataset_id="demand",
+        access="under-agreement",
+        holder=SURREY,
+        area=SURREY_AREA,
+        standard=standard,
+        personal_data="aggregate",
+    )
+    decision = decide(
+        subject=_subject(who, "analyst", "accepted"),
+        action=action,
+        resource=resource,
+        agreement=agreement,
+        now=WHEN["during"],
     )
     assert decision.reason == reason
 

@@ -13,8 +13,8 @@ from lgrshare.agreements import services as agreements
 from lgrshare.audit.anchor import anchor_write
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
+from lgrshare.datasets import downloads
 from lgrshare.domain.policy import UK
-from lgrshare.submissions import exports
 from lgrshare.submissions import services as submissions
 from tests.conftest import GUILDFORD, SURREY, WOKING, _make
 from tests.submissions.test_submissions import STANDARD, contracts_csv
@@ -112,7 +112,7 @@ def share(cast, agreement):
     submission.refresh_from_db()
     for reader in ("surrey_analyst", "woking_analyst"):
         agreements.terms_accept(user=cast[reader], agreement=agreement)
-        exports.submission_download(user=cast[reader], submission=submission, fmt="zip")
+        downloads.submission_download(user=cast[reader], submission=submission, fmt="zip")
     submission.refresh_from_db()
     return dataset, submission
 

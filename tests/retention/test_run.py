@@ -15,13 +15,14 @@ from lgrshare.agreements.status import status_of
 from lgrshare.audit.models import AuditEntry
 from lgrshare.audit.verification import audit_verify
 from lgrshare.cli import main
+from lgrshare.datasets import downloads
+from lgrshare.datasets.read import submission_table
 from lgrshare.domain.crypto import CryptoError, WrappedKey, decrypt_stream, unwrap_key
 from lgrshare.domain.errors import PermissionDenied
 from lgrshare.retention import deletion as deletion_module
 from lgrshare.retention.models import Attestation, DeletionCertificate
 from lgrshare.retention.services import due_for_deletion, retention_run
 from lgrshare.retention.verify import retention_verify
-from lgrshare.submissions import exports
 from lgrshare.submissions import services as submissions
 from lgrshare.submissions.models import Submission
 from lgrshare.vault.errors import BlobDestroyed
@@ -98,9 +99,9 @@ def test_a_dataset_past_its_date_is_deleted_with_a_certificate_and_its_copy_open
     assert full["profile"] == []
     assert full["data_deleted"]
     with pytest.raises(BlobDestroyed):
-        submissions.submission_frame(submission, decision=None)  # type: ignore[arg-type]
+        submission_table(submission)
     with pytest.raises(PermissionDenied) as refused:
-        exports.submission_download(user=cast["surrey_analyst"], submission=submission, fmt="zip")
+        downloads.submission_download(user=cast["surrey_analyst"], submission=submission, fmt="zip")
     assert refused.value.code == "data-deleted"
     # The councils whose people downloaded it are asked to attest; the holder is not.
     assert set(Attestation.objects.values_list("council_id", flat=True)) == {SURREY, WOKING}

@@ -83,7 +83,9 @@ def test_a_providers_dpo_deletes_its_own_submission_early_and_no_one_else_can(ca
     submission.refresh_from_db()
     assert submission.state == Submission.State.DELETED
     decision = access.check(
-        user=cast["surrey_analyst"], action=access.Action.VIEW_DATA, dataset=dataset, deleted=True
+        user=cast["surrey_analyst"],
+        action=access.Action.VIEW_DATA,
+        dataset=access.Deleted(dataset),
     )
     assert decision.reason == "data-deleted"
     with pytest.raises(InvalidInput) as again:

@@ -20,6 +20,7 @@ from lgrshare.agreements import services as agreements
 from lgrshare.agreements.flows import default_flows
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
+from lgrshare.datasets.read import LINEAGE
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.templates import example_row
 from lgrshare.standards.services import standard_get
@@ -157,7 +158,8 @@ def test_each_recipient_sees_only_its_own_fields_in_every_read(cast, d1, signed_
         agreements.terms_accept(user=user, agreement=d1.agreement)
         web = signed_in(user)
         assert web.get(f"/submissions/{created.pk}/").context["columns"] == fields
-        assert web.get(f"/catalogue/{d1.slug}/").context["columns"] == fields
+        # The dataset shows every period, each row naming the file it came from.
+        assert web.get(f"/catalogue/{d1.slug}/").context["columns"] == [*fields, *LINEAGE]
         archive = zipfile.ZipFile(
             io.BytesIO(web.get(f"/submissions/{created.pk}/download.zip").content)
         )
@@ -171,7 +173,7 @@ def test_each_recipient_sees_only_its_own_fields_in_every_read(cast, d1, signed_
         )
         assert [c.value for c in next(book["Data"].iter_rows())] == fields
         rows = api(client, user)(f"/api/v1/catalogue/{d1.slug}/rows").json()
-        assert rows["columns"] == fields
+        assert rows["columns"] == [*fields, *LINEAGE]
 
 
 def test_a_recipient_asking_the_rows_api_for_a_field_not_agreed_is_refused(cast, d1, client):

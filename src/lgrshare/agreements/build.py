@@ -104,6 +104,12 @@ def _access(version: AgreementVersion) -> tuple[str, ...]:
             "Each file is accepted for sharing by a data lead of the providing council other "
             "than the person who submitted it."
         )
+    if version.personal_data != "none":
+        lines.append(
+            "Other councils see data derived from records about people only as counts by area: "
+            f"counts below {version.disclosure_threshold} are withheld, with any count that "
+            "would give one back, and the rest rounded to the nearest 5."
+        )
     lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
     return tuple(lines)
 

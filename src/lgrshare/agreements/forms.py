@@ -78,6 +78,20 @@ class AgreementForm(forms.Form):
         label="A second person accepts each file: nobody accepts a file they submitted",
         required=False,
     )
+    disclosure_threshold = forms.IntegerField(
+        label="Smallest count shown in outputs derived from personal data",
+        help_text="Counts below it are withheld, with any count that would give one back; "
+        "other counts are rounded to the nearest 5. Left blank: 10.",
+        min_value=2,
+        max_value=100,
+        initial=10,
+        required=False,
+        error_messages={
+            "min_value": "The smallest count shown must be 2 or more",
+            "max_value": "The smallest count shown must be 100 or less",
+            "invalid": "Enter the smallest count shown as a whole number, like 10",
+        },
+    )
     legal_power = forms.CharField(
         label="Legal power or duty relied on",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -304,6 +318,7 @@ class AgreementForm(forms.Form):
             "data_items": items,
             "flows": self._flows(data, items),
             "second_person_acceptance": data["second_person_acceptance"],
+            "disclosure_threshold": data["disclosure_threshold"] or 10,
             "legal_power": data["legal_power"],
             "personal_data": data["personal_data"],
             "criminal_offence_data": data["criminal_offence_data"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from lgrshare.councils.models import Area, Contractor, Council
@@ -104,6 +105,10 @@ class AgreementVersion(models.Model):
     flows = models.JSONField(default=list)
     # A second person checks each file: nobody accepts a submission they made themselves.
     second_person_acceptance = models.BooleanField(default=False)
+    # The smallest count shown in any output derived from personal data (domain.disclosure).
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(2), MaxValueValidator(100)]
+    )
     legal_power = models.TextField()
     personal_data = models.CharField(
         max_length=20, choices=PersonalData.choices, default=PersonalData.NONE

@@ -7,7 +7,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from lgrshare import access
 from lgrshare.accounts.auth import person
 from lgrshare.catalogue import services
 from lgrshare.catalogue.models import Dataset
@@ -48,13 +47,6 @@ class SearchParams(Schema):
     council: str = ""
 
 
-class RowsOut(Schema):
-    columns: list[str]
-    rows: list[list[Any]]
-    total_rows: int
-    offset: int
-
-
 class ErrorOut(Schema):
     code: str
     message: str
@@ -76,31 +68,3 @@ def catalogue_search(request: HttpRequest, params: Query[SearchParams]) -> list[
 @router.get("/catalogue/{slug}", response={200: DatasetOut, 404: ErrorOut}, summary="One dataset")
 def dataset_detail(request: HttpRequest, slug: str) -> Dataset:
     return services.dataset_get_for_user(slug=slug, user=person(request))
-
-
-@router.get(
-    "/catalogue/{slug}/rows",
-    response={200: RowsOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Rows of a dataset you may see",
-)
-def dataset_rows(
-    request: HttpRequest, slug: str, offset: int = 0, limit: int = 100, fields: str = ""
-) -> dict[str, Any]:
-    """``fields``: the columns wanted, separated by commas (default: every column you may see);
-    asking for one you may not see is refused (``fields-not-agreed``)."""
-    user = person(request)
-    found = services.dataset_get_for_user(slug=slug, user=user)
-    decision = access.require(user=user, action=access.Action.VIEW_DATA, dataset=found)
-    frame = services.dataset_frame(dataset=found, decision=decision)
-    asked = [name.strip() for name in fields.split(",") if name.strip()]
-    if asked:
-        frame = frame.select(
-            access.columns(user=user, dataset=found, shown=frame.columns, asked=asked)
-        )
-    offset, limit = max(0, offset), min(max(1, limit), 1000)
-    return {
-        "columns": frame.columns,
-        "rows": [list(r) for r in frame.slice(offset, limit).rows()],
-        "total_rows": frame.height,
-        "offset": offset,
-    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar
 
 from django.conf import settings
@@ -11,6 +12,18 @@ from django.db.models import Q
 from lgrshare.agreements.facts import facts_of
 from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.policy import AgreementFacts, Resource
+from lgrshare.domain.standards.model import builtin_standards
+
+
+@cache
+def _personal_data_classes() -> dict[str, str]:
+    return {standard.name: standard.personal_data for standard in builtin_standards()}
+
+
+def personal_data_of(standard: str) -> str:
+    """The personal-data class of a built-in standard by name ("none" for none or unknown): the
+    policy's airlock keeps other councils' rows of a person-derived standard back."""
+    return _personal_data_classes().get(standard, "none")
 
 
 class Access(models.TextChoices):
@@ -100,6 +113,7 @@ class Dataset(models.Model):
             area=self.area.county_id if self.area_id else None,  # type: ignore[union-attr]
             standard=self.standard_name or None,
             deleted=self.deleted_at is not None,
+            personal_data=personal_data_of(self.standard_name),
         )
 
     def policy_agreement(self) -> AgreementFacts | None:

@@ -9,14 +9,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from lgrshare.catalogue import search as fulltext
-from lgrshare.catalogue.models import Access, Dataset, DatasetQuerySet, Kind, MetricValue
+from lgrshare.catalogue.models import Access, Dataset, DatasetQuerySet, Kind
 from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.errors import InvalidInput, NotFound
-from lgrshare.domain.policy import Decision
 from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
 from lgrshare.trail import record, record_hidden, refusals_recorded
-
-PAGE_ROWS = 50
 
 
 def _fields_of(frame: pl.DataFrame) -> list[dict[str, str]]:
@@ -102,43 +99,6 @@ def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
             )
         raise NotFound(f"There is no dataset {slug!r} that you can see", code="dataset-not-found")
     return dataset
-
-
-def dataset_frame(*, dataset: Dataset, decision: Decision) -> pl.DataFrame:
-    """Return a dataset's figures as a table, with only the columns ``decision`` (the policy's
-    answer to the reader) lets them see.
-
-    Raises ``NotFound`` (``no-data-here``) for catalogue entries whose data is held elsewhere.
-    """
-    if dataset.kind == Kind.REFERENCE:
-        frame = load_public_table(dataset.slug)
-        return frame.select(decision.shown(frame.columns))
-    if dataset.kind == Kind.METRICS:
-        rows = MetricValue.objects.filter(dataset=dataset).order_by(
-            "metric_id", "area_code", "period"
-        )
-        frame = pl.DataFrame(
-            list(rows.values("metric_id", "metric_title", "area_code", "period", "value", "unit")),
-            schema={
-                "metric_id": pl.String,
-                "metric_title": pl.String,
-                "area_code": pl.String,
-                "period": pl.String,
-                "value": pl.Float64,
-                "unit": pl.String,
-            },
-        )
-        return frame.select(decision.shown(frame.columns))
-    if dataset.kind == Kind.SUBMISSION:
-        from lgrshare.submissions.services import latest_accepted, submission_frame
-
-        accepted = latest_accepted(dataset)
-        if accepted is not None:
-            return submission_frame(accepted, decision=decision)
-    raise NotFound(
-        "This entry records who holds the data; the data itself is not on LGR Share",
-        code="no-data-here",
-    )
 
 
 @refusals_recorded(

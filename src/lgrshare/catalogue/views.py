@@ -1,9 +1,7 @@
-"""Catalogue pages: search, a dataset with its table, CSV download, recording held data."""
+"""Catalogue pages: search, recording held data, importing published figures (a dataset's
+page and downloads are the read path's: ``datasets.views``)."""
 
 from __future__ import annotations
-
-import io
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,15 +9,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lgrshare import access
 from lgrshare.accounts.auth import person
-from lgrshare.audit.services import may_read_trail
 from lgrshare.catalogue import services
 from lgrshare.catalogue.forms import HeldForm, ImportForm, SearchForm
 from lgrshare.catalogue.imports import ImportInvalid, metrics_import
-from lgrshare.catalogue.models import Kind
 from lgrshare.councils.models import Area
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.errors import InvalidInput
-from lgrshare.domain.exports import neutralise_frame
 from lgrshare.domain.policy.catalogue import CatalogueAction
 
 
@@ -43,68 +38,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "catalogue/search.html",
         {"form": form, "results": results[:100], "text": text, "areas": areas},
     )
-
-
-def _page_number(raw: str | None) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except ValueError:
-        return 1
-
-
-@require_safe
-def dataset(request: HttpRequest, slug: str) -> HttpResponse:
-    found = services.dataset_get_for_user(slug=slug, user=person(request))
-    user: Any = person(request)
-    area = found.area.county_id if found.area_id else None  # type: ignore[union-attr]
-    context: dict[str, object] = {
-        "dataset": found,
-        "perms_for": access.perms_for(
-            dataset={"read-trail": may_read_trail(viewer=user, area=area)}
-        ),
-    }
-    if found.kind == Kind.REGISTER:  # nothing to show but the entry
-        decision = access.check(user=user, action=access.Action.VIEW_DATA, dataset=found)
-    else:
-        decision = access.view(user=user, dataset=found)
-    context["data_reason"] = decision.reason
-    if found.kind == Kind.SUBMISSION:
-        from lgrshare.submissions.services import latest_accepted
-
-        context["shown_submission"] = latest_accepted(found)
-    if decision.allowed and found.kind != Kind.REGISTER:
-        frame = services.dataset_frame(dataset=found, decision=decision)
-        pages = max(1, -(-frame.height // services.PAGE_ROWS))
-        page = min(_page_number(request.GET.get("page")), pages)
-        start = (page - 1) * services.PAGE_ROWS
-        context.update(
-            columns=frame.columns,
-            rows=frame.slice(start, services.PAGE_ROWS).rows(),
-            total_rows=frame.height,
-            page=page,
-            pages=pages,
-            first_row=start + 1,
-            last_row=min(start + services.PAGE_ROWS, frame.height),
-        )
-    return render(request, "catalogue/dataset.html", context)
-
-
-@require_safe
-def dataset_download(request: HttpRequest, slug: str) -> HttpResponse:
-    found = services.dataset_get_for_user(slug=slug, user=person(request))
-    if found.kind == Kind.SUBMISSION:
-        # Shared data is downloaded with its context: the latest accepted submission's zip.
-        from lgrshare.submissions.services import latest_accepted
-
-        accepted = latest_accepted(found)
-        if accepted is not None:
-            return redirect("submission-download", pk=accepted.pk, fmt="zip")
-    decision = access.require(user=person(request), action=access.Action.DOWNLOAD, dataset=found)
-    buffer = io.BytesIO()
-    neutralise_frame(services.dataset_frame(dataset=found, decision=decision)).write_csv(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}.csv"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -138,6 +138,8 @@ class Terms:
     retention: Retention = field(default_factory=Retention)
     legal: LegalRequirements = field(default_factory=LegalRequirements)
     review_date: date | None = None
+    # The smallest count shown in outputs derived from personal data (domain.disclosure).
+    disclosure_threshold: int = 10
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Terms:
@@ -203,6 +205,7 @@ class Terms:
                     other_legal_requirements=_text(data.get("other_legal_requirements")),
                 ),
                 review_date=_date(data.get("review_date")),
+                disclosure_threshold=int(data.get("disclosure_threshold") or 10),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InvalidInput(
@@ -217,6 +220,7 @@ class Terms:
             "data_items": [item.to_dict() for item in self.data_items],
             "flows": [flow.to_dict() for flow in self.flows],
             "second_person_acceptance": self.access.second_person_acceptance,
+            "disclosure_threshold": self.disclosure_threshold,
             "legal_power": self.lawful.legal_power,
             "personal_data": self.lawful.personal_data,
             "criminal_offence_data": self.lawful.criminal_offence_data,
@@ -323,6 +327,12 @@ def terms_problems(
         problem("parties-invalid", "providers", "Say which councils provide the data")
     if not terms.purposes.strip():
         problem("purposes-required", "purposes", "State the purposes the data may be used for")
+    if not 2 <= terms.disclosure_threshold <= 100:
+        problem(
+            "disclosure-threshold-invalid",
+            "disclosure_threshold",
+            "The smallest count shown must be from 2 to 100",
+        )
     items: dict[str, set[str]] = {}
     for item in terms.data_items:
         if not item.standard:

@@ -53,6 +53,8 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "metadata-viewed": "A dataset's description was viewed",
         "download": "Data was downloaded",
         "export": "Data was exported",
+        "dataset-compiled": "Councils' accepted submissions of a standard were compiled into one "
+        "dataset",
         "delete": "Data was deleted (its key destroyed)",
         "rotate-kek": "The key-encryption key was rotated",
         # Catalogue

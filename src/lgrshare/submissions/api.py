@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, BinaryIO, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.submissions import services
-from lgrshare.submissions.exports import submission_download
 from lgrshare.submissions.models import Submission
 
 router = Router(tags=["submissions"])
@@ -124,17 +123,3 @@ def submissions_withdraw(request: HttpRequest, submission_id: int) -> Submission
     user = person(request)
     found = services.submission_get_for_user(pk=submission_id, user=user)
     return services.submission_withdraw(user=user, submission=found)
-
-
-@router.get(
-    "/submissions/{submission_id}/download.{fmt}",
-    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Download an accepted submission with its context (zip or xlsx)",
-)
-def submissions_download(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponse:
-    user = person(request)
-    found = services.submission_get_for_user(pk=submission_id, user=user)
-    content, kind, name = submission_download(user=user, submission=found, fmt=fmt)
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, BinaryIO
 
-import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -30,16 +29,11 @@ from lgrshare.domain.files import check_file
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, validate
+from lgrshare.domain.validation.stored import read_as_submitted
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
 from lgrshare.trail import record, record_hidden, refusals_recorded
-from lgrshare.vault.services import (
-    blob_destroy,
-    blob_read_bytes,
-    blob_seal,
-    blob_store,
-    blob_unseal,
-)
+from lgrshare.vault.services import blob_destroy, blob_seal, blob_store, blob_unseal
 
 UPLOAD_KINDS = frozenset({"csv", "xlsx"})
 # The parts of a validation report that quote cells or values, sealed under the file's key.
@@ -210,7 +204,7 @@ def full_report(submission: Submission) -> dict[str, Any]:
 
 def _without(source: BinaryIO, report: Report, columns: list[str]) -> io.BytesIO:
     """The uploaded table without ``columns``, as UTF-8 CSV, read as its report describes it."""
-    frame = _read_table(source.read(), str(report.file.get("format") or ""), report.file)
+    frame = read_as_submitted(source.read(), str(report.file.get("format") or ""), report.file)
     out = io.BytesIO()
     frame.drop([c for c in columns if c in frame.columns]).write_csv(out)
     out.seek(0)
@@ -432,28 +426,6 @@ def latest_accepted(dataset: Dataset) -> Submission | None:
         .select_related("blob")
         .order_by("-decided_at")
         .first()
-    )
-
-
-def submission_frame(submission: Submission, *, decision: Decision) -> pl.DataFrame:
-    """The submitted table, read back from the vault (verified) as text columns, holding only
-    the columns ``decision`` (the policy's, for this reader) lets them see."""
-    raw = blob_read_bytes(blob=submission.blob)
-    frame = _read_table(raw, submission.file_format, submission.report.get("file", {}))
-    return frame.select(decision.shown(frame.columns))
-
-
-def _read_table(raw: bytes, file_format: str, file: Mapping[str, Any]) -> pl.DataFrame:
-    if file_format == "xlsx":
-        frame = pl.read_excel(io.BytesIO(raw), sheet_name=file.get("sheet") or None)
-        return frame.select(pl.all().cast(pl.String))
-    encoding = str(file.get("encoding") or "utf-8")
-    text = raw.decode("utf-8-sig" if encoding.lower().startswith("utf") else encoding)
-    return pl.read_csv(
-        io.StringIO(text),
-        separator=str(file.get("delimiter") or ","),
-        infer_schema=False,
-        truncate_ragged_lines=True,
     )
 
 

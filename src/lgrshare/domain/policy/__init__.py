@@ -35,7 +35,11 @@ run in this order and the first that fails is the reason:
    ``agreement-not-active``.
 9. **Terms**: reading needs the subject to have accepted the terms of this version of the
    agreement (``terms-not-accepted``).
-10. Otherwise ``allowed``; a read of another council's data carries the fields its flows give
+10. **Airlock**: another council's rows of a person-derived standard (its personal-data class
+    listed in ``rules/access-policy.json``) are never viewed, downloaded or exported row by row
+    (``person-level-rows``): ``compile`` is allowed, and its output is suppressed and rounded
+    (``domain.disclosure``). The provider reads its own rows.
+11. Otherwise ``allowed``; a read of another council's data carries the fields its flows give
     (``Decision.fields``), and every read path shows only those.
 
 Opening a document (a forum attachment, a DPIA document) is decided by
@@ -149,6 +153,7 @@ def decide(
         or _state(act, state, policy)
         or _dates(act, agreement, today)
         or _terms(subject, act, agreement, policy)
+        or _airlock(subject, act, resource, policy)
     )
     return Decision(False, refusal) if refusal else Decision(True, DecisionReason.ALLOWED, fields)
 
@@ -272,6 +277,20 @@ def _terms(
         return None
     accepted = (agreement.agreement_id, agreement.version) in subject.terms_accepted
     return None if accepted else DecisionReason.TERMS_NOT_ACCEPTED
+
+
+def _airlock(
+    subject: Subject, act: Action, resource: Resource | None, policy: AccessPolicy
+) -> DecisionReason | None:
+    reader = subject.contractor.works_for if subject.contractor else subject.council
+    if (
+        resource is None
+        or act not in policy.airlock_actions
+        or resource.personal_data not in policy.airlock_classes
+        or reader == resource.holder
+    ):
+        return None
+    return DecisionReason.PERSON_LEVEL_ROWS
 
 
 def _parse(kind: type[E], value: str, what: str) -> E:

@@ -44,6 +44,10 @@ class AccessPolicy:
     submission_rules: Mapping[Action, SubmissionRule]
     drafting_roles: frozenset[str]
     dpia_roles: frozenset[str]
+    # The airlock: personal-data classes whose rows only their provider reads, and the
+    # actions that would hand rows out.
+    airlock_classes: frozenset[str] = frozenset()
+    airlock_actions: frozenset[Action] = frozenset()
 
 
 @cache
@@ -81,6 +85,8 @@ def access_policy() -> AccessPolicy:
             ),
             drafting_roles=frozenset(str(role) for role in data["drafting"]["roles"]),
             dpia_roles=frozenset(str(role) for role in data["dpia"]["roles"]),
+            airlock_classes=frozenset(str(c) for c in data["airlock"]["personal_data"]),
+            airlock_actions=frozenset(Action(a) for a in data["airlock"]["row_actions"]),
             submission_rules=MappingProxyType(
                 {
                     Action(act): SubmissionRule(

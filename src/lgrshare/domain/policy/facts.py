@@ -48,7 +48,8 @@ class Subject:
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A dataset: its ``Access`` kind, holder council and area (None: national reference data),
-    the standard its data follows (None when it follows none), and whether its data was deleted
+    the standard its data follows (None when it follows none), that standard's personal-data
+    class (``domain.standards.model.PERSONAL_DATA_CLASSES``), and whether its data was deleted
     under the retention rules (``deleted``: every read and submission is ``data-deleted``)."""
 
     dataset_id: str
@@ -56,6 +57,7 @@ class Resource:
     holder: str | None
     area: str | None
     standard: str | None = None
+    personal_data: str = "none"
     deleted: bool = False
 
 

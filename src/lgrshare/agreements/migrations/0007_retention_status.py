@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0005_contractor_article28"),
+        ("agreements", "0006_disclosure_threshold"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
