@@ -39,6 +39,7 @@ from lgrshare.requests.models import Comment, DataRequest
 from lgrshare.retention import services as retention
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
+from lgrshare.submissions.models import Submission
 
 SURREY = "E10000030"
 GUILDFORD = "E07000209"
@@ -746,9 +747,9 @@ def _demo_retention() -> None:
         size=len(content),
         period="2023-24",
     )
-    accepted = submissions.submission_accept(
-        user=people["guildford.datalead"], submission=submission
-    )
+    submissions.submission_accept(user=people["guildford.datalead"], submission=submission)
+    # Read again: accepting made the dataset a submission's (its kind) in the database.
+    accepted = Submission.objects.select_related("dataset").get(pk=submission.pk)
     for reader, fmt in (("surrey.analyst", "zip"), ("woking.datalead", "xlsx")):
         agreements.terms_accept(user=people[reader], agreement=agreement)
         downloads.submission_download(user=people[reader], submission=accepted, fmt=fmt)

@@ -16,6 +16,7 @@ from lgrshare.councils.models import Area
 from lgrshare.datasets import downloads
 from lgrshare.domain.policy import UK
 from lgrshare.submissions import services as submissions
+from lgrshare.submissions.models import Submission
 from tests.conftest import GUILDFORD, SURREY, WOKING, _make
 from tests.submissions.test_submissions import STANDARD, contracts_csv
 
@@ -109,7 +110,7 @@ def share(cast, agreement):
         text="One end date was typed as 31 February.",
     )
     submissions.submission_accept(user=cast["guildford_lead"], submission=submission)
-    submission.refresh_from_db()
+    submission = Submission.objects.select_related("dataset").get(pk=submission.pk)
     for reader in ("surrey_analyst", "woking_analyst"):
         agreements.terms_accept(user=cast[reader], agreement=agreement)
         downloads.submission_download(user=cast[reader], submission=submission, fmt="zip")
