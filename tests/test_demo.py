@@ -106,6 +106,29 @@ def test_demo_has_an_agreement_whose_data_was_deleted_with_one_attestation_in_an
     assert DeletionCertificate.objects.filter(agreement=agreement).count() == 1
 
 
+def test_demo_has_surreys_three_unitary_options_appraised_on_real_figures(demo):
+    from lgrshare.evidence.models import OptionSet
+    from lgrshare.evidence.services import options_compare
+
+    area = Area.objects.get(county_id=SURREY)
+    sets = {s.name: s for s in OptionSet.objects.in_area(area)}
+    assert set(sets) == {
+        "One unitary",
+        "Two unitaries (East and West)",
+        "Three unitaries (East, North and West)",
+    }
+    analyst = User.objects.get(username="surrey.analyst")
+    compared = options_compare(user=analyst, area=area, pks=[s.pk for s in sets.values()])
+    one = next(c for c in compared if c.option_set.name == "One unitary")
+    assert one.appraisal.councils[0].value("population") == 1_248_649
+    three = next(c for c in compared if c.option_set.name.startswith("Three"))
+    assert [c.name for c in three.appraisal.councils] == [
+        "East Surrey",
+        "North Surrey",
+        "West Surrey",
+    ]
+
+
 def test_the_contracts_register_agreement_says_the_same_about_personal_data_everywhere(demo):
     """Supplier names can name sole traders: the request, the agreement, its document and the
     contractor agreement all say personal data is shared, and the agreement is active."""
@@ -147,3 +170,21 @@ def test_demo_compiles_guildford_and_wokings_council_tax_into_one_table(demo, si
     assert set(band_d) == {GUILDFORD, WOKING}
     assert page.context["compiled"].coverage.missing == []
     assert b"Guildford Borough Council" in page.content
+
+
+def test_the_demo_shows_the_experts_advice_on_the_contracts_register(demo, signed_in):
+    """DSA-00001 carries Guildford's legal review (its DPO asked for one) and both councils' IT
+    security reviews; the demo's people include Guildford's legal adviser."""
+    from lgrshare.agreements.models import Agreement, ExpertReview
+
+    register = Agreement.objects.get(title="Contracts register for the west Surrey proposal")
+    reviews = ExpertReview.objects.filter(party__version=register.current())
+    kinds = sorted((r.party.council_id, r.kind, r.outcome) for r in reviews)
+    assert ("E07000209", "legal", "reviewed") in kinds
+    assert ("E07000209", "it-security", "reviewed") in kinds
+    assert ("E10000030", "it-security", "reviewed") in kinds
+    legal = User.objects.get(username="guildford.legal")
+    assert legal.role_codes == {"legal-adviser"}
+    page = signed_in(legal).get(f"/agreements/{register.pk}/").content.decode()
+    assert "Who has advised" in page
+    assert "Owen Price" in page

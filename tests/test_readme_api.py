@@ -101,7 +101,7 @@ def test_the_readme_api_walkthrough_runs_as_written(
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
-    found, request, submission, accepted = _documents(done.stdout)
+    found, request, submission, accepted, appraised = _documents(done.stdout)
     assert isinstance(found, list)
     assert "council-tax-2023-24" in [d["slug"] for d in found]
     assert isinstance(request, dict)
@@ -111,6 +111,14 @@ def test_the_readme_api_walkthrough_runs_as_written(
     assert (submission["state"], submission["valid"], submission["rows"]) == ("pending", True, 1)
     assert isinstance(accepted, dict)
     assert accepted["agreement"] == "DSA-00002"
+
+    assert isinstance(appraised, dict)
+    population = {
+        council["name"]: next(f["value"] for f in council["figures"] if f["key"] == "population")
+        for council in appraised["councils"]
+    }
+    # ONS mid-2024 estimates: the districts' sums, which add up to Surrey's 1,248,649.
+    assert population == {"East Surrey": 563_643, "West Surrey": 685_006}
 
     with zipfile.ZipFile(tmp_path / "guildford-council-tax-base.zip") as bundle:
         csv_name = next(n for n in bundle.namelist() if n.endswith(".csv"))

@@ -32,6 +32,7 @@ from lgrshare.domain.policy import (
 )
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
+from lgrshare.domain.policy.options import OptionsAction, decide_options
 from lgrshare.domain.policy.requests import RequestAction, RequestFacts, decide_request
 from lgrshare.domain.policy.retention import RetentionAction, decide_retention
 from lgrshare.trail import record
@@ -46,11 +47,13 @@ __all__ = [
     "columns",
     "may_act_on_submission",
     "may_in_catalogue",
+    "may_on_options",
     "may_on_request",
     "may_retention",
     "perms_for",
     "require",
     "require_catalogue",
+    "require_on_options",
     "require_on_request",
     "require_on_submission",
     "require_retention",
@@ -368,6 +371,20 @@ def require_retention(
         subject=subject_of(user), action=action, area=area, parties=parties, council=council
     )
     _require_recorded(user, decision, action, target_type, target_id)
+
+
+def may_on_options(*, user: User, action: OptionsAction, area: str) -> bool:
+    """Whether the policy lets ``user`` take ``action`` on ``area``'s options (for links)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return decide_options(subject=subject_of(user), action=action, area=area).allowed
+
+
+def require_on_options(*, user: User, action: OptionsAction, area: str) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
+    ``action`` (appraise, save, export) on ``area``'s unitary options."""
+    decision = decide_options(subject=subject_of(user), action=action, area=area)
+    _require_recorded(user, decision, action, "area", area)
 
 
 def _require_recorded(

@@ -27,6 +27,7 @@ from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.error_codes import error_catalogue
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.screening import AgreementNotReady
+from lgrshare.evidence.api import router as evidence_router
 from lgrshare.requests.api import router as requests_router
 from lgrshare.standards.api import router as standards_router
 from lgrshare.submissions.api import router as submissions_router
@@ -65,6 +66,7 @@ api.add_router("/", submissions_router)
 api.add_router("/", datasets_router)
 api.add_router("/", vault_router)
 api.add_router("/", audit_router)
+api.add_router("/", evidence_router)
 
 
 @api.exception_handler(LgrShareError)

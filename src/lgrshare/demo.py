@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lgrshare.agreements import services as agreements
+from lgrshare.agreements.advice import missing_for
 from lgrshare.agreements.models import Agreement, ContractorAgreement
 from lgrshare.agreements.pdf import latin1_safe
 from lgrshare.catalogue.imports import metrics_import
@@ -32,7 +33,10 @@ from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
 from lgrshare.datasets import downloads
 from lgrshare.domain.contractors import article_28_obligations
+from lgrshare.domain.options import option_from_json
 from lgrshare.domain.public_data import load_public_table
+from lgrshare.evidence.models import OptionSet
+from lgrshare.evidence.services import option_save
 from lgrshare.people.services import person_add
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
@@ -86,6 +90,14 @@ DEMO_PEOPLE = (
         SURREY,
     ),
     DemoPerson(
+        "surrey.legal",
+        "Nadia",
+        "Osei",
+        "Senior solicitor, information law",
+        (Role.LEGAL_ADVISER,),
+        SURREY,
+    ),
+    DemoPerson(
         "surrey.analyst",
         "Sam",
         "Patel",
@@ -104,6 +116,22 @@ DEMO_PEOPLE = (
         GUILDFORD,
     ),
     DemoPerson("guildford.dpo", "Mark", "Lewis", "Data protection officer", (Role.DPO,), GUILDFORD),
+    DemoPerson(
+        "guildford.legal",
+        "Owen",
+        "Price",
+        "Lawyer, legal services",
+        (Role.LEGAL_ADVISER,),
+        GUILDFORD,
+    ),
+    DemoPerson(
+        "guildford.security",
+        "Grace",
+        "Turner",
+        "IT security officer",
+        (Role.IT_SECURITY,),
+        GUILDFORD,
+    ),
     DemoPerson(
         "guildford.signatory",
         "Fiona",
@@ -395,6 +423,32 @@ def _demo_attachment() -> None:
     )
 
 
+# What each council's experts said of the demo agreements they had to review (issue 17).
+_EXPERT_COMMENTS = {
+    "legal": "The legal power and the lawful basis are right for {council}; the onward sharing "
+    "and deletion terms meet our retention schedule.",
+    "it-security": "Agreed for {council}: the data stays in LGR Share, downloads only to "
+    "managed devices, and nothing by email.",
+}
+_EXPERTS = {"legal": "legal", "it-security": "security"}
+
+
+def _expert_reviews(agreement: Agreement) -> None:
+    """Record every legal and IT security review the parties need, by their demo experts."""
+    version = agreement.current()
+    for party in version.parties.select_related("council"):
+        for missing in missing_for(party, version):
+            council = party.council.name.split()[0].lower()
+            expert = User.objects.get(username=f"{council}.{_EXPERTS[missing.kind]}")
+            agreements.expert_review_record(
+                user=expert,
+                agreement=agreement,
+                kind=missing.kind.value,
+                outcome="reviewed",
+                comments=_EXPERT_COMMENTS[missing.kind].format(council=party.council.name),
+            )
+
+
 def _demo_agreement() -> None:
     """Surrey County Council and Guildford agree to share the contracts register, and sign."""
     from datetime import date
@@ -451,6 +505,11 @@ def _demo_agreement() -> None:
         request=request,
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    # The register names sole traders, so Guildford's DPO asks for a legal review too.
+    agreements.legal_review_ask(
+        user=User.objects.get(username="guildford.dpo"), agreement=agreement
+    )
+    _expert_reviews(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True
@@ -641,6 +700,7 @@ def _demo_dpia_agreement() -> None:
         "paragraphs 6 and 18; each DPO confirmed they apply to this processing.",
     )
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
+    _expert_reviews(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=User.objects.get(username=f"{council}.dpo"), agreement=agreement, approve=True
@@ -769,6 +829,43 @@ def _demo_retention() -> None:
     )
 
 
+# Surrey's options for unitary councils, by district (issue 13's demo).
+SURREY_OPTIONS = {
+    "One unitary": {
+        "Surrey": [
+            "E07000207", "E07000208", "E07000209", "E07000210", "E07000211", "E07000212",
+            "E07000213", "E07000214", "E07000215", "E07000216", "E07000217",
+        ]
+    },
+    "Two unitaries (East and West)": {
+        "East Surrey": ["E07000207", "E07000208", "E07000210", "E07000211", "E07000215"],
+        "West Surrey": [
+            "E07000209", "E07000212", "E07000213", "E07000214", "E07000216", "E07000217",
+        ],
+    },
+    "Three unitaries (East, North and West)": {
+        "East Surrey": ["E07000208", "E07000210", "E07000211", "E07000215"],
+        "North Surrey": ["E07000207", "E07000212", "E07000213"],
+        "West Surrey": ["E07000209", "E07000214", "E07000216", "E07000217"],
+    },
+}  # fmt: skip
+
+
+def _demo_options() -> None:
+    """Surrey's three options, saved by the county's analyst for the area to compare."""
+    area = Area.objects.get(county_id=SURREY)
+    analyst = User.objects.get(username="surrey.analyst")
+    for name, councils in SURREY_OPTIONS.items():
+        if OptionSet.objects.in_area(area).filter(name=name).exists():
+            continue
+        option_save(
+            user=analyst,
+            area=area,
+            option=option_from_json({"name": name, "councils": councils}),
+            note="Proposal as discussed by the county and districts",
+        )
+
+
 def demo_load() -> list[SignIn]:
     """Load reference data and the Surrey demo; return the demo sign-ins. Idempotent."""
     reference_load()
@@ -783,6 +880,7 @@ def demo_load() -> list[SignIn]:
         _demo_dpia_agreement()
         _demo_waiting()
         _demo_retention()
+        _demo_options()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}
     users = User.objects.select_related("council", "contractor").prefetch_related("role_grants")

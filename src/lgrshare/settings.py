@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lgrshare.agreements",
     "lgrshare.submissions",
     "lgrshare.retention",
+    "lgrshare.evidence",
     "lgrshare.datasets",
     "lgrshare.standards",
     "lgrshare.vault",

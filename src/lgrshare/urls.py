@@ -12,13 +12,14 @@ from lgrshare.api import api
 from lgrshare.catalogue import views as catalogue
 from lgrshare.councils import views as councils
 from lgrshare.datasets import views as datasets
+from lgrshare.evidence import views as evidence
 from lgrshare.notifications import views as notifications
 from lgrshare.people import views as people
 from lgrshare.requests import views as requests
 from lgrshare.retention import views as retention
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
-from lgrshare.web import developers
+from lgrshare.web import developers, pages
 
 handler400 = "lgrshare.web.views.bad_request"
 
@@ -63,6 +64,20 @@ urlpatterns = [
         "areas/<str:county_gss>/catalogue/import",
         catalogue.metrics_import_page,
         name="catalogue-import",
+    ),
+    path("areas/<str:county_gss>/options/", evidence.option_list, name="options"),
+    path("areas/<str:county_gss>/options/new", evidence.option_new, name="option-new"),
+    path("areas/<str:county_gss>/options/compare", evidence.option_compare, name="options-compare"),
+    path(
+        "areas/<str:county_gss>/options/pack.<str:file_format>",
+        evidence.evidence_pack,
+        name="evidence-pack",
+    ),
+    path("areas/<str:county_gss>/options/<int:pk>/", evidence.option_detail, name="option"),
+    path(
+        "areas/<str:county_gss>/options/<int:pk>/new-version",
+        evidence.option_new,
+        name="option-version-new",
     ),
     path("areas/<str:county_gss>/find/", requests.find_start, name="find-start"),
     path("areas/<str:county_gss>/find/results", requests.find_results, name="find-results"),
@@ -135,6 +150,8 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/<slug:action>", agreements.agreement_action, name="agreement-action"),
     path("transparency/", agreements.transparency, name="transparency"),
+    path("guidance/", pages.guidance, name="guidance"),
+    path("how-data-is-protected/", pages.data_protection, name="data-protection"),
     path("submissions/<int:pk>/", datasets.submission_detail, name="submission"),
     path(
         "submissions/<int:pk>/report.json", submissions.submission_report, name="submission-report"

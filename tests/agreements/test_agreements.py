@@ -14,6 +14,7 @@ from lgrshare.domain.errors import InvalidInput, PermissionDenied
 from lgrshare.requests import services as requests
 from tests.agreements.contractors import record_contractor_agreement
 from tests.conftest import GUILDFORD, SURREY, _make
+from tests.experts import experts_reviewed
 
 TERMS = {
     "purposes": "To cost the transfer of county contracts in the west Surrey proposal.",
@@ -68,6 +69,7 @@ def _contracts_request(cast):
 
 def _sign_off(agreement, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=agreement)
+    experts_reviewed(agreement)
     for who in ("surrey", "guildford"):
         services.agreement_dpo_review(user=cast[f"{who}_dpo"], agreement=agreement, approve=True)
         services.agreement_sign(user=cast[f"{who}_sign"], agreement=agreement)
@@ -81,6 +83,7 @@ def _shared(agreement):
 
 def test_every_party_approves_and_signs_then_it_is_active(draft, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=True)
     services.agreement_sign(user=cast["surrey_sign"], agreement=draft)
     draft.refresh_from_db()
@@ -94,6 +97,7 @@ def test_every_party_approves_and_signs_then_it_is_active(draft, cast):
 
 def test_a_signatory_cannot_sign_before_their_dpo_approves(draft, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     with pytest.raises(InvalidInput) as caught:
         services.agreement_sign(user=cast["surrey_sign"], agreement=draft)
     assert caught.value.code == "dpo-approval-needed"
@@ -104,6 +108,7 @@ def test_a_signatory_cannot_sign_before_their_dpo_approves(draft, cast):
 )
 def test_only_a_partys_dpo_approves(draft, cast, who, code):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     with pytest.raises(PermissionDenied) as caught:
         services.agreement_dpo_review(user=cast[who], agreement=draft, approve=True)
     assert caught.value.code == code
@@ -112,6 +117,7 @@ def test_only_a_partys_dpo_approves(draft, cast, who, code):
 def test_a_dpo_of_a_council_that_is_not_a_party_is_refused(draft, cast):
     woking_dpo = _make("wdpo", ["dpo"], "E07000217")
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     with pytest.raises(PermissionDenied) as caught:
         services.agreement_dpo_review(user=woking_dpo, agreement=draft, approve=True)
     assert caught.value.code == "not-a-party"
@@ -119,6 +125,7 @@ def test_a_dpo_of_a_council_that_is_not_a_party_is_refused(draft, cast):
 
 def test_returning_sends_it_back_to_draft_with_comments(draft, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     with pytest.raises(InvalidInput):
         services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=False)
     services.agreement_dpo_review(
@@ -322,6 +329,7 @@ def test_an_unknown_version_is_not_found(signed_in, draft, cast):
 
 def test_signing_in_the_page_needs_the_signatorys_declaration(draft, cast, signed_in):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=True)
     web = signed_in(cast["surrey_sign"])
     undeclared = web.post(f"/agreements/{draft.pk}/sign", {"version": "1"})

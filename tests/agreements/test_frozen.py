@@ -20,6 +20,7 @@ from lgrshare.councils.models import Area, Contractor
 from lgrshare.domain.errors import InvalidInput
 from tests.agreements.contractors import record_contractor_agreement
 from tests.conftest import GUILDFORD, SURREY, _make
+from tests.experts import experts_reviewed
 
 TERMS = {
     "purposes": "To cost the transfer of county contracts in the west Surrey proposal.",
@@ -69,6 +70,7 @@ def draft(cast):
 
 def _sign_off(agreement, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=agreement)
+    experts_reviewed(agreement)
     for who in ("surrey", "guildford"):
         services.agreement_dpo_review(user=cast[f"{who}_dpo"], agreement=agreement, approve=True)
         services.agreement_sign(user=cast[f"{who}_sign"], agreement=agreement)
@@ -172,6 +174,7 @@ def test_a_signed_version_cannot_be_changed_or_deleted_in_place(draft, cast):
 
 def test_editing_a_draft_returned_after_one_signature_makes_a_new_version(draft, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=True)
     services.agreement_sign(user=cast["surrey_sign"], agreement=draft)
     services.agreement_dpo_review(
@@ -193,6 +196,7 @@ def test_editing_a_draft_returned_after_one_signature_makes_a_new_version(draft,
 
 def test_signing_a_version_other_than_the_one_read_is_refused(draft, cast):
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=True)
     # The terms change after the signatory opened version 1.
     services.agreement_update(

@@ -13,6 +13,7 @@ from lgrshare.councils.models import Area
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.screening import AgreementNotReady
 from tests.conftest import GUILDFORD, SURREY, _make
+from tests.experts import experts_reviewed
 
 # The scenario: children's social care records matched with homelessness cases, special
 # category data about children, under Article 9(2)(g) but with no Schedule 1 condition.
@@ -138,6 +139,7 @@ def test_with_a_completed_dpia_schedule_1_condition_and_policy_document_it_goes_
         "on its website, covers safeguarding of children.",
     )
     services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    experts_reviewed(draft)
     for who in ("surrey", "guildford"):
         services.agreement_dpo_review(user=cast[f"{who}_dpo"], agreement=draft, approve=True)
         services.agreement_sign(user=cast[f"{who}_sign"], agreement=draft)

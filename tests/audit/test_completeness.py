@@ -26,7 +26,7 @@ from lgrshare.requests import services as requests
 from lgrshare.requests.models import Attachment, DataRequest
 from lgrshare.submissions import services as submissions
 from tests.audit.world import PARTIES, TERMS, World
-from tests.conftest import GUILDFORD, SURREY
+from tests.conftest import GUILDFORD, SURREY, _make
 from tests.submissions.test_submissions import STANDARD
 
 
@@ -193,6 +193,27 @@ def _state(attr: str) -> Callable[[World], Any]:
     return state
 
 
+def _expert(role: str) -> Any:
+    """Surrey County Council's legal adviser or IT security officer."""
+    from lgrshare.councils.models import User
+
+    username = f"surrey-{role}"
+    return User.objects.filter(username=username).first() or _make(username, [role], SURREY)
+
+
+def _expert_review(role: str, kind: str, outcome: str, attr: str = "in_review"):  # type: ignore[no-untyped-def]
+    return _on(
+        attr,
+        lambda w, a: agreements.expert_review_record(
+            user=w.p["alice"] if role == "alice" else _expert(role),
+            agreement=a,
+            kind=kind,
+            outcome=outcome,
+            comments="Downloads only to managed devices",
+        ),
+    )
+
+
 ALLOWED = [
     # The policy's actions on data, through the gate.
     Case(
@@ -220,6 +241,26 @@ ALLOWED = [
     ),
     Case("send for review", None, lambda w: _agreement(w.in_review), "agreement-sent-for-review"),
     Case("approve", Action.APPROVE, _review("sdpo", True), "agreement-approved"),
+    Case(
+        "legal review",
+        Action.REVIEW_LEGAL,
+        _expert_review("legal-adviser", "legal", "reviewed"),
+        "legal-review-recorded",
+        "reviewed",
+    ),
+    Case(
+        "IT security review",
+        Action.REVIEW_SECURITY,
+        _expert_review("it-security", "it-security", "changes-needed"),
+        "it-security-review-recorded",
+        "changes-needed",
+    ),
+    Case(
+        "ask for a legal review",
+        None,
+        _on("in_review", lambda w, a: agreements.legal_review_ask(user=w.p["sdpo"], agreement=a)),
+        "legal-review-asked",
+    ),
     Case("return", Action.APPROVE, _review("gdpo", False, "Name the fields"), "agreement-returned"),
     Case(
         "sign",
@@ -470,6 +511,30 @@ REFUSED = [
         "change-refused",
         "comments-required",
         unchanged=_state("in_review"),
+    ),
+    Case(
+        "legal review",
+        Action.REVIEW_LEGAL,
+        _expert_review("alice", "legal", "reviewed"),
+        "access-refused",
+        "role-not-permitted",
+        unchanged=_state("in_review"),
+    ),
+    Case(
+        "ask for a legal review",
+        None,
+        _on("in_review", lambda w, a: agreements.legal_review_ask(user=w.p["alice"], agreement=a)),
+        "access-refused",
+        "role-not-permitted",
+        unchanged=_state("in_review"),
+    ),
+    Case(
+        "IT security review",
+        Action.REVIEW_SECURITY,
+        _expert_review("it-security", "it-security", "reviewed", attr="active"),
+        "access-refused",
+        "agreement-not-in-review",
+        unchanged=_state("active"),
     ),
     Case(
         "sign",

@@ -18,6 +18,7 @@ from lgrshare.requests.models import Attachment, DataRequest
 from lgrshare.submissions import services as submissions
 from lgrshare.submissions.models import Submission
 from tests.conftest import GUILDFORD, SURREY
+from tests.experts import experts_reviewed
 from tests.submissions.test_submissions import STANDARD, contracts_csv
 
 TERMS = {
@@ -54,6 +55,7 @@ class World:
     def in_review(self) -> Agreement:
         agreement = self.draft()
         agreements.agreement_send_for_review(user=self.p["gary"], agreement=agreement)
+        experts_reviewed(agreement)
         return agreement
 
     @cached_property

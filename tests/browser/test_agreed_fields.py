@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser.conftest import assert_accessible, make_user, sign_in
 from tests.conftest import GUILDFORD, SURREY
+from tests.experts import experts_reviewed
 from tests.submissions.test_flows import SIX, STANDARD, assets_csv
 
 pytestmark = pytest.mark.browser
@@ -34,6 +35,7 @@ def test_the_recipient_sees_only_the_six_agreed_fields_of_a_20_column_upload(pag
         },
     )
     services.agreement_send_for_review(user=lead, agreement=agreement)
+    experts_reviewed(agreement)
     from lgrshare.councils.models import User
 
     for council in ("surrey", "guildford"):

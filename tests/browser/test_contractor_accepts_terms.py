@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser.conftest import assert_accessible, make_user, sign_in
 from tests.conftest import GUILDFORD, PASSWORD, SURREY
+from tests.experts import experts_reviewed
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +32,7 @@ def _agreement(lead, cast, contractors):
         contractors=contractors,
     )
     services.agreement_send_for_review(user=lead, agreement=agreement)
+    experts_reviewed(agreement)
     for council in ("surrey", "guildford"):
         services.agreement_dpo_review(
             user=cast[f"{council}.dpo"], agreement=agreement, approve=True

@@ -26,7 +26,7 @@ METRICS_CSV = (
 @pytest.mark.django_db
 def test_public_tables_are_loaded_once_however_often_it_runs():
     before = Dataset.objects.filter(access=Access.PUBLIC, area=None).count()
-    assert catalogue_load_public() == before == 7
+    assert catalogue_load_public() == before == 10
 
 
 def test_search_finds_population_first(alice):
@@ -197,3 +197,17 @@ def test_importing_published_figures_is_for_the_roles_the_policy_names(signed_in
 def test_contractor_staff_do_not_record_holdings(signed_in, dave):
     response = signed_in(dave).get(f"/areas/{SURREY}/catalogue/held")
     assert response.status_code == 403
+
+
+def test_outturn_shows_a_return_not_received_as_empty_never_zero(signed_in, alice):
+    response = signed_in(alice).get("/catalogue/revenue-outturn-2023-24/data.csv")
+    assert response.status_code == 200
+    text = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else (response.content.decode())
+    )
+    woking = next(line for line in text.splitlines() if line.startswith("E07000217"))
+    assert woking.split(",")[2:4] == ["false", ""]
+    guildford = next(line for line in text.splitlines() if line.startswith("E07000209"))
+    assert guildford.split(",")[3] == "14996.0"

@@ -19,6 +19,7 @@ from lgrshare.councils.models import Area
 from lgrshare.demo import COUNCIL_TAX_FIELDS, _council_tax_csv
 from lgrshare.submissions import services
 from tests.conftest import GUILDFORD, SURREY, WOKING
+from tests.experts import experts_reviewed
 from tests.submissions.test_flows import api, cast  # noqa: F401
 
 TAX = "council-tax-base"
@@ -42,6 +43,7 @@ def _agreement(cast, standard, fields=None, **more):  # noqa: F811
         },
     )
     agreements.agreement_send_for_review(user=cast["gary"], agreement=agreement)
+    experts_reviewed(agreement)
     for gss in (GUILDFORD, WOKING, SURREY):
         agreements.agreement_dpo_review(user=cast[f"{gss}-dpo"], agreement=agreement, approve=True)
         agreements.agreement_sign(user=cast[f"{gss}-sign"], agreement=agreement)

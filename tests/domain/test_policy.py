@@ -59,7 +59,7 @@ PERSONAS = {
 }
 ROLES = [
     "analyst", "data-lead", "ig-officer", "dpo", "senior-signatory", "it-security",
-    "programme-lead", "area-admin",
+    "legal-adviser", "programme-lead", "area-admin",
 ]  # fmt: skip
 ACCESS = ["public", "under-agreement", "held"]
 STATES = [
@@ -73,7 +73,7 @@ WHEN = {
 TERMS = {"accepted": {(AGREEMENT_ID, VERSION)}, "earlier-version-only": {(AGREEMENT_ID, 1)}}
 ACTIONS = [
     "view-metadata", "view-data", "download", "export", "compile", "submit",
-    "approve", "sign", "suspend", "terminate",
+    "approve", "sign", "suspend", "terminate", "review-legal", "review-security",
 ]  # fmt: skip
 
 
@@ -83,7 +83,8 @@ class Except(frozenset[str]):
 
 ANY = None
 READ = {"view-data", "download", "export", "compile"}
-GOVERN = {"approve", "sign", "suspend", "terminate"}
+REVIEWS = {"review-legal", "review-security"}
+GOVERN = {"approve", "sign", "suspend", "terminate"} | REVIEWS
 NOT_REVIEW = READ | {"submit", "suspend", "terminate"}
 CONTRACTORS = {name for name in PERSONAS if name.startswith("contractor")}
 # The roles the test agreement permits: view-data, download and export, compile, submit.
@@ -111,7 +112,10 @@ EXPECTED = [
     (ANY, Except({"data-lead"}), ANY, ANY, ANY, ANY, "submit", "role-not-permitted"),
     (ANY, Except({"dpo"}), ANY, ANY, ANY, ANY, DPO_ACTIONS, "role-not-permitted"),
     (ANY, Except({"senior-signatory"}), ANY, ANY, ANY, ANY, "sign", "role-not-permitted"),
+    (ANY, Except({"legal-adviser"}), ANY, ANY, ANY, ANY, "review-legal", "role-not-permitted"),
+    (ANY, Except({"it-security"}), ANY, ANY, ANY, ANY, "review-security", "role-not-permitted"),
     (ANY, ANY, ANY, NOT_IN_REVIEW, ANY, ANY, {"approve", "sign"}, "agreement-not-in-review"),
+    (ANY, ANY, ANY, Except({"draft", "in-review"}), ANY, ANY, REVIEWS, "agreement-not-in-review"),
     (ANY, ANY, ANY, {"draft", "in-review"}, ANY, ANY, NOT_REVIEW, "agreement-not-active"),
     (ANY, ANY, ANY, "suspended", ANY, ANY, READ | {"submit", "suspend"}, "agreement-suspended"),
     (ANY, ANY, ANY, "terminated", ANY, ANY, NOT_REVIEW, "agreement-terminated"),

@@ -11,6 +11,7 @@ from lgrshare.agreements import services as agreements
 from lgrshare.councils.models import Area
 from lgrshare.notifications.models import Notification
 from tests.conftest import GUILDFORD, SURREY, WOKING, _make
+from tests.experts import experts_reviewed
 
 STANDARD = "contracts-register"
 TERMS = {
@@ -65,6 +66,7 @@ def in_review(draft, cast):
 
 def sign_off(agreement, cast):
     """Both DPOs approve and both signatories sign: the agreement turns active."""
+    experts_reviewed(agreement)
     for council in ("s", "g"):
         agreements.agreement_dpo_review(
             user=cast[f"{council}dpo"], agreement=agreement, approve=True

@@ -11,6 +11,7 @@ from lgrshare.requests import services as requests
 from lgrshare.submissions import services as submissions
 from lgrshare.tasks import tasks_of
 from tests.conftest import SURREY
+from tests.experts import experts_reviewed
 from tests.notifications.conftest import STANDARD
 from tests.notifications.test_events import _contracts_csv
 
@@ -47,6 +48,7 @@ def test_a_signatory_is_asked_only_once_their_own_dpo_has_approved(in_review, ca
     assert not titles(cast["gsign"])  # Surrey's DPO approved, not Guildford's
     agreements.agreement_dpo_review(user=cast["gdpo"], agreement=in_review, approve=True)
     assert headings(cast["gsign"]) == ["Agreements to sign"]
+    experts_reviewed(in_review)
     agreements.agreement_sign(user=cast["gsign"], agreement=in_review)
     assert not titles(cast["gsign"])
 

@@ -29,6 +29,7 @@ from lgrshare.submissions.models import Submission
 from lgrshare.vault.models import Blob
 from lgrshare.vault.services import blob_read_bytes
 from tests.conftest import GUILDFORD, SURREY, WOKING, _make
+from tests.experts import experts_reviewed
 
 STANDARD = "land-and-property-assets"
 SIX = [
@@ -88,6 +89,7 @@ def _activate(cast, *, parties, flows=None, fields=SIX):
         terms=terms,
     )
     agreements.agreement_send_for_review(user=cast["gary"], agreement=agreement)
+    experts_reviewed(agreement)
     for gss in parties:
         agreements.agreement_dpo_review(user=cast[f"{gss}-dpo"], agreement=agreement, approve=True)
         agreements.agreement_sign(user=cast[f"{gss}-sign"], agreement=agreement)

@@ -21,6 +21,7 @@ from lgrshare.submissions import services
 from lgrshare.submissions.models import Submission
 from lgrshare.vault.models import Blob
 from tests.conftest import GUILDFORD, SURREY, _make
+from tests.experts import experts_reviewed
 
 STANDARD = "contracts-register"
 
@@ -70,6 +71,7 @@ def dataset(cast):
         },
     )
     agreements.agreement_send_for_review(user=cast["guildford_lead"], agreement=agreement)
+    experts_reviewed(agreement)
     for council in ("surrey", "guildford"):
         agreements.agreement_dpo_review(
             user=cast[f"{council}_dpo"], agreement=agreement, approve=True

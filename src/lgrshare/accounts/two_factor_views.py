@@ -72,7 +72,11 @@ def code(request: HttpRequest) -> HttpResponse:
                     "your two-factor settings if you are running low.",
                 )
             return redirect(_next(request))
-        form.add_error("code", "That code is not right. Enter the code your app shows now.")
+        form.add_error(
+            "code",
+            "That code is not right, or it came too soon after a wrong one. Wait a few seconds, "
+            "then enter the code your app shows now.",
+        )
     return render(request, "accounts/two_factor_code.html", {"form": form, "next": _next(request)})
 
 

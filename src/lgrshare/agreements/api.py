@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
+from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.models import Agreement, AgreementVersion, State, TermsAcceptance
 from lgrshare.agreements.pdf import render_pdf
@@ -75,6 +76,24 @@ class ProblemOut(Schema):
     field: str = ""
 
 
+class AdviceLineOut(Schema):
+    """One step of a party's sign-off: ``step`` is dpo, legal, it-security or signature;
+    ``outcome`` approved, returned, reviewed, changes-needed, signed, awaited or not-needed."""
+
+    step: str
+    outcome: str
+    name: str
+    at: datetime | None
+    comments: str
+
+
+class PartyAdviceOut(Schema):
+    council_gss: str
+    steps: list[AdviceLineOut]
+    # What stops this party signing: legal-review-needed, it-security-review-needed.
+    still_needed: list[ProblemOut]
+
+
 class AgreementOut(Schema):
     id: int
     reference: str
@@ -91,6 +110,8 @@ class AgreementOut(Schema):
     screening: str
     # What stops the current version going live (a draft or one in review); empty when none.
     problems: list[ProblemOut]
+    # Who has advised on the current version, per party, and what each still needs.
+    advice: list[PartyAdviceOut]
 
     @staticmethod
     def resolve_area_gss(obj: Agreement) -> str:
@@ -111,6 +132,28 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_screening(obj: Agreement) -> str:
         return str(services.screening(obj).outcome)
+
+    @staticmethod
+    def resolve_advice(obj: Agreement) -> list[dict[str, Any]]:
+        return [
+            {
+                "council_gss": party.gss_code,
+                "steps": [
+                    {
+                        "step": line.step,
+                        "outcome": line.outcome,
+                        "name": line.name,
+                        "at": line.at,
+                        "comments": line.comments,
+                    }
+                    for line in party.lines
+                ],
+                "still_needed": [
+                    {"code": m.code, "message": m.message} for m in party.still_needed
+                ],
+            }
+            for party in advice_of(obj.current())
+        ]
 
     @staticmethod
     def resolve_problems(obj: Agreement) -> list[dict[str, str]]:
@@ -135,6 +178,14 @@ class ReviewIn(Schema):
 
 class ReasonIn(Schema):
     reason: str
+
+
+class ExpertReviewIn(Schema):
+    """``kind``: legal or it-security; ``outcome``: reviewed or changes-needed."""
+
+    kind: str
+    outcome: str
+    comments: str = ""
 
 
 class ErrorOut(Schema):
@@ -211,6 +262,26 @@ def agreements_sign(
     nothing is signed (``version-changed``)."""
     found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
     return services.agreement_sign(user=person(request), agreement=found, version=version)
+
+
+@router.post(
+    "/agreements/{agreement_id}/expert-review",
+    response={200: AgreementOut, **ERRORS},
+    summary="A party's legal adviser or IT security records their review",
+)
+def agreements_expert_review(
+    request: HttpRequest, agreement_id: int, payload: ExpertReviewIn
+) -> Agreement:
+    found = services.agreement_get_for_user(pk=agreement_id, user=person(request))
+    services.expert_review_record(
+        user=person(request),
+        agreement=found,
+        kind=payload.kind,
+        outcome=payload.outcome,
+        comments=payload.comments,
+    )
+    found.refresh_from_db()
+    return found
 
 
 class TermsAcceptedOut(Schema):

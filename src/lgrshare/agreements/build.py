@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
 from lgrshare.agreements.flows import flow_lines
 from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
@@ -226,6 +227,7 @@ def _from_snapshot(version: AgreementVersion, held: dict[str, Any]) -> Agreement
         classification=held["classification"],
         generated_at=version.frozen_at,
         parties=_party_lines(version, held["councils"]),
+        advice=advice_of(version),
         sections=tuple(Section(heading, tuple(lines)) for heading, lines in held["sections"]),
         starts_on=_day(held["starts_on"]),
         delete_by=_day(held["delete_by"]),
@@ -276,6 +278,7 @@ def _build(
         classification=version.classification,
         generated_at=generated_at,
         parties=parties,
+        advice=advice_of(version),
         sections=sections,
         starts_on=version.starts_on,
         delete_by=version.delete_by,

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lgrshare.agreements.advice import PartyAdvice
 
 # What a person reads for an agreement's status (``agreements.status.status_of``): the stored
 # state, except that an agreement past its delete-by date is "expired" until it is closed.
@@ -56,3 +60,5 @@ class AgreementDocument:
     delete_by: date | None = None
     review_date: date | None = None
     attribution: tuple[str, ...] = field(default_factory=tuple)
+    # Who has advised each party (DPO, legal, IT security, signature) and what is still needed.
+    advice: tuple[PartyAdvice, ...] = field(default_factory=tuple)

@@ -418,6 +418,25 @@ class ReviewForm(forms.Form):
     )
 
 
+class ExpertReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your review",
+        widget=forms.RadioSelect,
+        choices=[
+            ("reviewed", "I have reviewed it: it can be signed as far as I am concerned"),
+            ("changes-needed", "Changes are needed before it is signed"),
+        ],
+        error_messages={"required": "Choose whether you reviewed it or it needs changes"},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        help_text="Say what needs to change (needed when you ask for changes), or anything the "
+        "signatory should know",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class DpiaForm(forms.Form):
     status = forms.ChoiceField(
         label="DPIA status",

@@ -202,6 +202,8 @@ class Party(models.Model):
     # not change the signed document.
     dpo_name = models.CharField(max_length=300, blank=True)
     signatory_name = models.CharField(max_length=300, blank=True)
+    # The party's DPO asked its legal adviser to review this version (rules/expert-reviews.json).
+    legal_review_asked = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -313,3 +315,38 @@ class Dpia(models.Model):
 
     def __str__(self) -> str:
         return f"DPIA for {self.agreement.reference}: {self.status}"
+
+
+class ExpertReview(models.Model):
+    """A legal adviser's or IT security officer's review of one version, for their council.
+
+    One per party and kind: a later review replaces the earlier (the audit trail keeps each).
+    A new version has new parties, so it needs its own reviews.
+    """
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", "Legal review"
+        IT_SECURITY = "it-security", "IT security review"
+
+    class Outcome(models.TextChoices):
+        REVIEWED = "reviewed", "Reviewed"
+        CHANGES_NEEDED = "changes-needed", "Changes needed"
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="expert_reviews")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    comments = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As they were named when they reviewed, like the DPO and the signatory.
+    by_name = models.CharField(max_length=300)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["party", "kind"], name="one_review_per_party_and_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.party.council_id}: {self.outcome}"

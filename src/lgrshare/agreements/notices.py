@@ -23,7 +23,7 @@ from lgrshare import access
 # A module reference, not names: the agreements service imports this module as it loads.
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.facts import facts_of
-from lgrshare.agreements.models import Agreement, Party, State, TermsAcceptance
+from lgrshare.agreements.models import Agreement, ExpertReview, Party, State, TermsAcceptance
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
@@ -166,6 +166,69 @@ def dpo_reviewed(*, party: Party, by: User) -> None:
             link=_link(agreement),
             kind="agreement-returned",
         )
+
+
+_REVIEW_WORDS = {
+    "legal": (policy.Action.REVIEW_LEGAL, "a legal review"),
+    "it-security": (policy.Action.REVIEW_SECURITY, "an IT security review of its security level"),
+}
+
+
+def expert_review_needed(*, party: Party, kinds: Iterable[str], by: User) -> None:
+    """Tell a party's legal advisers and IT security officers that the current version needs
+    their review before their council signs."""
+    agreement = party.version.agreement
+    for kind in kinds:
+        action, words = _REVIEW_WORDS[str(kind)]
+        experts = _may(
+            action, agreement, _area_people(agreement, [party.council_id], contractors=False)
+        )
+        notify(
+            users=_others(experts, by),
+            text=f"{agreement.reference} needs {words} for {party.council.name} before it is "
+            f"signed: {agreement.title}",
+            link=_link(agreement),
+            kind="expert-review-needed",
+        )
+
+
+_EXPERT = {"legal": "legal adviser", "it-security": "IT security officer"}
+
+
+def expert_reviewed(*, review: ExpertReview, by: User) -> None:
+    """After an expert's review: the council's DPOs hear of it; changes needed also go to the
+    council's signatories (who cannot sign until it is reviewed) and the drafters, with the
+    expert's comments."""
+    party = review.party
+    agreement = party.version.agreement
+    dpos = _may(
+        policy.Action.APPROVE,
+        agreement,
+        _area_people(agreement, [party.council_id], contractors=False),
+    )
+    people = list(dpos)
+    if review.outcome == ExpertReview.Outcome.CHANGES_NEEDED:
+        people += _may(
+            policy.Action.SIGN,
+            agreement,
+            _area_people(agreement, [party.council_id], contractors=False),
+        )
+        people += list(
+            User.objects.filter(
+                pk__in=_known({agreement.created_by_id, party.version.created_by_id}),
+                is_active=True,
+            )
+        )
+        text = (
+            f"{agreement.reference}: {party.council.name}'s {_EXPERT[review.kind]} asks for "
+            f"changes before it is signed: {review.comments}"
+        )
+    else:
+        text = (
+            f"{agreement.reference}: {party.council.name}'s {_EXPERT[review.kind]} reviewed it "
+            f"({review.by_name})"
+        )
+    notify(users=_others(people, by), text=text, link=_link(agreement), kind="expert-reviewed")
 
 
 _STATE_WORDS = {

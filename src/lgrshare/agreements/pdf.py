@@ -270,6 +270,44 @@ def _parties(pdf: _AgreementPDF, parties: tuple[PartyLine, ...]) -> None:
     pdf.ln(6)
 
 
+def _advice(pdf: _AgreementPDF, doc: AgreementDocument) -> None:
+    """Who has advised each party: DPO, legal adviser, IT security, signatory; then what is
+    still needed before that party signs."""
+    if not doc.advice:
+        return
+    _heading(pdf, "Who has advised")
+    for party in doc.advice:
+        pdf.set_font(FONT, "B", BODY_SIZE)
+        pdf.multi_cell(
+            0, LINE, _clip(_one_line(party.council) or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        pdf.set_font(FONT, "", 9.5)
+        with pdf.table(
+            col_widths=(2.4, 2.2, 3.0, 4.0),
+            text_align=Align.L,
+            line_height=4.8,
+            padding=1.5,
+            wrapmode=WrapMode.WORD,
+            cell_fill_color=(243, 242, 241),
+            cell_fill_mode=TableCellFillMode.ROWS,
+            repeat_headings=1,
+        ) as table:
+            table.row(("Step", "Outcome", "Who and when", "Comments"))
+            for line in party.lines:
+                who = f"{_one_line(line.name)}, {_when(line.at)}" if line.name and line.at else ""
+                table.row(
+                    (
+                        line.title,
+                        line.outcome_label,
+                        _clip(who or "-"),
+                        _clip(_one_line(line.comments) or "-"),
+                    )
+                )
+        for missing in party.still_needed:
+            _paragraph(pdf, latin1_safe(f"Still needed: {missing.message}"), size=9.5)
+        pdf.ln(4)
+
+
 def _heading(pdf: FPDF, text: str) -> None:
     if pdf.get_y() > pdf.page_break_trigger - 30:
         pdf.add_page()  # keep a heading with the start of its text
@@ -321,6 +359,7 @@ def render_pdf(doc: AgreementDocument, *, compress: bool = True) -> bytes:
     pdf.add_page()
     _title_block(pdf, doc)
     _parties(pdf, doc.parties)
+    _advice(pdf, doc)
     for number, section in enumerate(doc.sections, start=1):
         _section(pdf, number, section)
     if doc.attribution:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from lgrshare import access
 from lgrshare.access import subject_of
 from lgrshare.agreements import notices
+from lgrshare.agreements.advice import missing_for, needed_for
 from lgrshare.agreements.build import snapshot
 from lgrshare.agreements.facts import facts_of
 from lgrshare.agreements.flows import agreed_fields, default_flows
@@ -27,6 +28,7 @@ from lgrshare.agreements.models import (
     AgreementVersion,
     ContractorAgreement,
     Dpia,
+    ExpertReview,
     Party,
     State,
     TermsAcceptance,
@@ -41,6 +43,7 @@ from lgrshare.domain import policy
 from lgrshare.domain.agreement_terms import Terms, TermsInvalid, terms_problems
 from lgrshare.domain.contractors import Particulars, Problem, check_particulars
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
+from lgrshare.domain.policy.expert_reviews import ReviewKind
 from lgrshare.domain.policy.parties import (
     decide_dpia_recording,
     decide_drafting,
@@ -191,7 +194,8 @@ def _recorded(
 
 def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     """What the policy lets ``user`` do to ``agreement`` now, action by action, for its page:
-    approve, sign, suspend, terminate, record-dpia, edit-draft, vary, accept-terms, submit."""
+    approve, sign, suspend, terminate, review-legal, review-security, record-dpia, edit-draft,
+    vary, accept-terms, submit."""
     subject, facts = subject_of(user), facts_of(agreement)
     now = timezone.now()
     answers = {
@@ -203,6 +207,8 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
             policy.Action.SIGN,
             policy.Action.SUSPEND,
             policy.Action.TERMINATE,
+            policy.Action.REVIEW_LEGAL,
+            policy.Action.REVIEW_SECURITY,
         )
     }
     party = subject.council is not None and subject.council in facts.parties
@@ -464,6 +470,10 @@ def agreement_send_for_review(*, user: User, agreement: Agreement) -> Agreement:
     _set_state(agreement, State.IN_REVIEW, user)
     _recorded(user, "agreement-sent-for-review", agreement, version=current.number)
     notices.review_needed(agreement=agreement, by=user)
+    for party in current.parties.select_related("council"):
+        kinds = needed_for(party, current)
+        if kinds:
+            notices.expert_review_needed(party=party, kinds=sorted(kinds), by=user)
     return agreement
 
 
@@ -533,6 +543,13 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
             code="dpo-approval-needed",
         )
     require_ready(agreement.current(), screening(agreement))
+    missing = missing_for(party, agreement.current())
+    if missing:
+        legal = missing[0].kind is ReviewKind.LEGAL
+        raise InvalidInput(
+            " ".join(m.message for m in missing),
+            code="legal-review-needed" if legal else "it-security-review-needed",
+        )
     if party.signed_at is None:
         party.signed_by, party.signed_at = user, timezone.now()
         party.signatory_name = user.get_full_name() or user.username
@@ -557,6 +574,89 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
         )
         notices.state_changed(agreement=agreement, by=user)
     return agreement
+
+
+_REVIEW_ACTIONS = {
+    ExpertReview.Kind.LEGAL: policy.Action.REVIEW_LEGAL,
+    ExpertReview.Kind.IT_SECURITY: policy.Action.REVIEW_SECURITY,
+}
+
+
+@refusals_recorded(lambda kwargs: f"{kwargs['kind']}-review-recorded", _agreement_target)
+@transaction.atomic
+def expert_review_record(
+    *, user: User, agreement: Agreement, kind: str, outcome: str, comments: str = ""
+) -> ExpertReview:
+    """A party's legal adviser (``kind`` "legal") or IT security officer ("it-security")
+    records their review of the current version for their council: "reviewed", or
+    "changes-needed" with comments (which tells the drafters and the council's DPO).
+
+    Raises ``PermissionDenied`` (the policy's reason: ``role-not-permitted``, ``not-a-party``,
+    ``agreement-not-in-review``) and ``InvalidInput`` (``review-kind-unknown``,
+    ``review-outcome-unknown``, ``comments-required``, ``party-already-signed``).
+    """
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if kind not in ExpertReview.Kind.values:
+        raise InvalidInput(f"{kind!r} is not a kind of review", code="review-kind-unknown")
+    if outcome not in ExpertReview.Outcome.values:
+        raise InvalidInput(
+            "Choose whether you reviewed it or it needs changes", code="review-outcome-unknown"
+        )
+    decide(
+        user=user, action=_REVIEW_ACTIONS[ExpertReview.Kind(kind)], agreement=agreement
+    ).require()
+    party = _own_party(user, agreement)
+    if party.signed_at is not None:
+        raise InvalidInput(
+            f"{party.council.name} has already signed this version: a review now would not "
+            "change what was signed. Vary the agreement to change its terms.",
+            code="party-already-signed",
+        )
+    if outcome == ExpertReview.Outcome.CHANGES_NEEDED and not comments.strip():
+        raise InvalidInput("Say what needs to change", code="comments-required")
+    review, _ = ExpertReview.objects.update_or_create(
+        party=party,
+        kind=kind,
+        defaults={
+            "outcome": outcome,
+            "comments": comments.strip(),
+            "by": user,
+            "by_name": user.get_full_name() or user.username,
+            "at": timezone.now(),
+        },
+    )
+    _recorded(
+        user,
+        f"{kind}-review-recorded",
+        agreement,
+        outcome,
+        version=agreement.current().number,
+        council=str(party.council_id),
+    )
+    notices.expert_reviewed(review=review, by=user)
+    return review
+
+
+@refusals_recorded("legal-review-asked", _agreement_target)
+@transaction.atomic
+def legal_review_ask(*, user: User, agreement: Agreement) -> Party:
+    """A party's DPO asks its legal adviser to review the current version: the party cannot
+    sign until the review is in. Tells the council's legal advisers."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    decide(user=user, action=policy.Action.APPROVE, agreement=agreement).require()
+    party = _own_party(user, agreement)
+    if not party.legal_review_asked:
+        party.legal_review_asked = True
+        party.save(update_fields=["legal_review_asked"])
+        _recorded(
+            user,
+            "legal-review-asked",
+            agreement,
+            version=agreement.current().number,
+            council=str(party.council_id),
+        )
+        notices.expert_review_needed(party=party, kinds=[ExpertReview.Kind.LEGAL], by=user)
+    return party
 
 
 def _freeze(version: AgreementVersion, user: User) -> None:

@@ -9,18 +9,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lgrshare.access import subject_of
+from lgrshare.agreements.advice import missing_for
 from lgrshare.agreements.facts import facts_of
 from lgrshare.agreements.models import Agreement, Party, State
 from lgrshare.agreements.services import decide
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
+from lgrshare.domain.policy.expert_reviews import ReviewKind
 from lgrshare.notifications.tasks import Task
 
 
 def tasks_for(user: User) -> list[Task]:
     """The person's open agreement tasks, in no particular order."""
-    return [*_reviews_and_signatures(user), *_returned(user), *_terms(user)]
+    return [
+        *_reviews_and_signatures(user),
+        *_expert_reviews(user),
+        *_returned(user),
+        *_terms(user),
+    ]
 
 
 def _label(agreement: Agreement) -> str:
@@ -57,6 +64,7 @@ def _reviews_and_signatures(user: User) -> list[Task]:
         elif (
             party.dpo_decision == Party.Decision.APPROVED
             and party.signed_at is None
+            and not missing_for(party, party.version)
             and decide(user=user, action=policy.Action.SIGN, agreement=agreement).allowed
         ):
             tasks.append(
@@ -68,6 +76,42 @@ def _reviews_and_signatures(user: User) -> list[Task]:
                     since=party.dpo_at,
                 )
             )
+    return tasks
+
+
+_EXPERT_ACTIONS = {
+    ReviewKind.LEGAL: policy.Action.REVIEW_LEGAL,
+    ReviewKind.IT_SECURITY: policy.Action.REVIEW_SECURITY,
+}
+
+
+def _expert_reviews(user: User) -> list[Task]:
+    """Reviews the person's council still needs, of agreements in review, that they may give."""
+    if user.council_id is None:
+        return []
+    parties = Party.objects.filter(
+        council_id=user.council_id,
+        signed_at__isnull=True,
+        version__agreement__state=State.IN_REVIEW,
+        version__agreement__area__memberships__user=user,
+    ).select_related("version__agreement", "council")
+    tasks = []
+    for party in parties:
+        agreement = party.version.agreement
+        if party.version.number != agreement.current().number:
+            continue
+        for missing in missing_for(party, party.version):
+            action = _EXPERT_ACTIONS[missing.kind]
+            if decide(user=user, action=action, agreement=agreement).allowed:
+                tasks.append(
+                    Task(
+                        kind="agreement-expert-review",
+                        title=_label(agreement),
+                        detail=missing.message,
+                        link=reverse("agreement", args=[agreement.pk]) + "#advice",
+                        since=agreement.state_changed_at,
+                    )
+                )
     return tasks
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lgrshare import access
 from lgrshare.accounts.auth import person
 from lgrshare.agreements import readiness, services
+from lgrshare.agreements.advice import advice_of, missing_for
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.dpia_documents import dpia_document_decision, dpia_document_download
 from lgrshare.agreements.forms import (
@@ -22,6 +23,7 @@ from lgrshare.agreements.forms import (
     AgreementForm,
     ContractorAgreementForm,
     DpiaForm,
+    ExpertReviewForm,
     ReasonForm,
     ReviewForm,
     initial_from,
@@ -29,6 +31,7 @@ from lgrshare.agreements.forms import (
 from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, State
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.agreements.status import status_of
+from lgrshare.agreements.terms import SECURITY_RULES
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
 from lgrshare.councils.services import area_for_council, area_get_for_user
@@ -171,6 +174,11 @@ def _context(
         "accepted": accepted,
         "versions": agreement.versions.order_by("-number"),
         "review_form": ReviewForm(),
+        "expert_review_form": ExpertReviewForm(),
+        "advice": advice_of(version),
+        # What stops the person's own council signing (expert reviews missing or asking changes).
+        "own_missing": missing_for(own, version) if own is not None and is_current else (),
+        "security_rules": SECURITY_RULES.get(version.classification, ()),
         "reason_form": ReasonForm(),
         "dpia_form": DpiaForm(initial=_dpia_initial(agreement)),
         "dpia": getattr(agreement, "dpia", None),
@@ -252,6 +260,29 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
             "Signed."
             + (" The agreement is now active." if agreement.state == State.ACTIVE else ""),
         )
+    elif action in {"legal-review", "it-security-review"}:
+        expert = ExpertReviewForm(request.POST)
+        if expert.is_valid():
+            try:
+                services.expert_review_record(
+                    user=user,
+                    agreement=agreement,
+                    kind=action.removesuffix("-review"),
+                    outcome=expert.cleaned_data["outcome"],
+                    comments=expert.cleaned_data["comments"],
+                )
+            except InvalidInput as exc:
+                if exc.code != "comments-required":
+                    raise
+                expert.add_error("comments", exc.message)
+        if expert.errors:
+            # Back to the page, the form as filled in and its errors beside it.
+            context = _context(request, agreement) | {"expert_review_form": expert}
+            return render(request, "agreements/detail.html", context, status=400)
+        messages.success(request, "Your review is recorded.")
+    elif action == "ask-legal":
+        services.legal_review_ask(user=user, agreement=agreement)
+        messages.success(request, "Your council's legal advisers have been asked to review it.")
     elif action in {"suspend", "terminate"}:
         reasons = ReasonForm(request.POST)
         reason = reasons.cleaned_data["reason"] if reasons.is_valid() else ""

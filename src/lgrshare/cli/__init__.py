@@ -21,12 +21,13 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its own commands; keep this list sorted.
-    from lgrshare.cli import backup, datasets, hub, notify, records, retention, trust
+    from lgrshare.cli import backup, datasets, hub, notify, options, records, retention, trust
 
     backup.register(main)
     datasets.register(main)
     hub.register(main)
     notify.register(main)
+    options.register(main)
     records.register(main)
     retention.register(main)
     trust.register(main)

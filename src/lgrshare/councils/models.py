@@ -95,6 +95,7 @@ class Role(models.TextChoices):
     DPO = "dpo", "Data protection officer"
     SENIOR_SIGNATORY = "senior-signatory", "Senior signatory"
     IT_SECURITY = "it-security", "IT security"
+    LEGAL_ADVISER = "legal-adviser", "Legal adviser"
     PROGRAMME_LEAD = "programme-lead", "Programme lead"
     AREA_ADMIN = "area-admin", "Area administrator"
 

@@ -82,6 +82,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "dpia-document-downloaded": "A DPIA document was downloaded",
         "dpia-document-download-refused": "Downloading a DPIA document was refused",
         "contractor-agreement-recorded": "A contractor agreement was recorded",
+        "legal-review-recorded": "A legal adviser recorded their review of an agreement",
+        "it-security-review-recorded": "IT security recorded its review of an agreement's security",
+        "legal-review-asked": "A DPO asked their council's legal adviser to review an agreement",
         "terms-accepted": "A person accepted an agreement's terms",
         # Retention and deletion
         "retention-event-recorded": "A DPO recorded the event an agreement keeps data until",
@@ -111,6 +114,9 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "role-removed": "A role was removed",
         "contractor-added": "A contractor organisation was added",
         "contractor-agreement-signed-off": "A DPO signed off a contractor agreement",
+        # Evidence: unitary options
+        "option-saved": "A unitary option was saved (a new option or a new version)",
+        "evidence-pack-exported": "An evidence pack of unitary options was exported",
         # Sign-in and credentials
         "signed-in": "A person signed in",
         "sign-in-failed": "A sign-in failed (wrong username or password)",

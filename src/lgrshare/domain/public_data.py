@@ -15,6 +15,7 @@ from importlib import resources
 
 import polars as pl
 
+from lgrshare.domain import geography
 from lgrshare.domain.errors import NotFound
 
 ONS = "Office for National Statistics"
@@ -117,6 +118,31 @@ def _district_county() -> pl.DataFrame:
     )
 
 
+def _with_names(frame: pl.DataFrame) -> pl.DataFrame:
+    names = _read("mysociety_uk_local_authorities_current.csv").select(
+        pl.col("gss-code").alias("gss_code"), pl.col("nice-name").alias("name")
+    )
+    return names.join(frame.rename({"code": "gss_code"}), on="gss_code", how="inner").sort(
+        "gss_code"
+    )
+
+
+def _population_by_age() -> pl.DataFrame:
+    return (
+        geography.population_by_age()
+        .filter(pl.col("code").str.contains(_ENGLISH_COUNCIL) | (pl.col("code") == "E92000001"))
+        .rename({"code": "gss_code"})
+    )
+
+
+def _outturn() -> pl.DataFrame:
+    return _with_names(geography.outturn())
+
+
+def _dwellings() -> pl.DataFrame:
+    return _with_names(geography.dwellings())
+
+
 @dataclass(frozen=True)
 class PublicTable:
     slug: str
@@ -192,6 +218,44 @@ PUBLIC_TABLES = (
         "2023-24",
         "council",
         _council_tax,
+    ),
+    PublicTable(
+        "population-by-age-mid-2024",
+        "Population by age band, mid-2024, by council",
+        "Mid-2024 population of every English council and England in three age bands (0-17, "
+        "18-64, 65 and over), summed from the ONS single-year-of-age estimates.",
+        ONS,
+        "ONS mid-year population estimates, MYE2 persons by single year of age",
+        OGL,
+        "mid-2024",
+        "council",
+        _population_by_age,
+    ),
+    PublicTable(
+        "revenue-outturn-2023-24",
+        "Revenue outturn 2023-24: spending, council tax requirement and reserves",
+        "Net revenue expenditure, council tax requirement, earmarked and unallocated reserves at "
+        "31 March 2024, the Dedicated Schools Grant adjustment account, minimum revenue "
+        "provision and external interest of every English council, £ thousand. Councils whose "
+        "return was not received (marked [x]) have empty figures, never zero.",
+        MHCLG,
+        "MHCLG Revenue Outturn Summary (RS) 2023-24, second release",
+        OGL,
+        "2023-24",
+        "council",
+        _outturn,
+    ),
+    PublicTable(
+        "dwellings-by-band-2022",
+        "Dwellings by council tax band, October 2022",
+        "Dwellings on the valuation list in each council tax band (A to H) of every English "
+        "billing authority, from the Council Taxbase 2022.",
+        MHCLG,
+        "DLUHC Council Taxbase 2022, Table 1.01",
+        OGL,
+        "3 October 2022",
+        "council",
+        _dwellings,
     ),
     PublicTable(
         "lookup-lsoa-ward-district",

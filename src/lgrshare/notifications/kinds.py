@@ -13,6 +13,8 @@ KINDS: Mapping[str, str] = MappingProxyType(
     {
         "review-needed": "An agreement needs your review as DPO",
         "signature-needed": "An agreement needs your signature",
+        "expert-review-needed": "An agreement needs your legal or IT security review",
+        "expert-reviewed": "A legal adviser or IT security officer reviewed an agreement",
         "agreement-returned": "Your draft agreement was returned with comments",
         "agreement-active": "An agreement is active",
         "agreement-suspended": "An agreement was suspended",

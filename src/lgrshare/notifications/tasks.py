@@ -17,6 +17,7 @@ from types import MappingProxyType
 TASK_KINDS: Mapping[str, str] = MappingProxyType(
     {
         "agreement-review": "Agreements to review as DPO",
+        "agreement-expert-review": "Agreements waiting for your legal or IT security review",
         "agreement-sign": "Agreements to sign",
         "agreement-returned": "Agreements returned to you with comments",
         "request-answer": "Requests waiting for your council's answer",

@@ -16,6 +16,9 @@ class Action(StrEnum):
     SIGN = "sign"
     SUSPEND = "suspend"
     TERMINATE = "terminate"
+    # The experts' reviews of an agreement for their own council (issue 17).
+    REVIEW_LEGAL = "review-legal"
+    REVIEW_SECURITY = "review-security"
     ACCEPT_SUBMISSION = "accept-submission"
     ADD_CAVEAT = "add-caveat"
     WITHDRAW_SUBMISSION = "withdraw-submission"
@@ -25,7 +28,16 @@ class Action(StrEnum):
 
 
 READ_ACTIONS = frozenset({Action.VIEW_DATA, Action.DOWNLOAD, Action.EXPORT, Action.COMPILE})
-GOVERNANCE_ACTIONS = frozenset({Action.APPROVE, Action.SIGN, Action.SUSPEND, Action.TERMINATE})
+GOVERNANCE_ACTIONS = frozenset(
+    {
+        Action.APPROVE,
+        Action.SIGN,
+        Action.SUSPEND,
+        Action.TERMINATE,
+        Action.REVIEW_LEGAL,
+        Action.REVIEW_SECURITY,
+    }
+)
 SUBMISSION_ACTIONS = frozenset(
     {Action.ACCEPT_SUBMISSION, Action.ADD_CAVEAT, Action.WITHDRAW_SUBMISSION}
 )
@@ -57,6 +69,7 @@ class Role(StrEnum):
     DPO = "dpo"
     SENIOR_SIGNATORY = "senior-signatory"
     IT_SECURITY = "it-security"
+    LEGAL_ADVISER = "legal-adviser"
     PROGRAMME_LEAD = "programme-lead"
     AREA_ADMIN = "area-admin"
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("agreements", "0007_retention_status"),
+        ("agreements", "0008_retention_status"),
         ("catalogue", "0005_dataset_deleted_at"),
         ("councils", "0002_people_confirmation"),
         ("submissions", "0002_report_sealed"),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0006_disclosure_threshold"),
+        ("agreements", "0007_expert_reviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

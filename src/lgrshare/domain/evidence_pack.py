@@ -1,0 +1,294 @@
+"""The evidence pack of an option set: the same tables as XLSX (with "About this data") and as a
+Frictionless Data Package (a zip of CSVs and ``datapackage.json`` with schemas and caveats).
+
+``pack_tables(appraisals)`` returns the tables; ``pack_xlsx`` and ``pack_zip`` the files' bytes.
+Every figure row carries its source, vintage and method. The figures are published aggregates
+(no personal data), so no cell is suppressed; the pack says so. Pure Python.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from lgrshare.domain.appraisal import Appraisal, split_rules
+from lgrshare.domain.exports import neutralise, neutralise_frame
+from lgrshare.domain.geography import METHODS, SOURCES
+
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(ONS, MHCLG/DLUHC)."
+)
+CAVEATS = (
+    "An LSOA's population is not in the shipped data: it is estimated as an equal share of its "
+    "district's mid-2024 population, so a district split by wards or LSOAs is shared by LSOA "
+    "count, and its land area is not estimated.",
+    "A county council's finance lines are shared between proposed councils by population, or "
+    "by an age group as a proxy (0-17 for education, children's social care and the DSG; 65+ "
+    "for adult social care): an estimate, not an allocation.",
+    "Returns not received by MHCLG (marked [x]) are missing, never zero: the councils without "
+    "a return are named, and shares of net revenue expenditure leave them out on both sides.",
+    "Outturn is 2023-24, service expenditure 2024-25, council tax 2023-24, dwellings October "
+    "2022, population mid-2024, deprivation IMD 2025: figures from different years.",
+    "Band D for the new council adds the district's average Band D (without parish precepts) "
+    "to the county's; police and fire precepts are left out.",
+)
+SUPPRESSION = (
+    "None applied: every figure is a published aggregate from ONS or MHCLG, not derived from "
+    "personal data."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # a Table Schema type: string, number, integer
+    description: str
+
+
+TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
+    "figures": (
+        "Each proposed council's figures, with source, vintage and method",
+        (
+            Column("option", "string", "The option's name"),
+            Column("council", "string", "The proposed council"),
+            Column("key", "string", "The figure's stable key"),
+            Column("label", "string", "What the figure is"),
+            Column("value", "number", "The figure (empty when not available)"),
+            Column("unit", "string", "Its unit"),
+            Column("source", "string", "The published source"),
+            Column("vintage", "string", "The source's vintage"),
+            Column("method", "string", "How the figure was built"),
+            Column("note", "string", "Caveats of this figure"),
+        ),
+    ),
+    "predecessors": (
+        "The districts each proposed council is made of, their Band D and harmonisation gap",
+        (
+            Column("option", "string", "The option's name"),
+            Column("council", "string", "The proposed council"),
+            Column("district_code", "string", "GSS code of the predecessor district"),
+            Column("district_name", "string", "Its name"),
+            Column("fraction", "number", "Share of the district's LSOAs in this council"),
+            Column("band_d", "number", "Predecessor Band D 2023-24 for the new council, £"),
+            Column("tax_base", "number", "Its tax base taken, Band D equivalents"),
+            Column("harmonisation_gap", "number", "Band D minus the council's weighted average"),
+        ),
+    ),
+    "dwellings": (
+        "Dwellings on the valuation list by council tax band (October 2022)",
+        (
+            Column("option", "string", "The option's name"),
+            Column("council", "string", "The proposed council"),
+            Column("band", "string", "Council tax band A to H"),
+            Column("dwellings", "number", "Dwellings in the band"),
+        ),
+    ),
+    "neighbours": (
+        "The existing English unitary councils most like each proposed council",
+        (
+            Column("option", "string", "The option's name"),
+            Column("council", "string", "The proposed council"),
+            Column("rank", "integer", "1 = most alike"),
+            Column("code", "string", "GSS code of the existing council"),
+            Column("name", "string", "Its name"),
+            Column("population", "integer", "Its mid-2024 population"),
+            Column("density", "number", "People per square kilometre"),
+            Column("imd_score", "number", "IMD 2025 district average score"),
+            Column("distance", "number", "Standardised distance (smaller = more alike)"),
+        ),
+    ),
+    "spread": (
+        "The spread of key figures between an option's councils",
+        (
+            Column("option", "string", "The option's name"),
+            Column("key", "string", "The figure's key"),
+            Column("label", "string", "What the figure is"),
+            Column("smallest", "number", "Smallest value"),
+            Column("smallest_council", "string", "Council with it"),
+            Column("largest", "number", "Largest value"),
+            Column("largest_council", "string", "Council with it"),
+            Column("difference", "number", "Largest minus smallest"),
+        ),
+    ),
+}
+
+
+def pack_tables(appraisals: Sequence[Appraisal]) -> dict[str, pl.DataFrame]:
+    """Return the pack's tables (``TABLES``' columns, in order) for ``appraisals``."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for a in appraisals:
+        body = a.as_dict()
+        for council in body["councils"]:
+            base = {"option": a.option_name, "council": council["name"]}
+            for f in council["figures"]:
+                rows["figures"].append(
+                    {
+                        **base,
+                        **{
+                            k: f[k]
+                            for k in (
+                                "key",
+                                "label",
+                                "value",
+                                "unit",
+                                "source",
+                                "vintage",
+                                "method",
+                                "note",
+                            )
+                        },
+                    }
+                )
+            for p in council["predecessors"]:
+                rows["predecessors"].append(
+                    {
+                        **base,
+                        "district_code": p["code"],
+                        "district_name": p["name"],
+                        **{
+                            k: p[k] for k in ("fraction", "band_d", "tax_base", "harmonisation_gap")
+                        },
+                    }
+                )
+            for band, count in council["dwellings_by_band"].items():
+                rows["dwellings"].append({**base, "band": band, "dwellings": count})
+            for rank, n in enumerate(council["nearest_unitaries"], start=1):
+                rows["neighbours"].append({**base, "rank": rank, **n})
+        for s in body["spread"]:
+            rows["spread"].append(
+                {
+                    "option": a.option_name,
+                    **{
+                        k: s[k]
+                        for k in (
+                            "key",
+                            "label",
+                            "smallest",
+                            "smallest_council",
+                            "largest",
+                            "largest_council",
+                            "difference",
+                        )
+                    },
+                }
+            )
+    dtypes = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64}
+    return {
+        name: pl.DataFrame(
+            rows[name],
+            schema={c.name: dtypes[c.type] for c in columns},
+            orient="row",
+        )
+        if rows[name]
+        else pl.DataFrame(schema={c.name: dtypes[c.type] for c in columns})
+        for name, (_, columns) in TABLES.items()
+    }
+
+
+def about_rows(appraisals: Sequence[Appraisal]) -> list[tuple[str, str]]:
+    """The "About this data" sheet: (heading, text) rows."""
+    rows = [
+        ("Evidence pack", "Appraisal of unitary options on published figures, by LGR Share"),
+        ("Options", "; ".join(f"{a.option_name} ({a.area_name})" for a in appraisals)),
+        ("Licence", ATTRIBUTION),
+        ("Suppression applied", SUPPRESSION),
+        ("Agreements", "None: the pack uses public data only, shared under no agreement."),
+        (
+            "Sensitivity",
+            "Official. Published figures; the options themselves may be "
+            "politically sensitive until the area publishes them.",
+        ),
+    ]
+    rows += [
+        (f"Source: {s.publisher}", f"{s.title}; vintage {s.vintage}; {s.licence}; file {s.file}")
+        for s in SOURCES.values()
+    ]
+    rows += [("Caveat", c) for c in CAVEATS]
+    rows += [(f"Method: {k}", v) for k, v in METHODS.items()]
+    rules = split_rules()
+    rows += [(f"County split: {line}", rules.bases[basis]) for line, basis in rules.lines.items()]
+    rows.append(("County split: every other line", rules.bases[rules.default]))
+    return rows
+
+
+def pack_xlsx(appraisals: Sequence[Appraisal]) -> bytes:
+    """Return the pack as an XLSX workbook: "About this data" first, then each table."""
+    book = Workbook()
+    about = book.active
+    assert about is not None
+    about.title = "About this data"
+    about.append(["About this data", ""])
+    about["A1"].font = Font(bold=True, size=14)
+    for heading, text in about_rows(appraisals):
+        about.append([neutralise(heading), neutralise(text)])
+    about.column_dimensions["A"].width = 34
+    about.column_dimensions["B"].width = 120
+    for name, frame in pack_tables(appraisals).items():
+        sheet = book.create_sheet(name)
+        sheet.append(frame.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in frame.iter_rows():
+            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def datapackage(appraisals: Sequence[Appraisal]) -> dict[str, Any]:
+    """Return ``datapackage.json``'s content: resources with Table Schemas, sources, licence
+    and caveats."""
+    return {
+        "name": "lgr-option-appraisal",
+        "title": "Unitary option appraisal: "
+        + "; ".join(f"{a.option_name} ({a.area_name})" for a in appraisals),
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+                "title": "Open Government Licence v3.0",
+            }
+        ],
+        "sources": [{"title": f"{s.publisher}: {s.title} ({s.vintage})"} for s in SOURCES.values()],
+        "description": ATTRIBUTION + " Suppression applied: " + SUPPRESSION,
+        "caveats": list(CAVEATS),
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "title": title,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": c.name, "type": c.type, "description": c.description}
+                        for c in columns
+                    ],
+                    "missingValues": [""],
+                },
+            }
+            for name, (title, columns) in TABLES.items()
+        ],
+    }
+
+
+def pack_zip(appraisals: Sequence[Appraisal]) -> bytes:
+    """Return the pack as a zip: ``datapackage.json`` and one CSV per table."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "datapackage.json", json.dumps(datapackage(appraisals), indent=2, ensure_ascii=False)
+        )
+        for name, frame in pack_tables(appraisals).items():
+            archive.writestr(f"{name}.csv", neutralise_frame(frame).write_csv())
+    return out.getvalue()
