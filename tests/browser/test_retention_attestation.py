@@ -30,6 +30,7 @@ def test_councils_that_downloaded_the_data_attest_its_deletion_and_the_agreement
     for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD), ("woking", WOKING)):
         cast[f"{council}_dpo"] = _make(f"{council[0]}dpo", ["dpo"], gss)
         cast[f"{council}_sign"] = _make(f"{council[0]}sign", ["senior-signatory"], gss)
+        cast[f"{council}_itsec"] = _make(f"{council[0]}itsec", ["it-security"], gss)
     agreement = make_agreement(cast)
     share(cast, agreement)
     retention_run(now=noon(DELETE_BY), run_by="cli:cron")

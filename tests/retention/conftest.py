@@ -61,6 +61,7 @@ def cast(db):
     for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD), ("woking", WOKING)):
         people[f"{council}_dpo"] = _make(f"{council[0]}dpo", ["dpo"], gss)
         people[f"{council}_sign"] = _make(f"{council[0]}sign", ["senior-signatory"], gss)
+        people[f"{council}_itsec"] = _make(f"{council[0]}itsec", ["it-security"], gss)
     return people
 
 
@@ -81,6 +82,13 @@ def make_agreement(cast, **terms):
     )
     agreements.agreement_send_for_review(user=cast["guildford_lead"], agreement=agreement)
     for council in ("surrey", "guildford", "woking"):
+        # The contracts register is OFFICIAL-SENSITIVE: each party's IT security agrees first.
+        agreements.expert_review_record(
+            user=cast[f"{council}_itsec"],
+            agreement=agreement,
+            kind="it-security",
+            outcome="reviewed",
+        )
         agreements.agreement_dpo_review(
             user=cast[f"{council}_dpo"], agreement=agreement, approve=True
         )
