@@ -106,6 +106,32 @@ def test_woking_s_demo_collection_rate_is_stored_as_published_not_as_a_float_art
     assert rows[0]["collection_rate"] == "0.984"
 
 
+def test_demo_has_an_agreement_whose_data_was_deleted_with_one_attestation_in_and_one_awaited(
+    demo,
+):
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.agreements.status import status_of
+    from lgrshare.demo import RETENTION_TITLE
+    from lgrshare.retention.models import DeletionCertificate
+    from lgrshare.retention.verify import retention_verify
+    from lgrshare.submissions.models import Submission
+    from tests.retention.conftest import anchor_head
+
+    agreement = Agreement.objects.get(title=RETENTION_TITLE)
+    certificate = DeletionCertificate.objects.get(agreement=agreement)
+    assert certificate.rule == "event-period"
+    assert certificate.body["destroyed"][0]["ciphertext_sha256"]
+    assert Submission.objects.get(dataset=certificate.dataset).state == "deleted"
+    attested = {a.council_id: a.confirmed for a in agreement.attestations.all()}
+    assert attested == {SURREY: True, WOKING: False}
+    assert status_of(agreement) == "expired"
+    anchor_head()
+    assert retention_verify().findings == []
+    # Loading the demo again changes nothing.
+    demo_load()
+    assert DeletionCertificate.objects.filter(agreement=agreement).count() == 1
+
+
 def test_demo_has_surreys_three_unitary_options_appraised_on_real_figures(demo):
     from lgrshare.evidence.models import OptionSet
     from lgrshare.evidence.services import options_compare

@@ -11,6 +11,7 @@ installed with ``subject_facts_from``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from django.urls import reverse
@@ -33,11 +34,13 @@ from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
 from lgrshare.domain.policy.options import OptionsAction, decide_options
 from lgrshare.domain.policy.requests import RequestAction, RequestFacts, decide_request
+from lgrshare.domain.policy.retention import RetentionAction, decide_retention
 from lgrshare.domain.policy.standards import StandardAction, decide_standards
 from lgrshare.trail import record
 
 __all__ = [
     "Action",
+    "Deleted",
     "Gated",
     "SubmissionFacts",
     "check",
@@ -48,12 +51,14 @@ __all__ = [
     "may_on_options",
     "may_on_request",
     "may_on_standards",
+    "may_retention",
     "perms_for",
     "require",
     "require_catalogue",
     "require_on_options",
     "require_on_request",
     "require_on_submission",
+    "require_retention",
     "require_standards",
     "subject_facts_from",
     "subject_of",
@@ -95,6 +100,20 @@ def subject_of(user: User) -> policy.Subject:
     if not _subject_facts:
         raise ConfigurationError("No builder of the policy's facts about people is installed")
     return _subject_facts[0](user)
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """A dataset read through one submission that was deleted under the retention rules,
+    although the dataset's others were not: the policy sees its data as deleted."""
+
+    of: Gated
+
+    def policy_resource(self) -> Resource:
+        return replace(self.of.policy_resource(), deleted=True)
+
+    def policy_agreement(self) -> policy.AgreementFacts | None:
+        return self.of.policy_agreement()
 
 
 def check(*, user: User, action: Action, dataset: Gated) -> Decision:
@@ -334,6 +353,41 @@ def require_standards(*, user: User, action: StandardAction, area: str) -> None:
     ``action`` (draft a standard) on ``area``'s standards."""
     decision = decide_standards(subject=subject_of(user), action=action, area=area)
     _require_recorded(user, decision, action, "area", area)
+
+
+def may_retention(
+    *,
+    user: User,
+    action: RetentionAction,
+    area: str,
+    parties: frozenset[str] | None = None,
+    council: str | None = None,
+) -> bool:
+    """Whether the policy lets ``user`` take a retention ``action`` (for a page to offer it)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    subject = subject_of(user)
+    return decide_retention(
+        subject=subject, action=action, area=area, parties=parties, council=council
+    ).allowed
+
+
+def require_retention(
+    *,
+    user: User,
+    action: RetentionAction,
+    area: str,
+    target_type: str,
+    target_id: str | int,
+    parties: frozenset[str] | None = None,
+    council: str | None = None,
+) -> None:
+    """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take the
+    retention ``action`` (record an event, delete early, attest, see the dashboard)."""
+    decision = decide_retention(
+        subject=subject_of(user), action=action, area=area, parties=parties, council=council
+    )
+    _require_recorded(user, decision, action, target_type, target_id)
 
 
 def may_on_options(*, user: User, action: OptionsAction, area: str) -> bool:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.advice import missing_for
@@ -31,6 +32,7 @@ from lgrshare.catalogue.models import Dataset
 from lgrshare.catalogue.services import catalogue_load_public, dataset_held_create
 from lgrshare.councils.models import Area, Contractor, Council, Role, User
 from lgrshare.councils.services import reference_load, user_create
+from lgrshare.datasets import downloads
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.options import option_from_json
 from lgrshare.domain.public_data import load_public_table
@@ -39,10 +41,12 @@ from lgrshare.evidence.services import option_save
 from lgrshare.people.services import person_add
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
+from lgrshare.retention import services as retention
 from lgrshare.standards.drafts import area_standard_draft
 from lgrshare.standards.models import AreaStandard
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
+from lgrshare.submissions.models import Submission
 
 SURREY = "E10000030"
 GUILDFORD = "E07000209"
@@ -805,6 +809,76 @@ def _demo_waiting() -> None:
     )
 
 
+RETENTION_TITLE = "Council tax base 2023-24 for the early options appraisal"
+
+
+def _demo_retention() -> None:
+    """Guildford shared its 2023-24 council tax base with Surrey County Council and Woking for
+    the early options appraisal, kept until the appraisal ended. Both downloaded it. Surrey's
+    DPO recorded the end, the retention run deleted the data with a certificate, Surrey
+    confirmed deleting its copy and Woking's confirmation is awaited."""
+    surrey = Area.objects.get(county_id=SURREY)
+    if Agreement.objects.filter(area=surrey, title=RETENTION_TITLE).exists():
+        return
+    people = {user.username: user for user in User.objects.filter(username__contains=".")}
+    agreement = agreements.agreement_create(
+        user=people["guildford.datalead"],
+        area=surrey,
+        title=RETENTION_TITLE,
+        parties={GUILDFORD: True, SURREY: False, WOKING: False},
+        terms={
+            "purposes": "To compare council tax bases in the early appraisal of the options for "
+            "unitary councils in Surrey, before the proposals were drafted.",
+            "data_items": [{"standard": "council-tax-base", "fields": list(COUNCIL_TAX_FIELDS)}],
+            "legal_power": "Local Government and Public Involvement in Health Act 2007 Part 1 "
+            "(reorganisation proposals)",
+            "personal_data": "none",
+            "retention_event": "The end of the early options appraisal",
+            "retention_months_after_event": 0,
+            "deletion_method": "Destroy the data key in LGR Share; each recipient deletes its "
+            "downloads and confirms it in LGR Share",
+        },
+    )
+    agreements.agreement_send_for_review(user=people["guildford.datalead"], agreement=agreement)
+    for council in ("surrey", "guildford", "woking"):
+        agreements.agreement_dpo_review(
+            user=people[f"{council}.dpo"], agreement=agreement, approve=True
+        )
+        agreements.agreement_sign(user=people[f"{council}.signatory"], agreement=agreement)
+    agreement.refresh_from_db()
+    content = _council_tax_csv(GUILDFORD)
+    submission = submissions.submission_create(
+        user=people["guildford.analyst"],
+        dataset=submissions.dataset_for(
+            agreement=agreement, standard="council-tax-base", council=GUILDFORD
+        ),
+        source=io.BytesIO(content),
+        file_name=f"council-tax-base-2023-24-{GUILDFORD}.csv",
+        size=len(content),
+        period="2023-24",
+    )
+    submissions.submission_accept(user=people["guildford.datalead"], submission=submission)
+    # Read again: accepting made the dataset a submission's (its kind) in the database.
+    accepted = Submission.objects.select_related("dataset").get(pk=submission.pk)
+    for reader, fmt in (("surrey.analyst", "zip"), ("woking.datalead", "xlsx")):
+        agreements.terms_accept(user=people[reader], agreement=agreement)
+        downloads.submission_download(user=people[reader], submission=accepted, fmt=fmt)
+    now = timezone.now()
+    retention.retention_event_record(
+        user=people["surrey.dpo"], agreement=agreement, occurred_on=timezone.localdate(), now=now
+    )
+    retention.retention_run(now=now, run_by="demo", agreement=agreement)
+    surrey_copy = agreement.attestations.get(council_id=SURREY)
+    retention.attestation_confirm(
+        user=people["surrey.dpo"],
+        attestation=surrey_copy,
+        statement="The one download (a zip file) was deleted from the analyst's laptop and "
+        "the team's shared drive, and both recycle bins were emptied.",
+        declared=True,
+        now=now,
+    )
+
+
 # Surrey's options for unitary councils, by district (issue 13's demo).
 SURREY_OPTIONS = {
     "One unitary": {
@@ -856,6 +930,7 @@ def demo_load() -> list[SignIn]:
         _demo_submissions()
         _demo_dpia_agreement()
         _demo_waiting()
+        _demo_retention()
         _demo_options()
     _write_passwords(passwords)
     people = {p.username: p for p in DEMO_PEOPLE}

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lgrshare.requests",
     "lgrshare.agreements",
     "lgrshare.submissions",
+    "lgrshare.retention",
     "lgrshare.evidence",
     "lgrshare.datasets",
     "lgrshare.standards",

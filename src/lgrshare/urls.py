@@ -16,6 +16,7 @@ from lgrshare.evidence import views as evidence
 from lgrshare.notifications import views as notifications
 from lgrshare.people import views as people
 from lgrshare.requests import views as requests
+from lgrshare.retention import views as retention
 from lgrshare.standards import views as standards
 from lgrshare.submissions import views as submissions
 from lgrshare.web import developers, pages
@@ -94,6 +95,23 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read", notifications.notification_mark_read, name="notifications-read"),
     path("tasks/", tasks.tasks_page, name="tasks"),
+    path("areas/<str:county_gss>/retention/", retention.dashboard, name="retention"),
+    path(
+        "agreements/<int:pk>/retention", retention.agreement_retention, name="agreement-retention"
+    ),
+    path("retention/certificates/<int:pk>/", retention.certificate_page, name="certificate"),
+    path(
+        "retention/certificates/<int:pk>/certificate.pdf",
+        retention.certificate_pdf,
+        name="certificate-pdf",
+    ),
+    path(
+        "retention/certificates/<int:pk>/certificate.json",
+        retention.certificate_json,
+        name="certificate-json",
+    ),
+    path("retention/attestations/<int:pk>/", retention.attestation_page, name="attestation"),
+    path("submissions/<int:pk>/delete-early", retention.delete_early, name="delete-early"),
     path("areas/<str:county_gss>/agreements/", agreements.agreements_register, name="agreements"),
     path("areas/<str:county_gss>/agreements/new", agreements.agreement_new, name="agreement-new"),
     path("areas/<str:county_gss>/contractors/", agreements.contractors, name="contractors"),

@@ -62,7 +62,9 @@ ROLES = [
     "legal-adviser", "programme-lead", "area-admin",
 ]  # fmt: skip
 ACCESS = ["public", "under-agreement", "held"]
-STATES = ["none", "draft", "in-review", "active", "suspended", "terminated", "expired"]
+STATES = [
+    "none", "draft", "in-review", "active", "suspended", "terminated", "expired", "closed",
+]  # fmt: skip
 WHEN = {
     "before": datetime(2025, 5, 15, 12, tzinfo=UTC),
     "during": datetime(2025, 10, 1, 12, tzinfo=UTC),
@@ -118,6 +120,7 @@ EXPECTED = [
     (ANY, ANY, ANY, "suspended", ANY, ANY, READ | {"submit", "suspend"}, "agreement-suspended"),
     (ANY, ANY, ANY, "terminated", ANY, ANY, NOT_REVIEW, "agreement-terminated"),
     (ANY, ANY, ANY, "expired", ANY, ANY, NOT_REVIEW, "agreement-expired"),
+    (ANY, ANY, ANY, "closed", ANY, ANY, NOT_REVIEW, "data-deleted"),
     (ANY, ANY, ANY, ANY, "after", ANY, ANY, "agreement-expired"),
     (ANY, ANY, ANY, ANY, "before", ANY, READ | {"submit"}, "agreement-not-active"),
     (ANY, ANY, ANY, ANY, ANY, "earlier-version-only", READ, "terms-not-accepted"),
@@ -218,7 +221,7 @@ SUBMITTERS = {
     "other-council": (GUILDFORD, None),
     "contractor": (None, Contractor("c-live", SURREY, LIVE)),
 }
-SUBMISSION_STATES = ["pending", "accepted", "withdrawn", "superseded"]
+SUBMISSION_STATES = ["pending", "accepted", "withdrawn", "superseded", "deleted"]
 ON_OWN = {"add-caveat", "withdraw-submission"}
 NOT_LEAD = Except({"data-lead"})
 SUBMISSION_EXPECTED = [
@@ -296,6 +299,34 @@ def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
     others |= PEOPLE_AND_PARTY_REASONS
     others |= requests - table_reasons
     assert table_reasons == {reason.value for reason in DecisionReason} - others
+
+
+def test_deleted_data_is_refused_to_every_reader_and_submitter_but_its_metadata_stays():
+    deleted = Resource(
+        dataset_id="contracts-register",
+        access="under-agreement",
+        holder=SURREY,
+        area=SURREY_AREA,
+        standard=STANDARD,
+        deleted=True,
+    )
+    subject = _subject("party", "data-lead", "accepted")
+    holder = _subject("holder", "data-lead", "accepted")
+
+    def reason(who: Subject, action: str) -> str:
+        return decide(
+            subject=who,
+            action=action,
+            resource=deleted,
+            agreement=_agreement("active"),
+            now=WHEN["during"],
+        ).reason
+
+    assert {reason(subject, action) for action in READ} == {"data-deleted"}
+    assert reason(holder, "submit") == "data-deleted"
+    assert reason(subject, "view-metadata") == "allowed"
+    outsider = _subject("other-area", "data-lead", "accepted")
+    assert reason(outsider, "view-data") == "other-area"
 
 
 def test_default_roles_apply_when_the_agreement_lists_none_for_an_action():

@@ -14,6 +14,7 @@ from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.build import build_document
 from lgrshare.agreements.models import Agreement, AgreementVersion, State, TermsAcceptance
 from lgrshare.agreements.pdf import render_pdf
+from lgrshare.agreements.status import status_label, status_of
 from lgrshare.requests.services import request_get_for_user
 
 router = Router(tags=["data sharing agreements"])
@@ -99,6 +100,10 @@ class AgreementOut(Schema):
     title: str
     area_gss: str
     state: str
+    # The state as people read it: "expired" once the data is due for deletion (see
+    # ``agreements.status``), "closed" once deleted and attested.
+    status: str
+    status_label: str
     state_reason: str
     request_id: int | None
     current: VersionOut
@@ -111,6 +116,14 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_area_gss(obj: Agreement) -> str:
         return str(obj.area.county_id)
+
+    @staticmethod
+    def resolve_status(obj: Agreement) -> str:
+        return status_of(obj)
+
+    @staticmethod
+    def resolve_status_label(obj: Agreement) -> str:
+        return status_label(status_of(obj))
 
     @staticmethod
     def resolve_current(obj: Agreement) -> AgreementVersion:

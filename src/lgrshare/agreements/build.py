@@ -16,6 +16,7 @@ from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
 from lgrshare.agreements.flows import flow_lines
 from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
+from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import ACTION_LABELS, SECURITY_RULES
 from lgrshare.councils.models import Role
 from lgrshare.domain.policy import access_policy
@@ -121,6 +122,15 @@ def _retention(version: AgreementVersion) -> tuple[str, ...]:
     if version.retention_event:
         months = version.retention_months_after_event
         lines.append(f"Keep for {months or 0} months after: {version.retention_event}.")
+    lines.append(
+        f"If the agreement is terminated, the data is deleted {version.termination_grace_days} "
+        "days later."
+    )
+    if version.superseded_keep_days is not None:
+        lines.append(
+            f"A version of a file is deleted {version.superseded_keep_days} days after a later "
+            "version is accepted."
+        )
     method = (version.deletion_method or "Cryptographic deletion in LGR Share").rstrip(". ")
     lines.append(f"Deletion method: {method}. Each party confirms that its own copies are deleted.")
     return tuple(lines)
@@ -212,7 +222,7 @@ def _from_snapshot(version: AgreementVersion, held: dict[str, Any]) -> Agreement
         reference=held["reference"],
         title=held["title"],
         version=version.number,
-        state=version.agreement.state,
+        state=status_of(version.agreement),
         area=held["area"],
         classification=held["classification"],
         generated_at=version.frozen_at,
@@ -263,7 +273,7 @@ def _build(
         reference=agreement.reference,
         title=agreement.title,
         version=version.number,
-        state=agreement.state,
+        state=status_of(agreement),
         area=agreement.area.name,
         classification=version.classification,
         generated_at=generated_at,

@@ -13,6 +13,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lgrshare.agreements.advice import PartyAdvice
 
+# What a person reads for an agreement's status (``agreements.status.status_of``): the stored
+# state, except that an agreement past its delete-by date is "expired" until it is closed.
+STATUS_LABELS = {
+    "draft": "Draft",
+    "in-review": "In review",
+    "active": "Active",
+    "suspended": "Suspended",
+    "terminated": "Terminated",
+    "expired": "Expired: data due for deletion",
+    "closed": "Closed",
+}
+
 
 @dataclass(frozen=True)
 class PartyLine:
@@ -38,7 +50,7 @@ class AgreementDocument:
     reference: str  # e.g. DSA-00001
     title: str
     version: int
-    state: str  # draft, in-review, active, suspended, terminated, expired
+    state: str  # a STATUS_LABELS key: draft, in-review, active, ..., expired, closed
     area: str
     classification: str  # OFFICIAL or OFFICIAL-SENSITIVE
     generated_at: datetime

@@ -8,8 +8,16 @@ accepted). ``AgreementsConfig.ready`` hands ``subject_of`` to the gate.
 
 from __future__ import annotations
 
+from datetime import date
+
 from lgrshare.agreements.flows import flows_of
-from lgrshare.agreements.models import Agreement, ContractorAgreement, TermsAcceptance
+from lgrshare.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    ContractorAgreement,
+    TermsAcceptance,
+)
+from lgrshare.agreements.status import retention_due
 from lgrshare.councils.models import User
 from lgrshare.domain import policy
 
@@ -28,9 +36,16 @@ def facts_of(agreement: Agreement) -> policy.AgreementFacts:
         named_people=frozenset(str(pk) for pk in version.named_people.values_list("pk", flat=True)),
         contractors=frozenset(str(pk) for pk in version.contractors.values_list("pk", flat=True)),
         starts_on=version.starts_on,
-        delete_by=version.delete_by,
+        delete_by=_access_ends(agreement, version),
         flows=flows_of(version),
     )
+
+
+def _access_ends(agreement: Agreement, version: AgreementVersion) -> date | None:
+    """The day access ends because the data falls due for deletion: the delete-by date, or the
+    agreed months after the event a DPO recorded (a termination ends access by its state)."""
+    due = retention_due(agreement, version)
+    return due.on if due is not None and due.rule != "terminated" else version.delete_by
 
 
 def subject_of(user: User) -> policy.Subject:

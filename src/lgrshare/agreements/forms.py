@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from lgrshare.agreements.flows import check_flows, default_flows
 from lgrshare.agreements.models import Classification, PersonalData
@@ -154,6 +155,21 @@ class AgreementForm(forms.Form):
     retention_months_after_event = forms.IntegerField(
         label="Months after that event", required=False, min_value=0, max_value=120
     )
+    termination_grace_days = forms.IntegerField(
+        label="Days after a termination before the data is deleted",
+        required=False,
+        min_value=0,
+        max_value=365,
+        initial=30,
+        help_text="Left empty: 30 days",
+    )
+    superseded_keep_days = forms.IntegerField(
+        label="Days to keep a version once a later one is accepted",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        help_text="Left empty: earlier versions are kept until the data is deleted",
+    )
     deletion_method = forms.CharField(
         label="Deletion method", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -241,6 +257,16 @@ class AgreementForm(forms.Form):
             self.add_error("providers", "A council that provides data must be a party")
         if set(data.get("recipients") or []) - parties:
             self.add_error("recipients", "A council that receives data must be a party")
+        delete_by = data.get("delete_by")
+        if delete_by is not None and delete_by <= timezone.localdate():
+            # The policy refuses access from the delete-by date on: such a version could
+            # never be used, only stuck in review (readiness rule delete-by-date-passed).
+            self.add_error(
+                "delete_by",
+                forms.ValidationError(
+                    "The delete-by date must be in the future", code="delete-by-in-past"
+                ),
+            )
         if not self.errors and data.get("standard"):
             self._check_recipient_fields(data)
         return data
@@ -309,6 +335,10 @@ class AgreementForm(forms.Form):
             "delete_by": data["delete_by"],
             "retention_event": data["retention_event"],
             "retention_months_after_event": data["retention_months_after_event"],
+            "termination_grace_days": 30
+            if data["termination_grace_days"] is None
+            else data["termination_grace_days"],
+            "superseded_keep_days": data["superseded_keep_days"],
             "deletion_method": data["deletion_method"],
             "rights_and_breaches": data["rights_and_breaches"],
             "review_date": data["review_date"],

@@ -30,6 +30,8 @@ class State(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     TERMINATED = "terminated", "Terminated"
+    # Every dataset deleted under the retention rules and every recipient's attestation in.
+    CLOSED = "closed", "Closed"
 
 
 class Classification(models.TextChoices):
@@ -64,6 +66,13 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The event the terms keep data until ("the decision on proposals was published"), as a
+    # party's DPO recorded it: the data is due for deletion the agreed months after it.
+    retention_event_on = models.DateField(null=True, blank=True)
+    retention_event_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retention_event_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -124,6 +133,11 @@ class AgreementVersion(models.Model):
     retention_event = models.CharField(max_length=200, blank=True)
     retention_months_after_event = models.PositiveIntegerField(null=True, blank=True)
     deletion_method = models.TextField(blank=True)
+    # After a termination, the data is deleted this many days later (``lgrshare retention run``).
+    termination_grace_days = models.PositiveIntegerField(default=30)
+    # A submission superseded by a later accepted version is deleted this many days after;
+    # None keeps it until the dataset's own deletion.
+    superseded_keep_days = models.PositiveIntegerField(null=True, blank=True)
     rights_and_breaches = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
     other_legal_requirements = models.TextField(blank=True)

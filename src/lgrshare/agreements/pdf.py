@@ -16,7 +16,7 @@ from datetime import date, datetime
 from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode, WrapMode, XPos, YPos
 
-from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
+from lgrshare.agreements.document import STATUS_LABELS, AgreementDocument, PartyLine, Section
 
 __all__ = ["latin1_safe", "render_pdf"]
 
@@ -212,7 +212,7 @@ def _title_block(pdf: _AgreementPDF, doc: AgreementDocument) -> None:
     facts = [
         ("Reference", _one_line(doc.reference)),
         ("Version", str(doc.version)),
-        ("State", _one_line(doc.state).replace("-", " ").capitalize()),
+        ("State", STATUS_LABELS.get(doc.state, _one_line(doc.state))),
         ("Area", _one_line(doc.area)),
         ("Classification", pdf.marking),
         ("Starts on", _when(doc.starts_on)),

@@ -34,6 +34,7 @@ from lgrshare.agreements.models import (
     TermsAcceptance,
 )
 from lgrshare.agreements.readiness import require_ready
+from lgrshare.agreements.status import retention_due, status_of
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
@@ -115,16 +116,14 @@ def register(*, area: Area, today: date | None = None) -> dict[str, list[Agreeme
             "expired",
             "suspended",
             "terminated",
+            "closed",
         )
     }
     for agreement in agreements_in(area=area):
-        key = agreement.state
-        delete_by = agreement.current().delete_by
-        if key == State.ACTIVE and delete_by is not None:
-            if delete_by <= today:
-                key = "expired"
-            elif delete_by <= today + timedelta(days=30):
-                key = "expiring"
+        key = status_of(agreement, today=today)
+        due = retention_due(agreement)
+        if key == State.ACTIVE and due is not None and due.on <= today + timedelta(days=30):
+            key = "expiring"
         groups[key].append(agreement)
     return groups
 
@@ -258,6 +257,7 @@ def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) ->
         parties=parties,
         area_councils=[c.gss_code for c in area.councils()],
         standard_fields=known,
+        today=timezone.localdate(),
     )
     if problems:
         raise TermsInvalid(problems)

@@ -30,6 +30,7 @@ from lgrshare.agreements.forms import (
 )
 from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, State
 from lgrshare.agreements.pdf import render_pdf
+from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import SECURITY_RULES
 from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
@@ -154,6 +155,7 @@ def _context(
     accepted = agreement.acceptances.filter(user=user, version=version.number).exists()
     return {
         "agreement": agreement,
+        "status": status_of(agreement),
         "area": agreement.area,
         "version": version,
         "is_current": is_current,

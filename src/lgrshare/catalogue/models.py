@@ -86,6 +86,9 @@ class Dataset(models.Model):
         related_name="datasets",
     )
     # Denormalised text of search_document(), kept by the services, for PostgreSQL full text.
+    # Set when ``lgrshare retention run`` deleted the dataset's data (its certificate says how):
+    # the policy then refuses every read with ``data-deleted``; the metadata stays.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -109,6 +112,7 @@ class Dataset(models.Model):
             holder=self.publisher_id,
             area=self.area.county_id if self.area_id else None,  # type: ignore[union-attr]
             standard=self.standard_name or None,
+            deleted=self.deleted_at is not None,
             personal_data=personal_data_of(self.standard_name),
         )
 

@@ -17,6 +17,7 @@ from lgrshare.cli.base import LazyGroup
 # Each command, and the module under lgrshare.cli whose ``register`` adds it; keep it sorted.
 COMMANDS = {
     "audit": "trust",
+    "backup": "backup",
     "catalogue": "records",
     "compile": "datasets",
     "contractor": "hub",
@@ -27,6 +28,8 @@ COMMANDS = {
     "options": "options",
     "reference": "hub",
     "requests": "records",
+    "restore": "backup",
+    "retention": "retention",
     "serve": "hub",
     "standards": "standards",
     "submit": "records",

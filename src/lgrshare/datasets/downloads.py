@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lgrshare import access
 from lgrshare.catalogue.models import Dataset
 from lgrshare.councils.models import User
 from lgrshare.datasets.bundle import Export, bundle_of, check_format, export
@@ -24,6 +25,15 @@ def submission_download(*, user: User, submission: Submission, fmt: str) -> Expo
     """Return one accepted submission in ``fmt`` with its context, after the policy check.
     Raises ``InvalidInput`` for a file not accepted or an unknown format, ``AccessDenied``."""
     check_format(fmt)
+    if submission.state == Submission.State.DELETED:
+        # Deleted under the retention rules: the policy refuses it (data-deleted), recorded.
+        access.require(
+            user=user,
+            action=Action.DOWNLOAD,
+            dataset=access.Deleted(submission.dataset),
+            submission=submission.pk,
+            format=fmt,
+        )
     if submission.state != Submission.State.ACCEPTED:
         raise InvalidInput(
             "Only accepted submissions can be downloaded", code="submission-not-accepted"

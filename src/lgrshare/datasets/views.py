@@ -23,6 +23,7 @@ from lgrshare.datasets.bundle import Export, check_format, export
 from lgrshare.datasets.downloads import dataset_download, submission_download
 from lgrshare.datasets.read import dataset_rows
 from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.domain.standards.display import rows_text
 from lgrshare.domain.validation import Report, officers
 from lgrshare.submissions import services
@@ -101,10 +102,15 @@ def _detail(
 ) -> HttpResponse:
     user = person(request)
     # One policy decision (recorded as a view when allowed) covers the report and the preview.
-    decision = access.view(user=user, dataset=submission.dataset, submission=submission.pk)
+    deleted = submission.state == Submission.State.DELETED
+    decision = access.view(
+        user=user,
+        dataset=access.Deleted(submission.dataset) if deleted else submission.dataset,
+        submission=submission.pk,
+    )
     own = user.council_id == submission.dataset.publisher_id
     report = Report.from_json(
-        submission.report if own else services.visible_report(submission, decision)
+        services.full_report(submission) if own else services.visible_report(submission, decision)
     )
     context: dict[str, Any] = {
         "can_see_report": services.can_see_report(user, submission, decision),
@@ -120,6 +126,13 @@ def _detail(
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
+    area = submission.dataset.area
+    context["can_delete_early"] = area is not None and access.may_retention(
+        user=user,
+        action=RetentionAction.DELETE_EARLY,
+        area=area.county_id,
+        council=submission.dataset.publisher_id,
+    )
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
         frame = dataset_rows(
             user=user, dataset=submission.dataset, decision=decision, submission=submission

@@ -112,6 +112,10 @@ class Retention:
     retention_event: str = ""
     retention_months_after_event: int | None = None
     deletion_method: str = ""
+    # Days after a termination before the data is deleted; days a superseded file is kept
+    # once a later version is accepted (None: until the data is deleted).
+    termination_grace_days: int = 30
+    superseded_keep_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +197,8 @@ class Terms:
                     retention_event=_text(data.get("retention_event")),
                     retention_months_after_event=_months(data.get("retention_months_after_event")),
                     deletion_method=_text(data.get("deletion_method")),
+                    termination_grace_days=_days(data.get("termination_grace_days"), 30) or 0,
+                    superseded_keep_days=_days(data.get("superseded_keep_days"), None),
                 ),
                 legal=LegalRequirements(
                     rights_and_breaches=_text(data.get("rights_and_breaches")),
@@ -231,6 +237,8 @@ class Terms:
             "delete_by": self.retention.delete_by,
             "retention_event": self.retention.retention_event,
             "retention_months_after_event": self.retention.retention_months_after_event,
+            "termination_grace_days": self.retention.termination_grace_days,
+            "superseded_keep_days": self.retention.superseded_keep_days,
             "deletion_method": self.retention.deletion_method,
             "rights_and_breaches": self.legal.rights_and_breaches,
             "review_date": self.review_date,
@@ -300,10 +308,12 @@ def terms_problems(
     parties: Mapping[str, bool],
     area_councils: Iterable[str],
     standard_fields: Mapping[str, Sequence[str]],
+    today: date | None = None,
 ) -> list[TermsProblem]:
     """Return every problem with ``terms`` between ``parties`` (GSS code -> provides data) of
     an area whose councils are ``area_councils``; ``standard_fields`` gives each known
-    standard's field names. An empty list: the terms can be saved."""
+    standard's field names; ``today``, when given, refuses a delete-by date not after it. An
+    empty list: the terms can be saved."""
     problems: list[TermsProblem] = []
 
     def problem(code: str, where: str, message: str) -> None:
@@ -364,6 +374,10 @@ def terms_problems(
     starts, ends = terms.retention.starts_on, terms.retention.delete_by
     if starts and ends and ends <= starts:
         problem("dates-invalid", "delete_by", "The delete-by date must be after the start date")
+    if ends and today and ends <= today:
+        # Access stops on the delete-by date: a version drafted with it passed could only be
+        # stuck in review (the readiness rule delete-by-date-passed), so refuse it now.
+        problem("delete-by-in-past", "delete_by", "The delete-by date must be in the future")
     if not ends and not terms.retention.retention_event:
         problem(
             "retention-required",
@@ -452,4 +466,10 @@ def _date(value: Any) -> date | None:
 def _months(value: Any) -> int | None:
     if value is None or value == "":
         return None
+    return int(value)
+
+
+def _days(value: Any, default: int | None) -> int | None:
+    if value is None or value == "":
+        return default
     return int(value)

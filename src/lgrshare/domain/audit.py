@@ -88,6 +88,12 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "it-security-review-recorded": "IT security recorded its review of an agreement's security",
         "legal-review-asked": "A DPO asked their council's legal adviser to review an agreement",
         "terms-accepted": "A person accepted an agreement's terms",
+        # Retention and deletion
+        "retention-event-recorded": "A DPO recorded the event an agreement keeps data until",
+        "retention-deleted": "Data due for deletion was deleted and a deletion certificate issued",
+        "submission-deleted-early": "A provider's DPO had its own submission deleted early",
+        "deletion-attested": "A council confirmed it deleted its local copies of the data",
+        "agreement-closed": "An agreement closed: its data deleted and every attestation in",
         # Requests and their forum
         "request-raised": "A data request was drafted",
         "request-edited": "A draft data request was changed",

@@ -21,6 +21,8 @@ KINDS: Mapping[str, str] = MappingProxyType(
         "agreement-terminated": "An agreement was terminated",
         "review-due": "An agreement's review date is near",
         "data-accepted": "Data was accepted under an agreement",
+        "deletion-due": "Data shared under an agreement will soon be deleted",
+        "attestation-needed": "Your council must confirm it deleted its copies of deleted data",
         "request-to-answer": "A data request waits for your council's answer",
         "request-update": "News on a data request",
         "people-changed": "People, roles or contractors at your council changed",

@@ -15,6 +15,7 @@ class Submission(models.Model):
         ACCEPTED = "accepted", "Accepted"
         WITHDRAWN = "withdrawn", "Withdrawn"
         SUPERSEDED = "superseded", "Superseded by a later version"
+        DELETED = "deleted", "Deleted under the agreement's retention rules"
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="submissions")
     period = models.CharField(max_length=60)
@@ -27,8 +28,12 @@ class Submission(models.Model):
     standard_version = models.CharField(max_length=20)
     valid = models.BooleanField()
     # The validator's report (``Report.to_json()``) and the declared caveats, which travel with
-    # the data into every preview, download and export.
+    # the data into every preview, download and export. ``report`` holds only what quotes no
+    # cell (validity, counts by code, the file's layout); the errors, which quote cells, and
+    # the profile, which holds values, are in ``report_sealed``, encrypted under the file's
+    # own data key (``vault.services.blob_seal``), so destroying the key destroys them too.
     report = models.JSONField()
+    report_sealed = models.TextField(blank=True, default="")
     caveats = models.JSONField(default=list, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -36,9 +36,12 @@ from lgrshare.domain.validation.stored import read_as_submitted
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions.models import Submission
 from lgrshare.trail import record, record_hidden, refusals_recorded
-from lgrshare.vault.services import blob_destroy, blob_store
+from lgrshare.vault.services import blob_destroy, blob_seal, blob_store, blob_unseal
 
 UPLOAD_KINDS = frozenset({"csv", "xlsx"})
+# The parts of a validation report that quote cells or values, sealed under the file's key.
+SEALED_PARTS = ("errors", "profile")
+REPORT_PURPOSE = "report"
 
 
 def _submission_target(kwargs: Mapping[str, Any]) -> tuple[str, int, str | None]:
@@ -181,6 +184,7 @@ def submission_create(
         latest = Submission.objects.filter(dataset=dataset, period=period.strip()).aggregate(
             n=Max("version")
         )["n"]
+        summary, cells = split_report(report.to_json())
         submission = Submission.objects.create(
             dataset=dataset,
             period=period.strip(),
@@ -191,7 +195,8 @@ def submission_create(
             standard_name=standard.name,
             standard_version=standard.version,
             valid=report.valid,
-            report=report.to_json(),
+            report=summary,
+            report_sealed=blob_seal(blob=blob, data=cells, purpose=REPORT_PURPOSE),
             submitted_by=user,
         )
         record(
@@ -213,6 +218,28 @@ def submission_create(
             errors=int(report.stats.get("error_count", 0)),
         )
     return submission
+
+
+def split_report(report: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Split a report (``Report.to_json()``) into what may stay in the database in clear
+    (validity, counts, the file's layout, caveats) and the parts that quote cells or values
+    (``SEALED_PARTS``: the errors and the profile), as JSON bytes to seal."""
+    summary = {key: value for key, value in report.items() if key not in SEALED_PARTS}
+    cells = {key: report.get(key, []) for key in SEALED_PARTS}
+    return summary, json.dumps(cells, default=str).encode()
+
+
+def full_report(submission: Submission) -> dict[str, Any]:
+    """Return the whole report: the summary with the sealed errors and profile opened under
+    the file's data key. Once the file's key is destroyed the errors and profile are gone:
+    the summary comes back with them empty and ``data_deleted`` true."""
+    report = dict(submission.report)
+    if not submission.report_sealed or submission.blob.destroyed_at is not None:
+        return {**report, "errors": [], "profile": [], "data_deleted": True}
+    sealed = blob_unseal(
+        blob=submission.blob, sealed=submission.report_sealed, purpose=REPORT_PURPOSE
+    )
+    return {**report, **json.loads(sealed)}
 
 
 def _without(source: BinaryIO, report: Report, columns: list[str]) -> io.BytesIO:
@@ -422,7 +449,7 @@ def require_report(user: User, submission: Submission) -> dict[str, Any]:
     """Return the report as the user may see it (``visible_report``); raises ``AccessDenied``
     (recorded, with the policy's reason) unless the user may see it at all."""
     if user.council_id == submission.dataset.publisher_id:
-        return dict(submission.report)
+        return full_report(submission)
     decision = access.require(
         user=user,
         action=access.Action.VIEW_DATA,
@@ -445,7 +472,7 @@ def latest_accepted(dataset: Dataset) -> Submission | None:
 def visible_report(submission: Submission, decision: Decision) -> dict[str, Any]:
     """The report as ``decision`` lets its reader see it: errors, profiles and caveats about
     fields the reader may not see are left out (they quote cells)."""
-    report = dict(submission.report)
+    report = full_report(submission)
     if decision.fields is None:
         return report
     hidden = set(_all_fields(report)) - set(decision.shown(_all_fields(report)))

@@ -21,6 +21,8 @@ slow work that does not need the lock, or accept that uploads are serialised.
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -29,6 +31,7 @@ from django.utils import timezone
 
 from lgrshare.domain.crypto import (
     WrappedKey,
+    decrypt_stream,
     encrypt_stream,
     iter_decrypt,
     new_data_key,
@@ -102,6 +105,37 @@ def blob_open(*, blob: Blob, storage: Storage | None = None) -> Iterator[bytes]:
 def _closing(handle: BinaryIO, chunks: Iterator[bytes]) -> Iterator[bytes]:
     with handle:
         yield from chunks
+
+
+def blob_seal(*, blob: Blob, data: bytes, purpose: str) -> str:
+    """Encrypt ``data`` derived from ``blob`` (its report, its profile) under the blob's own
+    data key; return the sealed text to keep in the database (base64 of a container whose file
+    id is ``<blob id>/<purpose>``). Destroying the blob destroys this too: nothing derived from
+    a file outlives its key.
+
+    Each container draws a random 96-bit base nonce, so the few containers sealed under one
+    data key never share a nonce (far below the 2**32 random nonces a GCM key allows).
+    Raises as ``blob_open`` for a destroyed or lost blob and for key errors.
+    """
+    data_key = _data_key(blob)
+    out = io.BytesIO()
+    encrypt_stream(io.BytesIO(data), out, data_key=data_key, file_id=f"{blob.file_id}/{purpose}")
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def blob_unseal(*, blob: Blob, sealed: str, purpose: str) -> bytes:
+    """Return what ``blob_seal`` sealed, verified. Raises ``BlobDestroyed`` once the blob's key
+    is destroyed, ``BlobLost`` and the key errors as ``blob_open``, and ``IntegrityError`` when
+    the sealed text was altered or belongs to another blob or purpose."""
+    data_key = _data_key(blob)
+    out = io.BytesIO()
+    decrypt_stream(
+        io.BytesIO(base64.b64decode(sealed)),
+        out,
+        data_key=data_key,
+        file_id=f"{blob.file_id}/{purpose}",
+    )
+    return out.getvalue()
 
 
 def blob_read_bytes(*, blob: Blob, storage: Storage | None = None) -> bytes:

@@ -9,7 +9,9 @@ run in this order and the first that fails is the reason:
 2. **Metadata**: ``view-metadata`` is allowed to anyone in the area: ``public-data`` for a
    public dataset, ``allowed`` for one held or under an agreement.
 3. **Public data**: ``view-data``, ``download``, ``export`` and ``compile`` of a public dataset
-   are ``public-data``. Everything else needs an agreement, whatever the dataset's access:
+   are ``public-data``. A dataset whose data was deleted under the retention rules refuses
+   every read and submission with ``data-deleted`` (its metadata stays). Everything else needs
+   an agreement, whatever the dataset's access:
 4. ``no-agreement`` when there is none.
 5. **Who**: a contractor may only read (``view-data``, ``download``, ``export``, ``compile``):
    anything else is ``contractor-not-permitted``. To read, the council it works for must be a
@@ -25,8 +27,9 @@ run in this order and the first that fails is the reason:
    terminate need the DPO, sign the senior signatory (``role-not-permitted``).
 7. **State**: reading and submitting need an ``active`` agreement (``agreement-not-active`` for a
    draft or one in review, ``agreement-suspended``, ``agreement-terminated``,
-   ``agreement-expired``); approve and sign need one in review (``agreement-not-in-review``);
-   suspend needs an active one, terminate an active or suspended one (else the state's reason).
+   ``agreement-expired``, ``data-deleted`` once closed); approve and sign need one in review
+   (``agreement-not-in-review``); suspend needs an active one, terminate an active or
+   suspended one (else the state's reason).
 8. **Dates**, in UK time: from the delete-by date on, every agreement action is
    ``agreement-expired``; before the start date reading and submitting are
    ``agreement-not-active``.
@@ -136,6 +139,8 @@ def decide(
         return Decision(
             True, DecisionReason.PUBLIC_DATA if access is Access.PUBLIC else DecisionReason.ALLOWED
         )
+    if resource is not None and resource.deleted and act in READ_ACTIONS | {Action.SUBMIT}:
+        return Decision(False, DecisionReason.DATA_DELETED)
     if agreement is None:
         return Decision(False, DecisionReason.NO_AGREEMENT)
     state = _parse(AgreementState, agreement.state, "agreement state")

@@ -57,6 +57,7 @@ class AgreementState(StrEnum):
     SUSPENDED = "suspended"
     TERMINATED = "terminated"
     EXPIRED = "expired"
+    CLOSED = "closed"
 
 
 class Role(StrEnum):
@@ -95,6 +96,7 @@ class DecisionReason(StrEnum):
     AGREEMENT_TERMINATED = "agreement-terminated"
     AGREEMENT_EXPIRED = "agreement-expired"
     TERMS_NOT_ACCEPTED = "terms-not-accepted"
+    DATA_DELETED = "data-deleted"
     NOT_THE_SUBMITTER = "not-the-submitter"
     SUBMISSION_NOT_PENDING = "submission-not-pending"
     SECOND_PERSON_NEEDED = "second-person-needed"
@@ -142,6 +144,8 @@ _MESSAGES = {
     "agreement-terminated": "The data sharing agreement has been terminated.",
     "agreement-expired": "The data sharing agreement has expired: the data is due for deletion.",
     "terms-not-accepted": "Accept the terms of this version of the agreement first.",
+    "data-deleted": "The data was deleted under the agreement's retention rules: see its "
+    "deletion certificate.",
     "not-the-submitter": "Only the person who submitted it, or the council's data lead, can do "
     "this.",
     "submission-not-pending": "This can only be done while the submission waits for its data lead.",

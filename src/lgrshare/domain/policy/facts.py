@@ -48,8 +48,9 @@ class Subject:
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A dataset: its ``Access`` kind, holder council and area (None: national reference data),
-    the standard its data follows (None when it follows none) and that standard's personal-data
-    class (``domain.standards.model.PERSONAL_DATA_CLASSES``)."""
+    the standard its data follows (None when it follows none), that standard's personal-data
+    class (``domain.standards.model.PERSONAL_DATA_CLASSES``), and whether its data was deleted
+    under the retention rules (``deleted``: every read and submission is ``data-deleted``)."""
 
     dataset_id: str
     access: str
@@ -57,6 +58,7 @@ class Resource:
     area: str | None
     standard: str | None = None
     personal_data: str = "none"
+    deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
