@@ -214,3 +214,42 @@ def test_the_demo_shows_the_experts_advice_on_the_contracts_register(demo, signe
     page = signed_in(legal).get(f"/agreements/{register.pk}/").content.decode()
     assert "Who has advised" in page
     assert "Owen Price" in page
+
+
+def test_once_the_data_is_deleted_the_closed_agreement_offers_and_takes_no_more_changes(
+    demo, signed_in
+):
+    """The walk found a recipient's DPO rewriting the event date of a closed agreement (the page
+    then disagreed with the certificate) and recording a DPIA decision on it."""
+    from datetime import date
+
+    from lgrshare.agreements import services as agreements
+    from lgrshare.agreements.models import Agreement
+    from lgrshare.demo import RETENTION_TITLE
+    from lgrshare.domain.errors import InvalidInput
+    from lgrshare.retention import services as retention
+
+    agreement = Agreement.objects.get(title=RETENTION_TITLE)
+    event_on = agreement.retention_event_on
+    dpo = User.objects.get(username="woking.dpo")
+    with pytest.raises(InvalidInput) as fixed:
+        retention.retention_event_record(
+            user=dpo, agreement=agreement, occurred_on=date(2026, 12, 1)
+        )
+    assert fixed.value.code == "retention-event-fixed"
+    agreement.refresh_from_db()
+    assert agreement.retention_event_on == event_on
+    with pytest.raises(InvalidInput) as ended:
+        agreements.dpia_record(
+            user=dpo, agreement=agreement, status="complete", outcome="Late change"
+        )
+    assert ended.value.code == "agreement-ended"
+    client = signed_in(dpo)
+    assert (
+        "Record the event</button>"
+        not in client.get(f"/agreements/{agreement.pk}/retention").content.decode()
+    )
+    assert (
+        "Record the DPIA decision"
+        not in client.get(f"/agreements/{agreement.pk}/").content.decode()
+    )

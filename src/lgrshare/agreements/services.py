@@ -192,6 +192,11 @@ def _recorded(
 # -- drafting -----------------------------------------------------------------------------------
 
 
+# An agreement past its end: terminated, or expired (its data due for deletion or deleted, then
+# closed). Nothing about it may change any more.
+ENDED = frozenset({"terminated", "expired", "closed"})
+
+
 def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     """What the policy lets ``user`` do to ``agreement`` now, action by action, for its page:
     approve, sign, suspend, terminate, review-legal, review-security, record-dpia, edit-draft,
@@ -216,7 +221,8 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     accepted = (facts.agreement_id, facts.version) in subject.terms_accepted
     mine = agreement.datasets.filter(publisher_id=user.council_id).first()
     return answers | {
-        "record-dpia": decide_dpia_recording(subject=subject, agreement=facts).allowed,
+        "record-dpia": decide_dpia_recording(subject=subject, agreement=facts).allowed
+        and status_of(agreement) not in ENDED,
         "edit-draft": drafter and agreement.state == State.DRAFT,
         "vary": drafter and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED},
         "accept-terms": not accepted
@@ -986,6 +992,11 @@ def dpia_record(
     risk, the note of any ICO prior consultation (Article 36) and where the parties'
     appropriate policy documents are held."""
     decide_dpia_recording(subject=subject_of(user), agreement=facts_of(agreement)).require()
+    if status_of(agreement) in ENDED:
+        raise InvalidInput(
+            f"{agreement.reference} has ended: its DPIA decision can no longer change",
+            code="agreement-ended",
+        )
     if status not in Dpia.Status.values:
         raise InvalidInput("Choose the DPIA's status", code="dpia-status-invalid")
     if residual_risk not in {"", *Dpia.ResidualRisk.values}:

@@ -221,7 +221,8 @@ def retention_event_record(
     """A party's DPO records the day the event the terms keep data until happened; the data
     falls due the agreed months after it. Raises ``AccessDenied`` (recorded) and
     ``InvalidInput`` (``retention-event-not-agreed`` when the terms name no event,
-    ``retention-event-in-future`` for a day not yet come)."""
+    ``retention-event-in-future`` for a day not yet come, ``retention-event-fixed`` once data
+    was deleted under the agreement)."""
     now = now or timezone.now()
     access.require_retention(
         user=user,
@@ -242,6 +243,14 @@ def retention_event_record(
             "Record the event once it has happened", code="retention-event-in-future"
         )
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if DeletionCertificate.objects.filter(agreement=agreement).exists():
+        # The certificate says when and under which rule the data went; the event that set
+        # that date can no longer change, or the two records would disagree.
+        raise InvalidInput(
+            "The data was already deleted under this agreement: the event's date is fixed by "
+            "its deletion certificate",
+            code="retention-event-fixed",
+        )
     agreement.retention_event_on = occurred_on
     agreement.retention_event_by, agreement.retention_event_at = user, now
     agreement.save(update_fields=["retention_event_on", "retention_event_by", "retention_event_at"])

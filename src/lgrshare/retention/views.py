@@ -131,6 +131,7 @@ def agreement_retention(request: HttpRequest, pk: int) -> HttpResponse:
         "attestations": Attestation.objects.filter(agreement=agreement).select_related("council"),
         "form": form,
         "may_record_event": bool(version.retention_event)
+        and not DeletionCertificate.objects.filter(agreement=agreement).exists()
         and access.may_retention(
             user=user,
             action=RetentionAction.RECORD_EVENT,
