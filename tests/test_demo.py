@@ -253,3 +253,14 @@ def test_once_the_data_is_deleted_the_closed_agreement_offers_and_takes_no_more_
         "Record the DPIA decision"
         not in client.get(f"/agreements/{agreement.pk}/").content.decode()
     )
+
+
+def test_the_council_still_to_attest_sees_it_in_its_tasks(demo, signed_in):
+    """The walk found Woking's DPO never told, in tasks, that its confirmation was awaited."""
+    from lgrshare.demo import RETENTION_TITLE
+
+    page = signed_in(User.objects.get(username="woking.dpo")).get("/tasks/").content.decode()
+    assert "confirm your council&#x27;s copies are gone" in page
+    assert RETENTION_TITLE in page
+    surrey = signed_in(User.objects.get(username="surrey.dpo")).get("/tasks/").content.decode()
+    assert "copies are gone" not in surrey  # Surrey has attested

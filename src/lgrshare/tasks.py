@@ -19,6 +19,7 @@ from lgrshare.councils.models import User
 from lgrshare.notifications.tasks import TASK_KINDS, Task
 from lgrshare.people.tasks import tasks_for as people_tasks
 from lgrshare.requests.tasks import tasks_for as request_tasks
+from lgrshare.retention.tasks import tasks_for as retention_tasks
 from lgrshare.submissions.tasks import tasks_for as submission_tasks
 
 SOURCES: tuple[Callable[[User], list[Task]], ...] = (
@@ -26,6 +27,7 @@ SOURCES: tuple[Callable[[User], list[Task]], ...] = (
     request_tasks,
     submission_tasks,
     people_tasks,
+    retention_tasks,
 )
 
 

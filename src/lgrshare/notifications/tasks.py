@@ -23,6 +23,7 @@ TASK_KINDS: Mapping[str, str] = MappingProxyType(
         "request-answer": "Requests waiting for your council's answer",
         "submission-accept": "Submissions waiting for you to accept",
         "terms-accept": "Terms to accept before you can read the data",
+        "attestation": "Deleted data: confirm your council's copies are gone",
         "person-confirm": "People and roles waiting for your confirmation",
     }
 )
