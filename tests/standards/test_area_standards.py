@@ -153,7 +153,7 @@ def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
         size=len(content),
         period="2023-24",
     )
-    assert submission.valid, submission.report["errors"]
+    assert submission.valid, submissions.full_report(submission)["errors"]
     assert submission.standard_name == NAME
 
 

@@ -68,7 +68,7 @@ def _submit(cast, dataset, text, period="2023-24"):
 def test_guildfords_own_row_is_valid(cast, council_tax):
     submission = _submit(cast, council_tax, f"{HEADER}\n{GUILDFORD_ROW}\n")
 
-    assert submission.valid, submission.report["errors"]
+    assert submission.valid, services.full_report(submission)["errors"]
 
 
 def test_a_guildford_file_with_a_row_coded_as_woking_is_not_valid(cast, council_tax):
@@ -76,7 +76,7 @@ def test_a_guildford_file_with_a_row_coded_as_woking_is_not_valid(cast, council_
     submission = _submit(cast, council_tax, f"{HEADER}\n{GUILDFORD_ROW}\n{woking}\n")
 
     assert not submission.valid
-    found = [(e["code"], e["row"], e["field"]) for e in submission.report["errors"]]
+    found = [(e["code"], e["row"], e["field"]) for e in services.full_report(submission)["errors"]]
     assert found == [
         ("wrong-organisation", 3, "gss_code"),
         ("wrong-organisation", 3, "council_name"),
@@ -86,7 +86,7 @@ def test_a_guildford_file_with_a_row_coded_as_woking_is_not_valid(cast, council_
 def test_a_row_for_another_year_than_declared_is_not_valid(cast, council_tax):
     submission = _submit(cast, council_tax, f"{HEADER}\n{GUILDFORD_ROW}\n", period="2024/25")
 
-    assert [(e["code"], e["cell"]) for e in submission.report["errors"]] == [
+    assert [(e["code"], e["cell"]) for e in services.full_report(submission)["errors"]] == [
         ("wrong-period", "2023-24")
     ]
 
