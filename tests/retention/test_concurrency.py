@@ -13,6 +13,8 @@ import pytest
 from django.db import connection, connections
 
 from lgrshare.audit.models import AuditEntry
+from lgrshare.catalogue.services import catalogue_load_public
+from lgrshare.councils.services import reference_load
 from lgrshare.retention.models import DeletionCertificate
 from lgrshare.retention.services import retention_run
 from tests.retention.conftest import DELETE_BY, make_agreement, noon, share
@@ -22,8 +24,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture
+def reference(transactional_db):
+    """Transactional tests empty the tables afterwards, so this one loads its own councils."""
+    reference_load()
+    catalogue_load_public()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_in_two_connections_at_once_delete_the_dataset_once(cast):
+def test_two_runs_in_two_connections_at_once_delete_the_dataset_once(reference, cast):
     agreement = make_agreement(cast)
     share(cast, agreement)
     start = threading.Barrier(2)

@@ -173,7 +173,9 @@ def search(
         else:
             query = SearchQuery(text, search_type="websearch", config="english")
         return (
-            queryset.annotate(rank=SearchRank(vector, query))
+            # Normalised by the log of the document's length (1), as bm25 is on SQLite: a table
+            # whose fields repeat a word does not outrank the one named for it.
+            queryset.annotate(rank=SearchRank(vector, query, normalization=Value(1)))
             .filter(rank__gt=0)
             .order_by("-rank", "title")
         )
