@@ -7,7 +7,6 @@ named but missing, empty or unreadable is a start-up error, never a silent defau
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 import stat
@@ -56,20 +55,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_networks(name: str) -> list[str]:
-    """Return a comma-separated list of IP addresses or networks (``10.0.0.0/8``); raises
-    ``ConfigurationError`` naming any entry that is neither."""
-    entries = env_list(name, [])
-    for entry in entries:
-        try:
-            ipaddress.ip_network(entry, strict=False)
-        except ValueError:
-            raise ConfigurationError(
-                f"{name} must list IP addresses or networks, and {entry!r} is neither"
-            ) from None
-    return entries
 
 
 def home_dir() -> Path:

@@ -16,7 +16,6 @@ from lgrshare.config import (
     env_bool,
     env_int,
     env_list,
-    env_networks,
     env_secret,
     env_str,
     home_dir,
@@ -131,9 +130,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The proxies whose X-Forwarded-For names the client (lgrshare.accounts.clients). Empty: the
-# socket's address is the client, and forwarded headers are ignored.
-LGRSHARE_TRUSTED_PROXIES = env_networks("LGRSHARE_TRUSTED_PROXIES")
+# The proxies whose X-Forwarded-For names the client (web.proxy, accounts.clients). Empty: the
+# socket's address is the client, and forwarded headers are ignored. Parsed once, below.
+LGRSHARE_TRUSTED_PROXIES = env_list("LGRSHARE_TRUSTED_PROXIES", [])
 
 # Sign-in throttling (django-axes): after 5 failures for one username from one client address,
 # that pair is paused for 15 minutes; the real user signing in from anywhere else is not. The

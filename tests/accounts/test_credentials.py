@@ -13,6 +13,7 @@ from django.utils import timezone
 from lgrshare.accounts.models import ApiToken
 from lgrshare.accounts.services import token_create
 from lgrshare.audit.models import AuditEntry
+from lgrshare.domain.network import parse_networks
 from tests.conftest import PASSWORD
 
 API = "/api/v1/areas"
@@ -147,7 +148,7 @@ def test_locking_a_user_out_from_one_address_does_not_stop_them_elsewhere(alice,
 def test_behind_a_trusted_proxy_the_client_address_comes_from_the_proxy(alice, settings):
     """All requests arrive from the proxy: keyed on the socket, one attacker would lock the
     named user out for everybody."""
-    settings.LGRSHARE_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.TRUSTED_PROXIES = parse_networks(["10.0.0.0/8"], setting="test")
     attacker, owner = Client(), Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(
@@ -171,7 +172,7 @@ def test_a_forwarded_address_is_ignored_unless_the_proxy_is_trusted(alice, setti
     factory = RequestFactory()
     forged = factory.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert client_address(forged) == "198.51.100.7"
-    settings.LGRSHARE_TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.TRUSTED_PROXIES = parse_networks(["10.0.0.1"], setting="test")
     # The client may prepend anything; the right-most address the proxy added is the client.
     chained = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
     assert client_address(chained) == "203.0.113.5"

@@ -6,54 +6,24 @@ client in ``X-Forwarded-For``; that header is believed only when the request cam
 address in ``LGRSHARE_TRUSTED_PROXIES``, and then the client is the right-most address in it
 that is not itself a trusted proxy (anything further left was written by the client and may be
 forged).
+
+The rule is ``web.proxy.client_address``'s, which the WSGI layer applies before Django sees a
+request (it then leaves ``REMOTE_ADDR`` as the client and nothing forwarded to read again); this
+applies the same rule to a request that did not come through that layer, as in the tests.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from functools import lru_cache
-
 from django.conf import settings
 from django.http import HttpRequest
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@lru_cache(maxsize=8)
-def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
-
-
-def _trusted(address: str) -> bool:
-    networks = _networks(tuple(settings.LGRSHARE_TRUSTED_PROXIES))
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
-
-
-def _valid(address: str) -> bool:
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return True
+from lgrshare.domain.network import client_of
 
 
 def client_address(request: HttpRequest) -> str:
     """Return the client's IP address as text ('' when the server was given none)."""
-    peer = str(request.META.get("REMOTE_ADDR") or "")
-    if not _trusted(peer):
-        return peer
-    forwarded = [
-        part.strip()
-        for part in str(request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")
-        if part.strip()
-    ]
-    for address in reversed(forwarded):
-        if not _valid(address):
-            return peer  # a proxy we trust wrote nonsense: do not guess
-        if not _trusted(address):
-            return address
-    return forwarded[0] if forwarded else peer
+    return client_of(
+        str(request.META.get("REMOTE_ADDR") or ""),
+        str(request.META.get("HTTP_X_FORWARDED_FOR") or ""),
+        settings.TRUSTED_PROXIES,
+    )

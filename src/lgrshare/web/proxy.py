@@ -11,13 +11,16 @@ before Django sees them, so neither the HTTPS redirect, secure cookies, nor sign
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from lgrshare.domain.errors import ConfigurationError
+from lgrshare.domain.network import (
+    Network,
+    client_of,
+    in_networks,
+    parse_networks,
+)
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -25,42 +28,6 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
               "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_SSL", "HTTP_X_FORWARDED_PROTOCOL",
               "HTTP_X_REAL_IP", "HTTP_FORWARDED")  # fmt: skip
-
-
-def parse_networks(raw: list[str], *, setting: str) -> tuple[Network, ...]:
-    """Return the addresses or networks in ``raw``; raises ``ConfigurationError`` naming
-    ``setting`` for anything that is neither."""
-    networks = []
-    for item in raw:
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            raise ConfigurationError(
-                f"{setting} must list IP addresses or networks (e.g. 127.0.0.1, 10.0.0.0/24), "
-                f"not {item!r}"
-            ) from None
-    return tuple(networks)
-
-
-def _is_in(address: str, networks: tuple[Network, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
-
-
-def client_address(peer: str, forwarded_for: str, trusted: tuple[Network, ...]) -> str:
-    """Return the client's address: ``peer``, or, when ``peer`` is a trusted proxy, the last
-    address in ``forwarded_for`` that is not a trusted proxy (each proxy appends the one it
-    saw, so the addresses left of the last untrusted one were written by the client)."""
-    if not _is_in(peer, trusted):
-        return peer
-    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if not _is_in(hop, trusted):
-            return hop.strip("[]")
-    return hops[0].strip("[]") if hops else peer
 
 
 class ProxyHeaders:
@@ -73,7 +40,7 @@ class ProxyHeaders:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         peer = str(environ.get("REMOTE_ADDR") or "")
         headers = {name: environ.pop(name) for name in _FORWARDED if name in environ}
-        if self.trusted and _is_in(peer, self.trusted):
+        if self.trusted and in_networks(peer, self.trusted):
             proto = str(headers.get("HTTP_X_FORWARDED_PROTO") or "").split(",")[-1].strip()
             if proto.lower() in {"http", "https"}:
                 environ["wsgi.url_scheme"] = proto.lower()
@@ -81,7 +48,12 @@ class ProxyHeaders:
                     environ["HTTPS"] = "on"
             # Consumed here: the application (``accounts.clients``) then sees the client as
             # the peer, with nothing forwarded to read again.
-            environ["REMOTE_ADDR"] = client_address(
+            environ["REMOTE_ADDR"] = client_of(
                 peer, str(headers.get("HTTP_X_FORWARDED_FOR") or ""), self.trusted
             )
         return self.app(environ, start_response)
+
+
+# The names this module has always offered (tests and settings import them from here).
+client_address = client_of
+__all__ = ["Network", "ProxyHeaders", "client_address", "in_networks", "parse_networks"]
