@@ -40,7 +40,7 @@ from lgrshare.agreements.status import retention_due, status_of
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
-from lgrshare.councils.permissions import contractor_target
+from lgrshare.councils.permissions import can, contractor_target
 from lgrshare.domain import policy
 from lgrshare.domain.agreement_terms import (
     Terms,
@@ -220,6 +220,18 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
         "submit": user.council_id is not None
         and mine is not None
         and access.check(user=user, action=access.Action.SUBMIT, dataset=mine).allowed,
+    }
+
+
+def contractor_agreement_permissions(*, user: User, record: ContractorAgreement) -> dict[str, bool]:
+    """What the contractors page offers ``user`` for one contractor agreement: sign-off (one
+    not yet signed off), download (its signed contract)."""
+    target = contractor_target(record.contractor)
+    return {
+        "sign-off": not record.is_signed_off
+        and can(user=user, action=PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT, target=target),
+        "download": record.document_id is not None
+        and can(user=user, action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT, target=target),
     }
 
 

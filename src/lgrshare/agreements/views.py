@@ -33,7 +33,7 @@ from lgrshare.agreements.pdf import render_pdf
 from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import SECURITY_RULES
 from lgrshare.councils.models import Area, Contractor, User
-from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
+from lgrshare.councils.permissions import area_permissions, can, contractor_target
 from lgrshare.councils.services import area_for_council, area_get_for_user
 from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.contractors import article_28_obligations
@@ -429,18 +429,9 @@ def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
         {
             "record": r,
             "obligations": [obligations[c] for c in r.processor_obligations if c in obligations],
-            "can_sign_off": not r.is_signed_off
-            and can(
-                user=user,
-                action=PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT,
-                target=contractor_target(r.contractor),
-            ),
-            "can_download": r.document_id is not None
-            and can(
-                user=user,
-                action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
-                target=contractor_target(r.contractor),
-            ),
+            "perms": access.perms_for(
+                record=services.contractor_agreement_permissions(user=user, record=r)
+            )["record"],
         }
         for r in ContractorAgreement.objects.filter(contractor__in=in_area).select_related(
             "contractor", "council", "signed_off_by"
@@ -451,7 +442,7 @@ def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
         "form": form if recordable else None,
         "records": records,
         "contractors": in_area,
-        "can_add_contractors": can_add_contractors(user=user),
+        "perms_for": access.perms_for(area=area_permissions(user=user, area=area)),
     }
     return render(request, "agreements/contractors.html", context)
 
