@@ -16,7 +16,10 @@ from lgrshare.agreements.models import ContractorAgreement
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Council, User
 from lgrshare.domain.errors import LgrShareError
+from lgrshare.domain.policy import Action
+from lgrshare.domain.policy.catalogue import CatalogueAction
 from lgrshare.domain.policy.people import PeopleAction
+from lgrshare.domain.policy.requests import RequestAction
 from lgrshare.people import services as people
 from tests.audit.test_completeness import ALLOWED as OTHER_ALLOWED
 from tests.audit.test_completeness import REFUSED as OTHER_REFUSED
@@ -262,10 +265,6 @@ def test_every_people_action_is_tried_allowed_and_refused():
 
 
 def test_every_action_of_every_policy_that_changes_something_is_tried_both_ways():
-    from lgrshare.domain.policy import Action
-    from lgrshare.domain.policy.catalogue import CatalogueAction
-    from lgrshare.domain.policy.requests import RequestAction
-
     # Reading a request is not an event of its own (another area's is, as a hidden refusal:
     # tests/audit/test_hidden.py); an attachment is added with its comment (test_attachments).
     expected = (

@@ -645,15 +645,10 @@ class ContractorAgreementForm(forms.Form):
         help_text="UK GDPR Article 28(3): a contract must include every one",
         error_messages={"required": "Confirm the contract includes every Article 28(3) obligation"},
     )
-    starts_on = forms.DateField(
-        label="Starts on",
-        help_text="For example 2026-04-01",
-        error_messages={"required": "Give the start date", "invalid": "Enter a real date"},
-    )
-    ends_on = forms.DateField(
+    starts_on = GovukDateField(label="Starts on", help_text="For example, 1 4 2026")
+    ends_on = GovukDateField(
         label="Ends on",
-        help_text="For example 2027-03-31: the contractor's access ends that day",
-        error_messages={"required": "Give the end date", "invalid": "Enter a real date"},
+        help_text="For example, 31 3 2027. The contractor's access ends that day.",
     )
     document = forms.FileField(
         label="The signed contract",
