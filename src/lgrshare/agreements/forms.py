@@ -89,10 +89,13 @@ class AgreementForm(forms.Form):
     )
     standard_fields = forms.MultipleChoiceField(
         label="Fields the agreement shares",
-        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The fields the request asked for are ticked. Share only what the purposes need.",
-        error_messages={"invalid_choice": "%(value)s is not a field of this standard"},
+        help_text="Share only the fields the purposes need: untick the rest. An agreement "
+        "drafted from a request starts with the fields it asked for.",
+        error_messages={
+            "invalid_choice": "%(value)s is not a field of this standard",
+            "required": "Choose at least one field the agreement shares",
+        },
     )
     # What the last page showed: "standard|recipient,recipient". A field list shown for the
     # first time starts with its defaults; one shown before keeps what the drafter ticked.
@@ -301,12 +304,15 @@ class AgreementForm(forms.Form):
         lists = {
             recipient_field(code): forms.MultipleChoiceField(
                 label=f"Fields {names.get(code, code)} receives",
-                required=False,
                 widget=forms.CheckboxSelectMultiple,
                 choices=labelled,
                 help_text=f"{names.get(code, code)} sees only these fields of "
                 f"'{self.standard_title}' from the other councils.",
-                error_messages={"invalid_choice": "%(value)s is not a field of this standard"},
+                error_messages={
+                    "invalid_choice": "%(value)s is not a field of this standard",
+                    "required": f"Choose at least one field for {names.get(code, code)}, or "
+                    "do not make it a recipient",
+                },
             )
             for code in recipients
         }
@@ -356,14 +362,6 @@ class AgreementForm(forms.Form):
             self.add_error("providers", "A council that provides data must be a party")
         if set(data.get("recipients") or []) - parties:
             self.add_error("recipients", "A council that receives data must be a party")
-        if "standard_fields" in data and not data["standard_fields"]:
-            self.add_error("standard_fields", "Choose at least one field the agreement shares")
-        for code, council in self.recipient_names.items():
-            name = recipient_field(code)
-            if name in data and not data[name]:
-                self.add_error(
-                    name, f"Choose at least one field for {council}, or do not make it a recipient"
-                )
         return data
 
     def _items(self, data: dict[str, Any]) -> tuple[DataItem, ...]:
