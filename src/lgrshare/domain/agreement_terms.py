@@ -407,9 +407,8 @@ def terms_problems(
             problem(
                 "no-other-recipient",
                 "recipients",
-                f"No council would receive {standard}: the councils chosen to receive it are "
-                "the ones that provide it, and a council always sees its own data. "
-                "Choose another party to receive it",
+                "The only councils chosen to receive the data are the ones that provide it, "
+                "and a council always sees its own data. Choose another party to receive it",
             )
     if not terms.lawful.legal_power.strip():
         problem("legal-power-required", "legal_power", "State the legal power or duty relied on")
