@@ -73,14 +73,7 @@ def theirs(
     options.update(resource)
     table = frictionless.Resource(path=path.name, basepath=str(path.parent), **options)
     report = table.validate(limit_errors=10**6)
-    pairs = (
-        frozenset(
-            _pair(error.type, getattr(error, "row_number", None))
-            for error in report.flatten_errors()
-        )
-        if hasattr(report, "flatten_errors")
-        else frozenset(_pair(kind, row) for kind, row in report.flatten(["type", "rowNumber"]))
-    )
+    pairs = frozenset(_pair(kind, row) for kind, row in report.flatten(["type", "rowNumber"]))
     return Verdict(report.valid, pairs)
 
 
