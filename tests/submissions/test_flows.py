@@ -140,6 +140,21 @@ def test_the_full_template_is_refused_naming_the_columns_not_agreed_and_nothing_
     assert refusal.target_id == d1.slug
 
 
+def test_agreed_columns_in_another_order_pass_and_a_renamed_one_is_named_as_an_error(cast, d1):
+    reordered = submit(cast["gary"], d1, assets_csv(list(reversed(SIX))))
+    assert reordered.valid
+    renamed = submit(cast["gary"], d1, assets_csv(SIX).replace(b"PropertyName", b"BuildingName", 1))
+    assert not renamed.valid  # it cannot be shared unless someone accepts it with a caveat
+    errors = services.full_report(renamed)["errors"]
+    assert [(e["code"], e["field"], e["cell"]) for e in errors] == [
+        ("incorrect-label", "PropertyName", "BuildingName")
+    ]
+    # A column neither agreed nor in the agreed column's place is refused outright.
+    with pytest.raises(InvalidInput) as caught:
+        submit(cast["gary"], d1, assets_csv([*SIX, "UPRN"]))
+    assert (caught.value.code, "UPRN" in caught.value.message) == ("fields-not-agreed", True)
+
+
 def test_the_data_lead_may_have_the_extra_columns_dropped_before_encryption(cast, d1, signed_in):
     created = submit(cast["gary"], d1, assets_csv(), drop_unagreed=True)
     assert created.valid
