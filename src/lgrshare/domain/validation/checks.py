@@ -199,9 +199,14 @@ def value_tables(
     how many cells hold each (``COUNT``) and their typed values (``TYPED``)."""
     specs = {spec.name: spec for spec in standard.fields}
     return [
-        frame.lazy()
-        # ``value_counts`` costs less than a ``group_by`` here (a missing cell is a null value).
-        .select(pl.col(value_col(name)).alias(VALUE).value_counts(name=COUNT))
+        # Each query over its own one-column frame (a query over the whole frame carries
+        # every column's schema: columns² for a wide file). ``value_counts`` costs less than a
+        # ``group_by`` here (a missing cell is a null value).
+        frame.get_column(value_col(name))
+        .alias(VALUE)
+        .to_frame()
+        .lazy()
+        .select(pl.col(VALUE).value_counts(name=COUNT))
         .unnest(VALUE)
         .drop_nulls(VALUE)
         .with_columns(pl.col(COUNT).cast(pl.Int64), typed(specs[name], pl.col(VALUE)).alias(TYPED))
@@ -451,7 +456,8 @@ def row_summary(
     surplus = pl.col(CELLS) > width
     per_row = [i for i, check in enumerate(checks) if not check.on_values(by_value)]
     idle = [i for i in per_row if not checks[i].can_fail(frame)]
-    per_row = [i for i in per_row if i not in idle]
+    skipped = set(idle)
+    per_row = [i for i in per_row if i not in skipped]
     masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in per_row]
     return (
         frame.lazy()
@@ -485,17 +491,28 @@ def table_query(table: pl.DataFrame, name: str, aggregates: Sequence[pl.Expr]) -
     )
 
 
-def value_check_aggregates(checks: list[Check], name: str) -> list[pl.Expr]:
-    """Return, for ``table_query``, the aggregates giving for each check of field ``name`` run
-    by value how many cells fail it (``m<i>``) and their distinct values (``v<i>``)."""
-    aggregates: list[pl.Expr] = []
+def checks_by_field(checks: Sequence[Check]) -> dict[str, list[int]]:
+    """Return the indexes in ``checks`` of each field's checks run by value (looked up once,
+    not once per field: a wide file has thousands of both)."""
+    indexes: dict[str, list[int]] = {}
     for i, check in enumerate(checks):
-        if check.field == name and check.by_value:
-            mask = check.mask.fill_null(False)
-            aggregates += [
-                pl.col(COUNT).filter(mask).sum().cast(pl.Int64).alias(f"m{i}"),
-                pl.col(value_col(name)).filter(mask).implode().alias(f"v{i}"),
-            ]
+        if check.by_value:
+            indexes.setdefault(check.field, []).append(i)
+    return indexes
+
+
+def value_check_aggregates(checks: list[Check], indexes: Sequence[int]) -> list[pl.Expr]:
+    """Return, for ``table_query``, the aggregates giving for each check at ``indexes`` (a
+    field's checks run by value, ``checks_by_field``) how many cells fail it (``m<i>``) and
+    their distinct values (``v<i>``)."""
+    aggregates: list[pl.Expr] = []
+    for i in indexes:
+        check = checks[i]
+        mask = check.mask.fill_null(False)
+        aggregates += [
+            pl.col(COUNT).filter(mask).sum().cast(pl.Int64).alias(f"m{i}"),
+            pl.col(value_col(check.field)).filter(mask).implode().alias(f"v{i}"),
+        ]
     return aggregates
 
 
@@ -563,13 +580,16 @@ def _cell_errors(
     for name, indexes in by_field.items():
         values = pl.concat([summary[f"v{i}"] for i in indexes]).unique()
         value = pl.col("value")
+        # Three columns taken without a query (a select on a wide frame costs its width).
         found = (
-            frame.lazy()
-            .select(
-                ROW,
-                pl.col(column(checks[indexes[0]].column)).alias("cell"),
-                pl.col(value_col(name)).alias("value"),
+            pl.DataFrame(
+                [
+                    frame.get_column(ROW),
+                    frame.get_column(column(checks[indexes[0]].column)).alias("cell"),
+                    frame.get_column(value_col(name)).alias("value"),
+                ]
             )
+            .lazy()
             .filter(_one_of(value, values))
         )
         firsts = []

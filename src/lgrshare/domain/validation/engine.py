@@ -32,6 +32,7 @@ from lgrshare.domain.validation.checks import (
     Findings,
     build_checks,
     by_value_fields,
+    checks_by_field,
     prepare_frame,
     quotes_query,
     row_summary,
@@ -70,6 +71,8 @@ from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
 
 Progress = Callable[[int], None]
+# Queries run side by side in one Polars call (``_collect``).
+QUERY_GROUP = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,8 +331,7 @@ class _Run:
                 by_value=by_value,
             )
             queries.append(quotes)
-        # One call for every query, so that Polars runs them side by side.
-        results = pl.collect_all(queries, engine="in-memory")
+        results = _collect(queries)
         done = 1 + len(keys)
         table_of = dict(zip(names, results[done : done + len(tables)], strict=True))
         sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
@@ -354,12 +356,13 @@ class _Run:
         """Return what the checks, profile and quote count need from the value tables: one
         row per table, in one call. A list comes as a Series."""
         profilers = {profiler.spec.name: profiler for profiler in self.profilers}
+        indexes = checks_by_field(self.checks)
         queries = [
             table_query(
                 table,
                 name,
                 [
-                    *value_check_aggregates(self.checks, name),
+                    *value_check_aggregates(self.checks, indexes.get(name, ())),
                     *profilers[name].table_aggregates(),
                     *([table_quotes(name)] if name in quoted else []),
                 ],
@@ -367,7 +370,7 @@ class _Run:
             for name, table in tables.items()
         ]
         sums: dict[str, Any] = {}
-        for result in pl.collect_all(queries, engine="in-memory") if queries else []:
+        for result in _collect(queries):
             sums.update((name, result.get_column(name)[0]) for name in result.columns)
         return sums
 
@@ -430,6 +433,20 @@ class _Run:
             ),
             caveats=caveats,
         )
+
+
+def _collect(queries: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Return the results of ``queries``, in order.
+
+    A narrow file's few queries go in one call, so that Polars runs them side by side. A wide
+    file has a few queries per field; run all at once, each holds its working memory at the
+    same moment, so they go ``QUERY_GROUP`` at a time: memory stays bounded by the group, and
+    the time is the same (the cores are as busy).
+    """
+    results: list[pl.DataFrame] = []
+    for start in range(0, len(queries), QUERY_GROUP):
+        results += pl.collect_all(queries[start : start + QUERY_GROUP], engine="in-memory")
+    return results
 
 
 def _onward(progress: Progress) -> Progress:

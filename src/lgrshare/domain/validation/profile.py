@@ -212,9 +212,15 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
         values = values.filter(frame.get_column(ROW).hash(seed=HASH_SEED) % SAMPLE_EVERY == 0)
     counts = []
     for name in names:
+        # Each query gets its own one-column frame (taken without a query: a select on a wide
+        # frame costs its width): a query over the whole batch frame would carry every
+        # column's schema, and a thousand such queries cost columns² in time and memory.
         query = (
-            values.lazy()
-            .select(pl.col(name).alias("value").value_counts(name="n"))
+            values.get_column(name)
+            .alias("value")
+            .to_frame()
+            .lazy()
+            .select(pl.col("value").value_counts(name="n"))
             .unnest("value")
             .drop_nulls("value")
             .with_columns(pl.col("n").cast(pl.Int64))
