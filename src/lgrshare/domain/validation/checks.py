@@ -31,6 +31,7 @@ from lgrshare.domain.standards.casting import (
     parse_literal,
     typed,
 )
+from lgrshare.domain.standards.cells import json_length
 from lgrshare.domain.standards.codelists import code_list
 from lgrshare.domain.standards.model import FieldSpec, Standard
 from lgrshare.domain.validation.errors import ValidationError, short
@@ -51,6 +52,15 @@ _TYPE_WORDS = {
     "boolean": "true or false", "date": "a date (YYYY-MM-DD)",
     "datetime": "a date and time (YYYY-MM-DDThh:mm:ss)", "year": "a year (YYYY)",
     "yearmonth": "a year and month (YYYY-MM)",
+    "time": "a time (hh:mm:ss, maybe with an offset such as Z or +01:00)",
+    "object": "a JSON object", "array": "a JSON array",
+    "duration": "a duration (ISO 8601, such as P1Y2M or PT30M)",
+    "geopoint": "a point (longitude, latitude)", "geojson": "a GeoJSON object",
+}  # fmt: skip
+# The format words of a string field's type error.
+_FORMAT_WORDS = {
+    "email": "an email address", "uri": "a URI (with a scheme, such as https:)",
+    "uuid": "a UUID", "binary": "base64 text",
 }  # fmt: skip
 
 
@@ -117,8 +127,32 @@ def _has_unread(name: str) -> Callable[[pl.DataFrame], bool]:
     return unread
 
 
-def _breaks_bound(name: str, bound: Any, *, above: bool) -> Callable[[pl.DataFrame], bool]:
-    """Return whether a batch has a typed value of field ``name`` above (or below) ``bound``."""
+# Each bound: its words in an error, and whether the bound itself is outside.
+_BOUND_WORDS = {
+    "minimum": ("below the minimum", False),
+    "maximum": ("above the maximum", False),
+    "exclusiveMinimum": ("not above the exclusive minimum", True),
+    "exclusiveMaximum": ("not below the exclusive maximum", True),
+}
+
+
+def _outside(
+    typed_value: pl.Expr, bound: Any, *, above: bool, exclusive: bool, floats: bool
+) -> pl.Expr:
+    """Return whether a typed value breaks a bound. ``NaN`` breaks every bound, as in
+    frictionless-py (it is neither above nor below a number; Polars orders it above all)."""
+    if above:
+        broken = typed_value >= bound if exclusive else typed_value > bound
+    else:
+        broken = typed_value <= bound if exclusive else typed_value < bound
+    return broken | typed_value.is_nan() if floats else broken
+
+
+def _breaks_bound(
+    name: str, bound: Any, *, above: bool, exclusive: bool = False
+) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a typed value of field ``name`` breaking ``bound`` (above
+    it, or below it; or at it, for an ``exclusive`` bound; or NaN)."""
 
     def breaks(frame: pl.DataFrame) -> bool:
         typed_values = frame.get_column(typed_col(name))
@@ -126,12 +160,15 @@ def _breaks_bound(name: str, bound: Any, *, above: bool) -> Callable[[pl.DataFra
             return True
         if bound is None:
             return False  # as the mask: a comparison with null fails nothing
-        if not above:
-            least = typed_values.min()  # NaN is left out, and is not below anything in Polars
-            return least is not None and least < bound
-        # Polars orders NaN above every number, so a NaN is above the maximum too.
-        greatest = typed_values.nan_max() if typed_values.dtype.is_float() else typed_values.max()
-        return greatest is not None and (greatest != greatest or greatest > bound)
+        if typed_values.dtype.is_float() and typed_values.is_nan().any():
+            return True
+        # ``min`` and ``max`` leave NaN out.
+        edge = typed_values.max() if above else typed_values.min()
+        if edge is None:
+            return False
+        if exclusive:
+            return bool(edge >= bound if above else edge <= bound)
+        return bool(edge > bound if above else edge < bound)
 
     return breaks
 
@@ -260,7 +297,7 @@ def _quote_free(spec: FieldSpec) -> bool:
     """Return whether no valid value of the field holds a ``"``."""
     if spec.type in ("integer", "number"):
         return spec.bare_number and '"' not in (spec.group_char or "") + spec.decimal_char
-    if spec.type in ("date", "datetime"):
+    if spec.type in ("date", "datetime", "time"):
         return spec.format in ("default", "any")
     if spec.type == "boolean":
         return not any('"' in value for value in (*spec.true_values, *spec.false_values))
@@ -322,9 +359,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
         checks.append(
             Check(
                 "type-error", name, j, value.is_not_null() & typed_value.is_null(),
-                lambda cell: f"{short(cell)} is not {_TYPE_WORDS[spec.type]}"
-                + (f" in the format {spec.format}" if spec.format not in ("default", "any") else "")
-                + ".",
+                lambda cell: f"{short(cell)} is not {_type_words(spec)}.",
                 can_fail=_has_unread(name),
             )
         )  # fmt: skip
@@ -341,27 +376,33 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
             )
         )  # fmt: skip
     constraints = spec.constraints
-    length = value.str.len_chars()
+    # An object's or array's length is how many members or items it has, as in frictionless.
+    length = (
+        value.map_elements(json_length, return_dtype=pl.Int64, skip_nulls=True)
+        if spec.type in ("object", "array")
+        else value.str.len_chars()
+    )
     rules: list[tuple[str, pl.Expr, Callable[[str], str]]] = []
     bounds: dict[str, Callable[[pl.DataFrame], bool]] = {}
-    if "minimum" in constraints:
-        low = parse_literal(spec, constraints["minimum"])
-        bounds["minimum"] = _breaks_bound(name, low, above=False)
+    for constraint, (words, exclusive) in _BOUND_WORDS.items():
+        if constraint not in constraints:
+            continue
+        literal = parse_literal(spec, constraints[constraint])
+        above = constraint in ("maximum", "exclusiveMaximum")
+        bounds[constraint] = _breaks_bound(name, literal, above=above, exclusive=exclusive)
         rules.append(
             (
-                "minimum",
-                typed_value < low,
-                lambda c: f"{short(c)} is below the minimum, {constraints['minimum']}.",
-            )
-        )
-    if "maximum" in constraints:
-        high = parse_literal(spec, constraints["maximum"])
-        bounds["maximum"] = _breaks_bound(name, high, above=True)
-        rules.append(
-            (
-                "maximum",
-                typed_value > high,
-                lambda c: f"{short(c)} is above the maximum, {constraints['maximum']}.",
+                constraint,
+                _outside(
+                    typed_value,
+                    literal,
+                    above=above,
+                    exclusive=exclusive,
+                    floats=spec.type == "number",
+                ),
+                lambda c, words=words, constraint=constraint: (
+                    f"{short(c)} is {words}, {constraints[constraint]}."
+                ),
             )
         )
     if "minLength" in constraints:
@@ -426,6 +467,16 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
             )
         )  # fmt: skip
     return checks
+
+
+def _type_words(spec: FieldSpec) -> str:
+    """Return what a valid value of the field is, in words."""
+    if spec.type == "string":
+        return _FORMAT_WORDS.get(spec.format, "text")
+    words = _TYPE_WORDS[spec.type]
+    if spec.format in ("default", "any"):
+        return words
+    return f"{words} in the format {spec.format}"
 
 
 def _reported(j: int, reported: bool) -> pl.Expr:

@@ -56,6 +56,12 @@ from lgrshare.domain.validation.profile import (
     sketch_of,
     sketch_queries,
 )
+from lgrshare.domain.validation.references import (
+    ReferenceTracker,
+    code_list_checks,
+    reference_trackers,
+    unchecked,
+)
 from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
 from lgrshare.domain.validation.rules import (
     Subject,
@@ -222,7 +228,9 @@ class _Run:
     rows: int = 0
     checks: list[Check] = field(default_factory=list)
     # Whole-file checks fed batch by batch: unique keys and the rules across rows.
-    keys: list[KeyTracker | TotalTracker | UniqueTracker] = field(default_factory=list)
+    keys: list[KeyTracker | TotalTracker | UniqueTracker | ReferenceTracker] = field(
+        default_factory=list
+    )
     profilers: list[FieldProfiler] = field(default_factory=list)
     # The fields checked by value (``checks``): chosen at the first batch, and one is dropped
     # at a batch with too many distinct values (only ``prepare``, in the read-ahead thread,
@@ -256,6 +264,8 @@ class _Run:
             positions = tuple(columns[name] for name in standard.primary_key)
             run.keys.append(KeyTracker("primary-key-error", specs, positions))
         run.keys += table_trackers(standard, columns)
+        run.keys += reference_trackers(standard, columns)
+        run.checks += code_list_checks(standard, columns)
         # Fields whose every cell needs its typed value, even when checked by value.
         run.keyed = frozenset(
             name for tracker in run.keys for name in tracker.fields
@@ -389,6 +399,10 @@ class _Run:
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
     ) -> Report:
         """Return the report, after the whole-file checks (unique keys)."""
+        references = unchecked(self.standard)
+        if references:
+            # Not an error (this file may well be right), but never a silent "valid".
+            info["references_unchecked"] = references
         if self.rows == 0:
             # Readable, but nothing to check or to share: a template not yet filled in, say.
             others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
