@@ -35,6 +35,10 @@ HASH_SEED = 11
 KEEP_COUNTS = 10_000
 PENDING_BATCHES = 16
 MIN_SAMPLE_HITS = 3
+# Past this many fields profiled cell by cell, the value counts of a batch of at most
+# ``WIDE_ROWS`` rows are one query.
+WIDE_FIELDS = 64
+WIDE_ROWS = 256
 
 
 @dataclass(slots=True)
@@ -198,18 +202,39 @@ class BatchSketch:
     sampled: bool
 
 
+def _wide(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> bool:
+    """Return whether a batch's fields are counted in one query over all of them: a wide,
+    short batch, whose fields' queries would each cost more to plan than to run. (Unpivoted,
+    a tall batch would take far more memory than its columns.)"""
+    return len(profilers) > WIDE_FIELDS and frame.height <= WIDE_ROWS
+
+
 def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> list[pl.LazyFrame]:
-    """Return the queries for the batch's sketch: the hashes, then each field's counts."""
+    """Return the queries for the batch's sketch: the hashes, then each field's counts (or, for
+    a wide table, every field's counts in one query)."""
     if not profilers:
         return []
     names = [value_col(profiler.spec.name) for profiler in profilers]
-    values = frame.select(names)
+    values = pl.DataFrame([frame.get_column(name) for name in names])
     sampled = frame.height > EXACT_ROWS
     if sampled:
         # One row in 16, chosen by a hash of the row number: a value that recurs every n rows
         # is not over- or under-counted, as it would be by taking every 16th row. (Taken once
         # here, not in each field's query.)
         values = values.filter(frame.get_column(ROW).hash(seed=HASH_SEED) % SAMPLE_EVERY == 0)
+    hashes = frame.lazy().select(profiler.hashes_expr() for profiler in profilers)
+    if _wide(frame, profilers):
+        # Unpivoted: one row per filled cell, counted by field and value at once.
+        long = (
+            values.lazy()
+            .unpivot(on=names, variable_name="field", value_name="value")
+            .drop_nulls("value")
+            .group_by("field", "value")
+            .agg(pl.len().cast(pl.Int64).alias("n"))
+        )
+        if sampled:
+            long = long.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
+        return [hashes, long]
     counts = []
     for name in names:
         # Each query gets its own one-column frame (taken without a query: a select on a wide
@@ -229,7 +254,7 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
             # A value seen once in a sample says nothing about how common it is.
             query = query.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
         counts.append(query)
-    return [frame.lazy().select(profiler.hashes_expr() for profiler in profilers), *counts]
+    return [hashes, *counts]
 
 
 def sketch_of(
@@ -240,6 +265,11 @@ def sketch_of(
         return BatchSketch(hashes={}, counts={}, sampled=False)
     hashes, *counts = results
     names = [profiler.spec.name for profiler in profilers]
+    if _wide(frame, profilers):
+        (long,) = counts
+        parts = long.partition_by("field", as_dict=True, include_key=False)
+        empty = pl.DataFrame(schema={"value": pl.String, "n": pl.Int64})
+        counts = [parts.get((value_col(name),), empty) for name in names]
     return BatchSketch(
         # A list cell comes as a Series (of hashes of non-null values only).
         hashes={name: hashes.get_column(f"hashes:{name}")[0] for name in names},
