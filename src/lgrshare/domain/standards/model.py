@@ -456,11 +456,12 @@ def _parse_field(raw: Any, position: int, found: list[StandardInvalid]) -> Field
                 f"{where} refers to code list {code_list!r}; known: {', '.join(CODE_LIST_REFS)}."
             )
         )
+    none: tuple[str, ...] = ()
     true_values = _collected(
-        found, lambda: _strings(raw, "trueValues", DEFAULT_TRUE_VALUES, where), ()
+        found, lambda: _strings(raw, "trueValues", DEFAULT_TRUE_VALUES, where), none
     )
     false_values = _collected(
-        found, lambda: _strings(raw, "falseValues", DEFAULT_FALSE_VALUES, where), ()
+        found, lambda: _strings(raw, "falseValues", DEFAULT_FALSE_VALUES, where), none
     )
     if set(true_values) & set(false_values):
         found.append(StandardInvalid(f"{where} has a value that is both true and false."))

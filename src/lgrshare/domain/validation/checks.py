@@ -136,6 +136,11 @@ _BOUND_WORDS = {
 }
 
 
+def _bound_message(words: str, bound: Any) -> Callable[[str], str]:
+    """Return the message of a cell breaking a bound (``words``: how it breaks it)."""
+    return lambda cell: f"{short(cell)} is {words}, {bound}."
+
+
 def _outside(
     typed_value: pl.Expr, bound: Any, *, above: bool, exclusive: bool, floats: bool
 ) -> pl.Expr:
@@ -400,9 +405,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
                     exclusive=exclusive,
                     floats=spec.type == "number",
                 ),
-                lambda c, words=words, constraint=constraint: (
-                    f"{short(c)} is {words}, {constraints[constraint]}."
-                ),
+                _bound_message(words, constraints[constraint]),
             )
         )
     if "minLength" in constraints:

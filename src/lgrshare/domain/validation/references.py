@@ -13,7 +13,7 @@ A reference to another resource of a Data Package cannot be checked with this fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -140,17 +140,21 @@ def code_list_checks(standard: Standard, columns: Mapping[str, int]) -> list[Che
             continue
         codes = sorted(code_list(key.resource))
         value = pl.col(value_col(name))
-        ref = key.resource
         checks.append(
             Check(
                 CODE,
                 name,
                 columns[name],
                 ok(name) & ~value.is_in(codes),
-                lambda cell, ref=ref: f"{short(cell)} is not found in {ref} (ONS reference data).",
+                _not_in(key.resource),
             )
         )
     return checks
+
+
+def _not_in(ref: str) -> Callable[[str], str]:
+    """Return the message of a code not in the code list ``ref``."""
+    return lambda cell: f"{short(cell)} is not found in {ref} (ONS reference data)."
 
 
 def unchecked(standard: Standard) -> list[str]:
