@@ -311,8 +311,8 @@ def _quote_free(spec: FieldSpec) -> bool:
 
 def by_value_fields(frame: pl.DataFrame, columns: Mapping[str, int]) -> set[str]:
     """Return the fields worth checking by value, judged on a (first) batch frame."""
-    if frame.is_empty():
-        return set()
+    if frame.height < BY_VALUE_SHARE:
+        return set()  # a value of its own every few rows: none is worth it (a wide, short file)
     distinct = frame.select(
         pl.col(column(j)).approx_n_unique().alias(name) for name, j in columns.items()
     ).row(0, named=True)

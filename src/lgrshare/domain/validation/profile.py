@@ -39,6 +39,8 @@ MIN_SAMPLE_HITS = 3
 # ``WIDE_ROWS`` rows are one query.
 WIDE_FIELDS = 64
 WIDE_ROWS = 256
+# A field's counts of at most this many values are sorted in Python.
+FEW_COUNTS = 64
 
 
 @dataclass(slots=True)
@@ -132,16 +134,21 @@ class FieldProfiler:
     def _merge(self) -> None:
         frames = [self.counts, *self.pending] if self.counts is not None else self.pending
         self.pending = []
-        # A value table also has the typed values, which are not needed here.
-        columns = [frame.select("value", "n") for frame in frames]
-        merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
+        # A value table also has the typed values, which are not needed here. (Columns taken
+        # without a query: a wide table has thousands of fields, each a few values.)
+        columns = [pl.DataFrame([f.get_column("value"), f.get_column("n")]) for f in frames]
+        if len(columns) == 1:
+            merged = columns[0]  # one batch's counts: a value once each already
+        else:
+            merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
         if merged.height > 2 * KEEP_COUNTS:
             merged = merged.sort("n", descending=True).head(KEEP_COUNTS)
             self.pruned = True
         self.counts = merged
 
     def _merge_hashes(self) -> None:
-        merged = pl.concat([self.hashes, *self.new_hashes])
+        parts = [self.hashes, *self.new_hashes] if self.hashes.len() else self.new_hashes
+        merged = parts[0] if len(parts) == 1 else pl.concat(parts)
         self.new_hashes = []
         if self.level:
             # A sketch made in the read-ahead thread may predate the last level change.
@@ -167,10 +174,16 @@ class FieldProfiler:
         exact = not (self.sampled or self.pruned)
         common: tuple[tuple[str, int], ...] = ()
         if self.counts is not None and self.counts.height:
-            top = self.counts.sort(["n", "value"], descending=[True, False])
-            if self.sampled:
-                top = top.filter(pl.col("n") >= MIN_SAMPLE_HITS * SAMPLE_EVERY)
-            common = tuple((clip(str(value)), int(n)) for value, n in top.head(TOP).iter_rows())
+            least = MIN_SAMPLE_HITS * SAMPLE_EVERY if self.sampled else 0
+            if self.counts.height <= FEW_COUNTS:
+                # Sorted in Python: for a few values, a Polars sort costs more than its work
+                # (in the same order: UTF-8 bytes sort as code points).
+                ordered = sorted(self.counts.iter_rows(), key=lambda row: (-row[1], row[0]))
+                firsts = [(value, n) for value, n in ordered if n >= least][:TOP]
+            else:
+                top = self.counts.sort(["n", "value"], descending=[True, False])
+                firsts = list(top.filter(pl.col("n") >= least).head(TOP).iter_rows())
+            common = tuple((clip(str(value)), int(n)) for value, n in firsts)
         return FieldProfile(
             name=self.spec.name,
             type=self.spec.type,
