@@ -38,6 +38,9 @@ from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, column
 
 BLANK = "__blank"
+# A wide table's summary is split into queries of this many checks, or aggregates.
+SUMMARY_CHECKS = 512
+SUMMARY_AGGREGATES = 1536
 # A field is checked by value while its batches have at most 1 distinct value per this many rows
 # (judged first on the first batch).
 BY_VALUE_SHARE = 4
@@ -500,38 +503,73 @@ def row_summary(
     width: int,
     limit: int,
     extra: Sequence[pl.Expr] = (),
-) -> pl.LazyFrame:
-    """Return the query for a batch's one-row summary: for each check run on every row (all
-    but those of the ``by_value`` fields), how many rows fail it (``m<i>``) and the row numbers
-    and cells of the first ``limit`` (``r<i>``, ``c<i>``); the blank rows, cells lacking and
-    extra cells; and the ``extra`` aggregate expressions. A check no row of the batch can fail
-    (``Check.can_fail``) is not run: its count is 0."""
+) -> list[pl.LazyFrame]:
+    """Return the queries for a batch's one-row summary (their rows merged make it): for each
+    check run on every row (all but those of the ``by_value`` fields), how many rows fail it
+    (``m<i>``) and the row numbers and cells of the first ``limit`` (``r<i>``, ``c<i>``); the
+    blank rows, cells lacking and extra cells; and the ``extra`` aggregate expressions. A check
+    no row of the batch can fail (``Check.can_fail``) is not run: its count is 0.
+
+    One query for a narrow table. A wide one's checks and aggregates are split into queries of
+    ``SUMMARY_CHECKS`` checks and ``SUMMARY_AGGREGATES`` aggregates: tens of thousands of
+    expressions in one query hold their working memory all at once (130 MB for 10,000 columns
+    by 2 rows, against 27 MB split)."""
     missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
     surplus = pl.col(CELLS) > width
     per_row = [i for i, check in enumerate(checks) if not check.on_values(by_value)]
     idle = [i for i in per_row if not checks[i].can_fail(frame)]
     skipped = set(idle)
     per_row = [i for i in per_row if i not in skipped]
-    masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in per_row]
-    return (
-        frame.lazy()
-        .with_columns(masks)
-        .select(
-            *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in per_row],
-            *[pl.lit(0, dtype=pl.UInt32).alias(f"m{i}") for i in idle],
-            *[
-                pl.col(ROW).filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"r{i}")
-                for i in per_row
-            ],
-            *[
-                checks[i].cell().filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"c{i}")
-                for i in per_row
-            ],
-            pl.col(BLANK).sum().alias("blank"),
-            pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
-            pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
-            *extra,
-        )
+    rows = [
+        *[pl.lit(0, dtype=pl.UInt32).alias(f"m{i}") for i in idle],
+        pl.col(BLANK).sum().alias("blank"),
+        pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
+        pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
+    ]
+    if len(per_row) <= SUMMARY_CHECKS and len(extra) <= SUMMARY_AGGREGATES:
+        return [_summary(frame.lazy(), checks, per_row, limit, [*rows, *extra])]
+    queries = [frame.lazy().select(rows)]
+    for start in range(0, len(per_row), SUMMARY_CHECKS):
+        indexes = per_row[start : start + SUMMARY_CHECKS]
+        needed: list[pl.Expr | str] = [ROW]
+        needed += [expr for i in indexes for expr in (checks[i].mask, checks[i].cell())]
+        queries.append(_summary(_narrow(frame, needed), checks, indexes, limit))
+    for start in range(0, len(extra), SUMMARY_AGGREGATES):
+        aggregates = extra[start : start + SUMMARY_AGGREGATES]
+        queries.append(_narrow(frame, aggregates).select(aggregates))
+    return queries
+
+
+def _narrow(frame: pl.DataFrame, exprs: Sequence[pl.Expr | str]) -> pl.LazyFrame:
+    """Return the columns of ``frame`` that ``exprs`` read, as a lazy frame (taken without a
+    query: a query over a wide frame costs its width)."""
+    names: dict[str, None] = {}
+    for expr in exprs:
+        for name in [expr] if isinstance(expr, str) else expr.meta.root_names():
+            names[name] = None
+    return pl.DataFrame([frame.get_column(name) for name in names]).lazy()
+
+
+def _summary(
+    frame: pl.LazyFrame,
+    checks: list[Check],
+    indexes: Sequence[int],
+    limit: int,
+    extra: Sequence[pl.Expr] = (),
+) -> pl.LazyFrame:
+    """Return the one-row query of the checks at ``indexes`` (``row_summary``) and ``extra``."""
+    masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in indexes]
+    return frame.with_columns(masks).select(
+        *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in indexes],
+        *[
+            pl.col(ROW).filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"r{i}")
+            for i in indexes
+        ],
+        *[
+            checks[i].cell().filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"c{i}")
+            for i in indexes
+        ],
+        *extra,
     )
 
 

@@ -79,6 +79,9 @@ from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
 Progress = Callable[[int], None]
 # Queries run side by side in one Polars call (``_collect``).
 QUERY_GROUP = 64
+# A table of more fields than this is wide: its queries run this few at a time.
+WIDE_TABLE = 256
+WIDE_QUERY_GROUP = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +333,7 @@ class _Run:
         )
         keys = [tracker.keys_query(frame) for tracker in self.keys]
         tables = value_tables(frame, standard=self.standard, names=names)
-        queries = [summary, *keys, *tables, *sketch_queries(frame, profilers)]
+        queries = [*summary, *keys, *tables, *sketch_queries(frame, profilers)]
         tabled: frozenset[str] = frozenset()
         if unconfirmed:
             quotes, tabled = quotes_query(
@@ -341,17 +344,21 @@ class _Run:
                 by_value=by_value,
             )
             queries.append(quotes)
-        results = _collect(queries)
-        done = 1 + len(keys)
+        # A wide table's queries run a few at a time (each holds thousands of columns).
+        wide = len(self.header.columns) > WIDE_TABLE
+        results = _collect(queries, group=WIDE_QUERY_GROUP if wide else QUERY_GROUP)
+        done = len(summary) + len(keys)
         table_of = dict(zip(names, results[done : done + len(tables)], strict=True))
         sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
-        sums = results[0].row(0, named=True)
+        sums: dict[str, Any] = {}
+        for part in results[: len(summary)]:
+            sums.update(part.row(0, named=True))
         sums.update(self._table_sums(table_of, quoted=tabled))
         return _Ready(
             frame=frame,
             tables=table_of,
             summary=sums,
-            keys=results[1:done],
+            keys=results[len(summary) : done],
             sketch=sketch_of(sketched, frame, profilers),
             quotes=(
                 results[-1].item() + sum(sums[f"quotes:{name}"] for name in tabled)
@@ -449,17 +456,18 @@ class _Run:
         )
 
 
-def _collect(queries: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
+def _collect(queries: Sequence[pl.LazyFrame], *, group: int = 0) -> list[pl.DataFrame]:
     """Return the results of ``queries``, in order.
 
     A narrow file's few queries go in one call, so that Polars runs them side by side. A wide
-    file has a few queries per field; run all at once, each holds its working memory at the
-    same moment, so they go ``QUERY_GROUP`` at a time: memory stays bounded by the group, and
-    the time is the same (the cores are as busy).
+    file has a few queries per field, or queries of thousands of expressions; run all at once,
+    each holds its working memory at the same moment, so they go ``group`` at a time: memory
+    stays bounded by the group, and the time is about the same (the cores are as busy).
     """
     results: list[pl.DataFrame] = []
-    for start in range(0, len(queries), QUERY_GROUP):
-        results += pl.collect_all(queries[start : start + QUERY_GROUP], engine="in-memory")
+    group = group or QUERY_GROUP
+    for start in range(0, len(queries), group):
+        results += pl.collect_all(queries[start : start + group], engine="in-memory")
     return results
 
 

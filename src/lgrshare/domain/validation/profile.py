@@ -41,6 +41,7 @@ WIDE_FIELDS = 64
 WIDE_ROWS = 256
 # A field's counts of at most this many values are sorted in Python.
 FEW_COUNTS = 64
+HASH_FIELDS = 512
 
 
 @dataclass(slots=True)
@@ -215,6 +216,14 @@ class BatchSketch:
     sampled: bool
 
 
+def _hash_groups(profilers: Sequence[FieldProfiler]) -> list[tuple[int, int]]:
+    """Return the (start, end) of each group of fields whose hashes are one query."""
+    return [
+        (start, min(start + HASH_FIELDS, len(profilers)))
+        for start in range(0, len(profilers), HASH_FIELDS)
+    ]
+
+
 def _wide(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> bool:
     """Return whether a batch's fields are counted in one query over all of them: a wide,
     short batch, whose fields' queries would each cost more to plan than to run. (Unpivoted,
@@ -228,14 +237,20 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
     if not profilers:
         return []
     names = [value_col(profiler.spec.name) for profiler in profilers]
-    values = pl.DataFrame([frame.get_column(name) for name in names])
+    cells = pl.DataFrame([frame.get_column(name) for name in names])
+    values = cells
     sampled = frame.height > EXACT_ROWS
     if sampled:
         # One row in 16, chosen by a hash of the row number: a value that recurs every n rows
         # is not over- or under-counted, as it would be by taking every 16th row. (Taken once
         # here, not in each field's query.)
         values = values.filter(frame.get_column(ROW).hash(seed=HASH_SEED) % SAMPLE_EVERY == 0)
-    hashes = frame.lazy().select(profiler.hashes_expr() for profiler in profilers)
+    # Every row's hashes (not the sample's), a query per ``HASH_FIELDS`` fields: thousands of
+    # expressions in one query hold their working memory at once.
+    hashes = [
+        cells.lazy().select(profiler.hashes_expr() for profiler in profilers[start:end])
+        for start, end in _hash_groups(profilers)
+    ]
     if _wide(frame, profilers):
         # Unpivoted: one row per filled cell, counted by field and value at once.
         long = (
@@ -247,7 +262,7 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
         )
         if sampled:
             long = long.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
-        return [hashes, long]
+        return [*hashes, long]
     counts = []
     for name in names:
         # Each query gets its own one-column frame (taken without a query: a select on a wide
@@ -267,7 +282,7 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
             # A value seen once in a sample says nothing about how common it is.
             query = query.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
         counts.append(query)
-    return [hashes, *counts]
+    return [*hashes, *counts]
 
 
 def sketch_of(
@@ -276,7 +291,14 @@ def sketch_of(
     """Return the sketch from the results of ``sketch_queries``."""
     if not profilers:
         return BatchSketch(hashes={}, counts={}, sampled=False)
-    hashes, *counts = results
+    groups = len(_hash_groups(profilers))
+    hashes: dict[str, pl.Series] = {}
+    for part in results[:groups]:
+        # A list cell comes as a Series (of hashes of non-null values only).
+        hashes.update(
+            (name.removeprefix("hashes:"), part.get_column(name)[0]) for name in part.columns
+        )
+    counts = list(results[groups:])
     names = [profiler.spec.name for profiler in profilers]
     if _wide(frame, profilers):
         (long,) = counts
@@ -284,8 +306,7 @@ def sketch_of(
         empty = pl.DataFrame(schema={"value": pl.String, "n": pl.Int64})
         counts = [parts.get((value_col(name),), empty) for name in names]
     return BatchSketch(
-        # A list cell comes as a Series (of hashes of non-null values only).
-        hashes={name: hashes.get_column(f"hashes:{name}")[0] for name in names},
+        hashes=hashes,
         counts=dict(zip(names, counts, strict=True)),
         sampled=frame.height > EXACT_ROWS,
     )
