@@ -184,3 +184,20 @@ def test_exclusive_bounds_of_table_schema_2(tmp_path: Path) -> None:
         (2, "exclusiveMinimum"),
         (4, "exclusiveMaximum"),
     ]
+
+
+def _enormous_is_refused(verdict: Verdict) -> Verdict:
+    """lgrshare does not parse a JSON cell of over a million characters
+    (``cells.MAX_JSON_CHARS``): it is a type error at once, in bounded time and memory;
+    frictionless-py parses it."""
+    return Verdict(False, verdict.findings | {("type-error", 2)})
+
+
+def test_an_enormous_json_value_is_refused_unparsed(tmp_path: Path) -> None:
+    enormous = '"{""k"": ""' + "x" * 1_000_001 + '""}"'
+
+    got, expected = side_by_side(
+        tmp_path, _one("object"), f"a\n{enormous}\n{{}}\n", differences=_enormous_is_refused
+    )
+
+    assert got == expected

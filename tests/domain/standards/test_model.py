@@ -163,3 +163,16 @@ def test_a_file_that_is_not_json_is_invalid(tmp_path: Path) -> None:
 
     with pytest.raises(StandardInvalid):
         load_standard(str(path))
+
+
+def test_a_restricted_standard_keeps_the_foreign_keys_its_fields_allow() -> None:
+    standard = parse_standard(
+        {
+            "fields": [{"name": "id", "type": "integer"}, {"name": "parent", "type": "integer"}],
+            "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}],
+        },
+        default_name="tree",
+    )
+
+    assert standard.restricted_to(["id", "parent"]).foreign_keys == standard.foreign_keys
+    assert standard.restricted_to(["parent"]).foreign_keys == ()
