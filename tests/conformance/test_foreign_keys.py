@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import frictionless
 import pytest
 
 from lgrshare.domain.standards.model import parse_standard
 from lgrshare.domain.standards.problems import StandardInvalid
 from lgrshare.domain.validation import validate
+from lgrshare.domain.validation.references import Resource
 from tests.conformance.reference import side_by_side
 
 TREE = {
@@ -122,3 +124,46 @@ def test_a_foreign_key_that_cannot_be_checked_is_refused(keys: Any, words: str) 
 
     assert raised.value.code == "foreign-key-invalid"
     assert words in raised.value.message
+
+
+def test_a_reference_to_another_resource_given_is_checked(tmp_path: Path) -> None:
+    councils = {"fields": [{"name": "code", "type": "string"}, {"name": "name", "type": "string"}]}
+    spending = {
+        "fields": [{"name": "council", "type": "string"}, {"name": "amount", "type": "number"}],
+        "foreignKeys": [
+            {"fields": "council", "reference": {"resource": "councils", "fields": "code"}}
+        ],
+    }
+    (tmp_path / "councils.csv").write_text(
+        "code,name\nE07000209,Guildford\nE07000214,Surrey Heath\n", encoding="utf-8"
+    )
+    (tmp_path / "spending.csv").write_text(
+        "council,amount\nE07000209,1\nE07999999,2\n,3\nE07000214,4\n", encoding="utf-8"
+    )
+    package = frictionless.Package(
+        resources=[
+            frictionless.Resource(
+                name=name, path=f"{name}.csv", schema=frictionless.Schema.from_descriptor(schema)
+            )
+            for name, schema in (("councils", councils), ("spending", spending))
+        ],
+        basepath=str(tmp_path),
+    )
+    theirs = package.get_resource("spending").validate()
+
+    report = validate(
+        tmp_path / "spending.csv",
+        parse_standard(spending, default_name="spending"),
+        resources={
+            "councils": Resource(
+                tmp_path / "councils.csv", parse_standard(councils, default_name="councils")
+            )
+        },
+    )
+
+    assert (
+        [(e.code, e.row) for e in report.errors]
+        == [(f"{kind}-error", row) for kind, row in theirs.flatten(["type", "rowNumber"])]
+        == [("foreign-key-error", 3)]
+    )
+    assert "references_unchecked" not in report.file

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -57,8 +58,11 @@ from lgrshare.domain.validation.profile import (
     sketch_queries,
 )
 from lgrshare.domain.validation.references import (
+    Lookups,
     ReferenceTracker,
+    Resource,
     code_list_checks,
+    lookups_of,
     reference_trackers,
     unchecked,
 )
@@ -116,13 +120,16 @@ def validate(
     progress: Progress | None = None,
     caveats: Sequence[Caveat] = (),
     subject: Subject | None = None,
+    resources: Mapping[str, Resource] = MappingProxyType({}),
 ) -> Report:
     """Validate the CSV or XLSX ``source`` against ``standard`` and return the report.
 
     ``max_errors`` caps the errors listed (all are counted); ``sheet`` picks an XLSX sheet
     (default: the first); ``progress`` is called with the bytes read so far; ``caveats`` are the
     provider's quality caveats, carried in the report; ``subject`` is who the file is submitted
-    for and its period, checked against the standard's organisation and period fields.
+    for and its period, checked against the standard's organisation and period fields;
+    ``resources`` are the other tables of its Data Package, by name, that ``foreignKeys`` may
+    reference (``references.Resource``; a reference to one not given is said to be unchecked).
 
     A file that cannot be read as a table is a report with one ``format-error`` or
     ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
@@ -140,7 +147,10 @@ def validate(
     with _local_file(source) as (path, handle, size):
         info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
         try:
-            run = _read(path, handle, size, standard, info, sheet, max_errors, progress, subject)
+            run = _read(
+                path, handle, size, standard, info, sheet, max_errors, progress, subject,
+                lookups=lookups_of(standard, resources),
+            )  # fmt: skip
         except Unreadable as exc:
             return fatal_report(
                 standard_name=standard.name,
@@ -164,6 +174,8 @@ def _read(
     max_errors: int,
     progress: Progress | None,
     subject: Subject | None = None,
+    *,
+    lookups: Lookups = MappingProxyType({}),
 ) -> _Run:
     if sniff_format(handle, size=size) == "xlsx":
         table = read_xlsx(path, sheet=sheet)
@@ -175,7 +187,7 @@ def _read(
             info["first_cell"] = table.origin
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
-            reported=bool(table.reported), subject=subject,
+            reported=bool(table.reported), subject=subject, lookups=lookups,
         )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
@@ -194,7 +206,7 @@ def _read(
     layout = read_layout(handle, size=size, decoder=decoder)
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
-    run = _Run.start(standard, layout.labels, max_errors, subject=subject)
+    run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
     try:
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
         # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
@@ -208,7 +220,7 @@ def _read(
     except FastPathFailed:
         decoder = TextDecoder()
         layout = read_layout(handle, size=size, decoder=decoder)
-        run = _Run.start(standard, layout.labels, max_errors, subject=subject)
+        run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
         batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
         )
@@ -240,6 +252,8 @@ class _Run:
     # reads or changes it).
     by_value: set[str] | None = None
     keyed: frozenset[str] = frozenset()
+    # The other resources whose references are checked (given to ``validate``).
+    checked: frozenset[str] = frozenset()
 
     @classmethod
     def start(
@@ -251,6 +265,7 @@ class _Run:
         findings: tuple[ValidationError, ...] = (),
         reported: bool = False,
         subject: Subject | None = None,
+        lookups: Lookups = MappingProxyType({}),
     ) -> _Run:
         header = match_header(labels, standard)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
@@ -267,7 +282,8 @@ class _Run:
             positions = tuple(columns[name] for name in standard.primary_key)
             run.keys.append(KeyTracker("primary-key-error", specs, positions))
         run.keys += table_trackers(standard, columns)
-        run.keys += reference_trackers(standard, columns)
+        run.keys += reference_trackers(standard, columns, lookups)
+        run.checked = frozenset(resource for resource, _ in lookups)
         run.checks += code_list_checks(standard, columns)
         # Fields whose every cell needs its typed value, even when checked by value.
         run.keyed = frozenset(
@@ -406,7 +422,7 @@ class _Run:
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
     ) -> Report:
         """Return the report, after the whole-file checks (unique keys)."""
-        references = unchecked(self.standard)
+        references = unchecked(self.standard, self.checked)
         if references:
             # Not an error (this file may well be right), but never a silent "valid".
             info["references_unchecked"] = references

@@ -7,17 +7,21 @@ its row numbers and both sets of typed values; ``finish`` finds the rows not fou
 anti-join. Memory: the key fields' values, as for ``unique``.
 
 A reference to a code list is a check on each cell (``code_list_checks``), run with the others.
-A reference to another resource of a Data Package cannot be checked with this file alone:
-``unchecked`` lists it for the report.
+A reference to another resource of the Data Package is checked the same way when that resource
+is given (``Resource``: its CSV file and its standard, whose types read the referenced values:
+``lookups_of``); one not given cannot be checked with this file alone, and ``unchecked`` lists
+it for the report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
+from lgrshare.domain.standards.casting import typed
 from lgrshare.domain.standards.codelists import code_list
 from lgrshare.domain.standards.foreign_keys import ForeignKey
 from lgrshare.domain.standards.model import CODE_LIST_REFS, FieldSpec, Standard
@@ -26,6 +30,44 @@ from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import ROW
 
 CODE = "foreign-key-error"
+# Each referenced resource's lookup, by (resource, referenced fields): columns ``f<i>``.
+Lookups = Mapping[tuple[str, tuple[str, ...]], pl.DataFrame]
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """Another table of the Data Package: its CSV file (UTF-8) and its standard."""
+
+    path: Path
+    standard: Standard
+
+
+def lookups_of(standard: Standard, resources: Mapping[str, Resource]) -> Lookups:
+    """Return the lookup of each reference of ``standard`` to one of ``resources``: the
+    referenced fields' distinct typed values (rows where one is filled), read as the resource's
+    standard reads them. A referenced field the resource's file lacks is never matched."""
+    lookups: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
+    for key in standard.foreign_keys:
+        resource = resources.get(key.resource)
+        if key.on_self or resource is None or (key.resource, key.reference_fields) in lookups:
+            continue
+        table = pl.read_csv(resource.path, infer_schema=False)
+        missing = [v for v in resource.standard.missing_values if v != ""]
+        specs = {spec.name: spec for spec in resource.standard.fields}
+        columns = []
+        for i, name in enumerate(key.reference_fields):
+            if name not in table.columns:
+                columns.append(pl.lit(None, dtype=pl.String).alias(f"f{i}"))
+                continue
+            value = pl.col(name)
+            if missing:
+                value = pl.when(~value.is_in(missing)).then(value)
+            spec = specs.get(name)
+            columns.append((typed(spec, value) if spec else value).alias(f"f{i}"))
+        lookup = table.select(columns)
+        filled = ~pl.all_horizontal(pl.col(c).is_null() for c in lookup.columns)
+        lookups[(key.resource, key.reference_fields)] = lookup.filter(filled).unique()
+    return lookups
 
 
 @dataclass(slots=True)
@@ -39,11 +81,14 @@ class ReferenceTracker:
     present: frozenset[str]
     parts: list[pl.DataFrame] = field(default_factory=list)
     code: str = CODE
+    # Another resource's values (``lookups_of``), or None: this table's own.
+    lookup: pl.DataFrame | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
         """Return the fields whose typed values the tracker reads (each once)."""
-        names = [*self.key.fields, *self.key.reference_fields]
+        own = self.key.reference_fields if self.lookup is None else ()
+        names = [*self.key.fields, *own]
         return tuple(name for name in dict.fromkeys(names) if name in self.present)
 
     def keys_query(self, frame: pl.DataFrame) -> pl.LazyFrame:
@@ -52,7 +97,7 @@ class ReferenceTracker:
         columns = [frame.get_column(ROW)]
         for i, name in enumerate(self.key.fields):
             columns.append(frame.get_column(typed_col(name)).alias(f"f{i}"))
-        for i, name in enumerate(self.key.reference_fields):
+        for i, name in enumerate(self.key.reference_fields if self.lookup is None else ()):
             if name in self.present:
                 columns.append(frame.get_column(typed_col(name)).alias(f"r{i}"))
             else:
@@ -74,15 +119,18 @@ class ReferenceTracker:
         self.parts = []
         width = len(self.key.fields)
         here = [f"f{i}" for i in range(width)]
-        there = [f"r{i}" for i in range(width)]
+        if self.lookup is None:
+            values = table.select(pl.col(f"r{i}").alias(f) for i, f in enumerate(here))
+        else:
+            values = self.lookup
         pairs = []
-        for f, r in zip(here, there, strict=True):
-            left, right = table.schema[f], table.schema[r]
+        for f in here:
+            left, right = table.schema[f], values.schema[f]
             # Values of different types are never equal (1 and "1"), numbers of any kind are.
             common = pl.Float64 if left.is_numeric() and right.is_numeric() else pl.String
-            pairs.append((pl.col(f).cast(common), pl.col(r).cast(common)))
+            pairs.append((pl.col(f).cast(common), pl.col(f).cast(common)))
         lookup = (
-            table.select(r.alias(f) for (_, r), f in zip(pairs, here, strict=True))
+            values.select(r.alias(f) for (_, r), f in zip(pairs, here, strict=True))
             .filter(~pl.all_horizontal(pl.col(f).is_null() for f in here))
             .unique()
         )
@@ -107,7 +155,8 @@ class ReferenceTracker:
             code=self.code,
             message=(
                 f"Row {number:,}, {names}: {short(shown)} is not found in "
-                f"{', '.join(self.key.reference_fields)} of any row."
+                f"{', '.join(self.key.reference_fields)} of any row"
+                + ("." if self.key.on_self else f" of {self.key.resource}.")
             ),
             row=int(number),  # type: ignore[call-overload]
             field=self.key.fields[0] if single else None,
@@ -116,8 +165,11 @@ class ReferenceTracker:
         )
 
 
-def reference_trackers(standard: Standard, columns: Mapping[str, int]) -> list[ReferenceTracker]:
-    """Return a tracker for each self-reference whose referencing fields the file has."""
+def reference_trackers(
+    standard: Standard, columns: Mapping[str, int], lookups: Lookups
+) -> list[ReferenceTracker]:
+    """Return a tracker for each reference to the table itself or to a resource in
+    ``lookups`` whose referencing fields the file has."""
     specs = {spec.name: spec for spec in standard.fields}
     return [
         ReferenceTracker(
@@ -125,9 +177,11 @@ def reference_trackers(standard: Standard, columns: Mapping[str, int]) -> list[R
             specs=tuple(specs[name] for name in key.fields),
             columns=tuple(columns[name] for name in key.fields),
             present=frozenset(name for name in key.reference_fields if name in columns),
+            lookup=lookups.get((key.resource, key.reference_fields)),
         )
         for key in standard.foreign_keys
-        if key.on_self and all(name in columns for name in key.fields)
+        if (key.on_self or (key.resource, key.reference_fields) in lookups)
+        and all(name in columns for name in key.fields)
     ]
 
 
@@ -157,10 +211,11 @@ def _not_in(ref: str) -> Callable[[str], str]:
     return lambda cell: f"{short(cell)} is not found in {ref} (ONS reference data)."
 
 
-def unchecked(standard: Standard) -> list[str]:
-    """Return the references to other resources, which one file cannot be checked against."""
+def unchecked(standard: Standard, checked: frozenset[str] = frozenset()) -> list[str]:
+    """Return the references to other resources not ``checked`` (not given), which one file
+    cannot be checked against."""
     return [
         key.describe()
         for key in standard.foreign_keys
-        if not key.on_self and key.resource not in CODE_LIST_REFS
+        if not key.on_self and key.resource not in CODE_LIST_REFS and key.resource not in checked
     ]
