@@ -6,7 +6,12 @@ A standard file is JSON::
      "geography_level": "council" | "ward" | "lsoa" | "point" | "none",
      "personal_data": "none" | "aggregate" | "personal" | "special-category",
      "sensitivity": "OFFICIAL" | "OFFICIAL-SENSITIVE",
-     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...]}}
+     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...],
+                "fieldsMatch": "exact" | "equal" | "subset" | "superset" | "partial"},
+     "dialect": {"delimiter": ";", "headerRows": [2], ...}, "encoding": "windows-1252"}
+
+(``dialect`` and ``encoding``: how its CSV files are written, ``lgrshare.domain.standards.dialect``;
+``fieldsMatch``: how columns are matched to fields, by name whatever their order when absent.)
 
 A plain Table Schema (just ``{"fields": ...}``) loads too, its metadata defaulted from the file
 name. Every problem in a standard is found when it is parsed (``standard-invalid``, or a more
@@ -34,6 +39,7 @@ from typing import Any
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.standards.casting import parse_literal, pattern_problem
+from lgrshare.domain.standards.dialect import Dialect, check_fields_match, parse_dialect
 from lgrshare.domain.standards.problems import (
     FieldNameInvalid,
     PatternInvalid,
@@ -126,6 +132,9 @@ class Standard:
     missing_values: tuple[str, ...]
     table_schema: dict[str, Any]
     rules: tuple[Rule, ...] = ()
+    # How its CSV files are written (``dialect``): the ``dialect`` and ``encoding`` beside
+    # ``schema``.
+    dialect: Dialect = Dialect()
 
     def fields_with_role(self, role: str) -> tuple[FieldSpec, ...]:
         """Return the fields marked with ``role`` (``FIELD_ROLES``)."""
@@ -165,6 +174,8 @@ class Standard:
             "personal_data": self.personal_data,
             "sensitivity": self.sensitivity,
             "schema": json.loads(json.dumps(self.table_schema)),
+            **({"dialect": self.dialect.to_json()} if self.dialect.to_json() else {}),
+            **({"encoding": self.dialect.encoding} if self.dialect.encoding else {}),
         }
 
 
@@ -228,6 +239,7 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
     if not _VERSION.match(version):
         raise StandardInvalid(f"Version {version!r} must look like 1.0.0.")
     fields = _parse_fields(schema.get("fields"))
+    check_fields_match(schema.get("fieldsMatch"))
     names = [spec.name for spec in fields]
     rules = parse_rules(schema.get(RULES_KEY), {spec.name: spec.type for spec in fields})
     missing_values = schema.get("missingValues", [""])
@@ -251,6 +263,7 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
         missing_values=tuple(missing_values),
         table_schema=json.loads(json.dumps(schema)),
         rules=rules,
+        dialect=parse_dialect(meta.get("dialect"), encoding=meta.get("encoding")),
     )
 
 

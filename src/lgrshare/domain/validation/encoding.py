@@ -1,16 +1,25 @@
 """Honest character-encoding detection for CSV, block by block.
 
-Rule: a file is UTF-8 if every byte sequence is valid UTF-8 (a BOM is allowed). Otherwise it is
-Windows-1252 (what Excel's plain "CSV" export writes) only if every byte is defined in
-Windows-1252 *and* the file holds no well-formed multi-byte UTF-8 sequence: a file that mixes the
-two would otherwise turn every UTF-8 "£" into "Â£" without a word. Anything else is an
-``encoding-error`` giving the byte offset. Pure ASCII is both, and stays undecided until a
-non-ASCII byte decides it, so a file is read in one pass.
+Rule: a file is UTF-8 if every byte sequence is valid UTF-8 (a BOM is allowed). A file that
+holds a well-formed multi-byte UTF-8 sequence and bytes that are not UTF-8 mixes two encodings
+(it would otherwise turn every UTF-8 "£" into "Â£" without a word): an ``encoding-error`` giving
+the byte offset. Otherwise the encoding is the standard's (``Dialect.encoding``) if it gives
+one, or is detected with charset-normalizer from the first block that is not UTF-8: among the
+encodings that read it with the least chaos, Windows-1252 (what Excel's plain "CSV" export
+writes) if it is one, else charset-normalizer's best. The guess is *confident* when it is
+charset-normalizer's best and every encoding as good reads the block as the same text;
+otherwise the report says it is a guess (Greek ISO-8859-7 reads as Windows-1253, a guess, never
+silently as Windows-1252). A byte the encoding does not define is an ``encoding-error``. Pure
+ASCII is both, and stays undecided until a non-ASCII byte decides it, so a file is read in one
+pass.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+
+import charset_normalizer
 
 from lgrshare.domain.validation.unreadable import Unreadable, encoding_error
 
@@ -19,6 +28,14 @@ _UTF8_MULTIBYTE = re.compile(
 )
 UTF8 = "utf-8"
 CP1252 = "windows-1252"
+# The most of a block charset-normalizer reads to guess its encoding.
+DETECT_BYTES = 1024 * 1024
+# Encodings as good as the best: no more chaos than it plus this.
+_TIE = 0.005
+# charset-normalizer's names, as people know them.
+_NAMES = {"cp1252": CP1252, "cp1250": "windows-1250", "cp1251": "windows-1251",
+          "cp1253": "windows-1253", "cp1254": "windows-1254", "cp1257": "windows-1257",
+          "latin_1": "iso-8859-1"}  # fmt: skip
 
 
 class TextDecoder:
@@ -29,8 +46,21 @@ class TextDecoder:
     ``Unreadable`` (``encoding-error``) with a message naming the byte and the ``line_of`` it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, declared: str | None = None) -> None:
         self.encoding: str | None = None
+        # The standard's encoding, if it gives one: used for every block that is not ASCII.
+        self.declared = declared
+        # Whether ``encoding`` was guessed (not UTF-8, nor declared), and the guess confident.
+        self.guessed = False
+        self.confident = True
+        self.language = ""
+
+    def describe(self) -> dict[str, object]:
+        """Return the report's ``file`` entries about a detected encoding (none otherwise)."""
+        if not self.guessed:
+            return {}
+        return {"encoding_detected": True, "encoding_confident": self.confident,
+                **({"encoding_language": self.language} if self.language else {})}  # fmt: skip
 
     def to_utf8(self, block: bytes, *, offset: int, first_line: int) -> bytes:
         """Return ``block`` (starting at byte ``offset``, line ``first_line``) in UTF-8."""
@@ -46,13 +76,15 @@ class TextDecoder:
             )
         if block.isascii():
             return block
+        if self.declared is not None:
+            return self._declared(block, offset, first_line)
         if self.encoding in (None, UTF8):
             try:
                 block.decode(UTF8)
             except UnicodeDecodeError as exc:
                 if self.encoding == UTF8 or _UTF8_MULTIBYTE.search(block):
                     raise self._mixed(block, exc.start, offset, first_line) from exc
-                self.encoding = CP1252
+                self._detect(block)
             else:
                 self.encoding = UTF8
                 return block
@@ -60,16 +92,43 @@ class TextDecoder:
             match = _UTF8_MULTIBYTE.search(block)
             assert match is not None
             raise self._mixed(block, match.start(), offset, first_line)
+        assert self.encoding is not None
         try:
-            return block.decode("cp1252").encode(UTF8)
+            return block.decode(self.encoding).encode(UTF8)
         except UnicodeDecodeError as exc:
             raise self._error(
                 block,
                 exc.start,
                 offset,
                 first_line,
-                f"(0x{block[exc.start]:02X}) is neither UTF-8 nor Windows-1252",
+                f"(0x{block[exc.start]:02X}) is neither UTF-8 nor {_title(self.encoding)}",
             ) from exc
+
+    def _declared(self, block: bytes, offset: int, first_line: int) -> bytes:
+        assert self.declared is not None
+        self.encoding = self.declared
+        try:
+            text = block.decode(self.declared)
+        except UnicodeDecodeError as exc:
+            what = f"(0x{block[exc.start]:02X}) is not {self.declared}, the standard's encoding"
+            raise TextDecoder._error(block, exc.start, offset, first_line, what) from exc
+        return block if codecs.lookup(self.declared).name == UTF8 else text.encode(UTF8)
+
+    def _detect(self, block: bytes) -> None:
+        """Guess the encoding of ``block`` (not UTF-8) and say whether the guess is confident."""
+        sample = block[:DETECT_BYTES]
+        found = list(charset_normalizer.from_bytes(sample))
+        self.guessed = True
+        if not found:
+            self.encoding, self.confident = CP1252, False
+            return
+        least = min(match.chaos for match in found)
+        best = [match for match in found if match.chaos <= least + _TIE]
+        chosen = next((match for match in best if match.encoding == "cp1252"), best[0])
+        text = str(chosen)
+        self.encoding = _NAMES.get(chosen.encoding, chosen.encoding.replace("_", "-"))
+        self.confident = chosen is found[0] and all(str(match) == text for match in best)
+        self.language = chosen.language if chosen.language != "Unknown" else ""
 
     def _mixed(self, block: bytes, at: int, offset: int, first_line: int) -> Unreadable:
         return self._error(
@@ -89,3 +148,7 @@ class TextDecoder:
             "Save the file as 'CSV UTF-8 (comma delimited)' and try again.",
             row=line,
         )
+
+
+def _title(encoding: str) -> str:
+    return "Windows-1252" if encoding == CP1252 else encoding

@@ -1,7 +1,8 @@
 """``validate``: one file, one standard, one report.
 
-The file's kind is sniffed from its bytes (``sniff``); CSV is read block by block
-(``csv_fast``, falling back to ``csv_exact``), XLSX sheet-wise (``xlsx_reader``). Each batch of
+The file's kind is sniffed from its bytes (``sniff``), after unpacking a gzip or ZIP file
+(``compressed``); CSV is read block by block (``csv_fast``, falling back to ``csv_exact``; a file
+in a dialect that is not plain by ``csv_exact`` alone), XLSX sheet-wise (``xlsx_reader``). Each batch of
 rows is prepared in one Polars call (typed values, the checks run on every row, the value tables
 of the fields checked by value, the unique keys and the profile sketch: ``checks``,
 ``uniqueness``, ``profile``) and a second over its value tables (the checks run by value, their
@@ -26,6 +27,7 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.isolation import in_memory_copy
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
+from lgrshare.domain.validation.compressed import unpacked
 from lgrshare.domain.validation.checks import (
     BY_VALUE_SHARE,
     Check,
@@ -128,7 +130,13 @@ def validate(
     with _local_file(source) as (path, handle, size):
         info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
         try:
-            run = _read(path, handle, size, standard, info, sheet, max_errors, progress, subject)
+            with unpacked(path, handle, size) as (path, handle, size, packing):
+                info.update(packing)
+                if packing and progress is not None:
+                    progress = _scaled(progress, info["bytes"], size)
+                run = _read(
+                    path, handle, size, standard, info, sheet, max_errors, progress, subject
+                )
         except Unreadable as exc:
             return fatal_report(
                 standard_name=standard.name,
@@ -178,12 +186,16 @@ def _read(
     info["format"] = "csv"
     if progress is not None:
         progress = _onward(progress)
-    decoder = TextDecoder()
-    layout = read_layout(handle, size=size, decoder=decoder)
+    dialect = standard.dialect
+    names = tuple(spec.name for spec in standard.fields)
+    decoder = TextDecoder(dialect.encoding)
+    layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
     run = _Run.start(standard, layout.labels, max_errors, subject=subject)
     try:
+        if not layout.plain:
+            raise FastPathFailed("the standard's dialect is read by the exact reader")
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
         # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
         # are closed (their threads joined) before anything else reads the file.
@@ -194,8 +206,8 @@ def _read(
             for ready in prepared:
                 run.add(ready)
     except FastPathFailed:
-        decoder = TextDecoder()
-        layout = read_layout(handle, size=size, decoder=decoder)
+        decoder = TextDecoder(dialect.encoding)
+        layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
         run = _Run.start(standard, layout.labels, max_errors, subject=subject)
         batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
@@ -275,7 +287,8 @@ class _Run:
         """
         frame = batch.frame if isinstance(batch, Unconfirmed) else batch
         if self.by_value is None:
-            self.by_value = by_value_fields(frame, self.header.columns)
+            columns = self.header.columns
+            self.by_value = by_value_fields(frame, columns) if columns else set()
         ready = self._prepare(frame, unconfirmed=isinstance(batch, Unconfirmed))
         if isinstance(batch, Unconfirmed) and ready.quotes != batch.quotes:
             ready = self._prepare(batch.exact(), unconfirmed=False)
@@ -386,6 +399,9 @@ class _Run:
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
     ) -> Report:
         """Return the report, after the whole-file checks (unique keys)."""
+        if self.header.stripped:
+            # Not an error (frictionless strips them too), but said: another tool may not.
+            info["labels_stripped"] = [self.labels[i].strip() for i in self.header.stripped]
         if self.rows == 0:
             # Readable, but nothing to check or to share: a template not yet filled in, say.
             others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
@@ -399,7 +415,7 @@ class _Run:
                 "The file has a header row but no data rows: fill in the rows below the header "
                 f"and check it again.{elsewhere}"
             )
-            self._note([ValidationError(code="format-error", message=message)])
+            self._note([ValidationError(code="no-rows", message=message)])
         for tracker in self.keys:
             number, errors = tracker.finish(limit=self.max_errors)
             if number:
@@ -430,6 +446,12 @@ class _Run:
             ),
             caveats=caveats,
         )
+
+
+def _scaled(progress: Progress, packed: int, unpacked: int) -> Progress:
+    """Return ``progress``, told of positions in the unpacked file as positions in the packed
+    one (which the caller knows the size of)."""
+    return lambda done: progress(done * packed // max(unpacked, 1))
 
 
 def _onward(progress: Progress) -> Progress:
