@@ -50,7 +50,7 @@ def test_a_file_of_blank_lines(check: Check) -> None:
 def test_a_header_only_file_is_an_error_that_says_so(check: Check, ending: str) -> None:
     report = check(f"{HEADER}{ending}")
 
-    assert [(e.code, e.row) for e in report.errors] == [("format-error", None)]
+    assert [(e.code, e.row) for e in report.errors] == [("no-rows", None)]
     assert "no data rows" in report.errors[0].message
     assert report.stats["rows"] == 0
     # The header was read and checked: the file is readable, only not valid.
@@ -65,7 +65,7 @@ def test_a_header_only_workbook_is_an_error_that_says_so(
 
     report = validate(path, standard)
 
-    assert [(e.code, e.row) for e in report.errors] == [("format-error", None)]
+    assert [(e.code, e.row) for e in report.errors] == [("no-rows", None)]
     assert "no data rows" in report.errors[0].message
 
 

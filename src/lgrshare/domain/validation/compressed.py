@@ -2,7 +2,7 @@
 
 Told from the first bytes, never from the name (a workbook is a ZIP too: one holding
 ``xl/workbook.xml`` is left to the XLSX reader). The table is unpacked into an anonymous
-in-memory file, at most ``MAX_UNPACKED_BYTES``: a file that unpacks to more (a decompression
+in-memory file (a ZIP must hold one file, named ``.csv``, ``.tsv`` or ``.xlsx``), at most ``MAX_UNPACKED_BYTES``: a file that unpacks to more (a decompression
 bomb: a few kilobytes can unpack to terabytes) is refused with a ``compression-error`` as soon as
 the limit is passed, so memory and time stay bounded whatever the archive says of itself. So is
 a damaged archive, and a ZIP holding no table or several.
@@ -25,6 +25,8 @@ MAX_UNPACKED_BYTES = 1024**3
 _CHUNK = 1024 * 1024
 _GZIP = b"\x1f\x8b"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+# The names of the files a ZIP may hold, as a table.
+_TABLES = (".csv", ".tsv", ".xlsx")
 
 
 @contextmanager
@@ -88,12 +90,13 @@ def _copy(stream: BinaryIO, out: BinaryIO, *, kind: str, limit: int) -> int:
 
 def _zip_member(handle: BinaryIO) -> zipfile.ZipInfo | None:
     """Return the one table in the ZIP ``handle``, or None when it is a workbook (for the XLSX
-    reader). Raises ``Unreadable`` for a damaged archive or one not holding exactly one file."""
+    reader, or damaged: the XLSX reader says so). Raises ``Unreadable`` for an archive not
+    holding exactly one file."""
     try:
         with zipfile.ZipFile(handle) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise compression_error(f"The ZIP file is damaged and cannot be opened ({exc}).") from exc
+    except (zipfile.BadZipFile, OSError):
+        return None  # a damaged archive, said by the XLSX reader (most ZIPs sent are workbooks)
     finally:
         handle.seek(0)
     names = {member.filename for member in members}
@@ -104,6 +107,9 @@ def _zip_member(handle: BinaryIO) -> zipfile.ZipInfo | None:
         for member in members
         if not member.is_dir() and not member.filename.startswith("__MACOSX/")
     ]
+    tables = [member for member in files if member.filename.lower().endswith(_TABLES)]
+    if not tables:
+        return None  # no table at all: the XLSX reader says what the archive is not
     if len(files) != 1:
         listed = ", ".join(member.filename for member in files[:5])
         raise compression_error(

@@ -30,6 +30,7 @@ UTF8 = "utf-8"
 CP1252 = "windows-1252"
 # The most of a block charset-normalizer reads to guess its encoding.
 DETECT_BYTES = 1024 * 1024
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
 # Encodings as good as the best: no more chaos than it plus this.
 _TIE = 0.005
 # charset-normalizer's names, as people know them.
@@ -115,9 +116,18 @@ class TextDecoder:
         return block if codecs.lookup(self.declared).name == UTF8 else text.encode(UTF8)
 
     def _detect(self, block: bytes) -> None:
-        """Guess the encoding of ``block`` (not UTF-8) and say whether the guess is confident."""
-        sample = block[:DETECT_BYTES]
-        found = list(charset_normalizer.from_bytes(sample))
+        """Guess the encoding of ``block`` (not UTF-8) and say whether the guess is confident.
+
+        charset-normalizer reads the block from a little before its first byte that is not
+        ASCII; an encoding that cannot read the whole block is passed over."""
+        first = _NOT_ASCII.search(block)
+        start = max(0, first.start() - 4096) if first else 0
+        sample = block[start : start + DETECT_BYTES]
+        found = [
+            match
+            for match in charset_normalizer.from_bytes(sample)
+            if match.encoding not in ("ascii", "utf_8") and _reads(block, match.encoding)
+        ]
         self.guessed = True
         if not found:
             self.encoding, self.confident = CP1252, False
@@ -152,3 +162,11 @@ class TextDecoder:
 
 def _title(encoding: str) -> str:
     return "Windows-1252" if encoding == CP1252 else encoding
+
+
+def _reads(block: bytes, encoding: str) -> bool:
+    try:
+        block.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
