@@ -107,7 +107,7 @@ class Dialect:
         """Return the dialect as Frictionless JSON, without its defaults (nor ``encoding``)."""
         out: dict[str, Any] = {}
         default = Dialect()
-        pairs = (
+        pairs: tuple[tuple[str, Any, Any], ...] = (
             ("delimiter", self.delimiter, default.delimiter),
             ("quoteChar", self.quote_char, default.quote_char),
             ("doubleQuote", self.double_quote, default.double_quote),
@@ -124,6 +124,10 @@ class Dialect:
             if value != unset:
                 out[key] = value
         return out
+
+
+# The default dialect: plain CSV, its delimiter found from the file.
+PLAIN = Dialect()
 
 
 def check_fields_match(value: Any) -> None:

@@ -39,7 +39,7 @@ from typing import Any
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.standards.casting import parse_literal, pattern_problem
-from lgrshare.domain.standards.dialect import Dialect, check_fields_match, parse_dialect
+from lgrshare.domain.standards.dialect import PLAIN, Dialect, check_fields_match, parse_dialect
 from lgrshare.domain.standards.problems import (
     FieldNameInvalid,
     PatternInvalid,
@@ -134,7 +134,7 @@ class Standard:
     rules: tuple[Rule, ...] = ()
     # How its CSV files are written (``dialect``): the ``dialect`` and ``encoding`` beside
     # ``schema``.
-    dialect: Dialect = Dialect()
+    dialect: Dialect = PLAIN
 
     def fields_with_role(self, role: str) -> tuple[FieldSpec, ...]:
         """Return the fields marked with ``role`` (``FIELD_ROLES``)."""

@@ -1,11 +1,12 @@
 """Compressed tables: a gzip file (``.csv.gz``) or a ZIP archive holding one table.
 
 Told from the first bytes, never from the name (a workbook is a ZIP too: one holding
-``xl/workbook.xml`` is left to the XLSX reader). The table is unpacked into an anonymous
-in-memory file (a ZIP must hold one file, named ``.csv``, ``.tsv`` or ``.xlsx``), at most ``MAX_UNPACKED_BYTES``: a file that unpacks to more (a decompression
-bomb: a few kilobytes can unpack to terabytes) is refused with a ``compression-error`` as soon as
-the limit is passed, so memory and time stay bounded whatever the archive says of itself. So is
-a damaged archive, and a ZIP holding no table or several.
+``xl/workbook.xml`` is left to the XLSX reader). The table is unpacked into an anonymous in-
+memory file (a ZIP must hold one file, named ``.csv``, ``.tsv`` or ``.xlsx``), at most
+``MAX_UNPACKED_BYTES``: a file that unpacks to more (a decompression bomb: a few kilobytes can
+unpack to terabytes) is refused with a ``compression-error`` as soon as the limit is passed, so
+memory and time stay bounded whatever the archive says of itself. So is a damaged archive, and a
+ZIP holding no table or several.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from lgrshare.domain.validation.unreadable import Unreadable, compression_error
 
@@ -42,8 +43,9 @@ def unpacked(
     handle.seek(0)
     head = handle.read(4)
     handle.seek(0)
+    stream: IO[bytes]
     if head.startswith(_GZIP):
-        stream, kind, inner = gzip.GzipFile(fileobj=handle, mode="rb"), "gzip", None
+        stream, kind, inner = gzip.GzipFile(fileobj=handle, mode="rb"), "gzip", None  # type: ignore[assignment]
     elif head.startswith(_ZIP) and (member := _zip_member(handle)) is not None:
         archive = zipfile.ZipFile(handle)
         stream, kind, inner = archive.open(member), "zip", member.filename
@@ -63,7 +65,7 @@ def unpacked(
         os.close(fd)
 
 
-def _copy(stream: BinaryIO, out: BinaryIO, *, kind: str, limit: int) -> int:
+def _copy(stream: IO[bytes], out: BinaryIO, *, kind: str, limit: int) -> int:
     written = 0
     try:
         with stream:

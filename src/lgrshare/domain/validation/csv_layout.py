@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, replace
 from typing import Any, AnyStr, BinaryIO
 
-from lgrshare.domain.standards.dialect import Dialect
+from lgrshare.domain.standards.dialect import PLAIN, Dialect
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.unreadable import format_error
 
@@ -41,7 +41,7 @@ class CsvLayout:
     labels: tuple[str, ...]
     data_start: int
     header_lines: int
-    dialect: Dialect = Dialect()
+    dialect: Dialect = PLAIN
 
     @property
     def plain(self) -> bool:
@@ -71,7 +71,7 @@ def read_layout(
     *,
     size: int,
     decoder: TextDecoder,
-    dialect: Dialect = Dialect(),
+    dialect: Dialect = PLAIN,
     names: tuple[str, ...] = (),
 ) -> CsvLayout:
     """Return the layout of the CSV file ``handle`` written in ``dialect``; raises

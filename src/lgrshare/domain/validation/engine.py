@@ -1,14 +1,14 @@
 """``validate``: one file, one standard, one report.
 
 The file's kind is sniffed from its bytes (``sniff``), after unpacking a gzip or ZIP file
-(``compressed``); CSV is read block by block (``csv_fast``, falling back to ``csv_exact``; a file
-in a dialect that is not plain by ``csv_exact`` alone), XLSX sheet-wise (``xlsx_reader``). Each batch of
-rows is prepared in one Polars call (typed values, the checks run on every row, the value tables
-of the fields checked by value, the unique keys and the profile sketch: ``checks``,
-``uniqueness``, ``profile``) and a second over its value tables (the checks run by value, their
-profile); then its errors are listed, and finally counted and its keys and profile merged. The
-report counts every error and lists the first ``max_errors`` in row order. A CSV file goes
-through three threads: parse; prepare and list; merge.
+(``compressed``); CSV is read block by block (``csv_fast``, falling back to ``csv_exact``; a
+file in a dialect that is not plain by ``csv_exact`` alone), XLSX sheet-wise (``xlsx_reader``).
+Each batch of rows is prepared in one Polars call (typed values, the checks run on every row,
+the value tables of the fields checked by value, the unique keys and the profile sketch:
+``checks``, ``uniqueness``, ``profile``) and a second over its value tables (the checks run by
+value, their profile); then its errors are listed, and finally counted and its keys and profile
+merged. The report counts every error and lists the first ``max_errors`` in row order. A CSV
+file goes through three threads: parse; prepare and list; merge.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.isolation import in_memory_copy
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation.caveats import Caveat, CaveatInvalid
-from lgrshare.domain.validation.compressed import unpacked
 from lgrshare.domain.validation.checks import (
     BY_VALUE_SHARE,
     Check,
@@ -43,6 +42,7 @@ from lgrshare.domain.validation.checks import (
     value_check_aggregates,
     value_tables,
 )
+from lgrshare.domain.validation.compressed import unpacked
 from lgrshare.domain.validation.csv_exact import exact_batches
 from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
@@ -171,7 +171,7 @@ def _read(
             info["first_cell"] = table.origin
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
-            reported=bool(table.reported), subject=subject,
+            reported=bool(table.reported), subject=subject, header_row=table.header_row,
         )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
@@ -190,6 +190,8 @@ def _read(
     names = tuple(spec.name for spec in standard.fields)
     decoder = TextDecoder(dialect.encoding)
     layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
+    if not dialect.header:
+        info["columns"] = list(names)  # the file has no header: its columns are the fields
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
     run = _Run.start(standard, layout.labels, max_errors, subject=subject)
@@ -249,8 +251,15 @@ class _Run:
         findings: tuple[ValidationError, ...] = (),
         reported: bool = False,
         subject: Subject | None = None,
+        header_row: int = 1,
     ) -> _Run:
         header = match_header(labels, standard)
+        if header_row != 1:
+            # A sheet's table below its first row: the label errors are on the header's row.
+            moved = tuple(
+                replace(e, row=header_row if e.row == 1 else e.row) for e in header.errors
+            )
+            header = replace(header, errors=moved)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.checks = build_checks(standard, header.columns, reported=reported)
         run.checks += rule_checks(standard, header.columns, subject)

@@ -206,7 +206,7 @@ def _out_of_place(label: str, name: str, number: int) -> ValidationError:
     where = f"Column {number} is labelled {short(label)}"
     return ValidationError(
         code="incorrect-label",
-        message=f"{where}, but the standard wants its fields in order (fieldsMatch \"exact\"), "
+        message=f'{where}, but the standard wants its fields in order (fieldsMatch "exact"), '
         f"and column {number} should be {name!r}. It was checked as {name!r}.",
         row=1,
         field=name,

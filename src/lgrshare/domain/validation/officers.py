@@ -4,14 +4,17 @@ plain words, and as a CSV or XLSX table to fix the file in Excel.
 The report (``Report``) keeps the machine details (codes, constraint names, patterns) for the
 API and its JSON; this view shows words. A repeated key, which the report lists once per
 repeating row (as frictionless does), is one finding here naming every row that holds it.
+In a workbook, rows are the sheet's own and a column is named with its letters too ("amount
+(column D)"), wherever the table starts.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -19,6 +22,7 @@ from openpyxl.styles import Font
 from lgrshare.domain.exports import neutralise
 from lgrshare.domain.validation.errors import CODES, ERROR_TYPES, ValidationError
 from lgrshare.domain.validation.report import Report
+from lgrshare.domain.validation.xlsx_reader import column_index, column_letters
 
 PAGE_SIZE = 50
 _KEYS = ("unique-error", "primary-key-error")
@@ -89,12 +93,63 @@ def findings(report: Report) -> list[Finding]:
             Finding(
                 code=error.code,
                 rows=(error.row,) if error.row is not None else (),
-                field=error.field or "",
+                field=_column(report, error),
                 value=error.cell or "",
                 problem=error.message,
             )
         )
     return result
+
+
+def read_as(file: Mapping[str, Any]) -> str:
+    """Return how the file was read, in words: its format, sheet or encoding (and whether the
+    encoding was guessed), delimiter, line ending, compression, the standard's dialect and any
+    labels whose surrounding spaces were stripped."""
+    if file.get("format") == "xlsx":
+        origin = f", table from cell {file['first_cell']}" if file.get("first_cell") else ""
+        parts = [f"XLSX, sheet {file.get('sheet')!r}{origin}"]
+    elif file.get("format") == "csv":
+        parts = ["CSV", _encoding(file)]
+        if file.get("delimiter") is not None:
+            delimiter = str(file["delimiter"])
+            parts.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)}")
+        if file.get("line_terminator"):
+            parts.append(str(file["line_terminator"]))
+        if file.get("dialect"):
+            shown = ", ".join(f"{key} {value!r}" for key, value in dict(file["dialect"]).items())
+            parts.append(f"the standard's dialect ({shown})")
+    else:
+        parts = ["unread"]
+    if file.get("compression"):
+        inner = f" {file['inner_path']!r} in" if file.get("inner_path") else ""
+        parts.append(f"unpacked from{inner} a {file['compression']} file")
+    if file.get("labels_stripped"):
+        labels = ", ".join(repr(label) for label in file["labels_stripped"])
+        parts.append(f"spaces around the labels {labels} ignored")
+    return ", ".join(parts)
+
+
+def _encoding(file: Mapping[str, Any]) -> str:
+    encoding = str(file.get("encoding") or "utf-8")
+    if not file.get("encoding_detected"):
+        return encoding
+    language = f" ({file['encoding_language']} text)" if file.get("encoding_language") else ""
+    if file.get("encoding_confident"):
+        return f"{encoding}{language}, detected: the file is not UTF-8"
+    return (
+        f"{encoding}{language}, a guess: the file is not UTF-8 and its encoding could not be "
+        "told for certain, so check its accented letters, or save it as CSV UTF-8"
+    )
+
+
+def _column(report: Report, error: ValidationError) -> str:
+    """Return the column an error is in: the field, and in a workbook the sheet's letters."""
+    field = error.field or ""
+    if report.file.get("format") != "xlsx" or error.field_number is None:
+        return field
+    corner = str(report.file.get("first_cell") or "A1")
+    letters = column_letters(column_index(corner.rstrip("0123456789")) + error.field_number - 1)
+    return f"{field} (column {letters})" if field else f"column {letters}"
 
 
 def _key_finding(errors: list[ValidationError]) -> Finding:
