@@ -32,14 +32,15 @@ _TABLES = (".csv", ".tsv", ".xlsx")
 
 @contextmanager
 def unpacked(
-    path: Path, handle: BinaryIO, size: int, *, limit: int = MAX_UNPACKED_BYTES
+    path: Path, handle: BinaryIO, size: int, *, limit: int | None = None
 ) -> Iterator[tuple[Path, BinaryIO, int, dict[str, object]]]:
     """Yield the table in the file at ``path`` (open as ``handle``, ``size`` bytes): unpacked
     if it is compressed, else the file itself; and what the report says of the compression.
 
     Raises ``Unreadable`` (``compression-error``) for a damaged archive, a ZIP that is not one
-    table, or one that unpacks to more than ``limit`` bytes.
+    table, or one that unpacks to more than ``limit`` bytes (``MAX_UNPACKED_BYTES``).
     """
+    limit = MAX_UNPACKED_BYTES if limit is None else limit
     handle.seek(0)
     head = handle.read(4)
     handle.seek(0)

@@ -5,8 +5,8 @@ holds a well-formed multi-byte UTF-8 sequence and bytes that are not UTF-8 mixes
 (it would otherwise turn every UTF-8 "£" into "Â£" without a word): an ``encoding-error`` giving
 the byte offset. Otherwise the encoding is the standard's (``Dialect.encoding``) if it gives
 one, or is detected with charset-normalizer from the first block that is not UTF-8: among the
-encodings that read it with the least chaos, Windows-1252 (what Excel's plain "CSV" export
-writes) if it is one, else charset-normalizer's best. The guess is *confident* when it is
+encodings that read it with nearly the least chaos, Windows-1252 (what Excel's plain "CSV"
+export writes) if it is one, else the first that is a one-byte Windows or ISO code page. The guess is *confident* when it is
 charset-normalizer's best and every encoding as good reads the block as the same text;
 otherwise the report says it is a guess (Greek ISO-8859-7 reads as Windows-1253, a guess, never
 silently as Windows-1252). A byte the encoding does not define is an ``encoding-error``. Pure
@@ -31,8 +31,16 @@ CP1252 = "windows-1252"
 # The most of a block charset-normalizer reads to guess its encoding.
 DETECT_BYTES = 1024 * 1024
 _NOT_ASCII = re.compile(rb"[\x80-\xff]")
-# Encodings as good as the best: no more chaos than it plus this.
+# Encodings as good as the best: no more chaos than it plus this; and nearly as good, among
+# which the one files are most often written in is chosen (Windows-1252, then a Windows or ISO
+# code page rather than an old Mac or DOS one, or a multi-byte one, which charset-normalizer
+# may rank first on a short text: a text really in one of those reads far worse in the others).
 _TIE = 0.005
+_NEAR = 0.05
+_RARE = (
+    "mac_", "cp4", "cp7", "cp8", "cp9", "cp10", "cp11", "cp27", "hp_", "ptcp", "kz1048",
+    "shift_jis", "euc_", "gb", "big5", "johab", "hz", "iso2022",
+)  # fmt: skip
 # charset-normalizer's names, as people know them.
 _NAMES = {"cp1252": CP1252, "cp1250": "windows-1250", "cp1251": "windows-1251",
           "cp1253": "windows-1253", "cp1254": "windows-1254", "cp1257": "windows-1257",
@@ -133,8 +141,10 @@ class TextDecoder:
             self.encoding, self.confident = CP1252, False
             return
         least = min(match.chaos for match in found)
+        near = [match for match in found if match.chaos <= least + _NEAR]
+        common = [match for match in near if not match.encoding.startswith(_RARE)] or near
+        chosen = next((match for match in near if match.encoding == "cp1252"), common[0])
         best = [match for match in found if match.chaos <= least + _TIE]
-        chosen = next((match for match in best if match.encoding == "cp1252"), best[0])
         text = str(chosen)
         self.encoding = _NAMES.get(chosen.encoding, chosen.encoding.replace("_", "-"))
         self.confident = chosen is found[0] and all(str(match) == text for match in best)
