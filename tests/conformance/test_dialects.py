@@ -27,7 +27,7 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
     "tab": ({"delimiter": "\t"}, "id\tname\n1\ta\nx\tb\n"),
     "pipe, CRLF": ({"delimiter": "|", "lineTerminator": "\r\n"}, "id|name\r\n1|a\r\nx|b\r\n"),
     "single quotes": ({"quoteChar": "'"}, "id,name\n1,'a,b'\nx,'c'\n3,'it''s'\n"),
-    "escape char": ({"escapeChar": "\\"}, "id,name\n1,a\\,b\nx,b\n3,\"q\\\"q\"\n"),
+    "escape char": ({"escapeChar": "\\"}, 'id,name\n1,a\\,b\nx,b\n3,"q\\"q"\n'),
     "escape, no doubling": (
         {"escapeChar": "\\", "doubleQuote": False},
         'id,name\n1,"a\\"b"\nx,b\n',
