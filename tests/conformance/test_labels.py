@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lgrshare.domain.standards.model import parse_standard
 from lgrshare.domain.validation import validate
-from lgrshare.domain.validation.officers import read_as
+from lgrshare.domain.validation.report import read_as
 from tests.conformance.reference import Verdict, side_by_side
 
 SCHEMA = {

@@ -28,7 +28,7 @@ from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
 from lgrshare.domain.validation.engine import Progress
 from lgrshare.domain.validation.isolated import validate_isolated
-from lgrshare.domain.validation.officers import read_as
+from lgrshare.domain.validation.report import read_as
 
 EXAMPLES_PER_CODE = 3
 # The kinds a submission takes; a file named as one must be one.

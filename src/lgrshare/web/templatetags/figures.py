@@ -8,7 +8,7 @@ from django import template
 
 from lgrshare.domain.validation import CAVEAT_KINDS
 from lgrshare.domain.validation.errors import ERROR_TYPES
-from lgrshare.domain.validation.officers import read_as
+from lgrshare.domain.validation.report import read_as
 
 register = template.Library()
 
