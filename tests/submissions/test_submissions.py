@@ -1,8 +1,8 @@
 """Submissions under an active agreement: checked, encrypted, caveated, accepted, downloaded."""
 
 import contextlib
-import gzip
 import csv
+import gzip
 import io
 import json
 import tempfile
