@@ -114,10 +114,13 @@ def validate(
     provider's quality caveats, carried in the report; ``subject`` is who the file is submitted
     for and its period, checked against the standard's organisation and period fields.
 
-    A file that cannot be read as a table is a report with one ``format-error`` or
-    ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
-    ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown sheet, ``InvalidInput``
-    for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a field the standard lacks.
+    The file is read in the standard's dialect and encoding (``Standard.dialect``), unpacked
+    first if it is a gzip or ZIP file. A file that cannot be read as a table is a report with
+    one ``format-error``, ``encoding-error`` or ``compression-error`` and ``stats["readable"]``
+    false; a header with no rows is a readable report with one ``no-rows``. Raises (validation
+    cannot run at all): ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown
+    sheet, ``InvalidInput`` for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a
+    field the standard lacks.
     """
     if max_errors < 0:
         raise InvalidInput("max_errors must be 0 or more.")

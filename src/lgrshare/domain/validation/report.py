@@ -82,9 +82,14 @@ class Report:
     ``stats``: ``rows`` (data rows, header excluded), ``fields`` (of the standard), ``bytes``,
     ``seconds``, ``counts`` (errors by code, every one counted), ``error_count``,
     ``errors_capped`` (the list stops short of ``error_count``) and ``readable`` (false when a
-    ``format-error`` or ``encoding-error`` stopped the file being read, so nothing else was
-    checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``, and ``encoding``,
-    ``delimiter``, ``line_terminator`` for CSV or ``sheet`` for XLSX.
+    ``format-error``, ``encoding-error`` or ``compression-error`` stopped the file being read,
+    so nothing else was checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``;
+    ``encoding`` (with ``encoding_detected``, ``encoding_confident`` and ``encoding_language``
+    when it was guessed), ``delimiter``, ``line_terminator`` and the standard's ``dialect`` (as
+    read) for CSV, or ``sheet`` and ``first_cell`` for XLSX; ``compression``,
+    ``unpacked_bytes`` and ``inner_path`` for a compressed file; ``labels_stripped`` (labels
+    matched without the spaces around them); ``columns`` (the fields, for a file with no
+    header). ``read_as`` says it in words.
     """
 
     standard_name: str
