@@ -101,3 +101,15 @@ def test_a_byte_the_declared_encoding_lacks_is_an_encoding_error(tmp_path: Path)
     assert error.code == "encoding-error"
     assert "not iso-8859-7, the standard's encoding" in error.message
     assert error.row == 5
+
+
+def test_a_declared_encoding_wins_over_bytes_that_look_like_utf8(tmp_path: Path) -> None:
+    # "Ã©" in Windows-1252 is the two bytes of "é" in UTF-8: declared, it is read as "Ã©".
+    latin = {"fields": [{"name": "id", "type": "integer"}, {"name": "place", "type": "string",
+             "constraints": {"enum": ["CafÃ©"]}}]}  # fmt: skip
+    got, expected = side_by_side(
+        tmp_path, latin, "id,place\n1,CafÃ©\n".encode("cp1252"), encoding="windows-1252"
+    )
+
+    assert got == expected
+    assert got.valid

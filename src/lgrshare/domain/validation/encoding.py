@@ -54,9 +54,12 @@ class TextDecoder:
     """
 
     def __init__(self, declared: str | None = None) -> None:
-        self.encoding: str | None = None
-        # The standard's encoding, if it gives one: used for every block that is not ASCII.
+        # The standard's encoding, if it gives one: used for every block that is not ASCII. One
+        # that is not UTF-8 is set from the start, so that no block is read as UTF-8 (bytes
+        # that happen to be valid UTF-8 are still, say, Windows-1252).
         self.declared = declared
+        utf8 = declared is None or codecs.lookup(declared).name == UTF8
+        self.encoding: str | None = None if utf8 else declared
         # Whether ``encoding`` was guessed (not UTF-8, nor declared), and the guess confident.
         self.guessed = False
         self.confident = True
