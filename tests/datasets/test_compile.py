@@ -315,3 +315,46 @@ def test_the_threshold_is_set_per_agreement(cast, demand, client):  # noqa: F811
     lsoa = {r["unit"]: r for r in rows if r["geography"] == "lsoa"}
     assert lsoa["E01030499"]["withheld"] == "small-count"  # 37, under this agreement's 40
     assert body["disclosure"]["threshold"] == 40
+
+
+def test_the_compile_api_filters_and_pages_as_the_rows_api_does(cast, tax, client):  # noqa: F811
+    _submit(cast["gary"], tax, TAX, GUILDFORD, _council_tax_csv(GUILDFORD))
+    _submit(cast["wendy"], tax, TAX, WOKING, _council_tax_csv(WOKING))
+    agreements.terms_accept(user=cast["sam"], agreement=tax)
+    sam = api(client, cast["sam"])
+    url = f"/api/v1/agreements/{tax.pk}/compile/{TAX}"
+    body = sam(f"{url}?district={GUILDFORD}").json()
+    assert body["total"] == 1
+    assert body["rows"][0][body["columns"].index("source_council")] == GUILDFORD
+    assert body["units"]["collection_rate"] == "proportion"  # raw numbers, the unit named
+    assert sam(f"{url}?county={SURREY}").json()["total"] == 2
+    assert sam(f"{url}?district=E07000105").json()["total"] == 0  # Kent's Ashford: none
+    assert sam(f"{url}?period=2022-23").json()["total"] == 0
+    for query, code in (
+        ("ward=E05014964", "filter-unknown"),
+        ("district=Guildford", "district-code-invalid"),
+        ("limit=0", "page-limit-invalid"),
+        ("limit=5000", "page-limit-invalid"),
+        ("offset=2", "page-offset-invalid"),
+    ):
+        refused = sam(f"{url}?{query}")
+        assert (refused.status_code, refused.json()["code"]) == (400, code), query
+
+
+def test_filtering_the_airlock_down_to_a_place_never_reveals_a_withheld_count(
+    cast,  # noqa: F811
+    demand,
+    client,
+):
+    agreement, _ = demand
+    sam = api(client, cast["sam"])
+    url = f"/api/v1/agreements/{agreement.pk}/compile/{DEMAND}"
+    whole = sam(f"{url}?limit=1000").json()
+    guildford = sam(f"{url}?district={GUILDFORD}&limit=1000").json()
+    assert 0 < guildford["total"] <= whole["total"]
+    rows = [dict(zip(guildford["columns"], r, strict=True)) for r in guildford["rows"]]
+    lsoa = {r["unit"]: r for r in rows if r["geography"] == "lsoa"}
+    assert lsoa["E01030504"]["count"] is None  # still withheld when filtered down to
+    every = {tuple(r) for r in whole["rows"]}
+    assert all(tuple(r) in every for r in guildford["rows"])  # a subset: nothing re-counted
+    assert 4 not in [r["count"] for r in rows]
