@@ -358,3 +358,25 @@ def test_filtering_the_airlock_down_to_a_place_never_reveals_a_withheld_count(
     every = {tuple(r) for r in whole["rows"]}
     assert all(tuple(r) in every for r in guildford["rows"])  # a subset: nothing re-counted
     assert 4 not in [r["count"] for r in rows]
+
+
+def test_pages_show_a_proportion_as_a_percentage_and_the_api_keeps_it_raw(
+    cast,  # noqa: F811
+    tax,
+    signed_in,
+    client,
+):
+    _submit(cast["wendy"], tax, TAX, WOKING, _council_tax_csv(WOKING))
+    agreements.terms_accept(user=cast["sam"], agreement=tax)
+    page = signed_in(cast["sam"]).get(f"/agreements/{tax.pk}/compile/{TAX}/")
+    column = page.context["columns"].index("collection_rate")
+    assert page.context["rows"][0][column] == "98.4%"  # Woking, DLUHC Table 9 2023-24
+    dataset = services.dataset_for(agreement=tax, standard=TAX, council=WOKING)
+    shown = signed_in(cast["sam"]).get(f"/catalogue/{dataset.slug}/")
+    assert shown.context["rows"][0][shown.context["columns"].index("collection_rate")] == "98.4%"
+    sam = api(client, cast["sam"])
+    body = sam(f"/api/v1/agreements/{tax.pk}/compile/{TAX}").json()
+    assert body["rows"][0][body["columns"].index("collection_rate")] == "0.984"
+    rows = sam(f"/api/v1/catalogue/{dataset.slug}/rows").json()
+    assert rows["rows"][0][rows["columns"].index("collection_rate")] == "0.984"
+    assert rows["units"]["collection_rate"] == "proportion"
