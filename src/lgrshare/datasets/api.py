@@ -78,8 +78,7 @@ def _known(request: HttpRequest, params: type[Schema]) -> None:
     unknown = sorted(k for k in request.GET if k not in known)
     if unknown:
         raise FilterUnknown(
-            f"Unknown parameter {', '.join(unknown)}: this address takes "
-            f"{', '.join(sorted(known))}"
+            f"Unknown parameter {', '.join(unknown)}: this address takes {', '.join(sorted(known))}"
         )
 
 
