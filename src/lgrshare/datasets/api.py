@@ -18,8 +18,8 @@ from lgrshare.datasets.downloads import dataset_download, submission_download
 from lgrshare.datasets.read import Page, Rows, dataset_rows, page_of
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.paging import MAX_LIMIT, paging_parse
-from lgrshare.domain.row_filters import RowFilter, filter_rows
 from lgrshare.domain.public_data import load_public_table
+from lgrshare.domain.row_filters import RowFilter, filter_rows
 from lgrshare.domain.standards.model import Standard
 from lgrshare.submissions.services import agreed_standard, submission_get_for_user
 

@@ -142,13 +142,14 @@ def indicator_choices(*, area: Area) -> list[Choice]:
     agreements = Agreement.objects.in_bulk({a for a, _, _ in shared})
     for agreement_id, name, provider in shared:
         version = agreements[agreement_id].current()
-        fields = agreed_fields(version=version, standard=name, provider=provider or "")
-        given.setdefault((agreement_id, name), set()).update(fields)
+        given.setdefault((agreement_id, name), set()).update(
+            agreed_fields(version=version, standard=name, provider=provider or "")
+        )
     choices: list[Choice] = []
-    for (agreement_id, name), fields in given.items():
+    for (agreement_id, name), agreed in given.items():
         standard = standard_get(name=name)
         reference = agreements[agreement_id].reference
-        for measure, title, unit in _measures(standard, fields):
+        for measure, title, unit in _measures(standard, agreed):
             choices.append(
                 Choice(agreement_id, reference, name, standard.title, measure, title, unit)
             )
