@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lgrshare.councils.models import Area, User
-from lgrshare.domain.appraisal import CouncilAppraisal, format_value
+from lgrshare.domain.appraisal import LSOA_SPLIT_NOTE, CouncilAppraisal, format_value
 from lgrshare.domain.evidence_pack import CompiledFigure
 from lgrshare.domain.geography import SOURCES
 from lgrshare.evidence.charts import CHARTED, bar_chart
@@ -58,7 +58,9 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
                 "source": SOURCES[figure.source],
                 "method": figure.method,
                 "cells": [
-                    format_value(council.value(key), figure.unit) for _, _, council in columns
+                    format_value(council.value(key), figure.unit)
+                    + (" *" if council.figure(key).note == LSOA_SPLIT_NOTE else "")
+                    for _, _, council in columns
                 ],
             }
         )
@@ -87,7 +89,15 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
         for c in compared
         if c.appraisal.spread
     ]
+    estimated = [
+        f"{c.option_set.name}: {council.name}"
+        for c in compared
+        for council in c.appraisal.councils
+        if council.figure("population").note == LSOA_SPLIT_NOTE
+    ]
     return {
+        "estimated": estimated,
+        "split_note": LSOA_SPLIT_NOTE,
         "spreads": spreads,
         "details": [
             _detail(c.option_set.name, council)
