@@ -116,14 +116,15 @@ def test_the_option_page_shows_compiled_indicators_with_source_vintage_and_metho
     (row,) = page.context["indicator_rows"]
     expected = float(CTR["E07000209"][23]) + float(CTR["E07000217"][23])
     # East Surrey: none of its districts shared; West Surrey: Guildford and Woking did.
-    assert row["cells"] == ["no data", f"{expected:,.0f} *"]
+    assert row["name"] == "Tax base (Band D equivalents)"
+    assert row["cells"] == ["not available", f"{expected:,.0f} *"]
     assert 'data-testid="indicators"' in html
     assert 'data-chart="indicator-1"' in html
     assert "<svg" in html
     notes = " ".join(page.context["indicator_notes"])
-    assert "West Surrey: Leaves out" in notes
+    assert "West Surrey: Nothing submitted by" in notes
     assert "Runnymede" in notes
-    assert "Guildford" not in notes.split("West Surrey: Leaves out")[1]
+    assert "Guildford" not in notes.split("West Surrey: Nothing submitted by")[1]
     assert "Guildford Borough Council" in page.context["indicator_source"]
     assert page.context["indicator_vintage"].startswith("2023-24 (")
     assert "not derived from personal data" in page.context["indicator_disclosure"]

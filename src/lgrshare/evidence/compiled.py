@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from lgrshare import access
 from lgrshare.agreements.flows import agreed_fields
 from lgrshare.agreements.models import Agreement, State
 from lgrshare.catalogue.models import Dataset, Kind
@@ -27,6 +28,7 @@ from lgrshare.domain.evidence_pack import CompiledFigure, CompiledSource
 from lgrshare.domain.geography import district_frame, lsoa_frame
 from lgrshare.domain.indicators import Indicators, option_indicators, summable
 from lgrshare.domain.options import OptionReport, option_check
+from lgrshare.domain.policy import Action, DecisionReason
 from lgrshare.domain.standards.model import Standard
 from lgrshare.evidence.services import Compared, options_compare
 from lgrshare.standards.services import standard_get
@@ -35,6 +37,7 @@ from lgrshare.submissions.models import Submission
 PERIOD = "source_period"
 PROTECTED_MEASURE = "count"
 PROTECTED_BY = ("category",)
+OFFERED_WHEN_REFUSED = ("", DecisionReason.TERMS_NOT_ACCEPTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,17 @@ class Choice:
     measure: str
     measure_title: str
     unit: str
+    # The policy's reason this person may not compile it ("" when they may): a choice
+    # refused for a reason they can put right (accepting the terms) is still offered.
+    refused: str = ""
+
+    @property
+    def refusal_message(self) -> str:
+        return DecisionReason(self.refused).message if self.refused else ""
+
+    @property
+    def offered(self) -> bool:
+        return self.refused in OFFERED_WHEN_REFUSED
 
     @property
     def key(self) -> str:
@@ -122,11 +136,11 @@ class CompiledIndicators:
         return out
 
 
-def indicator_choices(*, area: Area) -> list[Choice]:
+def indicator_choices(*, area: Area, user: User) -> list[Choice]:
     """Return the measures that can be compiled in ``area``: each summable numeric field of
     each standard with an accepted submission under an active agreement of the area (for a
-    standard derived from personal data, its protected counts). Who may compile them is the
-    policy's to say when they are asked for."""
+    standard derived from personal data, its protected counts), each with the policy's
+    reason ``user`` may not compile it (asked, not recorded: compiling records it)."""
     shared = (
         Dataset.objects.filter(
             area=area,
@@ -134,24 +148,32 @@ def indicator_choices(*, area: Area) -> list[Choice]:
             agreement__state=State.ACTIVE,
             submissions__state=Submission.State.ACCEPTED,  # not deleted under retention
         )
-        .values_list("agreement_id", "standard_name", "publisher_id")
+        .select_related("agreement", "publisher", "area")
         .distinct()
-        .order_by("agreement_id", "standard_name")
+        .order_by("agreement_id", "standard_name", "pk")
     )
     given: dict[tuple[int, str], set[str]] = {}
-    agreements = Agreement.objects.in_bulk({a for a, _, _ in shared})
-    for agreement_id, name, provider in shared:
-        version = agreements[agreement_id].current()
-        given.setdefault((agreement_id, name), set()).update(
-            agreed_fields(version=version, standard=name, provider=provider or "")
+    reasons: dict[tuple[int, str], set[str]] = {}
+    agreements: dict[int, Agreement] = {}
+    for dataset in shared:
+        assert dataset.agreement is not None  # filtered on its state
+        pair = (dataset.agreement.pk, dataset.standard_name)
+        agreements[pair[0]] = dataset.agreement
+        version = dataset.agreement.current()
+        given.setdefault(pair, set()).update(
+            agreed_fields(version=version, standard=pair[1], provider=dataset.publisher_id or "")
         )
+        decision = access.check(user=user, action=Action.COMPILE, dataset=dataset)
+        reasons.setdefault(pair, set()).add("" if decision.allowed else decision.reason)
     choices: list[Choice] = []
     for (agreement_id, name), agreed in given.items():
         standard = standard_get(name=name)
         reference = agreements[agreement_id].reference
+        found = reasons[(agreement_id, name)]
+        refused = "" if "" in found else min(found, key=lambda r: r not in OFFERED_WHEN_REFUSED)
         for measure, title, unit in _measures(standard, agreed):
             choices.append(
-                Choice(agreement_id, reference, name, standard.title, measure, title, unit)
+                Choice(agreement_id, reference, name, standard.title, measure, title, unit, refused)
             )
     return choices
 
@@ -170,9 +192,9 @@ def _measures(standard: Standard, agreed: set[str]) -> list[tuple[str, str, str]
     ]
 
 
-def choice_get(*, area: Area, key: str) -> Choice:
+def choice_get(*, area: Area, user: User, key: str) -> Choice:
     """Return the choice ``key`` of ``area``; raises ``InvalidInput`` (``indicator-invalid``)."""
-    for choice in indicator_choices(area=area):
+    for choice in indicator_choices(area=area, user=user):
         if choice.key == key:
             return choice
     raise InvalidInput(
@@ -273,24 +295,25 @@ def option_compiled_indicators(
 
 
 def figures_of(
-    result: CompiledIndicators, *, report: OptionReport, option: str
+    result: CompiledIndicators, *, report: OptionReport, option: str, title: str = ""
 ) -> list[CompiledFigure]:
     """One row per proposed council of ``report``'s option and indicator, a council that no
-    rows reached included (empty, its districts named): what pages and the pack show."""
+    rows reached included (empty, its districts named): what pages and the pack show. A
+    measure not split by anything is named ``title`` (its field's title) when given."""
     missing = result.missing(report)
     names = sorted({i.name for i in result.indicators.items}) or [result.measure]
     found = {(i.council, i.name): i for i in result.indicators.items}
     out = []
     for council in report.option.councils:
         gaps = missing.get(council, [])
-        gap = f"Leaves out {', '.join(gaps)}: no rows submitted." if gaps else ""
+        gap = f"Nothing submitted by {', '.join(gaps)}: not included." if gaps else ""
         for name in names:
             item = found.get((council, name))
             out.append(
                 CompiledFigure(
                     option=option,
                     council=council,
-                    indicator=name,
+                    indicator=title if title and name == result.measure else name,
                     measure=result.measure,
                     unit=result.unit,
                     value=item.value if item else None,
@@ -320,7 +343,7 @@ def compared_indicators(*, user: User, area: Area, compared: Sequence[Compared],
     the gate when it is the policy's), nothing compiled, or a measure that cannot be shown
     comes back in ``refused``. Raises ``InvalidInput`` (``indicator-invalid``) for a key
     that is not one of the area's choices."""
-    choice = choice_get(area=area, key=key)
+    choice = choice_get(area=area, user=user, key=key)
     try:
         compiled = compiled_get(
             user=user, area=area, agreement_id=choice.agreement_id, standard_name=choice.standard
@@ -330,7 +353,9 @@ def compared_indicators(*, user: User, area: Area, compared: Sequence[Compared],
         for c in compared:
             report = option_check(option=c.version.option(), area=area.county_id)
             result = indicators_of(compiled=compiled, report=report, measure=choice.measure)
-            figures += figures_of(result, report=report, option=c.option_set.name)
+            figures += figures_of(
+                result, report=report, option=c.option_set.name, title=choice.measure_title
+            )
     except LgrShareError as exc:
         return Shown(choice, refused=(exc.code, exc.message))
     return Shown(choice, tuple(figures), result)
@@ -344,7 +369,7 @@ def pack_indicators(
     figures: list[CompiledFigure] = []
     sources: list[CompiledSource] = []
     by_standard: dict[tuple[int, str], list[Choice]] = {}
-    for choice in indicator_choices(area=area):
+    for choice in indicator_choices(area=area, user=user):
         by_standard.setdefault((choice.agreement_id, choice.standard), []).append(choice)
     for (agreement_id, standard), choices in by_standard.items():
         title = f"{choices[0].standard_title} ({choices[0].agreement_reference})"
@@ -360,7 +385,9 @@ def pack_indicators(
                     if compiled.place_column is None and choice.measure not in compiled.frame:
                         continue  # a field this reader is not given by the agreement's flows
                     result = indicators_of(compiled=compiled, report=report, measure=choice.measure)
-                    found += figures_of(result, report=report, option=c.option_set.name)
+                    found += figures_of(
+                        result, report=report, option=c.option_set.name, title=choice.measure_title
+                    )
         except LgrShareError as exc:
             sources.append(CompiledSource(title, refused=f"{exc.message} [{exc.code}]"))
             continue

@@ -151,8 +151,20 @@ def _detail(option: str, council: CouncilAppraisal) -> dict[str, Any]:
 def indicators(*, user: User, area: Area, compared: Sequence[Compared], key: str) -> dict[str, Any]:
     """Context for the section "Figures from councils' shared data": the choices offered and,
     when ``key`` names one, its table, charts, sources and notes (or why it cannot be shown)."""
-    choices = indicator_choices(area=area)
-    context: dict[str, Any] = {"indicator_choices": choices, "indicator_key": key}
+    every = indicator_choices(area=area, user=user)
+    choices = [c for c in every if c.offered]
+    context: dict[str, Any] = {
+        "indicator_choices": choices,
+        "indicator_key": key,
+        # Shared data this person's role (or council) may never compile: said, not offered.
+        "indicator_not_yours": sorted(
+            {
+                (f"{c.standard_title} ({c.agreement_reference})", c.refusal_message)
+                for c in every
+                if not c.offered
+            }
+        ),
+    }
     if not key or not choices:
         return context
     shown = compared_indicators(user=user, area=area, compared=compared, key=key)
@@ -175,7 +187,7 @@ def indicators(*, user: User, area: Area, compared: Sequence[Compared], key: str
     charts = [
         bar_chart(
             key=f"indicator-{i}",
-            title=f"{shown.choice.measure_title}: {name}" if len(names) > 1 else shown.choice.label,
+            title=f"{shown.choice.label}: {name}" if len(names) > 1 else shown.choice.label,
             unit=unit,
             rows=[
                 (f"{o}: {c}", f.value if (f := found.get((o, c, name))) else None)
@@ -187,7 +199,7 @@ def indicators(*, user: User, area: Area, compared: Sequence[Compared], key: str
     notes = list(
         dict.fromkeys(f"{f.option}, {f.council}: {f.note}" for f in shown.figures if f.note)
     )
-    methods = list(dict.fromkeys(f.method for f in shown.figures))
+    methods = list(dict.fromkeys(f.method for f in shown.figures if f.value is not None))
     first = shown.figures[0] if shown.figures else None
     context.update(
         indicator_rows=rows,
@@ -203,5 +215,5 @@ def indicators(*, user: User, area: Area, compared: Sequence[Compared], key: str
 
 def _figure_text(figure: CompiledFigure | None, unit: str) -> str:
     if figure is None or figure.value is None:
-        return "no data"
+        return format_value(None, unit)
     return format_value(figure.value, unit) + (" *" if figure.note else "")
