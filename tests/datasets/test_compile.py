@@ -20,7 +20,7 @@ from lgrshare.demo import COUNCIL_TAX_FIELDS, _council_tax_csv
 from lgrshare.submissions import services
 from tests.conftest import GUILDFORD, SURREY, WOKING
 from tests.experts import experts_reviewed
-from tests.submissions.test_flows import api, cast  # noqa: F401
+from tests.submissions.test_flows import SIX, STANDARD, THREE, api, assets_csv, cast, d1, submit  # noqa: F401
 
 TAX = "council-tax-base"
 DEMAND = "service-demand-lsoa"
@@ -380,3 +380,16 @@ def test_pages_show_a_proportion_as_a_percentage_and_the_api_keeps_it_raw(
     rows = sam(f"/api/v1/catalogue/{dataset.slug}/rows").json()
     assert rows["rows"][0][rows["columns"].index("collection_rate")] == "0.984"
     assert rows["units"]["collection_rate"] == "proportion"
+
+
+def test_compile_gives_each_recipient_only_the_fields_its_flow_agreed(cast, d1, client):  # noqa: F811
+    dataset = d1
+    created = submit(cast["gary"], dataset, assets_csv(SIX))
+    services.submission_accept(user=cast["gary"], submission=created)
+    for user, fields in ((cast["sam"], SIX), (cast["bob"], THREE)):
+        agreements.terms_accept(user=user, agreement=dataset.agreement)
+        body = api(client, user)(f"/api/v1/agreements/{dataset.agreement.pk}/compile/{STANDARD}")
+        assert body.status_code == 200, body.json()
+        columns = body.json()["columns"]
+        lineage = ["source_council", "source_submission", "source_version", "source_period"]
+        assert [c for c in columns if c not in (*lineage, "council_code_differs")] == fields
