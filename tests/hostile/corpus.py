@@ -1078,8 +1078,8 @@ CASES: tuple[Case, ...] = (
         "not-a-number",
         "nan.csv",
         lambda: table(edit=_set("total_value_gbp", "NaN")).encode(),
-        valid(),
-        "valid with a caveat: Table Schema's number type takes NaN (the profile counts it)",
+        invalid("constraint-error"),
+        "Table Schema's number type reads NaN, but NaN is no amount at least 0",
     ),
     Case(
         "formula-cells",
