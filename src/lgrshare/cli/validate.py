@@ -23,16 +23,17 @@ import click
 
 from lgrshare.config import parse_limits
 from lgrshare.domain.errors import InvalidInput, LgrShareError
-from lgrshare.domain.files import check_file
+from lgrshare.domain.files import TABLE_KINDS, check_file
 from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
 from lgrshare.domain.validation.engine import Progress
 from lgrshare.domain.validation.isolated import validate_isolated
+from lgrshare.domain.validation.report import read_as
 
 EXAMPLES_PER_CODE = 3
 # The kinds a submission takes; a file named as one must be one.
-SUBMITTED_KINDS = frozenset({"csv", "xlsx"})
+SUBMITTED_KINDS = TABLE_KINDS
 _PROGRESS_FROM_BYTES = 5 * 1024 * 1024
 
 
@@ -131,7 +132,7 @@ def _subject(organisation: str | None, period: str | None) -> Subject | None:
 def _check_kind(file: Path, size: int) -> None:
     """Refuse what a submission refuses before reading a file, with the same codes, so that
     ``validate`` and ``submit`` agree: a name that is not a plain one (``filename-invalid``), an
-    empty file (``file-empty``), a kind other than CSV or XLSX (``file-type-not-allowed``), and
+    empty file (``file-empty``), a kind a submission does not take (``file-type-not-allowed``), and
     a file named ``.csv`` that is a workbook or ``.xlsx`` that is not (``file-content-mismatch``).
     A path that is not a file is ``validate``'s to refuse (``source-not-found``)."""
     if not file.is_file():
@@ -203,15 +204,4 @@ def _size(number: int) -> str:
 
 
 def _describe(file: dict[str, object] | object) -> str:
-    info = dict(file) if isinstance(file, dict) else {}
-    if info.get("format") == "xlsx":
-        origin = f", table from cell {info['first_cell']}" if info.get("first_cell") else ""
-        return f"XLSX, sheet {info.get('sheet')!r}{origin}"
-    if info.get("format") == "csv":
-        parts = ["CSV", info.get("encoding")]
-        if info.get("delimiter") is not None:
-            delimiter = info["delimiter"]
-            parts.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)}")
-        parts.append(info.get("line_terminator"))
-        return ", ".join(str(part) for part in parts if part is not None)
-    return "unread"
+    return read_as(dict(file) if isinstance(file, dict) else {})

@@ -29,7 +29,13 @@ _KINDS: dict[str, tuple[str, str]] = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "zip"),
     "pdf": ("application/pdf", "pdf"),
+    # A compressed table (``name.csv.gz``, or a ZIP holding one CSV file).
+    "gz": ("application/gzip", "gzip"),
+    "zip": ("application/zip", "zip"),
 }
+# The kinds a data submission takes (``lgrshare validate`` checks the same): tables, and a
+# table compressed.
+TABLE_KINDS = frozenset({"csv", "xlsx", "gz", "zip"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Unicode categories dropped from a name: formatting characters, line and paragraph separators.
 _HIDDEN = frozenset({"Cf", "Zl", "Zp"})
@@ -90,6 +96,7 @@ def check_file(
     looks_right = {
         "zip": head.startswith(b"PK\x03\x04"),
         "pdf": head.startswith(b"%PDF-"),
+        "gzip": head.startswith(b"\x1f\x8b"),
         # UTF-16 or UTF-32 text has NUL bytes but is text: the reader names its encoding.
         "text": b"\x00" not in head or wide_unicode(head) is not None,
     }[shape]
