@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import json
 import os
 import shutil
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lgrshare.audit.models import AuditEntry
 from lgrshare.cli import main
 from lgrshare.vault import services
 from lgrshare.vault.errors import BlobLost
@@ -163,3 +165,33 @@ def test_a_crash_s_partial_write_is_found_at_once_and_a_write_in_progress_is_not
         assert report.in_flight == 1
         assert not abandoned.exists()
         assert writing.exists()
+
+
+def test_a_repair_is_audited_with_what_it_deleted_and_marked(run, vault_dir: Path):
+    kept = services.blob_store(source=io.BytesIO(b"kept"))
+    lost = services.blob_store(source=io.BytesIO(b"lost"))
+    (vault_dir / str(lost.id)).unlink()
+    orphan = str(uuid.uuid4())
+    shutil.copy(vault_dir / str(kept.id), vault_dir / orphan)
+    (vault_dir / f"{orphan}.0a1b2c3d.tmp").write_bytes(b"half a container")
+
+    assert run("vault", "check", "--grace", "0").exit_code == 1
+    assert not AuditEntry.objects.filter(
+        action="vault-repaired"
+    ).exists()  # a check changes nothing
+
+    assert run("vault", "check", "--repair", "--grace", "0").exit_code == 0
+    (entry,) = AuditEntry.objects.filter(action="vault-repaired")
+    assert entry.actor.startswith("cli:")
+    assert (entry.target_type, entry.target_id) == ("vault", "blobs")
+    assert json.loads(entry.detail) == {
+        "orphans_deleted": 1,
+        "temporary_deleted": 1,
+        "marked_lost": 1,
+        "deleted": f"{orphan},{orphan}.0a1b2c3d.tmp",
+        "lost": str(lost.id),
+    }
+
+    # A repair with nothing to repair records nothing.
+    assert run("vault", "check", "--repair", "--grace", "0").exit_code == 0
+    assert AuditEntry.objects.filter(action="vault-repaired").count() == 1

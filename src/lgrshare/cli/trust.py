@@ -30,7 +30,11 @@ def vault() -> None:
 
 
 @vault.command("check")
-@click.option("--repair", is_flag=True, help="Delete orphan and temporary files; mark lost rows.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Delete orphan and temporary files; mark lost rows (recorded in the audit trail).",
+)
 @click.option(
     "--grace",
     type=click.IntRange(min=0),
@@ -43,7 +47,7 @@ def vault_check_command(repair: bool, grace: int) -> None:
     setup_django()
     from lgrshare.vault.integrity import vault_check
 
-    report = vault_check(repair=repair, grace=timedelta(seconds=grace))
+    report = vault_check(repair=repair, grace=timedelta(seconds=grace), actor=cli_actor())
     for finding in report.findings:
         state = "repaired" if finding.repaired else "problem"
         click.echo(f"{state} [{finding.code}] {finding.name}: {finding.message}")

@@ -264,6 +264,13 @@ def _died(exitcode: int | None, stderr: str, limits: Limits, what: str) -> LgrSh
     )
 
 
+_OUT_OF_MEMORY = ("cannot allocate", "memory allocation", "out of memory", "capacity overflow")
+
+
+def _out_of_memory(message: str) -> bool:
+    return any(words in message.lower() for words in _OUT_OF_MEMORY)
+
+
 def _child(
     job: Callable[..., Any],
     args: tuple[Any, ...],
@@ -292,6 +299,9 @@ def _child(
     except MemoryError:
         reply("memory", None)
     except BaseException as exc:  # a Rust panic (PanicException) is a BaseException
-        reply("crashed", type(exc).__name__)
+        # A native reader that cannot allocate panics (Polars: "Cannot allocate memory to hold
+        # CompactString") rather than raising MemoryError: that is the memory limit too.
+        reply("memory" if _out_of_memory(str(exc)) else "crashed", type(exc).__name__)
+
     else:
         reply("result", value)

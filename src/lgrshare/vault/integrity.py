@@ -35,6 +35,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from lgrshare.audit.services import audit_record
+from lgrshare.domain.audit import AuditEvent
 from lgrshare.domain.crypto import CryptoError, WrappedKey, decrypt_stream, unwrap_key
 from lgrshare.domain.crypto.keys import Keyring
 from lgrshare.vault.errors import BlobMissing
@@ -166,13 +168,19 @@ def _stray_files(
 
 
 def vault_check(
-    *, repair: bool = False, grace: timedelta = DEFAULT_GRACE, storage: Storage | None = None
+    *,
+    repair: bool = False,
+    grace: timedelta = DEFAULT_GRACE,
+    storage: Storage | None = None,
+    actor: str = "system",
 ) -> CheckReport:
     """Verify every readable blob and find orphans both ways; with ``repair``, delete orphan
     and temporary files older than ``grace`` and mark rows without a file as lost.
 
-    Returns a ``CheckReport``. Raises the KEK's ``ConfigurationError`` when the current KEK
-    cannot be loaded (no blob could be checked).
+    Returns a ``CheckReport``. A repair that changed anything is recorded, as one
+    ``vault-repaired`` event by ``actor``, naming what it deleted and marked (blob ids and file
+    names: random, and nothing of the data or its keys). Raises the KEK's
+    ``ConfigurationError`` when the current KEK cannot be loaded (no blob could be checked).
     """
     store = storage or default_storage()
     ring = keyring()
@@ -184,4 +192,35 @@ def vault_check(
             store.delete(finding.name)
             finding = _repaired(finding, "deleted")
         report.findings.append(finding)
+    repaired = [finding for finding in report.findings if finding.repaired]
+    if repaired:
+        _record_repair(repaired, actor=actor)
     return report
+
+
+# The most of the repaired names an audit record lists (its counts are always whole).
+_NAMES_SHOWN = 20
+
+
+def _record_repair(repaired: list[Finding], *, actor: str) -> None:
+    def named(code: str) -> list[str]:
+        return [finding.name for finding in repaired if finding.code == code]
+
+    deleted = named("orphan-file") + named("temporary-file")
+    lost = named("blob-missing")
+    audit_record(
+        event=AuditEvent(
+            name="vault-repaired",
+            actor=actor,
+            target_type="vault",
+            target_id="blobs",
+            reason="",
+            detail={
+                "orphans_deleted": len(named("orphan-file")),
+                "temporary_deleted": len(named("temporary-file")),
+                "marked_lost": len(lost),
+                "deleted": ",".join(deleted[:_NAMES_SHOWN]),
+                "lost": ",".join(lost[:_NAMES_SHOWN]),
+            },
+        )
+    )

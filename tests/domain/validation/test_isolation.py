@@ -97,6 +97,11 @@ def _crash(*, report) -> None:
     raise BaseException("like a Rust panic, which is no Exception")
 
 
+def _panic_allocating(*, report) -> None:
+    # What Polars' panic says when the address-space limit stops an allocation.
+    raise BaseException("Cannot allocate memory to hold CompactString")
+
+
 def _chatty(*, report) -> bytes:
     return b"x" * (2 * 1024 * 1024)
 
@@ -117,6 +122,14 @@ def test_a_panic_becomes_file_unreadable():
     with pytest.raises(FileUnreadable) as raised:
         run_limited(_crash, limits=LIMITS, what="testing")
     assert raised.value.code == "file-unreadable"
+
+
+def test_a_panic_that_could_not_allocate_is_the_memory_limit_named():
+    # Found by the hostile corpus: a workbook with one 16 MB cell, read within 1 GB, was
+    # "unreadable" (the reader failed) rather than over the limit on memory.
+    with pytest.raises(FileTooComplex) as raised:
+        run_limited(_panic_allocating, limits=LIMITS, what="testing")
+    assert "2,048 MB of memory" in raised.value.message
 
 
 def test_output_over_its_limit_is_refused():
