@@ -111,10 +111,17 @@ def test_a_blob_keeps_its_lock_until_its_transaction_commits(vault_dir: Path):
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_blob_is_deleted_and_its_lock_released(vault_dir: Path):
     storage = LocalStorage(vault_dir)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        blob = services.blob_store(source=io.BytesIO(b"rolled back"))
-        assert storage.being_written(str(blob.id))
-        raise RuntimeError("the service failed after storing")
+    held: list[bool] = []
+
+    def fail_after_storing() -> None:
+        with transaction.atomic():
+            blob = services.blob_store(source=io.BytesIO(b"rolled back"))
+            held.append(storage.being_written(str(blob.id)))
+            raise RuntimeError("the service failed after storing")
+
+    with pytest.raises(RuntimeError):
+        fail_after_storing()
+    assert held == [True]
     assert stored_names(vault_dir) == []
     committed = services.blob_store(source=io.BytesIO(b"committed"))
     assert not storage.being_written(str(committed.id))

@@ -189,14 +189,19 @@ def home(database: Database, tmp_path: Path) -> Home:
 class Server:
     """``lgrshare serve`` in a process group of its own."""
 
-    def __init__(self, home: Home, fault: str = "") -> None:
+    def __init__(
+        self, home: Home, fault: str = "", *, workers: int = 2, threads: int = 2, **env: str
+    ) -> None:
         self.home = home
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (home.tmp.parent / f"server-{self.port}.log").open("wb")
         self.process = subprocess.Popen(
-            [LGRSHARE, "serve", "--port", str(self.port), "--workers", "2", "--threads", "2"],
-            env=home.env(**_fault_env(home, fault)),
+            [
+                *(LGRSHARE, "serve", "--port", str(self.port)),
+                *("--workers", str(workers), "--threads", str(threads)),
+            ],
+            env=home.env(**_fault_env(home, fault), **env),
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -452,21 +457,52 @@ def test_a_server_killed_during_an_upload_leaves_nothing_of_it(
     assert_serves_again(home)
 
 
+def _analyst_with_terms(server: Server) -> requests.Session:
+    """The area's programme analyst, signed in, having accepted agreement 2's terms (as
+    everyone must before its data)."""
+    session = server.sign_in("surrey.analyst")
+    page = session.get(f"{server.url}/agreements/2/", timeout=60)
+    accepted = session.post(
+        f"{server.url}/agreements/2/accept",
+        data={"csrfmiddlewaretoken": _csrf(page.text), "declaration": "on"},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert accepted.status_code == 302, accepted.text[:500]
+    return session
+
+
+def test_a_request_past_its_time_limit_ends_with_a_clear_error_and_frees_the_worker(
+    home: Home,
+) -> None:
+    # One worker with one thread: only if the slow request lets go of it is the next served.
+    # Reading each file back takes two seconds more (the fault point); the limit is one.
+    token = home.lgrshare("token", "create", "surrey.analyst").stdout.split()[-1]
+    server = Server(home, "slow-decrypting", workers=1, threads=1, LGRSHARE_REQUEST_SECONDS="1")
+    try:
+        session = _analyst_with_terms(server)
+        page = session.get(f"{server.url}/agreements/2/compile/council-tax-base/", timeout=120)
+        assert page.status_code == 503
+        assert "request-too-slow" in page.text
+        assert "1 seconds the service allows" in page.text
+        api = requests.get(
+            f"{server.url}/api/v1/agreements/2/compile/council-tax-base",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+        )
+        assert api.status_code == 503
+        assert api.json()["code"] == "request-too-slow"
+        assert session.get(f"{server.url}/agreements/2/", timeout=30).status_code == 200
+    finally:
+        server.stop()
+
+
 def test_a_server_killed_while_compiling_leaves_the_trail_intact(home: Home) -> None:
     marker, _ = _upload_marked(home)
     before = (_submissions(home), _blob_rows(home))
     server = Server(home, fault="decrypting")
     try:
-        # The area's programme analyst, who accepts the agreement's terms before the data.
-        session = server.sign_in("surrey.analyst")
-        page = session.get(f"{server.url}/agreements/2/", timeout=60)
-        accepted = session.post(
-            f"{server.url}/agreements/2/accept",
-            data={"csrfmiddlewaretoken": _csrf(page.text), "declaration": "on"},
-            allow_redirects=False,
-            timeout=60,
-        )
-        assert accepted.status_code == 302, accepted.text[:500]
+        session = _analyst_with_terms(server)
         connection = socket.create_connection(("127.0.0.1", server.port), timeout=120)
         cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
         connection.sendall(
@@ -482,8 +518,8 @@ def test_a_server_killed_while_compiling_leaves_the_trail_intact(home: Home) -> 
 
 
 def _blob_of(home: Home, submission: int) -> str:
-    rows = home.query(f"SELECT blob_id FROM submissions_submission WHERE id = {submission}")
-    return _uuid(rows[0][0])
+    blobs = dict(home.query("SELECT id, blob_id FROM submissions_submission"))
+    return _uuid(blobs[submission])
 
 
 def _delete_early(server: Server, submission: int) -> socket.socket:

@@ -8,7 +8,8 @@ from a ``multiprocessing`` fork server that has imported the readers (so a job s
 milliseconds, not the second a fresh interpreter takes), with:
 
 - CPU time (``RLIMIT_CPU``, every thread's time counted), and a wall-clock deadline after which
-  the child is killed;
+  the child is killed (cut to what is left of the request's own time limit, when one is set:
+  ``domain.deadline``, which then raises ``RequestTooSlow``);
 - memory (``RLIMIT_AS``: the address space, so a huge allocation fails at once);
 - output: the pickled result may be at most ``output_bytes``.
 
@@ -37,6 +38,7 @@ from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
+from lgrshare.domain.deadline import deadline_check, deadline_remaining, too_slow
 from lgrshare.domain.errors import InvalidInput, LgrShareError
 
 # Modules the fork server imports once, so that each child starts with them loaded.
@@ -136,8 +138,10 @@ def run_limited(
     ``job`` is a module-level function; a ``Handed`` argument arrives open in the child. ``job``
     may call its ``report`` keyword argument to send progress, which ``progress`` receives here.
     ``what`` names the work for messages ("reading the file"). Raises what ``job`` raised if
-    an ``LgrShareError``, else ``FileTooComplex`` or ``FileUnreadable``.
+    an ``LgrShareError``, else ``FileTooComplex`` or ``FileUnreadable``; ``RequestTooSlow``
+    when the request's time limit runs out first.
     """
+    deadline_check()
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
     err_receive, err_send = context.Pipe(duplex=False)
@@ -168,11 +172,15 @@ def _await(
     progress: Callable[[Any], None] | None,
     err_receive: Connection,
 ) -> Any:
-    deadline = _now() + limits.wall_seconds
+    remaining = deadline_remaining()
+    wall = limits.wall_seconds if remaining is None else min(limits.wall_seconds, remaining)
+    deadline = _now() + wall
     while True:
         left = deadline - _now()
         if left <= 0:
             child.kill()
+            if wall < limits.wall_seconds:
+                raise too_slow()
             raise FileTooComplex(
                 f"The file took longer than the {limits.wall_seconds:,} seconds allowed for "
                 f"{what}, so it was stopped. Split it into smaller files, or send it as CSV."

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
 from django.utils import timezone
 
 from lgrshare.domain.crypto import CryptoError, WrappedKey, decrypt_stream, unwrap_key
@@ -41,6 +42,7 @@ from lgrshare.vault.errors import BlobMissing
 from lgrshare.vault.keys import keyring
 from lgrshare.vault.models import Blob
 from lgrshare.vault.storage import Storage, default_storage
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

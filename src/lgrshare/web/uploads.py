@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
+from lgrshare.domain.deadline import deadline_restart
+
 
 def _private_file(name: str) -> BinaryIO:
     if hasattr(os, "memfd_create"):
@@ -56,3 +58,7 @@ class PrivateUploadHandler(FileUploadHandler):
         self.file.seek(0)
         self.file.size = file_size
         return self.file
+
+    def upload_complete(self) -> None:
+        # The request's time limit counts the service's work, not the client's sending.
+        deadline_restart()

@@ -12,7 +12,9 @@ rather than on a timer. The points wrap the real functions before any caller imp
 - ``decrypting``: the first verified chunk of a blob was read back (compile, download);
 - ``retention-destroying``: a deletion is reading the file it is about to destroy, inside
   its transaction;
-- ``file-deleting``: a destroyed blob's file is about to be deleted, after the commit.
+- ``file-deleting``: a destroyed blob's file is about to be deleted, after the commit;
+- ``slow-decrypting``: no mark and no stop: every chunk of a blob read back takes two more
+  seconds (a deliberately slow operation, for the request time limit).
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def _wrap_crypto() -> None:
 
     def iter_decrypt(*args: Any, **kwargs: Any) -> Iterator[bytes]:
         for chunk in decrypt(*args, **kwargs):
+            if POINT == "slow-decrypting":
+                time.sleep(2)
             yield chunk
             reached("decrypting")
 
