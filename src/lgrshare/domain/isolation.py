@@ -85,7 +85,11 @@ class Handed:
 
 def in_memory_copy(source: BinaryIO, *, name: str = "upload") -> Handed:
     """Return ``source`` copied into an anonymous in-memory file (Linux ``memfd_create``),
-    to hand to a child: nothing is written to a disk."""
+    to hand to a child: nothing is written to a disk. A source that already is one (an
+    upload, ``web.uploads``) is handed as it is, so the server holds its bytes once."""
+    anonymous = _anonymous_fd(source)
+    if anonymous is not None:
+        return Handed(os.dup(anonymous))
     fd = os.memfd_create(name, os.MFD_CLOEXEC)
     with open(os.dup(fd), "wb", closefd=True) as out:
         if source.seekable():
@@ -95,6 +99,16 @@ def in_memory_copy(source: BinaryIO, *, name: str = "upload") -> Handed:
     if source.seekable():
         source.seek(0)
     return Handed(fd)
+
+
+def _anonymous_fd(source: BinaryIO) -> int | None:
+    """Return the descriptor of ``source`` if it is an anonymous in-memory file, else None."""
+    try:
+        fd = source.fileno()
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if target.startswith("/memfd:") else None
 
 
 def _mapping(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
