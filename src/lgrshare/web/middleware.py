@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from lgrshare.accounts.services import token_authenticate
+from lgrshare.domain.deadline import deadline_within
 from lgrshare.domain.errors import LgrShareError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,26 @@ def error_page(
 ) -> HttpResponse:
     context = {"status": status, "code": code, "message": message, "next_step": next_step}
     return render(request, "error.html", context, status=status)
+
+
+class RequestDeadlineMiddleware:
+    """Give each request ``LGRSHARE_REQUEST_SECONDS`` for its work (``domain.deadline``).
+
+    The long operations check it and raise ``RequestTooSlow`` (503, ``request-too-slow``),
+    which the error middleware and the API's handler answer like any ``LgrShareError``. The
+    clock starts again once an upload's body has arrived (``web.uploads``). A streamed
+    response's body is sent after this returns, outside the limit (the client timeout bounds
+    a client that stops reading).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        with deadline_within(settings.REQUEST_SECONDS):
+            return self.get_response(request)
 
 
 class UploadLimitMiddleware:
