@@ -88,22 +88,26 @@ def _outsiders() -> dict[str, User]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker) -> Iterator[World]:
-    with tempfile.TemporaryDirectory() as home, override_settings(HOME=Path(home)):
-        with django_db_blocker.unblock(), transaction.atomic():
-            demo_load()
-            people = {user.username: user for user in User.objects.all()}
-            people |= _outsiders()
-            titles = {
-                "harmonisation": HARMONISATION,
-                "contracts": CONTRACTS,
-                "dpia": DPIA_TITLE,
-                "waiting": WAITING_TITLE,
-                "retired": RETENTION_TITLE,
-            }
-            agreements = {key: Agreement.objects.get(title=title) for key, title in titles.items()}
-            world = World(people=people, agreements=agreements)
-            for username, user in people.items():
-                if user.is_active:
-                    world.token(username)
-            yield world
-            transaction.set_rollback(True)
+    with (
+        tempfile.TemporaryDirectory() as home,
+        override_settings(HOME=Path(home)),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        demo_load()
+        people = {user.username: user for user in User.objects.all()}
+        people |= {user.username: user for user in _outsiders().values()}
+        titles = {
+            "harmonisation": HARMONISATION,
+            "contracts": CONTRACTS,
+            "dpia": DPIA_TITLE,
+            "waiting": WAITING_TITLE,
+            "retired": RETENTION_TITLE,
+        }
+        agreements = {key: Agreement.objects.get(title=title) for key, title in titles.items()}
+        world = World(people=people, agreements=agreements)
+        for username, user in people.items():
+            if user.is_active:
+                world.token(username)
+        yield world
+        transaction.set_rollback(True)

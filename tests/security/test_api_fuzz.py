@@ -1,7 +1,9 @@
-"""API fuzzing (issue 16, item 8): schemathesis generates requests from /api/v1/openapi.json
-and sends them to the Django app in process (WSGI), signed in with the token of a Surrey analyst who accepted the terms of two agreements, on
-the demo's data. Every response must be documented (status, content type, body schema) and
-none may be a 5xx. The number of examples is bounded so the run stays short."""
+"""API fuzzing (issue 16, item 8): schemathesis generates requests from /api/v1/openapi.json and
+sends them to the Django app in process (WSGI), signed in with the token of a Surrey analyst who
+accepted the terms of two agreements, on the demo's data. Every response must be documented
+(status, content type, body schema) and none may be a 5xx. The number of examples is bounded so
+the run stays short.
+"""
 
 from __future__ import annotations
 
