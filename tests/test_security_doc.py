@@ -23,7 +23,13 @@ def test_every_threat_row_names_a_test():
 
 
 def test_security_md_covers_every_actor_and_is_linked_from_the_readme():
-    for actor in ("Outsiders", "Other areas", "Non-party insiders", "Contractors", "Administrators"):
+    for actor in (
+        "Outsiders",
+        "Other areas",
+        "Non-party insiders",
+        "Contractors",
+        "Administrators",
+    ):
         assert f"**{actor}**" in SECURITY
     for heading in ("## Assets", "## Actors", "## Trust boundaries"):
         assert heading in SECURITY

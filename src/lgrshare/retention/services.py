@@ -409,9 +409,7 @@ def attestation_get_for_user(*, pk: int, user: User) -> Attestation:
         raise NotFound(
             f"There is no attestation {pk} that you can see", code="attestation-not-found"
         )
-    parties = frozenset(
-        found.agreement.current().parties.values_list("council_id", flat=True)
-    )
+    parties = frozenset(found.agreement.current().parties.values_list("council_id", flat=True))
     access.require_retention(
         user=user,
         action=RetentionAction.VIEW,
