@@ -71,10 +71,6 @@ REFUSED_POST = REFUSED | {400}
 # page of an agreement shows a non-party's council nothing to submit (an empty list).
 SHOWN_WITHOUT_DATA = {
     ("submit", "non-party"),
-    # Left open (reported on issue 16): the catalogue page of a submitted dataset is shown to
-    # staff of a contractor no agreement names, without its rows (the data markers are still
-    # checked on it), while the submission's own page refuses them.
-    ("dataset", "contractor-not-named"),
 }
 
 
@@ -400,7 +396,7 @@ API_ROUTES: dict[tuple[str, str], tuple[frozenset[str], dict[str, str]]] = {
     ("GET", "/api/v1/standards/{name}"): (SIGNED_IN, {"name": "council-tax-base"}),
     ("POST", "/api/v1/areas/{county_gss}/standards"): (AREA, {"county_gss": "area"}),
     ("GET", "/api/v1/catalogue"): (SIGNED_IN, {}),
-    ("GET", "/api/v1/catalogue/{slug}"): (AREA, {"slug": "submission-slug"}),
+    ("GET", "/api/v1/catalogue/{slug}"): (AREA_STAFF, {"slug": "submission-slug"}),
     ("GET", "/api/v1/requests"): (SIGNED_IN, {}),
     ("POST", "/api/v1/requests"): (SIGNED_IN, {}),
     ("GET", "/api/v1/requests/{request_id}"): (AREA, {"request_id": "request"}),
