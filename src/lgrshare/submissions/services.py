@@ -180,6 +180,9 @@ def submission_create(
         report = replace(report, file={**report.file, "columns_dropped": outside})
         kept.seek(0)
     with transaction.atomic():
+        # Two uploads of the same dataset at once take the next version in turn (PostgreSQL:
+        # the dataset's row is locked until this commits; SQLite writes one at a time anyway).
+        Dataset.objects.select_for_update().only("pk").get(pk=dataset.pk)
         blob = blob_store(source=source)
         latest = Submission.objects.filter(dataset=dataset, period=period.strip()).aggregate(
             n=Max("version")

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -32,6 +33,7 @@ from lgrshare.domain.validation.checks import (
     Findings,
     build_checks,
     by_value_fields,
+    checks_by_field,
     prepare_frame,
     quotes_query,
     row_summary,
@@ -55,6 +57,15 @@ from lgrshare.domain.validation.profile import (
     sketch_of,
     sketch_queries,
 )
+from lgrshare.domain.validation.references import (
+    Lookups,
+    ReferenceTracker,
+    Resource,
+    code_list_checks,
+    lookups_of,
+    reference_trackers,
+    unchecked,
+)
 from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
 from lgrshare.domain.validation.rules import (
     Subject,
@@ -70,6 +81,11 @@ from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
 
 Progress = Callable[[int], None]
+# Queries run side by side in one Polars call (``_collect``).
+QUERY_GROUP = 64
+# A table of more fields than this is wide: its queries run this few at a time.
+WIDE_TABLE = 256
+WIDE_QUERY_GROUP = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +120,16 @@ def validate(
     progress: Progress | None = None,
     caveats: Sequence[Caveat] = (),
     subject: Subject | None = None,
+    resources: Mapping[str, Resource] = MappingProxyType({}),
 ) -> Report:
     """Validate the CSV or XLSX ``source`` against ``standard`` and return the report.
 
     ``max_errors`` caps the errors listed (all are counted); ``sheet`` picks an XLSX sheet
     (default: the first); ``progress`` is called with the bytes read so far; ``caveats`` are the
     provider's quality caveats, carried in the report; ``subject`` is who the file is submitted
-    for and its period, checked against the standard's organisation and period fields.
+    for and its period, checked against the standard's organisation and period fields;
+    ``resources`` are the other tables of its Data Package, by name, that ``foreignKeys`` may
+    reference (``references.Resource``; a reference to one not given is said to be unchecked).
 
     A file that cannot be read as a table is a report with one ``format-error`` or
     ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
@@ -128,7 +147,10 @@ def validate(
     with _local_file(source) as (path, handle, size):
         info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
         try:
-            run = _read(path, handle, size, standard, info, sheet, max_errors, progress, subject)
+            run = _read(
+                path, handle, size, standard, info, sheet, max_errors, progress, subject,
+                lookups=lookups_of(standard, resources),
+            )  # fmt: skip
         except Unreadable as exc:
             return fatal_report(
                 standard_name=standard.name,
@@ -152,6 +174,8 @@ def _read(
     max_errors: int,
     progress: Progress | None,
     subject: Subject | None = None,
+    *,
+    lookups: Lookups = MappingProxyType({}),
 ) -> _Run:
     if sniff_format(handle, size=size) == "xlsx":
         table = read_xlsx(path, sheet=sheet)
@@ -163,7 +187,7 @@ def _read(
             info["first_cell"] = table.origin
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
-            reported=bool(table.reported), subject=subject,
+            reported=bool(table.reported), subject=subject, lookups=lookups,
         )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
@@ -182,7 +206,7 @@ def _read(
     layout = read_layout(handle, size=size, decoder=decoder)
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
-    run = _Run.start(standard, layout.labels, max_errors, subject=subject)
+    run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
     try:
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
         # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
@@ -196,7 +220,7 @@ def _read(
     except FastPathFailed:
         decoder = TextDecoder()
         layout = read_layout(handle, size=size, decoder=decoder)
-        run = _Run.start(standard, layout.labels, max_errors, subject=subject)
+        run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
         batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
         )
@@ -219,13 +243,17 @@ class _Run:
     rows: int = 0
     checks: list[Check] = field(default_factory=list)
     # Whole-file checks fed batch by batch: unique keys and the rules across rows.
-    keys: list[KeyTracker | TotalTracker | UniqueTracker] = field(default_factory=list)
+    keys: list[KeyTracker | TotalTracker | UniqueTracker | ReferenceTracker] = field(
+        default_factory=list
+    )
     profilers: list[FieldProfiler] = field(default_factory=list)
     # The fields checked by value (``checks``): chosen at the first batch, and one is dropped
     # at a batch with too many distinct values (only ``prepare``, in the read-ahead thread,
     # reads or changes it).
     by_value: set[str] | None = None
     keyed: frozenset[str] = frozenset()
+    # The other resources whose references are checked (given to ``validate``).
+    checked: frozenset[str] = frozenset()
 
     @classmethod
     def start(
@@ -237,6 +265,7 @@ class _Run:
         findings: tuple[ValidationError, ...] = (),
         reported: bool = False,
         subject: Subject | None = None,
+        lookups: Lookups = MappingProxyType({}),
     ) -> _Run:
         header = match_header(labels, standard)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
@@ -253,6 +282,9 @@ class _Run:
             positions = tuple(columns[name] for name in standard.primary_key)
             run.keys.append(KeyTracker("primary-key-error", specs, positions))
         run.keys += table_trackers(standard, columns)
+        run.keys += reference_trackers(standard, columns, lookups)
+        run.checked = frozenset(resource for resource, _ in lookups)
+        run.checks += code_list_checks(standard, columns)
         # Fields whose every cell needs its typed value, even when checked by value.
         run.keyed = frozenset(
             name for tracker in run.keys for name in tracker.fields
@@ -317,7 +349,7 @@ class _Run:
         )
         keys = [tracker.keys_query(frame) for tracker in self.keys]
         tables = value_tables(frame, standard=self.standard, names=names)
-        queries = [summary, *keys, *tables, *sketch_queries(frame, profilers)]
+        queries = [*summary, *keys, *tables, *sketch_queries(frame, profilers)]
         tabled: frozenset[str] = frozenset()
         if unconfirmed:
             quotes, tabled = quotes_query(
@@ -328,18 +360,21 @@ class _Run:
                 by_value=by_value,
             )
             queries.append(quotes)
-        # One call for every query, so that Polars runs them side by side.
-        results = pl.collect_all(queries, engine="in-memory")
-        done = 1 + len(keys)
+        # A wide table's queries run a few at a time (each holds thousands of columns).
+        wide = len(self.header.columns) > WIDE_TABLE
+        results = _collect(queries, group=WIDE_QUERY_GROUP if wide else QUERY_GROUP)
+        done = len(summary) + len(keys)
         table_of = dict(zip(names, results[done : done + len(tables)], strict=True))
         sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
-        sums = results[0].row(0, named=True)
+        sums: dict[str, Any] = {}
+        for part in results[: len(summary)]:
+            sums.update(part.row(0, named=True))
         sums.update(self._table_sums(table_of, quoted=tabled))
         return _Ready(
             frame=frame,
             tables=table_of,
             summary=sums,
-            keys=results[1:done],
+            keys=results[len(summary) : done],
             sketch=sketch_of(sketched, frame, profilers),
             quotes=(
                 results[-1].item() + sum(sums[f"quotes:{name}"] for name in tabled)
@@ -354,12 +389,13 @@ class _Run:
         """Return what the checks, profile and quote count need from the value tables: one
         row per table, in one call. A list comes as a Series."""
         profilers = {profiler.spec.name: profiler for profiler in self.profilers}
+        indexes = checks_by_field(self.checks)
         queries = [
             table_query(
                 table,
                 name,
                 [
-                    *value_check_aggregates(self.checks, name),
+                    *value_check_aggregates(self.checks, indexes.get(name, ())),
                     *profilers[name].table_aggregates(),
                     *([table_quotes(name)] if name in quoted else []),
                 ],
@@ -367,7 +403,7 @@ class _Run:
             for name, table in tables.items()
         ]
         sums: dict[str, Any] = {}
-        for result in pl.collect_all(queries, engine="in-memory") if queries else []:
+        for result in _collect(queries):
             sums.update((name, result.get_column(name)[0]) for name in result.columns)
         return sums
 
@@ -386,6 +422,10 @@ class _Run:
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
     ) -> Report:
         """Return the report, after the whole-file checks (unique keys)."""
+        references = unchecked(self.standard, self.checked)
+        if references:
+            # Not an error (this file may well be right), but never a silent "valid".
+            info["references_unchecked"] = references
         if self.rows == 0:
             # Readable, but nothing to check or to share: a template not yet filled in, say.
             others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
@@ -430,6 +470,21 @@ class _Run:
             ),
             caveats=caveats,
         )
+
+
+def _collect(queries: Sequence[pl.LazyFrame], *, group: int = 0) -> list[pl.DataFrame]:
+    """Return the results of ``queries``, in order.
+
+    A narrow file's few queries go in one call, so that Polars runs them side by side. A wide
+    file has a few queries per field, or queries of thousands of expressions; run all at once,
+    each holds its working memory at the same moment, so they go ``group`` at a time: memory
+    stays bounded by the group, and the time is about the same (the cores are as busy).
+    """
+    results: list[pl.DataFrame] = []
+    group = group or QUERY_GROUP
+    for start in range(0, len(queries), group):
+        results += pl.collect_all(queries[start : start + group], engine="in-memory")
+    return results
 
 
 def _onward(progress: Progress) -> Progress:

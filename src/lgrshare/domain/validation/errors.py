@@ -51,6 +51,10 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
         "Two rows have the same key",
         "Each row must be identified by its key fields; remove or correct the repeat.",
     ),
+    "foreign-key-error": (
+        "A value is not found where the standard says it must be",
+        "Use a value the referenced field or code list has, or add the row it refers to.",
+    ),
     "row-rule-error": (
         "A row's values do not agree with each other",
         "Check the figures named: one of them is wrong, or a total does not match its parts.",
