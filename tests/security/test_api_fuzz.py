@@ -7,9 +7,13 @@ the run stays short.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from lgrshare.evidence.models import OptionSet
@@ -29,6 +33,18 @@ CHECKS = [
 ]
 # Enough to reach every documented status of an operation, few enough for a loaded machine.
 EXAMPLES = 8
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request, as it should in
+    production; here that would close the test's transaction (on PostgreSQL), so the module
+    keeps it, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
