@@ -30,7 +30,14 @@ CODE_NAMES: Mapping[str, str] = {
     "foreign-key-error": "foreign-key",
 }
 LABEL_CODES = frozenset(
-    {"blank-label", "duplicate-label", "missing-label", "extra-label", "incorrect-label"}
+    {
+        "blank-label",
+        "duplicate-label",
+        "missing-label",
+        "extra-label",
+        "incorrect-label",
+        "unmatched-header",
+    }
 )
 
 
@@ -85,15 +92,22 @@ def side_by_side(
     suffix: str = ".csv",
     dialect: Mapping[str, Any] | None = None,
     differences: Callable[[Verdict], Verdict] | None = None,
+    encoding: str | None = None,
 ) -> tuple[Verdict, Verdict]:
     """Write ``content`` to a file and return (lgrshare's verdict, the verdict expected of it:
-    frictionless's, passed through ``differences`` when given)."""
+    frictionless's, passed through ``differences`` when given).
+
+    ``content`` may be the file's bytes (a workbook, a compressed file, another encoding);
+    ``encoding`` is the resource's (frictionless) and the standard's (lgrshare) encoding."""
     path = tmp_path / f"table{suffix}"
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     descriptor: dict[str, Any] = {"schema": dict(schema)}
     if dialect is not None:
         descriptor["dialect"] = dict(dialect)
-    expected = theirs(schema, path, dialect=dialect)
+    resource: dict[str, Any] = {}
+    if encoding is not None:
+        descriptor["encoding"] = resource["encoding"] = encoding
+    expected = theirs(schema, path, dialect=dialect, **resource)
     if differences is not None:
         expected = differences(expected)
     return ours(descriptor, path), expected

@@ -28,6 +28,7 @@ from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
 from lgrshare.domain.validation.engine import Progress
 from lgrshare.domain.validation.isolated import validate_isolated
+from lgrshare.domain.validation.report import read_as
 
 EXAMPLES_PER_CODE = 3
 # The kinds a submission takes; a file named as one must be one.
@@ -198,15 +199,4 @@ def _size(number: int) -> str:
 
 
 def _describe(file: dict[str, object] | object) -> str:
-    info = dict(file) if isinstance(file, dict) else {}
-    if info.get("format") == "xlsx":
-        origin = f", table from cell {info['first_cell']}" if info.get("first_cell") else ""
-        return f"XLSX, sheet {info.get('sheet')!r}{origin}"
-    if info.get("format") == "csv":
-        parts = ["CSV", info.get("encoding")]
-        if info.get("delimiter") is not None:
-            delimiter = info["delimiter"]
-            parts.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)}")
-        parts.append(info.get("line_terminator"))
-        return ", ".join(str(part) for part in parts if part is not None)
-    return "unread"
+    return read_as(dict(file) if isinstance(file, dict) else {})

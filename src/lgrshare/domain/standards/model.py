@@ -6,7 +6,12 @@ A standard file is JSON::
      "geography_level": "council" | "ward" | "lsoa" | "point" | "none",
      "personal_data": "none" | "aggregate" | "personal" | "special-category",
      "sensitivity": "OFFICIAL" | "OFFICIAL-SENSITIVE",
-     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...]}}
+     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...],
+                "fieldsMatch": "exact" | "equal" | "subset" | "superset" | "partial"},
+     "dialect": {"delimiter": ";", "headerRows": [2], ...}, "encoding": "windows-1252"}
+
+(``dialect`` and ``encoding``: how its CSV files are written, ``lgrshare.domain.standards.dialect``;
+``fieldsMatch``: how columns are matched to fields, by name whatever their order when absent.)
 
 A plain Table Schema (just ``{"fields": ...}``) loads too, its metadata defaulted from the file
 name. Every problem in a standard is found when it is parsed (``standard-invalid``, or a more
@@ -34,6 +39,7 @@ from typing import Any, TypeVar
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.standards.casting import parse_literal, pattern_problem
+from lgrshare.domain.standards.dialect import PLAIN, Dialect, check_fields_match, parse_dialect
 from lgrshare.domain.standards.foreign_keys import ForeignKey, parse_foreign_keys
 from lgrshare.domain.standards.problems import (
     FieldNameInvalid,
@@ -164,6 +170,9 @@ class Standard:
     table_schema: dict[str, Any]
     rules: tuple[Rule, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
+    # How its CSV files are written (``dialect``): the ``dialect`` and ``encoding`` beside
+    # ``schema``.
+    dialect: Dialect = PLAIN
 
     def fields_with_role(self, role: str) -> tuple[FieldSpec, ...]:
         """Return the fields marked with ``role`` (``FIELD_ROLES``)."""
@@ -211,6 +220,8 @@ class Standard:
             "personal_data": self.personal_data,
             "sensitivity": self.sensitivity,
             "schema": json.loads(json.dumps(self.table_schema)),
+            **({"dialect": self.dialect.to_json()} if self.dialect.to_json() else {}),
+            **({"encoding": self.dialect.encoding} if self.dialect.encoding else {}),
         }
 
 
@@ -276,6 +287,7 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
     if not _VERSION.match(version):
         found.append(StandardInvalid(f"Version {version!r} must look like 1.0.0."))
     fields = _parse_fields(schema.get("fields"), found)
+    _collected(found, lambda: check_fields_match(schema.get("fieldsMatch")), None)
     names = [spec.name for spec in fields]
     rules: tuple[Rule, ...] = ()
     if not found:
@@ -307,6 +319,9 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
     sensitivity = _collected(
         found, lambda: _choice(meta, "sensitivity", SENSITIVITIES, "OFFICIAL"), "OFFICIAL"
     )
+    dialect = _collected(
+        found, lambda: parse_dialect(meta.get("dialect"), encoding=meta.get("encoding")), PLAIN
+    )
     if found:
         raise refusal(found, listed=MAX_PROBLEMS_LISTED)
     return Standard(
@@ -323,6 +338,7 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
         table_schema=json.loads(json.dumps(schema)),
         rules=rules,
         foreign_keys=foreign_keys,
+        dialect=dialect,
     )
 
 

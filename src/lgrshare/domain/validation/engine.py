@@ -1,13 +1,14 @@
 """``validate``: one file, one standard, one report.
 
-The file's kind is sniffed from its bytes (``sniff``); CSV is read block by block
-(``csv_fast``, falling back to ``csv_exact``), XLSX sheet-wise (``xlsx_reader``). Each batch of
-rows is prepared in one Polars call (typed values, the checks run on every row, the value tables
-of the fields checked by value, the unique keys and the profile sketch: ``checks``,
-``uniqueness``, ``profile``) and a second over its value tables (the checks run by value, their
-profile); then its errors are listed, and finally counted and its keys and profile merged. The
-report counts every error and lists the first ``max_errors`` in row order. A CSV file goes
-through three threads: parse; prepare and list; merge.
+The file's kind is sniffed from its bytes (``sniff``), after unpacking a gzip or ZIP file
+(``compressed``); CSV is read block by block (``csv_fast``, falling back to ``csv_exact``; a
+file in a dialect that is not plain by ``csv_exact`` alone), XLSX sheet-wise (``xlsx_reader``).
+Each batch of rows is prepared in one Polars call (typed values, the checks run on every row,
+the value tables of the fields checked by value, the unique keys and the profile sketch:
+``checks``, ``uniqueness``, ``profile``) and a second over its value tables (the checks run by
+value, their profile); then its errors are listed, and finally counted and its keys and profile
+merged. The report counts every error and lists the first ``max_errors`` in row order. A CSV
+file goes through three threads: parse; prepare and list; merge.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from lgrshare.domain.validation.checks import (
     value_check_aggregates,
     value_tables,
 )
+from lgrshare.domain.validation.compressed import unpacked
 from lgrshare.domain.validation.csv_exact import exact_batches
 from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
@@ -131,10 +133,13 @@ def validate(
     ``resources`` are the other tables of its Data Package, by name, that ``foreignKeys`` may
     reference (``references.Resource``; a reference to one not given is said to be unchecked).
 
-    A file that cannot be read as a table is a report with one ``format-error`` or
-    ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
-    ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown sheet, ``InvalidInput``
-    for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a field the standard lacks.
+    The file is read in the standard's dialect and encoding (``Standard.dialect``), unpacked
+    first if it is a gzip or ZIP file. A file that cannot be read as a table is a report with
+    one ``format-error``, ``encoding-error`` or ``compression-error`` and ``stats["readable"]``
+    false; a header with no rows is a readable report with one ``no-rows``. Raises (validation
+    cannot run at all): ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown
+    sheet, ``InvalidInput`` for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a
+    field the standard lacks.
     """
     if max_errors < 0:
         raise InvalidInput("max_errors must be 0 or more.")
@@ -147,10 +152,14 @@ def validate(
     with _local_file(source) as (path, handle, size):
         info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
         try:
-            run = _read(
-                path, handle, size, standard, info, sheet, max_errors, progress, subject,
-                lookups=lookups_of(standard, resources),
-            )  # fmt: skip
+            with unpacked(path, handle, size) as (path, handle, size, packing):
+                info.update(packing)
+                if packing and progress is not None:
+                    progress = _scaled(progress, info["bytes"], size)
+                run = _read(
+                    path, handle, size, standard, info, sheet, max_errors, progress, subject,
+                    lookups=lookups_of(standard, resources),
+                )  # fmt: skip
         except Unreadable as exc:
             return fatal_report(
                 standard_name=standard.name,
@@ -188,6 +197,7 @@ def _read(
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
             reported=bool(table.reported), subject=subject, lookups=lookups,
+            header_row=table.header_row,
         )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
@@ -202,12 +212,18 @@ def _read(
     info["format"] = "csv"
     if progress is not None:
         progress = _onward(progress)
-    decoder = TextDecoder()
-    layout = read_layout(handle, size=size, decoder=decoder)
+    dialect = standard.dialect
+    names = tuple(spec.name for spec in standard.fields)
+    decoder = TextDecoder(dialect.encoding)
+    layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
+    if not dialect.header:
+        info["columns"] = list(names)  # the file has no header: its columns are the fields
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
     run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
     try:
+        if not layout.plain:
+            raise FastPathFailed("the standard's dialect is read by the exact reader")
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
         # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
         # are closed (their threads joined) before anything else reads the file.
@@ -218,8 +234,8 @@ def _read(
             for ready in prepared:
                 run.add(ready)
     except FastPathFailed:
-        decoder = TextDecoder()
-        layout = read_layout(handle, size=size, decoder=decoder)
+        decoder = TextDecoder(dialect.encoding)
+        layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
         run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
         batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
@@ -266,8 +282,15 @@ class _Run:
         reported: bool = False,
         subject: Subject | None = None,
         lookups: Lookups = MappingProxyType({}),
+        header_row: int = 1,
     ) -> _Run:
         header = match_header(labels, standard)
+        if header_row != 1:
+            # A sheet's table below its first row: the label errors are on the header's row.
+            moved = tuple(
+                replace(e, row=header_row if e.row == 1 else e.row) for e in header.errors
+            )
+            header = replace(header, errors=moved)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.checks = build_checks(standard, header.columns, reported=reported)
         run.checks += rule_checks(standard, header.columns, subject)
@@ -307,7 +330,8 @@ class _Run:
         """
         frame = batch.frame if isinstance(batch, Unconfirmed) else batch
         if self.by_value is None:
-            self.by_value = by_value_fields(frame, self.header.columns)
+            columns = self.header.columns
+            self.by_value = by_value_fields(frame, columns) if columns else set()
         ready = self._prepare(frame, unconfirmed=isinstance(batch, Unconfirmed))
         if isinstance(batch, Unconfirmed) and ready.quotes != batch.quotes:
             ready = self._prepare(batch.exact(), unconfirmed=False)
@@ -426,6 +450,9 @@ class _Run:
         if references:
             # Not an error (this file may well be right), but never a silent "valid".
             info["references_unchecked"] = references
+        if self.header.stripped:
+            # Not an error (frictionless strips them too), but said: another tool may not.
+            info["labels_stripped"] = [self.labels[i].strip() for i in self.header.stripped]
         if self.rows == 0:
             # Readable, but nothing to check or to share: a template not yet filled in, say.
             others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
@@ -439,7 +466,7 @@ class _Run:
                 "The file has a header row but no data rows: fill in the rows below the header "
                 f"and check it again.{elsewhere}"
             )
-            self._note([ValidationError(code="format-error", message=message)])
+            self._note([ValidationError(code="no-rows", message=message)])
         for tracker in self.keys:
             number, errors = tracker.finish(limit=self.max_errors)
             if number:
@@ -485,6 +512,12 @@ def _collect(queries: Sequence[pl.LazyFrame], *, group: int = 0) -> list[pl.Data
     for start in range(0, len(queries), group):
         results += pl.collect_all(queries[start : start + group], engine="in-memory")
     return results
+
+
+def _scaled(progress: Progress, packed: int, unpacked: int) -> Progress:
+    """Return ``progress``, told of positions in the unpacked file as positions in the packed
+    one (which the caller knows the size of)."""
+    return lambda done: progress(done * packed // max(unpacked, 1))
 
 
 def _onward(progress: Progress) -> Progress:
