@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "lgrshare.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lgrshare.web.middleware.UploadLimitMiddleware",
+    "lgrshare.web.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
