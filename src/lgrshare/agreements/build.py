@@ -28,7 +28,7 @@ def _data_items(version: AgreementVersion) -> tuple[str, ...]:
     lines = []
     for item in version.data_items:
         if "standard" in item:
-            standard = standard_get(name=item["standard"])
+            standard = standard_get(name=item["standard"], version=item.get("version") or "")
             fields = ", ".join(item.get("fields") or [f.name for f in standard.fields])
             lines.append(
                 f"From the '{standard.title}' standard (version {standard.version}): {fields}."

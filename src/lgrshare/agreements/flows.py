@@ -12,7 +12,23 @@ from typing import Any
 from lgrshare.agreements.models import AgreementVersion
 from lgrshare.domain import policy
 from lgrshare.domain.agreement_terms import Terms, TermsInvalid, flow_problems
+from lgrshare.domain.standards.model import Standard
 from lgrshare.standards.services import standard_get
+
+
+def version_named(data_items: list[dict[str, Any]], standard: str) -> str:
+    """The version of ``standard`` that ``data_items`` name ("" when none: the current one)."""
+    return next(
+        (str(item.get("version") or "") for item in data_items if item.get("standard") == standard),
+        "",
+    )
+
+
+def named_standard(version: AgreementVersion, standard: str) -> Standard:
+    """``standard`` at the version that agreement ``version`` names: what its templates,
+    validation and submissions use, whatever later versions of it say. Raises
+    ``StandardNotFound``."""
+    return standard_get(name=standard, version=version_named(version.data_items, standard))
 
 
 def default_flows(
@@ -28,9 +44,8 @@ def default_flows(
     for item in data_items:
         if "standard" not in item:
             continue
-        fields = list(
-            item.get("fields") or [f.name for f in standard_get(name=item["standard"]).fields]
-        )
+        named = standard_get(name=item["standard"], version=str(item.get("version") or ""))
+        fields = list(item.get("fields") or [f.name for f in named.fields])
         flows += [
             {"standard": item["standard"], "provider": p, "recipient": r, "fields": fields}
             for p in providers
@@ -49,7 +64,7 @@ def agreed_fields(*, version: AgreementVersion, standard: str, provider: str) ->
         if (flow["standard"], flow["provider"]) == (standard, provider)
         for name in flow["fields"]
     }
-    return [f.name for f in standard_get(name=standard).fields if f.name in given]
+    return [f.name for f in named_standard(version, standard).fields if f.name in given]
 
 
 def check_flows(
@@ -81,6 +96,6 @@ def flow_lines(version: AgreementVersion, names: dict[str, str]) -> list[str]:
         grouped[key].append(names.get(flow["recipient"], flow["recipient"]))
     return [
         f"{names.get(provider, provider)} gives {' and '.join(sorted(recipients))} these fields "
-        f"of '{standard_get(name=standard).title}': {', '.join(fields)}."
+        f"of '{named_standard(version, standard).title}': {', '.join(fields)}."
         for (standard, provider, fields), recipients in grouped.items()
     ]

@@ -13,7 +13,12 @@ from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
-from lgrshare.standards.services import standard_get, standard_list
+from lgrshare.standards.services import (
+    area_standard_list,
+    area_standard_versions,
+    standard_get,
+    standard_list,
+)
 from lgrshare.web.dates import GovukDateField
 
 READER_ROLES = [
@@ -30,8 +35,27 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> Non
     field.choices = choices
 
 
-def _standards() -> list[tuple[str, str]]:
-    return [("", "None"), *[(s.name, s.title) for s in standard_list()]]
+def _standards(area: Area) -> list[tuple[str, str]]:
+    """The built-in standards, then the area's own (their current version's title)."""
+    own = [(v.name, f"{v.title} ({area.name}'s own standard)") for v in area_standard_list(area)]
+    return [("", "None"), *[(s.name, s.title) for s in standard_list()], *own]
+
+
+def _versions(area: Area) -> list[tuple[str, str]]:
+    """Each version of each standard as ``name@version``: built-ins at the version the code
+    ships, the area's own at every version saved, newest first."""
+    builtin = [
+        (f"{s.name}@{s.version}", f"{s.title}, version {s.version}") for s in standard_list()
+    ]
+    own = [
+        (
+            f"{v.name}@{v.version}",
+            f"{v.title}, version {v.version} ({v.get_state_display().lower()})",
+        )
+        for current in area_standard_list(area)
+        for v in area_standard_versions(current.name)
+    ]
+    return builtin + own
 
 
 class AgreementForm(forms.Form):
@@ -64,15 +88,29 @@ class AgreementForm(forms.Form):
         error_messages={"required": "State the purposes"},
     )
     standard = forms.ChoiceField(label="Data standard", required=False)
+    standard_version = forms.ChoiceField(
+        label="Version of the standard",
+        required=False,
+        help_text="The agreement uses this version, as it is now, even after the standard "
+        "changes. Leave it for the version in use now.",
+    )
     standard_fields = forms.CharField(
         label="Fields of the standard",
         required=False,
         help_text="Field names separated by commas; leave empty for every field",
     )
+    other_standards = forms.MultipleChoiceField(
+        label="Other standards the agreement shares",
+        help_text="Every field of each, at the version ticked",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     items = forms.CharField(
-        label="Other data items, one per line",
+        label="Data items with no standard yet, one per line",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Each is saved as a draft standard of the area, with the agreement, filled in "
+        "from what you write: the data team confirms its fields before the agreement is signed.",
     )
     second_person_acceptance = forms.BooleanField(
         label="A second person accepts each file: nobody accepts a file they submitted",
@@ -189,7 +227,10 @@ class AgreementForm(forms.Form):
         _choices(self, "parties", councils)
         _choices(self, "providers", councils)
         _choices(self, "recipients", councils)
-        _choices(self, "standard", _standards())
+        _choices(self, "standard", _standards(area))
+        versions = _versions(area)
+        _choices(self, "standard_version", [("", "The version in use now"), *versions])
+        _choices(self, "other_standards", versions)
         _choices(
             self,
             "lawful_basis",
@@ -267,6 +308,11 @@ class AgreementForm(forms.Form):
                     "The delete-by date must be in the future", code="delete-by-in-past"
                 ),
             )
+        chosen = data.get("standard_version") or ""
+        if chosen and chosen.partition("@")[0] != data.get("standard"):
+            self.add_error(
+                "standard_version", "Choose a version of the standard chosen above, or leave it"
+            )
         if not self.errors and data.get("standard"):
             self._check_recipient_fields(data)
         return data
@@ -276,7 +322,7 @@ class AgreementForm(forms.Form):
         problem is shown next to that recipient's field list."""
         items = self._items(data)
         agreed = {
-            item["standard"]: set(item["fields"] or _all_fields(item["standard"]))
+            item["standard"]: set(item["fields"] or _all_fields(item["standard"], item["version"]))
             for item in items
             if "standard" in item
         }
@@ -291,7 +337,13 @@ class AgreementForm(forms.Form):
     def _items(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         if data["standard"]:
-            items.append({"standard": data["standard"], "fields": _names(data["standard_fields"])})
+            version = (data.get("standard_version") or "").partition("@")[2]
+            fields = _names(data["standard_fields"])
+            items.append({"standard": data["standard"], "version": version, "fields": fields})
+        for choice in data.get("other_standards") or []:
+            name, _, version = choice.partition("@")
+            if name != data["standard"]:
+                items.append({"standard": name, "version": version, "fields": []})
         items += [{"item": line.strip()} for line in data["items"].splitlines() if line.strip()]
         return items
 
@@ -358,6 +410,8 @@ def initial_from(title: str, parties: dict[str, bool], terms: dict[str, Any]) ->
         "recipients": sorted({f["recipient"] for f in terms.get("flows") or []}),
         "standard": standard_items[0]["standard"] if standard_items else "",
         "standard_fields": ", ".join(standard_items[0].get("fields", [])) if standard_items else "",
+        "standard_version": _version_choice(standard_items[0]) if standard_items else "",
+        "other_standards": [_version_choice(item) for item in standard_items[1:]],
         "items": "\n".join(i["item"] for i in terms.get("data_items", []) if "item" in i),
         "reader_roles": readers,
         **_recipient_initial(terms, standard_items),
@@ -370,7 +424,8 @@ def _recipient_initial(
     """Each recipient's own field list, where its flows carry fewer fields than agreed."""
     if not standard_items:
         return {}
-    agreed = list(standard_items[0].get("fields") or _all_fields(standard_items[0]["standard"]))
+    first = standard_items[0]
+    agreed = list(first.get("fields") or _all_fields(first["standard"], first.get("version") or ""))
     initial: dict[str, str] = {}
     for flow in terms.get("flows") or []:
         if flow["standard"] == standard_items[0]["standard"] and list(flow["fields"]) != agreed:
@@ -387,8 +442,12 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _all_fields(standard: str) -> list[str]:
-    return [f.name for f in standard_get(name=standard).fields]
+def _all_fields(standard: str, version: str = "") -> list[str]:
+    return [f.name for f in standard_get(name=standard, version=version).fields]
+
+
+def _version_choice(item: dict[str, Any]) -> str:
+    return f"{item['standard']}@{item['version']}" if item.get("version") else ""
 
 
 class ReasonForm(forms.Form):

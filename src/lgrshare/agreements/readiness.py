@@ -44,7 +44,7 @@ def _standards(version: AgreementVersion) -> tuple[StandardLevel, ...]:
     levels = []
     for item in version.data_items or []:
         if "standard" in item:
-            standard = standard_get(name=item["standard"])
+            standard = standard_get(name=item["standard"], version=item.get("version") or "")
             levels.append(
                 StandardLevel(
                     name=standard.name,

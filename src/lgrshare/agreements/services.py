@@ -54,7 +54,8 @@ from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
-from lgrshare.standards.services import area_standards_agree, standard_get
+from lgrshare.standards.drafts import area_standard_from_item
+from lgrshare.standards.services import area_standards_agree, standard_get, version_in_use
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
@@ -255,9 +256,11 @@ def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) ->
     """Return ``terms`` typed; raises ``TermsInvalid`` listing every problem at once."""
     typed = Terms.from_dict(terms)
     known: dict[str, list[str]] = {}
-    for name in typed.standards:
-        with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
-            known[name] = [f.name for f in standard_get(name=name).fields]
+    for item in typed.data_items:
+        if item.standard:
+            with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
+                named = standard_get(name=item.standard, version=item.version)
+                known[item.standard] = [f.name for f in named.fields]
     problems = terms_problems(
         typed,
         parties=parties,
@@ -274,11 +277,52 @@ def default_classification(terms: dict[str, Any]) -> str:
     """OFFICIAL-SENSITIVE for special category data or a standard that declares it; else
     OFFICIAL (the classification a draft takes when none is given)."""
     sensitive = terms.get("personal_data") == "special-category" or any(
-        standard_get(name=item["standard"]).sensitivity == "OFFICIAL-SENSITIVE"
+        standard_get(name=item["standard"], version=item.get("version") or "").sensitivity
+        == "OFFICIAL-SENSITIVE"
         for item in terms.get("data_items") or []
         if "standard" in item
     )
     return "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
+
+
+def _standards_named(
+    user: User, area: Area, parties: dict[str, bool], terms: dict[str, Any]
+) -> dict[str, Any]:
+    """``terms`` with every data item naming a standard at a version: an item naming none gets
+    the version in use now (``version_in_use``); an item described in words becomes a draft
+    area standard prefilled from it and from the request behind the agreement
+    (``area_standard_from_item``), shared in full with the flows a draft gets by default, for
+    the data team to finish. An unknown standard is left for ``_check_terms`` to report."""
+    items: list[dict[str, Any]] = []
+    drafted: list[dict[str, Any]] = []
+    request: DataRequest | None = terms.get("request")
+    for item in terms.get("data_items") or []:
+        if "standard" in item:
+            named = dict(item)
+            if not named.get("version"):
+                with contextlib.suppress(StandardNotFound):
+                    named["version"] = version_in_use(str(item["standard"]))
+            items.append(named)
+            continue
+        text = str(item.get("item") or "").strip()
+        if not text:
+            continue
+        standard = area_standard_from_item(
+            user=user,
+            area=area,
+            text=text,
+            context=f"{request.question}\n\n{request.purpose}".strip() if request else "",
+            geography_level=request.geography_level if request else "",
+            personal_data=str(terms.get("personal_data") or ""),
+            period=request.period if request else "",
+        )
+        drafted.append({"standard": standard.name, "version": standard.version, "fields": []})
+    items += drafted
+    named_terms = {k: v for k, v in terms.items() if k != "request"} | {"data_items": items}
+    if drafted and terms.get("flows"):
+        recipients = sorted({f["recipient"] for f in terms["flows"]}) or None
+        named_terms["flows"] = [*terms["flows"], *default_flows(parties, drafted, recipients)]
+    return named_terms
 
 
 def _write_version(
@@ -356,6 +400,7 @@ def agreement_create(
     drafter's own council must be one (``drafter-not-a-party``)."""
     _require_drafter(user, area)
     _require_drafter_is_party(user, area, parties)
+    terms = _standards_named(user, area, parties, {**terms, "request": request})
     _check_terms(area, parties, terms)
     _check_contractors(contractors or [], parties)
     if not title.strip():
@@ -420,6 +465,9 @@ def agreement_update(
         _require_drafter_is_party(user, agreement.area, parties)
         if agreement.state == State.TERMINATED:
             raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
+        terms = _standards_named(
+            user, agreement.area, parties, {**terms, "request": agreement.request}
+        )
         _check_terms(agreement.area, parties, terms)
         _check_contractors(contractors or [], parties)
         # A draft nobody has signed is edited in place; a signed version never changes (a draft
@@ -573,8 +621,10 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
         _share_datasets(agreement)
         # The area standards it names are agreed, and frozen, at the version signed.
         area_standards_agree(
-            names=[
-                item["standard"] for item in agreement.current().data_items if item.get("standard")
+            pins=[
+                (item["standard"], item.get("version") or "")
+                for item in agreement.current().data_items
+                if item.get("standard")
             ],
             agreement_reference=agreement.reference,
             user=user,
@@ -690,7 +740,7 @@ def _share_datasets(agreement: Agreement) -> None:
     for item in version.data_items:
         if "standard" not in item:
             continue
-        standard = standard_get(name=item["standard"])
+        standard = standard_get(name=item["standard"], version=item.get("version") or "")
         for party in providers:
             fields = agreed_fields(
                 version=version, standard=standard.name, provider=party.council_id

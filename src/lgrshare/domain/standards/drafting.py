@@ -6,7 +6,10 @@ narrowest of integer, number, date, boolean and string that every filled cell re
 whether it is required (no empty cell), a code list (``enum``: text columns with a few values,
 each repeated) and a GSS-code pattern where every value is one. The person confirms or changes
 it: the proposal is a draft, nothing more. ``copy_of`` copies a standard under a new name.
-Either way the result is checked by ``parse_standard`` before anyone can save it.
+``propose_from_item`` turns an agreement's data item described in words into a draft to finish:
+the council it comes from (its GSS code), the period it covers and the item itself as a field,
+so an item in words is never a dead end. Either way the result is checked by
+``parse_standard`` before anyone can save it.
 """
 
 from __future__ import annotations
@@ -67,6 +70,77 @@ def propose_from_example(
         "schema": {"fields": fields, "missingValues": ["", *sorted(seen)]},
     }
     parse_standard(data, default_name=name)  # refuse what could not be saved
+    return data
+
+
+def item_standard_name(text: str, *, prefix: str, taken: set[str]) -> str:
+    """Return a standard name for the data item ``text``: ``prefix`` then its first words, in
+    lower case joined by hyphens (at most 60 characters), not one of ``taken``."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    base = "-".join([*re.findall(r"[a-z0-9]+", prefix.lower()), *words])[:60].strip("-")
+    base = base or "data-item"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base[:56].strip('-')}-{n}", n + 1
+    return candidate
+
+
+def propose_from_item(
+    text: str,
+    *,
+    name: str,
+    context: str = "",
+    geography_level: str = "council",
+    personal_data: str = "none",
+    period: str = "",
+) -> dict[str, Any]:
+    """Return a draft standard (its JSON) for an agreement's data item described in words
+    (``text``): the council the rows come from (GSS code, marked as the organisation), the
+    period they cover (marked as the period; ``period`` is its example) and the item itself as
+    one field, for the data team to finish. ``context`` (the request's question and purpose)
+    goes into the description."""
+    item = " ".join(text.split())
+    title = item if len(item) <= 200 else item[:197].rstrip() + "..."
+    description = f"Drafted from the data item: {item}" + (f"\n\n{context}" if context else "")
+    label = " ".join(item.split()[:8])
+    field_name = _field_name(label, {"organisation", "period"})
+    data = {
+        "name": name,
+        "title": title,
+        "description": description,
+        "version": "0.1.0",
+        "geography_level": geography_level or "council",
+        "personal_data": personal_data or "none",
+        "schema": {
+            "fields": [
+                {
+                    "name": "organisation",
+                    "title": "Council (GSS code)",
+                    "type": "string",
+                    "description": "The council the row's data comes from, by its GSS code.",
+                    "constraints": {"required": True, "pattern": _GSS[1:-1]},
+                    "lgrshare:role": "organisation",
+                },
+                {
+                    "name": "period",
+                    "title": "Period",
+                    "type": "string",
+                    "description": "The period the row covers, as declared at upload.",
+                    "constraints": {"required": True},
+                    "lgrshare:role": "period",
+                    **({"example": period} if period else {}),
+                },
+                {
+                    "name": field_name,
+                    "title": label[:200],
+                    "type": "string",
+                    "description": item,
+                },
+            ],
+            "missingValues": [""],
+        },
+    }
+    parse_standard(data, default_name=name)
     return data
 
 
