@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from lgrshare.domain.standards.casting import typed
+from lgrshare.domain.standards.casting import parse_literal, typed
 from lgrshare.domain.standards.model import (
+    DEFAULT_FALSE_VALUES,
+    DEFAULT_TRUE_VALUES,
+    FIELD_TYPES,
     MAX_FIELDS,
+    ROLE_KEY,
+    FieldSpec,
     Standard,
     StandardInvalid,
     parse_standard,
@@ -205,3 +211,148 @@ def _propose_field(name: str, label: str, column: pl.Series) -> dict[str, Any]:
     if constraints:
         field["constraints"] = constraints
     return field
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    """One field as the data lead confirmed it in the field editor: ``original`` is the name
+    it had in the version edited ("" for a field added), ``codes`` its code list, one a line."""
+
+    name: str
+    title: str = ""
+    type: str = "string"
+    required: bool = False
+    codes: str = ""
+    pattern: str = ""
+    description: str = ""
+    original: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """A problem with row ``row`` (0-based) of the field editor, at its ``part``."""
+
+    row: int
+    part: str
+    code: str
+    message: str
+
+
+def fields_from_rows(
+    rows: list[FieldRow], base: Standard
+) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
+    """Return the Table Schema fields the rows give, each keeping what the editor does not show
+    of its field in ``base`` (its role, example, other constraints), and every problem at once:
+    an empty or repeated name, an unknown type, a code not of the field's type, a pattern that
+    is not a regular expression or would be too costly, no field at all."""
+    problems: list[FieldProblem] = []
+    fields: list[dict[str, Any]] = []
+    if not rows:
+        problems.append(FieldProblem(0, "name", "standard-invalid", "Keep at least one field"))
+    first_row: dict[str, int] = {}
+    for n, row in enumerate(rows):
+        where = f"Field {n + 1}"
+        name = row.name.strip()
+        if not name:
+            problems.append(FieldProblem(n, "name", "field-name-invalid", f"{where}: give a name"))
+        elif name in first_row:
+            problems.append(
+                FieldProblem(
+                    n,
+                    "name",
+                    "field-name-invalid",
+                    f"{where}: the name {name} is used by field {first_row[name] + 1} too",
+                )
+            )
+        else:
+            first_row[name] = n
+        if row.type not in FIELD_TYPES:
+            problems.append(
+                FieldProblem(n, "type", "standard-invalid", f"{where}: choose the type")
+            )
+            continue
+        kept = base.get_field(row.original) if row.original else None
+        raw = _field_json(kept) if kept else {}
+        raw.update(name=name or f"field_{n + 1}", type=row.type)
+        if row.title.strip():
+            raw["title"] = row.title.strip()
+        else:
+            raw.pop("title", None)
+        changed_type = kept is not None and row.type != kept.type
+        if changed_type:
+            raw.pop("format", None)
+        if row.description.strip():
+            raw["description"] = row.description.strip()
+        else:
+            raw.pop("description", None)
+        constraints = dict(raw.get("constraints") or {})
+        if changed_type:
+            # Bounds and codes of the old type would not read as the new one.
+            for key in ("minimum", "maximum", "enum", "pattern", "minLength", "maxLength"):
+                constraints.pop(key, None)
+        constraints.pop("required", None)
+        if row.required:
+            constraints["required"] = True
+        codes = [line.strip() for line in row.codes.splitlines() if line.strip()]
+        constraints.pop("enum", None)
+        if codes:
+            if len(set(codes)) != len(codes):
+                problems.append(
+                    FieldProblem(n, "codes", "standard-invalid", f"{where}: a code is listed twice")
+                )
+            constraints["enum"] = codes
+        constraints.pop("pattern", None)
+        if row.pattern.strip():
+            constraints["pattern"] = row.pattern.strip()
+        raw["constraints"] = constraints
+        if not constraints:
+            raw.pop("constraints")
+        try:
+            typed_field = parse_standard(
+                {"schema": {"fields": [raw]}}, default_name="field-check"
+            ).fields[0]
+        except StandardInvalid as exc:
+            part = "pattern" if exc.code == "pattern-invalid" else "codes" if codes else "type"
+            problems.append(FieldProblem(n, part, exc.code, f"{where}: {_plain(exc.message)}"))
+            continue
+        if codes and typed_field.type in ("integer", "number"):
+            # JSON numbers, as Table Schema writes a numeric field's codes.
+            number = int if typed_field.type == "integer" else float
+            raw["constraints"]["enum"] = [number(parse_literal(typed_field, c)) for c in codes]
+        fields.append(raw)
+    return fields, problems
+
+
+def _field_json(spec: FieldSpec) -> dict[str, Any]:
+    raw: dict[str, Any] = {"name": spec.name, "type": spec.type}
+    if spec.format != "default":
+        raw["format"] = spec.format
+    for key, value in (
+        ("title", spec.title),
+        ("description", spec.description),
+        ("unit", spec.unit),
+        ("example", spec.example),
+        ("codeList", spec.code_list),
+        (ROLE_KEY, spec.role),
+    ):
+        if value:
+            raw[key] = value
+    if spec.constraints:
+        raw["constraints"] = dict(spec.constraints)
+    if spec.decimal_char != ".":
+        raw["decimalChar"] = spec.decimal_char
+    if spec.group_char:
+        raw["groupChar"] = spec.group_char
+    if not spec.bare_number:
+        raw["bareNumber"] = False
+    if spec.true_values != DEFAULT_TRUE_VALUES:
+        raw["trueValues"] = list(spec.true_values)
+    if spec.false_values != DEFAULT_FALSE_VALUES:
+        raw["falseValues"] = list(spec.false_values)
+    return raw
+
+
+def _plain(message: str) -> str:
+    # parse_standard's messages start "Field 'name' ...": the row number already says which.
+    text = re.sub(r"^Field '[^']*':? ?", "", message).replace("enum values", "codes")
+    return text[:1].lower() + text[1:]
