@@ -172,10 +172,14 @@ def test_drafting_in_the_page(people, signed_in):
         },
     )
 
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    # A proposal opens in the field editor, each proposed field filled in to confirm.
+    assert (response.status_code, response["Location"]) == (302, f"/standards/{NAME}/fields")
+    editor = client.get(response["Location"]).content.decode()
+    assert "Check each field" in editor
+    assert 'name="field-3-name" type="text" value="band_d"' in editor
+    page = client.get(f"/standards/{NAME}/").content.decode()
     assert "Band D by district" in page
-    assert "Draft: check each field below" in page
+    assert "Draft, proposed: check each field" in page
     assert "<code>band_d</code> \u2013 Band D (£)" in page
     # Its templates and schema download as a built-in's do; the code list is a drop-down.
     template = client.get(f"/standards/{NAME}/template.xlsx")

@@ -55,7 +55,14 @@ from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
 from lgrshare.standards.drafts import area_standard_from_item
-from lgrshare.standards.services import area_standards_agree, standard_get, version_in_use
+from lgrshare.standards.models import AreaStandard
+from lgrshare.standards.services import (
+    area_standard_versions,
+    area_standards_agree,
+    is_builtin,
+    standard_get,
+    version_in_use,
+)
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
@@ -323,6 +330,23 @@ def _standards_named(
         recipients = sorted({f["recipient"] for f in terms["flows"]}) or None
         named_terms["flows"] = [*terms["flows"], *default_flows(parties, drafted, recipients)]
     return named_terms
+
+
+def standards_to_finish(version: AgreementVersion) -> list[dict[str, Any]]:
+    """The area standards an unsigned version names at a draft version: each with whether it
+    is still a proposal to confirm and the newer version saved since, if any."""
+    found = []
+    for item in version.data_items:
+        name, pinned = item.get("standard"), item.get("version") or ""
+        if not name or is_builtin(name):
+            continue
+        versions = area_standard_versions(name)
+        named = next((v for v in versions if v.version == pinned), None)
+        if named is None or named.state == AreaStandard.State.AGREED:
+            continue
+        newer = versions[0].version if versions[0].version != pinned else ""
+        found.append({"standard": named, "newer": newer})
+    return found
 
 
 def _write_version(

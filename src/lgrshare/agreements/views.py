@@ -28,13 +28,7 @@ from lgrshare.agreements.forms import (
     ReviewForm,
     initial_from,
 )
-from lgrshare.agreements.models import (
-    Agreement,
-    AgreementVersion,
-    ContractorAgreement,
-    Dpia,
-    State,
-)
+from lgrshare.agreements.models import Agreement, ContractorAgreement, Dpia, State
 from lgrshare.agreements.pdf import render_pdf
 from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import SECURITY_RULES
@@ -48,8 +42,6 @@ from lgrshare.domain.files import check_file
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.requests.services import request_get_for_user
-from lgrshare.standards.models import AreaStandard
-from lgrshare.standards.services import area_standard_versions, is_builtin
 
 
 @require_safe
@@ -152,23 +144,6 @@ def _dpia_initial(agreement: Agreement) -> dict[str, str]:
     return {name: getattr(dpia, name) for name in fields}
 
 
-def standards_to_finish(version: AgreementVersion) -> list[dict[str, Any]]:
-    """The area standards an unsigned version names at a draft version: each with whether it
-    is still a proposal to confirm and the newer version saved since, if any."""
-    found = []
-    for item in version.data_items:
-        name, pinned = item.get("standard"), item.get("version") or ""
-        if not name or is_builtin(name):
-            continue
-        versions = area_standard_versions(name)
-        named = next((v for v in versions if v.version == pinned), None)
-        if named is None or named.state == AreaStandard.State.AGREED:
-            continue
-        newer = versions[0].version if versions[0].version != pinned else ""
-        found.append({"standard": named, "newer": newer})
-    return found
-
-
 def _context(
     request: HttpRequest, agreement: Agreement, number: int | None = None
 ) -> dict[str, Any]:
@@ -179,7 +154,7 @@ def _context(
     own = version.parties.filter(council_id=user.council_id).first()
     accepted = agreement.acceptances.filter(user=user, version=version.number).exists()
     return {
-        "standards_to_finish": [] if version.frozen_at else standards_to_finish(version),
+        "standards_to_finish": [] if version.frozen_at else services.standards_to_finish(version),
         "agreement": agreement,
         "status": status_of(agreement),
         "area": agreement.area,

@@ -82,8 +82,12 @@ def propose_from_example(
 def item_standard_name(text: str, *, prefix: str, taken: set[str]) -> str:
     """Return a standard name for the data item ``text``: ``prefix`` then its first words, in
     lower case joined by hyphens (at most 60 characters), not one of ``taken``."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    base = "-".join([*re.findall(r"[a-z0-9]+", prefix.lower()), *words])[:60].strip("-")
+    words = [*re.findall(r"[a-z0-9]+", prefix.lower()), *re.findall(r"[a-z0-9]+", text.lower())]
+    base = ""
+    for word in words:  # whole words, up to 60 characters
+        if len(base) + len(word) + 1 > 60:
+            break
+        base = f"{base}-{word}" if base else word
     base = base or "data-item"
     candidate, n = base, 2
     while candidate in taken:
