@@ -21,7 +21,7 @@ from lgrshare.standards import drafts
 from lgrshare.standards.models import AreaStandard
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
-from tests.conftest import GUILDFORD, KENT, SURREY, WOKING, _make
+from tests.conftest import GUILDFORD, SURREY, WOKING
 
 NAME = "surrey-band-d-by-district"
 
@@ -38,20 +38,6 @@ def _example(codes: tuple[str, ...] = (GUILDFORD, WOKING)) -> bytes:
     for row in rows:
         writer.writerow([row[1], row[2], "2023-24", row[27], row[23]])
     return out.getvalue().encode()
-
-
-@pytest.fixture
-def people(db):
-    people = {
-        "surrey_lead": _make("sue", ["data-lead"], SURREY),
-        "guildford_lead": _make("gary", ["data-lead"], GUILDFORD),
-        "kent_lead": _make("ken", ["data-lead"], KENT),
-        "guildford_dpo_only": _make("vic", ["ig-officer"], GUILDFORD),
-    }
-    for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD)):
-        people[f"{council}_dpo"] = _make(f"{council[0]}dpo", ["dpo"], gss)
-        people[f"{council}_sign"] = _make(f"{council[0]}sign", ["senior-signatory"], gss)
-    return people
 
 
 def _draft(people, **changes):
