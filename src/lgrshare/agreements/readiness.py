@@ -21,7 +21,7 @@ from lgrshare.domain.screening import (
     readiness,
 )
 from lgrshare.domain.screening.readiness import LEVEL_GROUP
-from lgrshare.standards.services import standard_get
+from lgrshare.standards.services import area_standard_version, standard_get
 
 
 def _dpia(agreement: Agreement) -> DpiaDecision | None:
@@ -44,13 +44,16 @@ def _standards(version: AgreementVersion) -> tuple[StandardLevel, ...]:
     levels = []
     for item in version.data_items or []:
         if "standard" in item:
-            standard = standard_get(name=item["standard"], version=item.get("version") or "")
+            named = str(item.get("version") or "")
+            standard = standard_get(name=item["standard"], version=named)
+            saved = area_standard_version(standard.name, named) if named else None
             levels.append(
                 StandardLevel(
                     name=standard.name,
                     title=standard.title,
                     personal_data=standard.personal_data,
                     sensitivity=standard.sensitivity,
+                    proposed=bool(saved and saved.proposed),
                 )
             )
     return tuple(levels)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from django.db import transaction
 
 from lgrshare import access
+from lgrshare.agreements.models import AgreementVersion, State
 from lgrshare.councils.models import Area, User
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy.standards import StandardAction
@@ -150,7 +151,72 @@ def area_standard_fields(
         data["schema"].pop("primaryKey", None)
         data["schema"].pop(RULES_KEY, None)
     data["schema"]["fields"] = fields
-    return _save(user=user, area=latest.area, data=data, source=AreaStandard.Source.FIELDS)
+    with transaction.atomic():
+        saved = _save(user=user, area=latest.area, data=data, source=AreaStandard.Source.FIELDS)
+        if latest.proposed:
+            _follow(user=user, proposed=latest, confirmed=saved)
+    return saved
+
+
+def area_standard_confirm(*, user: User, name: str, based_on: str) -> AreaStandard:
+    """Confirm every field of the proposal ``based_on`` of area standard ``name`` as it is:
+    ``area_standard_fields`` with its own fields."""
+    proposal = parse_standard(
+        AreaStandard.objects.get(name=name, version=based_on).definition, default_name=name
+    )
+    fields = proposal.to_json()["schema"]["fields"]
+    return area_standard_fields(user=user, name=name, fields=fields, based_on=based_on)
+
+
+def proposals_confirm(*, user: User, data_items: list[dict[str, Any]]) -> list[AreaStandard]:
+    """Confirm, as they stand, the proposals that ``data_items`` (an agreement's) name: what a
+    data lead does who checks each field and changes none. Returns the versions saved."""
+    confirmed = []
+    for item in data_items:
+        named = AreaStandard.objects.filter(
+            name=item.get("standard", ""), version=item.get("version", "")
+        ).first()
+        if named is not None and named.proposed:
+            confirmed.append(
+                area_standard_confirm(user=user, name=named.name, based_on=named.version)
+            )
+    return confirmed
+
+
+def _follow(*, user: User, proposed: AreaStandard, confirmed: AreaStandard) -> None:
+    """Agreements still in draft that name ``proposed`` (a proposal nobody had confirmed, so
+    nobody has agreed anything on it) name ``confirmed`` instead, every field of it flowing as
+    every field of the proposal did; each change is recorded on the agreement. An agreement
+    sent for review keeps its version: its terms change only by a new version of them."""
+    names = [spec.name for spec in parse_standard(confirmed.definition, default_name="x").fields]
+    pin = (proposed.name, proposed.version)
+    drafts = AgreementVersion.objects.filter(
+        agreement__state=State.DRAFT, agreement__area=proposed.area, frozen_at__isnull=True
+    ).select_related("agreement", "agreement__area")
+    for version in drafts:
+        if not any((i.get("standard"), i.get("version")) == pin for i in version.data_items):
+            continue
+        version.data_items = [
+            {**item, "version": confirmed.version}
+            if (item.get("standard"), item.get("version")) == pin
+            else item
+            for item in version.data_items
+        ]
+        version.flows = [
+            {**flow, "fields": names} if flow["standard"] == proposed.name else flow
+            for flow in version.flows
+        ]
+        version.save(update_fields=["data_items", "flows"])
+        record(
+            user=user,
+            action="agreement-edited",
+            target_type="agreement",
+            target_id=version.agreement.reference,
+            reason="standard-confirmed",
+            standard=proposed.name,
+            version=confirmed.version,
+            area=version.agreement.area.county_id,
+        )
 
 
 def area_standard_revise(*, user: User, name: str, content: bytes) -> AreaStandard:
