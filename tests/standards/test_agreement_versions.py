@@ -6,11 +6,15 @@ import importlib
 import io
 from datetime import date, timedelta
 
+import pytest
 from django.apps import apps as django_apps
 
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import AgreementVersion
+from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
+from lgrshare.domain.agreement_terms import TermsInvalid
+from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.domain.standards.model import parse_standard
 from lgrshare.requests import services as requests
 from lgrshare.standards import drafts
@@ -19,6 +23,7 @@ from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
 from tests.conftest import GUILDFORD, SURREY
 from tests.standards.test_area_standards import NAME, _api, _draft, _example
+from tests.standards.test_field_editor import _post
 
 ITEM = "Guildford: households owed a homelessness duty and placed in temporary accommodation"
 
@@ -52,6 +57,12 @@ def _sign(people, agreement):
         agreements.agreement_sign(user=people[f"{council}_sign"], agreement=agreement)
 
 
+def _confirmed(people):
+    """The proposal from the example file, each field confirmed as proposed: version 0.2.0."""
+    _draft(people)
+    return drafts.area_standard_confirm(user=people["surrey_lead"], name=NAME, based_on="0.1.0")
+
+
 def _rename_band_d(people, based_on):
     """A new version whose band_d field is called band_d_pounds."""
     base = standard_get(name=NAME, version=based_on)
@@ -65,20 +76,20 @@ def _rename_band_d(people, based_on):
 
 
 def test_the_agreement_names_the_version_and_keeps_using_it_after_the_standard_changes(people):
-    _draft(people)
+    _confirmed(people)
     agreement = _create(people)
-    assert agreement.current().data_items == [{"standard": NAME, "version": "0.1.0", "fields": []}]
+    assert agreement.current().data_items == [{"standard": NAME, "version": "0.2.0", "fields": []}]
 
     _sign(people, agreement)
-    revised = _rename_band_d(people, "0.1.0")
+    revised = _rename_band_d(people, "0.2.0")
 
-    assert (revised.version, revised.state) == ("0.2.0", "draft")
-    assert AreaStandard.objects.get(name=NAME, version="0.1.0").agreed_under == (
+    assert (revised.version, revised.state) == ("0.3.0", "draft")
+    assert AreaStandard.objects.get(name=NAME, version="0.2.0").agreed_under == (
         agreement.reference
     )
     dataset = submissions.dataset_for(agreement=agreement, standard=NAME, council=GUILDFORD)
     used = submissions.agreed_standard(dataset)
-    assert used.version == "0.1.0"
+    assert used.version == "0.2.0"
     assert used.get_field("band_d") is not None
     assert used.get_field("band_d_pounds") is None
     # The template the agreement hands out is the version it names.
@@ -93,34 +104,33 @@ def test_the_agreement_names_the_version_and_keeps_using_it_after_the_standard_c
         period="2023-24",
     )
     assert submission.valid, submissions.full_report(submission)["errors"]
-    assert (submission.standard_name, submission.standard_version) == (NAME, "0.1.0")
+    assert (submission.standard_name, submission.standard_version) == (NAME, "0.2.0")
 
 
 def test_a_named_version_is_kept_while_unsigned_and_a_newer_one_is_pointed_out(people, signed_in):
-    _draft(people)
+    _confirmed(people)
     agreement = _create(people)
-    _rename_band_d(people, "0.1.0")
+    _rename_band_d(people, "0.2.0")
 
     page = signed_in(people["surrey_lead"]).get(f"/agreements/{agreement.pk}/").content.decode()
-    assert "Version 0.2.0 has been saved since: change the terms to use it" in page
+    assert "Version 0.3.0 has been saved since: change the terms to use it" in page
     # Choosing the newer version is a change of terms like any other.
     agreements.agreement_update(
         user=people["surrey_lead"],
         agreement=agreement,
         parties={SURREY: False, GUILDFORD: True},
-        terms=_terms(data_items=[{"standard": NAME, "version": "0.2.0", "fields": []}]),
+        terms=_terms(data_items=[{"standard": NAME, "version": "0.3.0", "fields": []}]),
     )
-    assert agreement.current().data_items[0]["version"] == "0.2.0"
+    assert agreement.current().data_items[0]["version"] == "0.3.0"
     assert agreement.current().flows[0]["fields"][3] == "band_d_pounds"
 
 
 def test_an_unknown_version_is_refused_with_the_other_problems(people):
     _draft(people)
 
-    try:
+    with pytest.raises(TermsInvalid) as refused:
         _create(people, data_items=[{"standard": NAME, "version": "9.9.9", "fields": []}])
-    except agreements.TermsInvalid as refused:
-        problems = {(p.code, p.message) for p in refused.problems}
+    problems = {(p.code, p.message) for p in refused.value.problems}
     assert ("unknown-standard", f"There is no standard {NAME} version 9.9.9") in problems
     assert not agreements.Agreement.objects.exists()
 
@@ -234,11 +244,11 @@ def test_the_agreement_form_offers_area_standards_and_their_versions(people, sig
 def test_the_migration_pins_existing_agreements_and_their_signed_pages_do_not_change(
     people, signed_in
 ):
-    _draft(people)
+    _confirmed(people)
     signed = _create(people)
     _sign(people, signed)
     builtin = _create(people, data_items=[{"standard": "council-tax-base", "fields": []}])
-    _rename_band_d(people, "0.1.0")  # the current draft is 0.2.0; the agreed one 0.1.0
+    _rename_band_d(people, "0.2.0")  # the current draft is 0.3.0; the agreed one 0.2.0
     # As written before agreements named versions:
     for version in AgreementVersion.objects.all():
         items = [{k: v for k, v in i.items() if k != "version"} for i in version.data_items]
@@ -249,7 +259,34 @@ def test_the_migration_pins_existing_agreements_and_their_signed_pages_do_not_ch
     migration = importlib.import_module("lgrshare.agreements.migrations.0009_pin_standard_versions")
     migration._pin(django_apps, None)
 
-    assert signed.current().data_items[0]["version"] == "0.1.0"  # agreed under it
+    assert signed.current().data_items[0]["version"] == "0.2.0"  # agreed under it
     ctb = standard_get(name="council-tax-base").version
     assert builtin.current().data_items[0]["version"] == ctb
     assert client.get(f"/agreements/{signed.pk}/document.pdf").content == before
+
+
+def test_a_drafted_item_stops_the_agreement_until_its_fields_are_confirmed(people, signed_in):
+    agreement = _create(people, data_items=[{"item": ITEM}])
+    drafted = AreaStandard.objects.get()
+
+    with pytest.raises(AgreementNotReady) as refused:
+        agreements.agreement_send_for_review(user=people["surrey_lead"], agreement=agreement)
+    assert [problem.code for problem in refused.value.problems] == ["standard-not-confirmed"]
+    # The data lead checks each field in the editor: the draft agreement follows.
+    client = signed_in(people["surrey_lead"])
+    page = client.get(f"/standards/{drafted.name}/fields").content.decode()
+    assert "We drafted these fields from the data item" in page
+    rows = [
+        {"original": f.name, "name": f.name, "type": f.type, "required": "yes"}
+        for f in standard_get(name=drafted.name).fields
+    ]
+    rows[2] |= {"name": "households", "type": "integer", "title": "Households"}
+    assert client.post(f"/standards/{drafted.name}/fields", _post(rows)).status_code == 302
+
+    version = agreement.current()
+    assert version.data_items == [{"standard": drafted.name, "version": "0.2.0", "fields": []}]
+    assert version.flows[0]["fields"] == ["organisation", "period", "households"]
+    agreements.agreement_send_for_review(user=people["surrey_lead"], agreement=agreement)
+    assert AuditEntry.objects.filter(
+        action="agreement-edited", reason="standard-confirmed", target_id=agreement.reference
+    ).exists()

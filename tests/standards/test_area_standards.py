@@ -96,6 +96,8 @@ def test_a_copy_of_a_built_in_standard_keeps_its_rules(people):
 
 def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
     _draft(people)
+    # The data lead confirms each proposed field (version 0.2.0).
+    drafts.area_standard_confirm(user=people["surrey_lead"], name=NAME, based_on="0.1.0")
     agreement = agreements.agreement_create(
         user=people["surrey_lead"],
         area=Area.objects.get(county_id=SURREY),
@@ -116,7 +118,7 @@ def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
         )
         agreements.agreement_sign(user=people[f"{council}_sign"], agreement=agreement)
 
-    agreed = AreaStandard.objects.get(name=NAME)
+    agreed = AreaStandard.objects.get(name=NAME, version="0.2.0")
     assert (agreed.state, agreed.agreed_under) == ("agreed", agreement.reference)
     # A change after agreement is a new draft version; the agreed one stays in use.
     changed = standard_get(name=NAME).to_json()
@@ -124,7 +126,7 @@ def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
     revised = drafts.area_standard_revise(
         user=people["surrey_lead"], name=NAME, content=json.dumps(changed).encode()
     )
-    assert (revised.version, revised.state) == ("0.2.0", "draft")
+    assert (revised.version, revised.state) == ("0.3.0", "draft")
     assert standard_get(name=NAME).title == "Band D by district"
 
     dataset = submissions.dataset_for(agreement=agreement, standard=NAME, council=GUILDFORD)
