@@ -32,6 +32,11 @@ on its sample); and ``lgrshare --version`` against ``python -c "import polars"``
 
 ``--big-rows N`` also validates an N-row file (10,000,000 for the issue's memory target) for
 peak memory. Prints the figures and writes ``bench/results/validate.json``.
+
+``--wide`` runs the wide workload instead (issue 19): tables of 1,000, 4,000 and 10,000 columns
+by 2 rows, and 1,000 columns by 1,000 rows (half text, half whole numbers, one injected type
+error), each validated once by lgrshare and once by frictionless-py (the whole file), in their
+own processes: time and peak memory side by side. Writes ``bench/results/validate-wide.json``.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 RESULTS = HERE / "results" / "validate.json"
+WIDE_RESULTS = HERE / "results" / "validate-wide.json"
+# (columns, rows) of the wide workload.
+WIDE = ((1_000, 2), (4_000, 2), (10_000, 2), (1_000, 1_000))
 GENERATOR_COPIES = (
     ROOT.parent / "shared" / "bench" / "gen_council_records.py",
     ROOT / "tests" / "domain" / "validation" / "data" / "gen_council_records.py.txt",
@@ -153,7 +161,11 @@ def main() -> None:
     parser.add_argument("--frictionless-rows", type=int, default=100_000)
     parser.add_argument("--big-rows", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast contenders")
+    parser.add_argument("--wide", action="store_true", help="the wide workload only")
     args = parser.parse_args()
+    if args.wide:
+        wide()
+        return
 
     data = workload(args.rows)
     sample = head(data, args.frictionless_rows)
@@ -278,10 +290,66 @@ def rel(path: Path) -> str:
     return os.path.relpath(path, ROOT)
 
 
-def child(kind: str, path: Path) -> dict[str, float]:
+def wide() -> None:
+    """Run the wide workload (see the module's docstring): print and write its figures."""
+    figures: dict[str, object] = {}
+    for columns, rows in WIDE:
+        path, schema = wide_table(columns, rows)
+        ours = child("lgrshare", path, schema)
+        theirs = child("frictionless", path, schema)
+        figures[f"{columns}x{rows}"] = {
+            "columns": columns,
+            "rows": rows,
+            "bytes": path.stat().st_size,
+            "lgrshare": ours,
+            "frictionless": theirs,
+            "x_frictionless_time": theirs["seconds"] / ours["seconds"],
+            "x_frictionless_memory": theirs["peak_bytes"] / ours["peak_bytes"],
+        }
+        print(
+            f"{columns:>6,} columns x {rows:>5,} rows: lgrshare {ours['seconds']:6.2f} s "
+            f"{ours['peak_bytes'] / 2**20:6.0f} MB; frictionless {theirs['seconds']:6.2f} s "
+            f"{theirs['peak_bytes'] / 2**20:6.0f} MB",
+            flush=True,
+        )
+    figures["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    WIDE_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    WIDE_RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"written {WIDE_RESULTS.relative_to(ROOT)}")
+
+
+def wide_table(columns: int, rows: int) -> tuple[Path, Path]:
+    """Return a table of ``columns`` by ``rows`` and its Table Schema (written once): text and
+    whole numbers in turn, one cell of the last row not a number."""
+    path = DATA / f"wide_{columns}x{rows}.csv"
+    schema = DATA / f"wide_{columns}.schema.json"
+    if not schema.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        fields = [
+            {"name": f"c{j}", "type": "integer" if j % 2 else "string"} for j in range(columns)
+        ]
+        schema.write_text(json.dumps({"fields": fields}), encoding="utf-8")
+    if not path.exists():
+        with path.open("w", encoding="utf-8") as out:
+            out.write(",".join(f"c{j}" for j in range(columns)) + "\n")
+            for i in range(rows):
+                cells = [str(i * 7 + j) if j % 2 else f"t{i}-{j}" for j in range(columns)]
+                if i == rows - 1:
+                    cells[1] = "x"
+                out.write(",".join(cells) + "\n")
+    return path, schema
+
+
+def child(kind: str, path: Path, schema: Path | None = None) -> dict[str, float]:
     """Run one contender in a fresh process; return its seconds (the work), peak memory and
     wall-clock seconds (the whole process)."""
-    schema = rules_schema() if kind == "lgrshare_rules" else SCHEMA
+    if schema is None:
+        schema = rules_schema() if kind == "lgrshare_rules" else SCHEMA
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, kind, rel(path), rel(schema)],

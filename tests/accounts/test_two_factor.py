@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lgrshare.audit.models import AuditEntry
@@ -124,6 +125,9 @@ def test_someone_who_chose_two_factor_can_turn_it_off_but_a_dpo_cannot(alice, do
     client = Client()
     _sign_in(client, "alice")
     _set_up(client, alice)
+    asked = client.get("/account/two-factor/remove").content.decode()
+    assert "Turn off two-factor sign-in?" in asked
+    assert TOTPDevice.objects.filter(user=alice).exists()  # asking changes nothing
     assert client.post("/account/two-factor/remove").status_code == 302
     assert not TOTPDevice.objects.filter(user=alice).exists()
     dpo = Client()
@@ -146,3 +150,23 @@ def test_the_api_still_takes_tokens_made_after_two_factor(dora):
     made = client.post("/account/tokens", {"name": "script"}, follow=True)
     secret = made.context["new_token"]
     assert Client().get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
+def test_new_recovery_codes_are_made_only_after_the_person_confirms(alice):
+    client = Client()
+    _sign_in(client, "alice")
+    _set_up(client, alice)
+    settings_page = client.get("/account/two-factor").content.decode()
+    assert 'href="/account/two-factor/renew-codes"' in settings_page
+    before = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
+
+    asked = client.get("/account/two-factor/renew-codes").content.decode()
+    assert "Your current recovery codes will stop working" in asked
+    assert (
+        set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
+        == before
+    )
+    client.post("/account/two-factor/renew-codes")
+    after = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
+    assert after
+    assert not after & before

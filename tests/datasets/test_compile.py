@@ -20,7 +20,7 @@ from lgrshare.demo import COUNCIL_TAX_FIELDS, _council_tax_csv
 from lgrshare.submissions import services
 from tests.conftest import GUILDFORD, SURREY, WOKING
 from tests.experts import experts_reviewed
-from tests.submissions.test_flows import api, cast  # noqa: F401
+from tests.submissions.test_flows import SIX, STANDARD, THREE, api, assets_csv, cast, d1, submit  # noqa: F401
 
 TAX = "council-tax-base"
 DEMAND = "service-demand-lsoa"
@@ -315,3 +315,81 @@ def test_the_threshold_is_set_per_agreement(cast, demand, client):  # noqa: F811
     lsoa = {r["unit"]: r for r in rows if r["geography"] == "lsoa"}
     assert lsoa["E01030499"]["withheld"] == "small-count"  # 37, under this agreement's 40
     assert body["disclosure"]["threshold"] == 40
+
+
+def test_the_compile_api_filters_and_pages_as_the_rows_api_does(cast, tax, client):  # noqa: F811
+    _submit(cast["gary"], tax, TAX, GUILDFORD, _council_tax_csv(GUILDFORD))
+    _submit(cast["wendy"], tax, TAX, WOKING, _council_tax_csv(WOKING))
+    agreements.terms_accept(user=cast["sam"], agreement=tax)
+    sam = api(client, cast["sam"])
+    url = f"/api/v1/agreements/{tax.pk}/compile/{TAX}"
+    body = sam(f"{url}?district={GUILDFORD}").json()
+    assert body["total"] == 1
+    assert body["rows"][0][body["columns"].index("source_council")] == GUILDFORD
+    assert body["units"]["collection_rate"] == "proportion"  # raw numbers, the unit named
+    assert sam(f"{url}?county={SURREY}").json()["total"] == 2
+    assert sam(f"{url}?district=E07000105").json()["total"] == 0  # Kent's Ashford: none
+    assert sam(f"{url}?period=2022-23").json()["total"] == 0
+    for query, code in (
+        ("ward=E05014964", "filter-unknown"),
+        ("district=Guildford", "district-code-invalid"),
+        ("limit=0", "page-limit-invalid"),
+        ("limit=5000", "page-limit-invalid"),
+        ("offset=2", "page-offset-invalid"),
+    ):
+        refused = sam(f"{url}?{query}")
+        assert (refused.status_code, refused.json()["code"]) == (400, code), query
+
+
+def test_filtering_the_airlock_down_to_a_place_never_reveals_a_withheld_count(
+    cast,  # noqa: F811
+    demand,
+    client,
+):
+    agreement, _ = demand
+    sam = api(client, cast["sam"])
+    url = f"/api/v1/agreements/{agreement.pk}/compile/{DEMAND}"
+    whole = sam(f"{url}?limit=1000").json()
+    guildford = sam(f"{url}?district={GUILDFORD}&limit=1000").json()
+    assert 0 < guildford["total"] <= whole["total"]
+    rows = [dict(zip(guildford["columns"], r, strict=True)) for r in guildford["rows"]]
+    lsoa = {r["unit"]: r for r in rows if r["geography"] == "lsoa"}
+    assert lsoa["E01030504"]["count"] is None  # still withheld when filtered down to
+    every = {tuple(r) for r in whole["rows"]}
+    assert all(tuple(r) in every for r in guildford["rows"])  # a subset: nothing re-counted
+    assert 4 not in [r["count"] for r in rows]
+
+
+def test_pages_show_a_proportion_as_a_percentage_and_the_api_keeps_it_raw(
+    cast,  # noqa: F811
+    tax,
+    signed_in,
+    client,
+):
+    _submit(cast["wendy"], tax, TAX, WOKING, _council_tax_csv(WOKING))
+    agreements.terms_accept(user=cast["sam"], agreement=tax)
+    page = signed_in(cast["sam"]).get(f"/agreements/{tax.pk}/compile/{TAX}/")
+    column = page.context["columns"].index("collection_rate")
+    assert page.context["rows"][0][column] == "98.4%"  # Woking, DLUHC Table 9 2023-24
+    dataset = services.dataset_for(agreement=tax, standard=TAX, council=WOKING)
+    shown = signed_in(cast["sam"]).get(f"/catalogue/{dataset.slug}/")
+    assert shown.context["rows"][0][shown.context["columns"].index("collection_rate")] == "98.4%"
+    sam = api(client, cast["sam"])
+    body = sam(f"/api/v1/agreements/{tax.pk}/compile/{TAX}").json()
+    assert body["rows"][0][body["columns"].index("collection_rate")] == "0.984"
+    rows = sam(f"/api/v1/catalogue/{dataset.slug}/rows").json()
+    assert rows["rows"][0][rows["columns"].index("collection_rate")] == "0.984"
+    assert rows["units"]["collection_rate"] == "proportion"
+
+
+def test_compile_gives_each_recipient_only_the_fields_its_flow_agreed(cast, d1, client):  # noqa: F811
+    dataset = d1
+    created = submit(cast["gary"], dataset, assets_csv(SIX))
+    services.submission_accept(user=cast["gary"], submission=created)
+    for user, fields in ((cast["sam"], SIX), (cast["bob"], THREE)):
+        agreements.terms_accept(user=user, agreement=dataset.agreement)
+        body = api(client, user)(f"/api/v1/agreements/{dataset.agreement.pk}/compile/{STANDARD}")
+        assert body.status_code == 200, body.json()
+        columns = body.json()["columns"]
+        lineage = ["source_council", "source_submission", "source_version", "source_period"]
+        assert [c for c in columns if c not in (*lineage, "council_code_differs")] == fields

@@ -103,10 +103,44 @@ def test_rows_page_with_a_total_and_a_next_link_never_a_silent_cap(client, alice
     assert pages == 4
     assert len(seen) == 318
     assert len({tuple(r) for r in seen}) == 318
-    big = get("/api/v1/catalogue/imd-2025-lsoa/rows?limit=5000").json()
+    big = get("/api/v1/catalogue/imd-2025-lsoa/rows?limit=1000").json()
     assert big["total"] == 33755
     assert len(big["rows"]) == 1000
     assert "offset=1000" in big["next"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("limit=0", "page-limit-invalid"),
+        ("limit=-5", "page-limit-invalid"),
+        ("limit=1001", "page-limit-invalid"),
+        ("limit=100000", "page-limit-invalid"),
+        ("limit=ten", "page-limit-invalid"),
+        ("limit=1.5", "page-limit-invalid"),
+        ("offset=-1", "page-offset-invalid"),
+        ("offset=abc", "page-offset-invalid"),
+        ("offset=318", "page-offset-invalid"),  # the table has 318 rows: 0 to 317
+        ("offset=99999999999999999999", "page-offset-invalid"),
+        ("cursor=abc", "filter-unknown"),
+        ("ward=E05014964", "filter-unknown"),
+    ],
+)
+def test_bad_paging_or_an_unknown_filter_is_refused_never_adjusted(client, alice, query, code):
+    response = api(client, alice)(f"/api/v1/catalogue/population-mid-2024/rows?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    if code == "page-limit-invalid":
+        assert "from 1 to 1,000" in response.json()["message"]
+    if query == "offset=318":
+        assert "0 to 317" in response.json()["message"]
+
+
+def test_the_last_row_and_the_largest_page_are_allowed(client, alice):
+    get = api(client, alice)
+    last = get("/api/v1/catalogue/population-mid-2024/rows?offset=317&limit=1000").json()
+    assert len(last["rows"]) == 1
+    assert last["next"] is None
 
 
 def test_rows_filter_by_district_and_county(client, alice):

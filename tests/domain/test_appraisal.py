@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import statistics
 from collections import Counter
 from importlib import resources
 
@@ -184,3 +186,60 @@ def test_the_spread_is_the_difference_between_councils(two):
     west = sum(int(MYE[d]["All ages"]) for d in WEST)
     assert spread.difference == abs(east - west)
     assert spread.largest_council == ("East Surrey" if east > west else "West Surrey")
+
+
+def test_nearest_existing_unitaries_match_an_independent_calculation(two):
+    """Issue 13, benchmarks: the five existing English unitary councils (E06, E08, E09) most
+    like West Surrey on log10 population, log10 density and IMD 2025 average score, each
+    standardised (mean and sample standard deviation over those councils), Euclidean."""
+    imd_lad = by_code("mhclg_imd2025_england_ltla24.csv", "ltla24_code")
+    councils = [
+        r[0]
+        for r in rows("ons_ltla23_utla23_ew_lookup.csv", 1)
+        if r[0][:3] in {"E06", "E08", "E09"}
+        and r[0] in MYE
+        and r[0] in SAM
+        and r[0] in imd_lad
+        and imd_lad[r[0]]["imd_average_score"]
+    ]
+
+    def features(population: float, land_ha: float, imd: float) -> list[float]:
+        return [math.log10(population), math.log10(population / (land_ha / 100)), imd]
+
+    table = {
+        c: features(
+            int(MYE[c]["All ages"]),
+            float(SAM[c]["AREALHECT"]),
+            float(imd_lad[c]["imd_average_score"]),
+        )
+        for c in councils
+    }
+    scale = [
+        (
+            statistics.mean(v[i] for v in table.values()),
+            statistics.stdev(v[i] for v in table.values()),
+        )
+        for i in range(3)
+    ]
+    pairs = lsoas_of(WEST)
+    count = Counter(d for _, d in pairs)
+    weight = {d: int(MYE[d]["All ages"]) / count[d] for d in count}
+    imd = sum(float(IMD[lsoa]["IMD_score"]) * weight[d] for lsoa, d in pairs) / sum(
+        weight[d] for _, d in pairs
+    )
+    west = features(
+        sum(int(MYE[d]["All ages"]) for d in WEST),
+        sum(float(SAM[d]["AREALHECT"]) for d in WEST),
+        imd,
+    )
+
+    def distance(code: str) -> float:
+        return math.dist(
+            [(v - m) / s for v, (m, s) in zip(table[code], scale, strict=True)],
+            [(v - m) / s for v, (m, s) in zip(west, scale, strict=True)],
+        )
+
+    expected = sorted(councils, key=distance)[:5]
+    got = two[0]["West Surrey"].neighbours
+    assert [n.code for n in got] == expected
+    assert got[0].distance == pytest.approx(distance(expected[0]))

@@ -37,6 +37,7 @@ from lgrshare.domain.crypto import (
     decrypt_stream,
     encrypt_stream,
     iter_decrypt,
+    kekfile,
     load_kek,
     load_or_create_kek,
     new_data_key,
@@ -762,3 +763,22 @@ def test_kek_file_errors_are_configuration_errors_with_codes():
         "code": "integrity-error",
         "message": "chunk 3 failed",
     }
+
+
+def test_load_or_create_reads_a_key_another_process_created_after_its_first_read(
+    tmp_path, monkeypatch
+):
+    # The window two workers starting at once can hit: this one's read finds no file, the other
+    # creates it, then this one looks again. It must use the other's key, not fail.
+    path = tmp_path / "kek"
+    created: list[object] = []
+    real_load = kekfile.load_kek
+
+    def load_while_another_creates(where):
+        if not created:
+            created.append(create_kek_file(path))
+            raise KekFileMissing("not there yet")
+        return real_load(where)
+
+    monkeypatch.setattr(kekfile, "load_kek", load_while_another_creates)
+    assert load_or_create_kek(path) == created[0]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import zlib
 from datetime import timedelta
 
 from django.urls import reverse
@@ -15,6 +17,12 @@ from lgrshare.retention.models import Attestation, DeletionCertificate
 from lgrshare.retention.services import retention_run
 from tests.conftest import KENT, SURREY, _make
 from tests.retention.conftest import DELETE_BY, noon
+
+
+def _pdf_streams(pdf: bytes) -> bytes:
+    """The PDF's content streams, inflated: its text as drawn."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S)
+    return b"\n".join(zlib.decompress(stream) for stream in streams)
 
 
 def _expire(agreement):
@@ -62,12 +70,21 @@ def test_a_dpo_sees_due_deleted_and_awaited_on_the_dashboard_and_the_certificate
     assert "Attestations awaited (2)" in board
     page = client.get(reverse("certificate", args=[certificate.pk])).content.decode()
     assert certificate.body_sha256 in page
+    assert "by the retention run (lgrshare retention run, as cron)" in page
+    listing = client.get(reverse("dataset", args=[certificate.dataset.slug])).content.decode()
+    assert ">Deleted</strong>" in listing
+    assert "Under agreement" not in listing
     assert certificate.body["destroyed"][0]["ciphertext_sha256"] in page
     document = json.loads(client.get(reverse("certificate-json", args=[certificate.pk])).content)
     assert document["certificate_sha256"] == certificate.body_sha256
     assert {a["confirmed_at"] for a in document["attestations"]} == {None}
     pdf = client.get(reverse("certificate-pdf", args=[certificate.pk]))
     assert pdf.content.startswith(b"%PDF")
+    # Dates as people write them, not ISO timestamps.
+    text = _pdf_streams(pdf.content)
+    assert f"{DELETE_BY:%d %B %Y}".encode() in text
+    assert b"Deleted at" in text
+    assert certificate.body["issued_at"][:10].encode() not in text
     retention_page = client.get(reverse("agreement-retention", args=[agreement.pk]))
     assert "Awaited" in retention_page.content.decode()
 

@@ -193,14 +193,14 @@ def test_verify_names_an_altered_certificate_and_exits_1(shared):
     runner = CliRunner()
     good = runner.invoke(main, ["retention", "verify"])
     assert good.exit_code == 0, good.output
-    assert good.output.strip().splitlines()[-1] == "1 certificates verified, 0 problems"
+    assert good.output.strip().splitlines()[-1] == "1 certificate verified, 0 problems"
     certificate = DeletionCertificate.objects.get()
     certificate.body = {**certificate.body, "issued_by": "someone else"}
     certificate.save(update_fields=["body"])
     bad = runner.invoke(main, ["retention", "verify"])
     assert bad.exit_code == 1
     assert "[certificate-altered]" in bad.output
-    assert bad.output.strip().splitlines()[-1] == "1 certificates verified, 1 problems"
+    assert bad.output.strip().splitlines()[-1] == "1 certificate verified, 1 problem"
 
 
 def test_the_command_deletes_what_is_due_and_refuses_as_of_without_dry_run(shared):

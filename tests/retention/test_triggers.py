@@ -11,7 +11,7 @@ from django.utils import timezone
 from lgrshare import access
 from lgrshare.agreements import services as agreements
 from lgrshare.agreements.models import State
-from lgrshare.agreements.status import add_months, status_of
+from lgrshare.agreements.status import add_months, after_event, status_of
 from lgrshare.audit.models import AuditEntry
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
 from lgrshare.notifications.models import Notification
@@ -150,6 +150,20 @@ def test_an_agreement_nobody_copied_from_closes_on_its_run(cast):
     assert not Attestation.objects.exists()
 
 
+def test_the_public_register_still_lists_an_agreement_whose_data_was_deleted(cast, client):
+    agreement = make_agreement(cast)
+    before = client.get("/transparency/").content.decode()
+    retention_run(now=noon(DELETE_BY), run_by="cron")
+    agreement.refresh_from_db()
+    assert agreement.state == State.CLOSED
+
+    after = client.get("/transparency/").content.decode()
+    assert agreement.title in before
+    assert "In force" in before
+    assert agreement.title in after
+    assert "Ended: the shared data has been deleted" in after
+
+
 def test_parties_data_leads_and_dpos_are_reminded_30_7_and_1_days_before_once_each(cast):
     make_agreement(cast)
     told = {}
@@ -194,3 +208,20 @@ def test_a_superseded_version_is_deleted_the_agreed_days_after_the_next_is_accep
     assert second.blob.destroyed_at is None
     assert STANDARD in first_dataset.slug
     assert retention_run(now=noon(accepted_on + timedelta(days=15)), run_by="cron").issued == []
+
+
+@pytest.mark.parametrize(
+    ("months", "event", "words"),
+    [
+        (
+            3,
+            "The end of the early options appraisal",
+            "3 months after the end of the early options appraisal",
+        ),
+        (1, "LGR vesting day", "1 month after LGR vesting day"),
+        (0, "The end of the transition", "at the end of the transition"),
+        (None, None, "at the event the agreement names"),
+    ],
+)
+def test_the_retention_rule_after_an_event_reads_as_a_sentence(months, event, words):
+    assert after_event(months, event) == words

@@ -2,6 +2,7 @@
 
 import contextlib
 import csv
+import gzip
 import io
 import json
 import tempfile
@@ -479,3 +480,18 @@ def test_a_workbook_that_breaks_the_reader_is_refused_on_the_page_and_recorded(
     assert not Submission.objects.exists()
     refused = AuditEntry.objects.filter(action="change-refused", reason="file-too-complex")
     assert refused.count() == 1
+
+
+def test_a_compressed_upload_is_checked_stored_and_read_back(cast, dataset, signed_in):
+    content = gzip.compress(contracts_csv(bad_date=True))
+    created = submit(cast["surrey_analyst"], dataset, content, name="contracts.csv.gz")
+
+    assert not created.valid
+    assert created.file_format == "gz"
+    assert created.report["file"]["compression"] == "gzip"
+    # The stored file (the upload itself) is read back unpacked.
+    frame = submission_table(created)
+    assert frame.height == 1
+    assert "end_date" in frame.columns
+    page = signed_in(cast["surrey_lead"]).get(f"/submissions/{created.pk}/").content.decode()
+    assert "unpacked from a gzip file" in page

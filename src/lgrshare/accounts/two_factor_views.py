@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from lgrshare.accounts import two_factor
@@ -133,14 +133,42 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-@require_POST
+_CONFIRM = {
+    "renew": (
+        "Make new recovery codes?",
+        "Your current recovery codes will stop working at once. Keep the new ones somewhere "
+        "safe, away from your phone.",
+        "Make new recovery codes",
+        "govuk-button",
+    ),
+    "remove": (
+        "Turn off two-factor sign-in?",
+        "You will sign in with your password alone, and your recovery codes will stop working.",
+        "Turn off two-factor sign-in",
+        "govuk-button govuk-button--warning",
+    ),
+}
+
+
+def _confirm(request: HttpRequest, which: str) -> HttpResponse:
+    """The page that asks before an action that cannot be undone."""
+    title, warning, button, style = _CONFIRM[which]
+    context = {"title": title, "warning": warning, "button": button, "style": style}
+    return render(request, "accounts/two_factor_confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def renew_codes(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _confirm(request, "renew")
     request.session[_SHOW_ONCE_KEY] = two_factor.recovery_codes_renew(user=person(request))
     return redirect("two-factor-recovery-codes")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _confirm(request, "remove")
     two_factor.two_factor_remove(user=person(request))
     messages.success(request, "Two-factor sign-in is turned off.")
     return redirect("two-factor")

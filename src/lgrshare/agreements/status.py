@@ -55,12 +55,11 @@ def retention_due(
         )
     if agreement.retention_event_on is not None:
         months = version.retention_months_after_event or 0
-        event = version.retention_event or "the event the agreement names"
         found.append(
             RetentionDue(
                 add_months(agreement.retention_event_on, months),
                 "event-period",
-                f"{months} month(s) after {event}, recorded as "
+                f"{_sentence(after_event(months, version.retention_event))}, recorded as "
                 f"{agreement.retention_event_on:%d %B %Y}",
             )
         )
@@ -94,3 +93,23 @@ def status_of(agreement: Agreement, *, today: date | None = None) -> str:
 def status_label(status: str) -> str:
     """Return the words for a status code."""
     return STATUS_LABELS.get(status, status)
+
+
+def after_event(months: int | None, event: str | None) -> str:
+    """Return the agreed retention after an event in words, mid-sentence: "3 months after the
+    end of the early options appraisal", "1 month after …", "at …" (no months).
+
+    The event is written as a heading in the agreement ("The end of …"); its first letter is
+    made small unless its first word is an acronym ("LGR vesting day")."""
+    text = (event or "the event the agreement names").strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    if first[:1].isupper() and not first.isupper():
+        text = text[0].lower() + text[1:]
+    count = months or 0
+    if count == 0:
+        return f"at {text}"
+    return f"{count} month{'s' if count != 1 else ''} after {text}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

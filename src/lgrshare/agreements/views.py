@@ -340,9 +340,12 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
 @require_safe
 @login_not_required
 def transparency(request: HttpRequest) -> HttpResponse:
-    """Public: what is shared between which councils and why. No data, no personal details."""
+    """Public: what is shared between which councils and why, and what sharing has ended (a
+    register that forgot ended agreements would hide what was shared). No data, no personal
+    details."""
+    signed = (State.ACTIVE, State.SUSPENDED, State.TERMINATED, State.CLOSED)
     active = (
-        Agreement.objects.filter(state=State.ACTIVE)
+        Agreement.objects.filter(state__in=signed)
         .select_related("area")
         .prefetch_related("versions__parties__council")
         .order_by("area__name", "pk")

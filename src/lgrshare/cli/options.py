@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from lgrshare.domain.appraisal import appraise, format_value
+from lgrshare.domain.appraisal import LSOA_SPLIT_NOTE, appraise, format_value
 from lgrshare.domain.options import (
     OptionInvalid,
     option_check,
@@ -95,6 +95,8 @@ def appraise_command(ctx: click.Context, area: str, option_file: Path, as_json: 
     click.echo(f"{appraisal.option_name} ({area_name}, {len(appraisal.councils)} councils)")
     for council in appraisal.councils:
         click.echo(f"\n{council.name}: " + ", ".join(p.name for p in council.predecessors))
+        if council.figure("population").note == LSOA_SPLIT_NOTE:
+            click.echo(f"  {LSOA_SPLIT_NOTE}")
         for key in SHOWN:
             figure = council.figure(key)
             click.echo(f"  {figure.label:<62} {format_value(figure.value, figure.unit):>16}")

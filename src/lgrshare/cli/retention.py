@@ -81,7 +81,11 @@ def retention_verify_command() -> None:
     report = retention_verify()
     for finding in report.findings:
         click.echo(f"[{finding.code}] {finding.certificate}: {finding.message}")
-    click.echo(f"{report.verified} certificates verified, {len(report.findings)} problems")
+    problems = len(report.findings)
+    click.echo(
+        f"{report.verified} certificate{'' if report.verified == 1 else 's'} verified, "
+        f"{problems} problem{'' if problems == 1 else 's'}"
+    )
     if report.findings:
         raise SystemExit(1)
 

@@ -214,15 +214,6 @@ def _size(number: int) -> str:
 
 
 def _describe(file: dict[str, object] | object) -> str:
-    info = dict(file) if isinstance(file, dict) else {}
-    if info.get("format") == "xlsx":
-        origin = f", table from cell {info['first_cell']}" if info.get("first_cell") else ""
-        return f"XLSX, sheet {info.get('sheet')!r}{origin}"
-    if info.get("format") == "csv":
-        parts = ["CSV", info.get("encoding")]
-        if info.get("delimiter") is not None:
-            delimiter = info["delimiter"]
-            parts.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)}")
-        parts.append(info.get("line_terminator"))
-        return ", ".join(str(part) for part in parts if part is not None)
-    return "unread"
+    from lgrshare.domain.validation.report import read_as
+
+    return read_as(dict(file) if isinstance(file, dict) else {})

@@ -10,13 +10,18 @@ from ninja import Query, Router, Schema
 
 from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
+from lgrshare.catalogue.models import Kind
 from lgrshare.catalogue.services import dataset_get_for_user
 from lgrshare.datasets import compile as compiling
 from lgrshare.datasets.bundle import Export, check_format, export
 from lgrshare.datasets.downloads import dataset_download, submission_download
 from lgrshare.datasets.read import Page, Rows, dataset_rows, page_of
-from lgrshare.domain.row_filters import RowFilter
-from lgrshare.submissions.services import submission_get_for_user
+from lgrshare.domain.errors import InvalidInput
+from lgrshare.domain.paging import MAX_LIMIT, paging_parse
+from lgrshare.domain.public_data import load_public_table
+from lgrshare.domain.row_filters import RowFilter, filter_rows
+from lgrshare.domain.standards.model import Standard
+from lgrshare.submissions.services import agreed_standard, submission_get_for_user
 
 router = Router(tags=["datasets"])
 
@@ -27,12 +32,26 @@ class ErrorOut(Schema):
 
 
 class RowsParams(Schema):
-    offset: int = 0
-    limit: int = 100
+    # Text, not int: bad paging is refused with its own code and the allowed range.
+    offset: str = ""
+    limit: str = ""
     fields: str = ""
     district: str = ""
     county: str = ""
     period: str = ""
+
+
+class CompiledParams(Schema):
+    offset: str = ""
+    limit: str = ""
+    district: str = ""
+    county: str = ""
+    period: str = ""
+
+
+class FilterUnknown(InvalidInput):
+    code = "filter-unknown"
+    title = "The table cannot be filtered by that"
 
 
 class RowsOut(Schema):
@@ -43,12 +62,32 @@ class RowsOut(Schema):
     offset: int
     limit: int
     next: str | None
+    units: dict[str, str]
 
 
 class CompiledOut(RowsOut):
     coverage: dict[str, Any]
     caveats: list[dict[str, Any]]
     disclosure: dict[str, Any] | None
+
+
+def _known(request: HttpRequest, params: type[Schema]) -> None:
+    """Refuse a query parameter the endpoint does not know (``filter-unknown``): a filter
+    that is ignored answers every row as if it had been applied."""
+    known = set(params.model_fields)
+    unknown = sorted(k for k in request.GET if k not in known)
+    if unknown:
+        raise FilterUnknown(
+            f"Unknown parameter {', '.join(unknown)}: this address takes {', '.join(sorted(known))}"
+        )
+
+
+def _units(standard: Standard | None, columns: list[str]) -> dict[str, str]:
+    """The unit of each column that has one (e.g. ``proportion``: a fraction from 0 to 1)."""
+    if standard is None:
+        return {}
+    units = {f.name: f.unit for f in standard.fields if f.unit}
+    return {c: units[c] for c in columns if c in units}
 
 
 def _page(request: HttpRequest, page: Page) -> dict[str, Any]:
@@ -83,8 +122,13 @@ def dataset_rows_api(request: HttpRequest, slug: str, params: Query[RowsParams])
     """``fields``: the columns wanted, separated by commas (default: every column you may see);
     asking for one you may not see is refused (``fields-not-agreed``). ``district`` (E06-E09)
     and ``county`` (E10) keep the rows whose place lies there; ``period`` the rows of one
-    period. At most 1,000 rows a page: ``total`` counts them all and ``next`` is the address
-    of the following page (null on the last)."""
+    period; any other parameter is refused (``filter-unknown``). ``limit`` is 1 to 1,000 rows
+    (default 100; else ``page-limit-invalid``), ``offset`` from 0 to the last row (else
+    ``page-offset-invalid``): ``total`` counts every row and ``next`` is the address of the
+    following page (null on the last). Numbers are as submitted; ``units`` names each
+    column's unit (``proportion``: a fraction from 0 to 1)."""
+    _known(request, RowsParams)
+    paging = paging_parse(offset=params.offset, limit=params.limit, maximum=MAX_LIMIT)
     user = person(request)
     found = dataset_get_for_user(slug=slug, user=user)
     where = RowFilter(district=params.district, county=params.county, period=params.period)
@@ -94,7 +138,11 @@ def dataset_rows_api(request: HttpRequest, slug: str, params: Query[RowsParams])
         fields=params.fields.split(",") if params.fields else (),
         where=where,
     )
-    return _page(request, page_of(rows.frame, offset=params.offset, limit=params.limit))
+    standard = agreed_standard(found) if found.kind == Kind.SUBMISSION else None
+    return {
+        **_page(request, page_of(rows.frame, paging)),
+        "units": _units(standard, rows.frame.columns),
+    }
 
 
 @router.get(
@@ -125,15 +173,32 @@ def submissions_download(request: HttpRequest, submission_id: int, fmt: str) -> 
     summary="Every council's accepted submissions of a standard, compiled, with coverage",
 )
 def compiled_api(
-    request: HttpRequest, agreement_id: int, standard: str, offset: int = 0, limit: int = 100
+    request: HttpRequest, agreement_id: int, standard: str, params: Query[CompiledParams]
 ) -> dict[str, Any]:
-    """For a person-derived standard the rows are counts by geography, suppressed and rounded
-    (``disclosure`` says what was withheld and why)."""
+    """The filters and paging of the rows API (``district``, ``county``, ``period``,
+    ``offset``, ``limit``); any other parameter is refused (``filter-unknown``). For a
+    person-derived standard the rows are counts by geography, suppressed and rounded
+    (``disclosure`` says what was withheld and why); a filter keeps some of those protected
+    counts and never re-counts the rows, so filtering down to a place cannot reveal a
+    withheld count."""
+    _known(request, CompiledParams)
+    paging = paging_parse(offset=params.offset, limit=params.limit, maximum=MAX_LIMIT)
+    where = RowFilter(district=params.district, county=params.county, period=params.period)
     user = person(request)
     agreement = agreement_get_for_user(pk=agreement_id, user=user)
     result = compiling.compile_standard(user=user, agreement=agreement, standard_name=standard)
+    frame = result.frame
+    if not where.empty:
+        frame = filter_rows(
+            frame,
+            where,
+            lsoa_lookup=load_public_table("lookup-lsoa-ward-district"),
+            district_county=load_public_table("lookup-district-county"),
+            place_column=result.place_column,
+        )
     return {
-        **_page(request, page_of(result.frame, offset=offset, limit=limit)),
+        **_page(request, page_of(frame, paging)),
+        "units": _units(result.standard, frame.columns),
         "coverage": result.coverage.to_json(),
         "caveats": result.caveats,
         "disclosure": result.disclosure.to_json() if result.disclosure else None,

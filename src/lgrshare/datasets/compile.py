@@ -117,6 +117,12 @@ class Compiled:
         return sum(c.flagged for c in self.coverage.councils)
 
     @property
+    def place_column(self) -> str | None:
+        """The column naming each row's place in the protected counts (their totals are
+        ``Total``); None for rows, whose places are found by their codes."""
+        return "unit" if self.disclosure is not None else None
+
+    @property
     def name(self) -> str:
         return f"{self.agreement.reference}-{self.standard.name}-compiled"
 

@@ -27,6 +27,7 @@ from lgrshare import access
 from lgrshare.catalogue.models import Dataset, Kind, MetricValue
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
+from lgrshare.domain.paging import Paging, paging_check
 from lgrshare.domain.policy import Action, Decision
 from lgrshare.domain.public_data import load_public_table
 from lgrshare.domain.row_filters import RowFilter, filter_rows
@@ -37,7 +38,6 @@ from lgrshare.vault.services import blob_read_bytes
 
 # Columns the read path adds to a submission's rows: which file each row came from.
 LINEAGE = ("source_submission", "source_version", "source_period")
-MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -145,15 +145,16 @@ def dataset_rows(
     return Rows(dataset=dataset, decision=decision, frame=frame, versions=tuple(versions))
 
 
-def page_of(frame: pl.DataFrame, *, offset: int = 0, limit: int = 100) -> Page:
-    """One page of ``frame``; ``limit`` is at most ``MAX_PAGE`` (the rest is on later pages)."""
-    offset, limit = max(0, offset), min(max(1, limit), MAX_PAGE)
+def page_of(frame: pl.DataFrame, paging: Paging) -> Page:
+    """One page of ``frame``; raises ``OffsetInvalid`` (``page-offset-invalid``) for an
+    offset past its last row."""
+    paging_check(paging, total=frame.height)
     return Page(
         columns=frame.columns,
-        rows=[list(r) for r in frame.slice(offset, limit).rows()],
+        rows=[list(r) for r in frame.slice(paging.offset, paging.limit).rows()],
         total=frame.height,
-        offset=offset,
-        limit=limit,
+        offset=paging.offset,
+        limit=paging.limit,
     )
 
 

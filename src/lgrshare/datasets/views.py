@@ -25,6 +25,7 @@ from lgrshare.datasets.read import dataset_rows
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.domain.standards.display import rows_text
+from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import Report, officers
 from lgrshare.submissions import services
 from lgrshare.submissions.forms import CaveatForm, WithdrawForm
@@ -41,13 +42,16 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-def _table(request: HttpRequest, frame: Any) -> dict[str, Any]:
+def _table(request: HttpRequest, frame: Any, standard: Standard | None) -> dict[str, Any]:
+    """One page of ``frame`` as people read it (``rows_text``: a proportion as a percentage,
+    numbers without float noise), the one formatter of every page that shows rows; downloads
+    and the API keep the cells as submitted."""
     pages = max(1, -(-frame.height // PAGE_ROWS))
     page = min(_page_number(request.GET.get("page")), pages)
     start = (page - 1) * PAGE_ROWS
     return {
         "columns": frame.columns,
-        "rows": frame.slice(start, PAGE_ROWS).rows(),
+        "rows": rows_text(standard, frame.columns, frame.slice(start, PAGE_ROWS).rows()),
         "total_rows": frame.height,
         "page": page,
         "pages": pages,
@@ -80,7 +84,10 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     context["data_reason"] = decision.reason
     if decision.allowed and found.kind != Kind.REGISTER:
         rows = dataset_rows(user=user, dataset=found, decision=decision)
-        context.update(_table(request, rows.frame), versions=rows.versions, caveats=rows.caveats)
+        standard = services.agreed_standard(found) if found.kind == Kind.SUBMISSION else None
+        context.update(
+            _table(request, rows.frame, standard), versions=rows.versions, caveats=rows.caveats
+        )
     return render(request, "catalogue/dataset.html", context)
 
 
@@ -216,7 +223,7 @@ def compiled(request: HttpRequest, pk: int, standard: str) -> HttpResponse:
         "agreement": agreement,
         "compiled": result,
         "area": agreement.area,
-        **_table(request, result.frame),
+        **_table(request, result.frame, result.standard),
     }
     return render(request, "datasets/compiled.html", context)
 

@@ -39,6 +39,14 @@ from lgrshare.domain.options import OptionReport
 from lgrshare.domain.rules import RulesInvalid, read_rules_file
 
 NEIGHBOURS = 5
+# Said wherever a figure of a split district is shown (pages, the pack, the API, the CLI):
+# no population by age is published for LSOAs in the shipped data (the IMD 2025 LSOA file
+# has scores, ranks and deciles only; mid-2024 estimates and the census are by district).
+LSOA_SPLIT_NOTE = (
+    "Estimate: includes part of a split district, whose population and ages are shared "
+    "equally between its LSOAs (no LSOA population by age is published in the data used), "
+    "so the part's figure follows its count of LSOAs, not its people."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +358,7 @@ def _council(
     rules: SplitRules,
 ) -> CouncilAppraisal:
     whole = all(r["fraction"] == 1 for r in rows)
-    split_note = "" if whole else "Includes part of a split district (shared by LSOA count)."
+    split_note = "" if whole else LSOA_SPLIT_NOTE
 
     def total(column: str) -> float:
         return float(sum(r[f"part_{column}"] or 0 for r in rows))

@@ -1,9 +1,11 @@
 """The evidence pack of an option set: the same tables as XLSX (with "About this data") and as a
 Frictionless Data Package (a zip of CSVs and ``datapackage.json`` with schemas and caveats).
 
-``pack_tables(appraisals)`` returns the tables; ``pack_xlsx`` and ``pack_zip`` the files' bytes.
-Every figure row carries its source, vintage and method. The figures are published aggregates
-(no personal data), so no cell is suppressed; the pack says so. Pure Python.
+``pack_tables(appraisals, compiled)`` returns the tables; ``pack_xlsx`` and ``pack_zip`` the
+files' bytes. Every figure row carries its source, vintage and method. The appraisal's figures
+are published aggregates (no personal data), so no cell of them is suppressed; indicators from
+compiled submissions (``compiled``) carry their own source, vintage, split method and the
+disclosure control applied where the standard is derived from personal data. Pure Python.
 """
 
 from __future__ import annotations
@@ -45,6 +47,38 @@ SUPPRESSION = (
     "None applied: every figure is a published aggregate from ONS or MHCLG, not derived from "
     "personal data."
 )
+INDICATOR_CAVEAT = (
+    "Indicators from compiled submissions add up what councils shared under an agreement: a "
+    "proposed council's figure leaves out its districts that have not submitted (named in "
+    "the note), so it is not the council's total unless the note is empty."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFigure:
+    """One indicator from compiled submissions for one proposed council."""
+
+    option: str
+    council: str
+    indicator: str
+    measure: str
+    unit: str
+    value: float | None
+    source: str
+    vintage: str
+    method: str
+    disclosure: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSource:
+    """A standard compiled for the pack (``refused`` says why it is not in it)."""
+
+    title: str
+    source: str = ""
+    disclosure: str = ""
+    refused: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +140,23 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
             Column("distance", "number", "Standardised distance (smaller = more alike)"),
         ),
     ),
+    "indicators": (
+        "Indicators from councils' compiled submissions, with source, vintage, split method "
+        "and disclosure control",
+        (
+            Column("option", "string", "The option's name"),
+            Column("council", "string", "The proposed council"),
+            Column("indicator", "string", "What is counted (the measure, or its category)"),
+            Column("measure", "string", "The standard's field added up"),
+            Column("unit", "string", "Its unit"),
+            Column("value", "number", "The figure (empty when no rows reached the council)"),
+            Column("source", "string", "The standard, agreement and councils that submitted"),
+            Column("vintage", "string", "The period and the submission versions read"),
+            Column("method", "string", "How rows reached the council (the split method)"),
+            Column("disclosure", "string", "Disclosure control applied"),
+            Column("note", "string", "Districts not covered, withheld cells left out"),
+        ),
+    ),
     "spread": (
         "The spread of key figures between an option's councils",
         (
@@ -122,9 +173,15 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
 }
 
 
-def pack_tables(appraisals: Sequence[Appraisal]) -> dict[str, pl.DataFrame]:
-    """Return the pack's tables (``TABLES``' columns, in order) for ``appraisals``."""
+def pack_tables(
+    appraisals: Sequence[Appraisal], compiled: Sequence[CompiledFigure] = ()
+) -> dict[str, pl.DataFrame]:
+    """Return the pack's tables (``TABLES``' columns, in order) for ``appraisals`` and the
+    indicators ``compiled``."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    rows["indicators"] = [
+        {c.name: getattr(figure, c.name) for c in TABLES["indicators"][1]} for figure in compiled
+    ]
     for a in appraisals:
         body = a.as_dict()
         for council in body["councils"]:
@@ -194,14 +251,24 @@ def pack_tables(appraisals: Sequence[Appraisal]) -> dict[str, pl.DataFrame]:
     }
 
 
-def about_rows(appraisals: Sequence[Appraisal]) -> list[tuple[str, str]]:
+def about_rows(
+    appraisals: Sequence[Appraisal], sources: Sequence[CompiledSource] = ()
+) -> list[tuple[str, str]]:
     """The "About this data" sheet: (heading, text) rows."""
+    used = [s for s in sources if not s.refused]
     rows = [
         ("Evidence pack", "Appraisal of unitary options on published figures, by LGR Share"),
         ("Options", "; ".join(f"{a.option_name} ({a.area_name})" for a in appraisals)),
         ("Licence", ATTRIBUTION),
         ("Suppression applied", SUPPRESSION),
-        ("Agreements", "None: the pack uses public data only, shared under no agreement."),
+        *[(f"Suppression applied: {s.title}", s.disclosure) for s in used],
+        (
+            "Agreements",
+            "; ".join(s.source for s in used)
+            if used
+            else "None: the appraisal uses public data only, shared under no agreement.",
+        ),
+        *[(f"Not included: {s.title}", s.refused) for s in sources if s.refused],
         (
             "Sensitivity",
             "Official. Published figures; the options themselves may be "
@@ -212,7 +279,7 @@ def about_rows(appraisals: Sequence[Appraisal]) -> list[tuple[str, str]]:
         (f"Source: {s.publisher}", f"{s.title}; vintage {s.vintage}; {s.licence}; file {s.file}")
         for s in SOURCES.values()
     ]
-    rows += [("Caveat", c) for c in CAVEATS]
+    rows += [("Caveat", c) for c in (*CAVEATS, *((INDICATOR_CAVEAT,) if used else ()))]
     rows += [(f"Method: {k}", v) for k, v in METHODS.items()]
     rules = split_rules()
     rows += [(f"County split: {line}", rules.bases[basis]) for line, basis in rules.lines.items()]
@@ -220,7 +287,11 @@ def about_rows(appraisals: Sequence[Appraisal]) -> list[tuple[str, str]]:
     return rows
 
 
-def pack_xlsx(appraisals: Sequence[Appraisal]) -> bytes:
+def pack_xlsx(
+    appraisals: Sequence[Appraisal],
+    compiled: Sequence[CompiledFigure] = (),
+    sources: Sequence[CompiledSource] = (),
+) -> bytes:
     """Return the pack as an XLSX workbook: "About this data" first, then each table."""
     book = Workbook()
     about = book.active
@@ -228,11 +299,11 @@ def pack_xlsx(appraisals: Sequence[Appraisal]) -> bytes:
     about.title = "About this data"
     about.append(["About this data", ""])
     about["A1"].font = Font(bold=True, size=14)
-    for heading, text in about_rows(appraisals):
+    for heading, text in about_rows(appraisals, sources):
         about.append([neutralise(heading), neutralise(text)])
     about.column_dimensions["A"].width = 34
     about.column_dimensions["B"].width = 120
-    for name, frame in pack_tables(appraisals).items():
+    for name, frame in pack_tables(appraisals, compiled).items():
         sheet = book.create_sheet(name)
         sheet.append(frame.columns)
         for cell in sheet[1]:
@@ -244,9 +315,19 @@ def pack_xlsx(appraisals: Sequence[Appraisal]) -> bytes:
     return out.getvalue()
 
 
-def datapackage(appraisals: Sequence[Appraisal]) -> dict[str, Any]:
+def datapackage(
+    appraisals: Sequence[Appraisal], sources: Sequence[CompiledSource] = ()
+) -> dict[str, Any]:
     """Return ``datapackage.json``'s content: resources with Table Schemas, sources, licence
     and caveats."""
+    used = [s for s in sources if not s.refused]
+    caveats = {
+        "indicators": [
+            INDICATOR_CAVEAT,
+            *[f"{s.title}: {s.disclosure}" for s in used],
+            *[f"Not included: {s.title}: {s.refused}" for s in sources if s.refused],
+        ]
+    }
     return {
         "name": "lgr-option-appraisal",
         "title": "Unitary option appraisal: "
@@ -258,9 +339,10 @@ def datapackage(appraisals: Sequence[Appraisal]) -> dict[str, Any]:
                 "title": "Open Government Licence v3.0",
             }
         ],
-        "sources": [{"title": f"{s.publisher}: {s.title} ({s.vintage})"} for s in SOURCES.values()],
+        "sources": [{"title": f"{s.publisher}: {s.title} ({s.vintage})"} for s in SOURCES.values()]
+        + [{"title": s.source} for s in used],
         "description": ATTRIBUTION + " Suppression applied: " + SUPPRESSION,
-        "caveats": list(CAVEATS),
+        "caveats": [*CAVEATS, *((INDICATOR_CAVEAT,) if used else ())],
         "resources": [
             {
                 "name": name,
@@ -269,6 +351,7 @@ def datapackage(appraisals: Sequence[Appraisal]) -> dict[str, Any]:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                **({"caveats": caveats[name]} if name in caveats else {}),
                 "schema": {
                     "fields": [
                         {"name": c.name, "type": c.type, "description": c.description}
@@ -282,13 +365,18 @@ def datapackage(appraisals: Sequence[Appraisal]) -> dict[str, Any]:
     }
 
 
-def pack_zip(appraisals: Sequence[Appraisal]) -> bytes:
+def pack_zip(
+    appraisals: Sequence[Appraisal],
+    compiled: Sequence[CompiledFigure] = (),
+    sources: Sequence[CompiledSource] = (),
+) -> bytes:
     """Return the pack as a zip: ``datapackage.json`` and one CSV per table."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
-            "datapackage.json", json.dumps(datapackage(appraisals), indent=2, ensure_ascii=False)
+            "datapackage.json",
+            json.dumps(datapackage(appraisals, sources), indent=2, ensure_ascii=False),
         )
-        for name, frame in pack_tables(appraisals).items():
+        for name, frame in pack_tables(appraisals, compiled).items():
             archive.writestr(f"{name}.csv", neutralise_frame(frame).write_csv())
     return out.getvalue()

@@ -28,6 +28,9 @@ _KINDS: dict[str, tuple[str, str]] = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "zip"),
     "pdf": ("application/pdf", "pdf"),
+    # A compressed table (``name.csv.gz``, or a ZIP holding one CSV file).
+    "gz": ("application/gzip", "gzip"),
+    "zip": ("application/zip", "zip"),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -81,6 +84,7 @@ def check_file(
     looks_right = {
         "zip": head.startswith(b"PK\x03\x04"),
         "pdf": head.startswith(b"%PDF-"),
+        "gzip": head.startswith(b"\x1f\x8b"),
         "text": b"\x00" not in head,
     }[shape]
     if not looks_right:

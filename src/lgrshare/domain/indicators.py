@@ -27,6 +27,10 @@ from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.geography import county_frame, district_frame, lsoa_frame
 from lgrshare.domain.options import OptionReport
 
+# Units of a value that means nothing added up over places: a rate, a price per dwelling, a
+# length of time, a position. A measure in one of them is not offered as an indicator.
+NOT_SUMMED_UNITS = ("proportion", "£ per Band D dwelling", "months")
+NOT_SUMMED_PREFIXES = ("degrees",)
 LSOA_FIELDS = ("lsoa21_code", "lsoa_code")
 COUNCIL_FIELDS = ("council_gss_code", "gss_code", "source_council")
 METHODS = {
@@ -70,6 +74,12 @@ class Indicators:
     items: tuple[Indicator, ...]
     outside_rows: int  # rows of places outside the area, left out
     unplaced_rows: int  # rows with no LSOA or council code, left out
+
+
+def summable(unit: str) -> bool:
+    """Whether values in ``unit`` can be added up over places (a count or money can; a
+    proportion, a Band D or a number of months cannot)."""
+    return unit not in NOT_SUMMED_UNITS and not unit.startswith(NOT_SUMMED_PREFIXES)
 
 
 def _first(frame: pl.DataFrame, names: Sequence[str]) -> str | None:

@@ -80,9 +80,12 @@ def filter_rows(
     lsoa_lookup: pl.DataFrame,
     district_county: pl.DataFrame,
     period_columns: tuple[str, ...] = ("source_period", "period", "financial_year"),
+    place_column: str | None = None,
 ) -> pl.DataFrame:
     """Return the rows of ``frame`` inside ``where``'s district and county and of its period.
 
+    ``place_column``: the column naming each row's place, when the caller knows it (a table
+    of counts whose totals are named ``Total``); else the finest column of codes.
     ``lsoa_lookup`` has ``lsoa21_code``, ``ward24_code``, ``ltla24_code``; ``district_county``
     has ``ltla23_code``, ``utla23_code``. Raises ``RowFilterInvalid`` when the table names no
     places (``no-geography``) or no period (``no-period``) and the filter asks for one.
@@ -94,7 +97,7 @@ def filter_rows(
         frame = frame.filter(pl.col(column).cast(pl.String) == where.period)
     if not (where.district or where.county):
         return frame
-    column = geography_column(frame)
+    column = place_column or geography_column(frame)
     if column is None:
         raise RowFilterInvalid("This table names no places to filter by", code="no-geography")
     districts = _districts_in(where, district_county)

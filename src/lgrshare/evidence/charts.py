@@ -52,6 +52,9 @@ def bar_chart(
 ) -> Chart:
     """Return the chart of ``rows`` ((label, value) in order); missing values get no bar."""
     present = [v for _, v in rows if v is not None]
+    # Room for the longest label (about 7.5 units a character at font size 14), so a label
+    # such as "Three unitaries (East, North and West): East Surrey" is not cut off.
+    label_width = max(LABEL_WIDTH, max((len(label) for label, _ in rows), default=0) * 15 // 2 + 16)
     top = max([*present, GUIDELINE_POPULATION if key == "population" else 0.0, 1e-9])
     bars = tuple(
         Bar(
@@ -68,10 +71,11 @@ def bar_chart(
         key=key,
         title=title,
         description=described,
-        width=LABEL_WIDTH + BAR_AREA + 110,
+        width=label_width + BAR_AREA + 110,
         height=len(bars) * ROW + 10,
         bars=bars,
-        marker_x=LABEL_WIDTH + GUIDELINE_POPULATION / top * BAR_AREA
+        marker_x=label_width + GUIDELINE_POPULATION / top * BAR_AREA
         if key == "population"
         else None,
+        label_width=label_width,
     )

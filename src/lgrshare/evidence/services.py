@@ -15,7 +15,6 @@ from lgrshare import access
 from lgrshare.councils.models import Area, User
 from lgrshare.domain.appraisal import Appraisal, appraise
 from lgrshare.domain.errors import InvalidInput, NotFound
-from lgrshare.domain.evidence_pack import pack_xlsx, pack_zip
 from lgrshare.domain.options import Option, OptionReport, Problem, option_check, option_from_json
 from lgrshare.domain.policy.options import OptionsAction
 from lgrshare.evidence.models import OptionSet, OptionVersion
@@ -151,31 +150,3 @@ def options_compare(*, user: User, area: Area, pks: Sequence[int]) -> list[Compa
         report = _checked(option=version.option(), area=area)
         compared.append(Compared(option_set, version, appraise(report=report, area_name=area.name)))
     return compared
-
-
-def evidence_pack_export(
-    *, user: User, area: Area, pks: Sequence[int], file_format: str
-) -> tuple[bytes, str]:
-    """Return the evidence pack of option sets ``pks`` as (bytes, file name): ``xlsx`` or
-    ``zip`` (a Frictionless Data Package); audited as ``evidence-pack-exported``.
-
-    Raises ``AccessDenied`` unless the policy allows ``export-evidence``, ``InvalidInput``
-    (``unknown-format``, ``no-options``) and what ``options_compare`` raises."""
-    access.require_on_options(user=user, action=OptionsAction.EXPORT, area=area.county_id)
-    if file_format not in {"xlsx", "zip"}:
-        raise InvalidInput("The pack comes as xlsx or zip.", code="unknown-format")
-    if not pks:
-        raise InvalidInput("Choose at least one option for the pack.", code="no-options")
-    compared = options_compare(user=user, area=area, pks=pks)
-    appraisals = [c.appraisal for c in compared]
-    content = pack_xlsx(appraisals) if file_format == "xlsx" else pack_zip(appraisals)
-    record(
-        user=user,
-        action="evidence-pack-exported",
-        target_type="area",
-        target_id=area.county_id,
-        area=area.county_id,
-        options=",".join(f"{c.option_set.pk}v{c.version.number}" for c in compared),
-        file_format=file_format,
-    )
-    return content, f"lgr-options-{area.county_id}.{file_format}"

@@ -15,7 +15,8 @@ from lgrshare.domain.options import Problem, option_as_lines, option_from_lines
 from lgrshare.domain.policy.options import OptionsAction
 from lgrshare.evidence import services
 from lgrshare.evidence.forms import OptionForm
-from lgrshare.evidence.presenting import comparison
+from lgrshare.evidence.pack import evidence_pack_export
+from lgrshare.evidence.presenting import comparison, indicators
 
 
 def _pks(request: HttpRequest) -> list[int]:
@@ -23,6 +24,10 @@ def _pks(request: HttpRequest) -> list[int]:
         return [int(v) for v in request.GET.getlist("option")]
     except ValueError:
         raise InvalidInput("Choose options from the list.", code="invalid-option-id") from None
+
+
+def _indicator(request: HttpRequest) -> str:
+    return request.GET.get("indicator", "")[:200]
 
 
 @require_safe
@@ -93,6 +98,7 @@ def option_detail(request: HttpRequest, county_gss: str, pk: int) -> HttpRespons
             user=user, action=OptionsAction.SAVE, area=area.county_id
         ),
         **comparison(compared),
+        **indicators(user=user, area=area, compared=compared, key=_indicator(request)),
     }
     return render(request, "evidence/detail.html", context)
 
@@ -105,16 +111,20 @@ def option_compare(request: HttpRequest, county_gss: str) -> HttpResponse:
     if not pks:
         return redirect("options", county_gss=area.county_id)
     compared = services.options_compare(user=user, area=area, pks=pks)
-    return render(
-        request, "evidence/compare.html", {"area": area, "pks": pks, **comparison(compared)}
-    )
+    context = {
+        "area": area,
+        "pks": pks,
+        **comparison(compared),
+        **indicators(user=user, area=area, compared=compared, key=_indicator(request)),
+    }
+    return render(request, "evidence/compare.html", context)
 
 
 @require_safe
 def evidence_pack(request: HttpRequest, county_gss: str, file_format: str) -> HttpResponse:
     user = person(request)
     area = area_get_for_user(county_gss=county_gss, user=user)
-    content, file_name = services.evidence_pack_export(
+    content, file_name = evidence_pack_export(
         user=user, area=area, pks=_pks(request), file_format=file_format
     )
     kind = {

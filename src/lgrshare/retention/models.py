@@ -47,6 +47,16 @@ class DeletionCertificate(models.Model):
         return self.reference
 
     @property
+    def issued_by_words(self) -> str:
+        """Who deleted, for people: the scheduled run (``cli:<login>``, or the demo loader's
+        ``demo``) or the DPO who deleted early (their username)."""
+        if self.issued_by == "demo":
+            return "the retention run (run by the demo loader)"
+        if self.issued_by.startswith("cli:"):
+            return f"the retention run (lgrshare retention run, as {self.issued_by[4:]})"
+        return f"{self.issued_by}, deleting early"
+
+    @property
     def reference(self) -> str:
         return f"DEL-{self.pk:05d}" if self.pk else "DEL-new"
 

@@ -4,7 +4,9 @@ attestations of the councils that held copies, as they stand when it is printed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
+from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -40,9 +42,9 @@ def render_certificate_pdf(
     _line(pdf, "Agreement", f"{agreement['reference']} {agreement['title']}")
     _line(pdf, "Version", str(agreement["version"]))
     _line(pdf, "Rule applied", body["rule"]["text"])
-    _line(pdf, "Due on", body["rule"]["due_on"])
-    _line(pdf, "Deleted at", body["issued_at"])
-    _line(pdf, "Deleted by", body["issued_by"])
+    _line(pdf, "Due on", _day(body["rule"]["due_on"]))
+    _line(pdf, "Deleted at", f"{timezone.localtime(certificate.issued_at):%d %B %Y %H:%M %Z}")
+    _line(pdf, "Deleted by", certificate.issued_by_words)
     _line(pdf, "Certificate SHA-256", certificate.body_sha256)
     pdf.ln(3)
     pdf.set_font(FONT, "B", 12)
@@ -76,3 +78,11 @@ def render_certificate_pdf(
     if not listed:
         _line(pdf, "None needed", "No other council downloaded or exported the data")
     return bytes(pdf.output())
+
+
+def _day(iso: str | None) -> str:
+    """Return an ISO date as people write it ("31 March 2027"), or what was given."""
+    try:
+        return f"{date.fromisoformat(iso or ''):%d %B %Y}"
+    except ValueError:
+        return iso or ""

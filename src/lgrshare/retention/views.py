@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lgrshare import access
 from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
-from lgrshare.agreements.status import retention_due
+from lgrshare.agreements.status import after_event, retention_due
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.retention import services
@@ -125,6 +125,7 @@ def agreement_retention(request: HttpRequest, pk: int) -> HttpResponse:
         "version": version,
         "area": agreement.area,
         "due": retention_due(agreement, version),
+        "after_event": after_event(version.retention_months_after_event, version.retention_event),
         "certificates": DeletionCertificate.objects.filter(agreement=agreement).select_related(
             "dataset"
         ),

@@ -29,6 +29,7 @@ from lgrshare.domain.files import check_file
 from lgrshare.domain.isolation import FileTooComplex, FileUnreadable
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.reference import council_identity
+from lgrshare.domain.standards.dialect import Dialect
 from lgrshare.domain.standards.model import Standard
 from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, Subject
 from lgrshare.domain.validation.isolated import validate_isolated
@@ -38,7 +39,7 @@ from lgrshare.submissions.models import Submission
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_seal, blob_store, blob_unseal
 
-UPLOAD_KINDS = frozenset({"csv", "xlsx"})
+UPLOAD_KINDS = frozenset({"csv", "xlsx", "gz", "zip"})
 # The parts of a validation report that quote cells or values, sealed under the file's key.
 SEALED_PARTS = ("errors", "profile")
 REPORT_PURPOSE = "report"
@@ -174,12 +175,17 @@ def submission_create(
     if outside:
         kept = _without(source, report, outside)
         source, name, file_format = kept, f"{name.rsplit('.', 1)[0]}.csv", "csv"
+        # Rewritten as plain UTF-8 CSV: read as that, whatever dialect the upload was in.
+        plain = replace(standard, dialect=Dialect())
         report = validate_isolated(
-            kept, standard, file_name=name, limits=settings.PARSE_LIMITS, subject=subject
+            kept, plain, file_name=name, limits=settings.PARSE_LIMITS, subject=subject
         )
         report = replace(report, file={**report.file, "columns_dropped": outside})
         kept.seek(0)
     with transaction.atomic():
+        # Two uploads of the same dataset at once take the next version in turn (PostgreSQL:
+        # the dataset's row is locked until this commits; SQLite writes one at a time anyway).
+        Dataset.objects.select_for_update().only("pk").get(pk=dataset.pk)
         blob = blob_store(source=source)
         latest = Submission.objects.filter(dataset=dataset, period=period.strip()).aggregate(
             n=Max("version")

@@ -90,16 +90,16 @@ def _field(**changes: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (_field(type="geopoint"), "type 'geopoint'"),
+        (_field(type="polygon"), "type 'polygon'"),
         (_field(codeList="gss:parish"), "code list"),
         (_field(constraints={"pattern": "(?<=a)b"}), "pattern"),
         (_field(constraints={"pattern": "[unclosed"}), "pattern"),
-        (_field(constraints={"exclusiveMinimum": 1}), "unknown constraints"),
+        (_field(constraints={"exclusiveMinimum": 1}), "cannot have the constraints"),
+        (_field(constraints={"maximal": 1}), "unknown constraints"),
         (_field(type="integer", constraints={"minimum": "ten"}), "minimum"),
         (_field(type="date", constraints={"enum": ["2024-13-01"]}), "enum"),
         (_field(constraints={"maxLength": -1}), "maxLength"),
         (_field(format="postcode"), "format"),
-        (_field(colour="red"), "unknown properties"),
         ({**MINIMAL, "geography_level": "parish"}, "geography_level"),
         ({**MINIMAL, "sensitivity": "SECRET"}, "sensitivity"),
         ({**MINIMAL, "version": "1.0"}, "Version"),
@@ -120,9 +120,59 @@ def test_invalid_standards_say_what_is_wrong(data: dict[str, Any], words: str) -
     assert words in raised.value.message
 
 
+def test_custom_properties_are_kept_and_ignored() -> None:
+    data = _field(**{"title@en": "X", "rdfType": "https://schema.org/name", "x-colour": "red"})
+
+    standard = parse_standard(data, default_name="x")
+
+    assert standard.table_schema["fields"][0]["x-colour"] == "red"
+    assert standard.fields[0].type == "string"
+
+
+def test_an_invalid_standard_lists_every_problem() -> None:
+    data = {
+        "fields": [
+            {"name": "a", "type": "polygon"},
+            {"name": "b", "type": "integer", "constraints": {"minimum": "ten"}},
+            {"name": "c", "constraints": {"pattern": "[unclosed"}},
+        ],
+        "primaryKey": ["nope"],
+    }
+
+    with pytest.raises(StandardInvalid) as raised:
+        parse_standard(data, default_name="x")
+
+    assert raised.value.code == "standard-invalid"
+    assert len(raised.value.problems) == 4
+    for words in ("polygon", "minimum", "[unclosed", "primaryKey"):
+        assert words in raised.value.message
+
+
+def test_a_standard_of_many_fields_is_refused_before_they_are_read() -> None:
+    data = {"fields": [{"name": f"f{i}"} for i in range(100_000)]}
+
+    with pytest.raises(StandardInvalid) as raised:
+        parse_standard(data, default_name="x")
+
+    assert raised.value.code == "standard-too-large"
+
+
 def test_a_file_that_is_not_json_is_invalid(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
 
     with pytest.raises(StandardInvalid):
         load_standard(str(path))
+
+
+def test_a_restricted_standard_keeps_the_foreign_keys_its_fields_allow() -> None:
+    standard = parse_standard(
+        {
+            "fields": [{"name": "id", "type": "integer"}, {"name": "parent", "type": "integer"}],
+            "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}],
+        },
+        default_name="tree",
+    )
+
+    assert standard.restricted_to(["id", "parent"]).foreign_keys == standard.foreign_keys
+    assert standard.restricted_to(["parent"]).foreign_keys == ()

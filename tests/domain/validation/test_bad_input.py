@@ -13,7 +13,7 @@ import pytest
 from validation_helpers import GOOD_ROW, HEADER, edit_part, workbook
 
 from lgrshare.domain.standards.model import Standard
-from lgrshare.domain.validation import Report, SourceNotFound, validate
+from lgrshare.domain.validation import Report, SourceNotFound, officers, validate
 
 Check = Callable[..., Report]
 
@@ -50,7 +50,7 @@ def test_a_file_of_blank_lines(check: Check) -> None:
 def test_a_header_only_file_is_an_error_that_says_so(check: Check, ending: str) -> None:
     report = check(f"{HEADER}{ending}")
 
-    assert [(e.code, e.row) for e in report.errors] == [("format-error", None)]
+    assert [(e.code, e.row) for e in report.errors] == [("no-rows", None)]
     assert "no data rows" in report.errors[0].message
     assert report.stats["rows"] == 0
     # The header was read and checked: the file is readable, only not valid.
@@ -65,7 +65,7 @@ def test_a_header_only_workbook_is_an_error_that_says_so(
 
     report = validate(path, standard)
 
-    assert [(e.code, e.row) for e in report.errors] == [("format-error", None)]
+    assert [(e.code, e.row) for e in report.errors] == [("no-rows", None)]
     assert "no data rows" in report.errors[0].message
 
 
@@ -220,7 +220,7 @@ def test_excel_error_values_are_errors_at_their_cells_and_nothing_else(
     assert not report.valid
 
 
-def test_a_table_not_at_a1_counts_rows_from_its_header_and_fields_from_its_first_column(
+def test_a_table_not_at_a1_gives_the_sheets_rows_and_counts_fields_from_its_first_column(
     tmp_path: Path, standard: Standard
 ) -> None:
     path = tmp_path / "offset.xlsx"
@@ -239,11 +239,16 @@ def test_a_table_not_at_a1_counts_rows_from_its_header_and_fields_from_its_first
     report = validate(path, standard)
 
     assert [(e.code, e.row, e.field, e.field_number) for e in report.errors] == [
-        ("constraint-error", 2, "kind", 8),
-        ("format-error", 3, "amount", 3),
+        ("constraint-error", 4, "kind", 8),
+        ("format-error", 5, "amount", 3),
     ]
     assert "cell E5" in report.errors[1].message
     assert report.file["first_cell"] == "C3"
+    # The officers' table names the sheet's columns: field 8 from column C is column J.
+    assert [(f.row_text, f.field) for f in officers.findings(report)] == [
+        ("4", "kind (column J)"),
+        ("5", "amount (column E)"),
+    ]
 
 
 def test_a_single_100_mb_line_is_refused_in_bounded_memory(
@@ -298,9 +303,10 @@ def test_rows_above_the_header_with_no_label_are_not_the_table(
 
     report = validate(path, standard)
 
+    # The sheet's own rows: the header is row 4.
     assert [(e.code, e.row, e.field) for e in report.errors] == [
-        ("format-error", 2, "amount"),
-        ("constraint-error", 3, "kind"),
+        ("format-error", 5, "amount"),
+        ("constraint-error", 6, "kind"),
     ]
     assert "cell D5" in report.errors[0].message
     assert report.file["first_cell"] == "B4"

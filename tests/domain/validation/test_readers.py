@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from validation_helpers import GOOD_ROW, HEADER, found, read_record_by_record, workbook
 
-from lgrshare.domain.standards.model import Standard
+from lgrshare.domain.standards.model import Standard, parse_standard
 from lgrshare.domain.validation import (
     Report,
     SheetNotFound,
@@ -44,11 +44,16 @@ def test_windows_1252_pound_sign_is_read_not_an_error(check: Check) -> None:
     assert [(e.code, e.cell) for e in report.errors] == [("type-error", "£5")]
 
 
-def test_bytes_neither_utf8_nor_windows_1252_are_an_encoding_error_with_the_offset(
-    check: Check,
+def test_bytes_not_in_the_standards_encoding_are_an_encoding_error_with_the_offset(
+    standard: Standard, tmp_path: Path
 ) -> None:
     data = f"{HEADER}\n{GOOD_ROW}\n".encode() + b"L002,E07000209,1,1,,,,\x81\n"
-    report = check(data)
+    path = tmp_path / "data.csv"
+    path.write_bytes(data)
+    declared = parse_standard(
+        {**standard.to_json(), "encoding": "windows-1252"}, default_name="declared"
+    )
+    report = validate(path, declared)
 
     assert not report.readable
     assert not report.valid

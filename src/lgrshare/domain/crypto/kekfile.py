@@ -156,7 +156,9 @@ def load_or_create_kek(path: str | os.PathLike[str]) -> Kek:
         return load_kek(path)
     except KekFileMissing:
         if os.path.lexists(path):
-            raise
+            # Another process created it after our read failed: read it again (a path that
+            # exists but cannot be opened still raises).
+            return load_kek(path)
     try:
         return create_kek_file(path)
     except KekFileExists:

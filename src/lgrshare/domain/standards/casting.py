@@ -6,8 +6,13 @@ non-null text whose typed value is null. The rules follow frictionless-py's, wit
 documented difference: integers and numbers may not contain ``_`` (Python's ``int`` allows it).
 
 Typed representations: integer Int64, number Float64, boolean Boolean, date Date, datetime
-Datetime (the wall-clock time; an offset or ``Z`` is checked but not applied), year Int32,
-yearmonth Int32 counted in months (``year * 12 + month - 1``).
+Datetime (the instant in UTC when the text has an offset or ``Z``; the wall-clock time read as
+UTC when it has none), time Int64 microseconds since midnight UTC (likewise: ``15:00:00+03:00``
+is ``12:00:00Z``, and may be negative or past a day), year Int32, yearmonth Int32 counted in
+months (``year * 12 + month - 1``), string, any and duration the text, and the JSON types
+(object, array, geojson) and geopoint their canonical text (``cells``), so that equal values
+are equal to ``unique`` and ``enum``. Offset-aware values thus compare as instants in
+``unique``, ``primaryKey``, ``minimum`` and ``maximum``.
 
 How a type reads a cell is part of the standard (the model checks its constraint literals with
 it) and the validator applies it to whole columns; it lives with the standards and needs only a
@@ -17,16 +22,21 @@ field's ``CellType``, so the model and the casting import in one direction.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, Protocol
 
 import polars as pl
 
+from lgrshare.domain.standards.cells import reader
+
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_DATETIME_RE = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
-    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
-)
+# A clock time as frictionless-py reads it (``dateutil``'s ``isoparse``): hh:mm:ss, a fraction
+# after "." or ",", and an offset: Z, +hh, +hhmm or +hh:mm.
+_CLOCK = r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:[.,]([0-9]+))?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
+_TIME_RE = "^" + _CLOCK
+_DATETIME_RE = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]" + _CLOCK
+_MICROS_A_SECOND = 1_000_000
 # UK-first order: 01/02/2024 is the 1st of February.
 _ANY_DATE_FORMATS = (
     "%Y-%m-%d",
@@ -40,13 +50,16 @@ _ANY_DATE_FORMATS = (
 _STRING_FORMATS = {
     "email": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
     "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$",
-    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    # With or without its hyphens, as frictionless-py reads it.
+    "uuid": r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
 }
 # frictionless's bareNumber=false: drop text before a sign or digit, and non-digits after.
 _NOT_BARE = r"^[^\-0-9]*|[^0-9]*$"
 
 
 FAST_TYPES = ("integer", "number", "yearmonth")
+# Types whose constraint values may be JSON objects or arrays (``enum`` members).
+_JSON_LITERALS = ("object", "array", "geojson", "geopoint", "any")
 
 
 class CellType(Protocol):
@@ -76,8 +89,11 @@ def typed(spec: CellType, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
     ``fast=False``, which also takes ``" 12 "`` and ``2024-5``.
     """
     kind = spec.type
-    if kind == "string":
-        regex = _STRING_FORMATS.get(spec.format)
+    read = reader(kind, spec.format)
+    if read is not None:
+        return value.map_elements(read, return_dtype=pl.String, skip_nulls=True)
+    if kind in ("string", "any"):
+        regex = _STRING_FORMATS.get(spec.format) if kind == "string" else None
         return value if regex is None else pl.when(value.str.contains(regex)).then(value)
     if kind in ("integer", "number"):
         return _numeric(spec, value, strip=not fast)
@@ -93,10 +109,16 @@ def typed(spec: CellType, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
         return _date(spec, value)
     if kind == "datetime":
         if spec.format not in ("default", "any"):
-            return value.str.to_datetime(spec.format, strict=False, time_unit="us")
-        wall = value.str.slice(0, 19).str.replace(" ", "T", literal=True)
-        parsed = wall.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
-        return pl.when(value.str.contains(_DATETIME_RE)).then(parsed)
+            parsed = value.str.to_datetime(spec.format, strict=False, time_unit="us")
+            return _in_utc(parsed) if "%z" in spec.format else parsed
+        parts = value.str.extract_groups(_DATETIME_RE)
+        day = parts.struct.field("1").str.to_date("%Y-%m-%d", strict=False)
+        clock = _clock(parts, first=2)
+        return day.cast(pl.Datetime("us")) + pl.duration(microseconds=clock)
+    if kind == "time":
+        if spec.format not in ("default", "any"):
+            return value.str.to_time(spec.format, strict=False).cast(pl.Int64) // 1000
+        return _clock(value.str.extract_groups(_TIME_RE), first=1)
     if kind == "year":
         return pl.when(value.str.contains(r"^[0-9]{4}$")).then(value.cast(pl.Int32, strict=False))
     if kind == "yearmonth":
@@ -119,10 +141,44 @@ def typed(spec: CellType, value: pl.Expr, *, fast: bool = False) -> pl.Expr:
     raise ValueError(f"unsupported type {kind}")
 
 
+def _clock(parts: pl.Expr, *, first: int) -> pl.Expr:
+    """Return the microseconds since midnight UTC of the clock time in the groups ``first`` to
+    ``first + 4`` of ``parts`` (hours, minutes, seconds, fraction, offset): null where there is
+    none or it is out of range."""
+
+    def group(k: int) -> pl.Expr:
+        return parts.struct.field(str(first + k))
+
+    hours, minutes, seconds = (group(k).cast(pl.Int64, strict=False) for k in range(3))
+    fraction = group(3).str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int64).fill_null(0)
+    offset = group(4)
+    sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+    offset_hours = offset.str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0)
+    offset_minutes = (
+        pl.when(offset.str.len_chars() > 3)
+        .then(offset.str.slice(-2).cast(pl.Int64, strict=False))
+        .otherwise(0)
+    )
+    shift = sign * (offset_hours * 60 + offset_minutes) * 60 * _MICROS_A_SECOND
+    micros = ((hours * 60 + minutes) * 60 + seconds) * _MICROS_A_SECOND + fraction
+    in_range = (
+        hours.is_between(0, 23) & minutes.is_between(0, 59) & seconds.is_between(0, 59)
+    ) & offset_minutes.is_between(0, 59)
+    return pl.when(in_range).then(micros - shift.fill_null(0))
+
+
+def _in_utc(parsed: pl.Expr) -> pl.Expr:
+    """Return a datetime parsed with a custom format as a UTC instant without a time zone
+    (a format with ``%z`` gives an aware value)."""
+    return parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+
+
 def any_text_reads(spec: CellType) -> bool:
-    """Return whether every text is a valid value of the field (a string without a format
-    that ``typed`` checks), so that it can have no type error."""
-    return spec.type == "string" and spec.format not in _STRING_FORMATS
+    """Return whether every text is a valid value of the field (``any``, or a string without a
+    format that ``typed`` checks), so that it can have no type error."""
+    return spec.type == "any" or (
+        spec.type == "string" and spec.format not in (*_STRING_FORMATS, "binary")
+    )
 
 
 def _numeric(spec: CellType, value: pl.Expr, *, strip: bool) -> pl.Expr:
@@ -155,11 +211,13 @@ def parse_literal(spec: CellType, literal: Any) -> Any:
 
     Numbers in JSON are accepted for numeric types; everything else must be text, as in a cell.
     """
-    if isinstance(literal, bool):
+    if isinstance(literal, dict | list) and spec.type in _JSON_LITERALS:
+        text = json.dumps(literal)
+    elif isinstance(literal, bool):
         text = "true" if literal else "false"
         if spec.type == "boolean":
             return literal
-    elif isinstance(literal, int | float) and spec.type in ("integer", "number", "year"):
+    elif isinstance(literal, int | float) and spec.type in ("integer", "number", "year", "any"):
         text = str(literal)
     elif isinstance(literal, str):
         text = literal
@@ -178,6 +236,8 @@ def display(spec: CellType, value: Any) -> Any:
     if spec.type == "yearmonth":
         year, month = divmod(int(value), 12)
         return f"{year:04d}-{month + 1:02d}"
+    if spec.type == "time" and isinstance(value, int):
+        return _clock_text(value)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
@@ -187,6 +247,14 @@ def display(spec: CellType, value: Any) -> Any:
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return str(value)
     return value
+
+
+def _clock_text(micros: int) -> str:
+    """Return microseconds since midnight UTC as ``hh:mm:ss[.ffffff]Z`` (a day before or after
+    shown as a time of that day)."""
+    seconds, fraction = divmod(micros % (86_400 * _MICROS_A_SECOND), _MICROS_A_SECOND)
+    clock = dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, fraction)
+    return clock.isoformat() + "Z"
 
 
 def anchored(pattern: str) -> str:

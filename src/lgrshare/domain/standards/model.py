@@ -6,7 +6,12 @@ A standard file is JSON::
      "geography_level": "council" | "ward" | "lsoa" | "point" | "none",
      "personal_data": "none" | "aggregate" | "personal" | "special-category",
      "sensitivity": "OFFICIAL" | "OFFICIAL-SENSITIVE",
-     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...]}}
+     "schema": {"fields": [...], "primaryKey": [...], "missingValues": [...],
+                "fieldsMatch": "exact" | "equal" | "subset" | "superset" | "partial"},
+     "dialect": {"delimiter": ";", "headerRows": [2], ...}, "encoding": "windows-1252"}
+
+(``dialect`` and ``encoding``: how its CSV files are written, ``lgrshare.domain.standards.dialect``;
+``fieldsMatch``: how columns are matched to fields, by name whatever their order when absent.)
 
 A plain Table Schema (just ``{"fields": ...}``) loads too, its metadata defaulted from the file
 name. Every problem in a standard is found when it is parsed (``standard-invalid``, or a more
@@ -25,24 +30,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.standards.casting import parse_literal, pattern_problem
+from lgrshare.domain.standards.dialect import PLAIN, Dialect, check_fields_match, parse_dialect
+from lgrshare.domain.standards.foreign_keys import ForeignKey, parse_foreign_keys
 from lgrshare.domain.standards.problems import (
     FieldNameInvalid,
     PatternInvalid,
     StandardInvalid,
     StandardTooLarge,
+    refusal,
 )
 from lgrshare.domain.standards.rules import RULES_KEY, Rule, parse_rules, rules_for
 
-FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year", "yearmonth")
+FIELD_TYPES = (
+    "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
+    "year", "yearmonth", "duration", "geopoint", "geojson", "any",
+)  # fmt: skip
 GEOGRAPHY_LEVELS = ("council", "ward", "lsoa", "point", "none")
 PERSONAL_DATA_CLASSES = ("none", "aggregate", "personal", "special-category")
 SENSITIVITIES = ("OFFICIAL", "OFFICIAL-SENSITIVE")
@@ -52,29 +63,61 @@ CONSTRAINTS = (
     "unique",
     "minimum",
     "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
     "minLength",
     "maxLength",
     "pattern",
     "enum",
 )
-STRING_FORMATS = ("default", "email", "uri", "uuid")
+# The constraints each type takes, as frictionless-py reads Table Schema (``required`` and
+# ``unique`` every type; a constraint another type takes is a problem, as there).
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+TYPE_CONSTRAINTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "string": ("minLength", "maxLength", "pattern", "enum"),
+        "number": (*_BOUNDS, "enum"),
+        "integer": (*_BOUNDS, "enum"),
+        "boolean": ("enum",),
+        "object": ("minLength", "maxLength", "enum"),
+        "array": ("minLength", "maxLength", "enum"),
+        "date": (*_BOUNDS, "enum"),
+        "time": (*_BOUNDS, "enum"),
+        "datetime": (*_BOUNDS, "enum"),
+        "year": (*_BOUNDS, "enum"),
+        "yearmonth": (*_BOUNDS, "enum"),
+        "duration": ("enum",),
+        "geopoint": ("enum",),
+        "geojson": ("enum",),
+        "any": ("enum",),
+    }
+)
+STRING_FORMATS = ("default", "email", "uri", "uuid", "binary")
+# Formats of the types that have a fixed list (dates and times take a strptime pattern too).
+TYPE_FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "string": STRING_FORMATS,
+        "geopoint": ("default", "array", "object"),
+        "geojson": ("default", "topojson"),
+    }
+)
 DEFAULT_TRUE_VALUES = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE_VALUES = ("false", "False", "FALSE", "0")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 ROLE_KEY = "lgrshare:role"
 FIELD_ROLES = ("organisation", "period")
-_FIELD_KEYS = {
-    "name", "type", "format", "title", "description", "unit", "example", "constraints",
-    "codeList", "decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues", "rdfType",
-    ROLE_KEY,
-}  # fmt: skip
-# Bounds on what a standard may be, checked before anything else is read from it.
+# Bounds on what a standard may be, checked before anything else is read from it. A field's
+# other properties (``title@en``, ``rdfType``, ``x-anything``) are kept in the Table Schema and
+# ignored, as Table Schema allows.
 MAX_STANDARD_BYTES = 2_000_000
-MAX_FIELDS = 1_000
+MAX_FIELDS = 16_384
+# At most this many problems are listed when a standard is refused (all are counted).
+MAX_PROBLEMS_LISTED = 50
 MAX_DEPTH = 20
 MAX_PATTERN_CHARS = 1_000
 _BUILTIN = "builtin"
+T = TypeVar("T")
 
 
 class StandardNotFound(LgrShareError):
@@ -126,6 +169,10 @@ class Standard:
     missing_values: tuple[str, ...]
     table_schema: dict[str, Any]
     rules: tuple[Rule, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    # How its CSV files are written (``dialect``): the ``dialect`` and ``encoding`` beside
+    # ``schema``.
+    dialect: Dialect = PLAIN
 
     def fields_with_role(self, role: str) -> tuple[FieldSpec, ...]:
         """Return the fields marked with ``role`` (``FIELD_ROLES``)."""
@@ -149,6 +196,14 @@ class Standard:
         schema["fields"] = [f for f in schema["fields"] if f.get("name") in wanted]
         if not set(self.primary_key) <= wanted:
             schema.pop("primaryKey", None)
+        if "foreignKeys" in schema:
+            # A key is shared only with every field it needs.
+            schema["foreignKeys"] = [
+                key.to_json()
+                for key in self.foreign_keys
+                if set(key.fields) <= wanted
+                and (not key.on_self or set(key.reference_fields) <= wanted)
+            ]
         if RULES_KEY in schema:
             kept = rules_for(self.rules, wanted)
             schema[RULES_KEY] = [rule.to_json() for rule in kept]
@@ -165,6 +220,8 @@ class Standard:
             "personal_data": self.personal_data,
             "sensitivity": self.sensitivity,
             "schema": json.loads(json.dumps(self.table_schema)),
+            **({"dialect": self.dialect.to_json()} if self.dialect.to_json() else {}),
+            **({"encoding": self.dialect.encoding} if self.dialect.encoding else {}),
         }
 
 
@@ -208,7 +265,8 @@ def builtin_standards() -> list[Standard]:
 def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
     """Return the Standard described by ``data`` (a standard or a plain Table Schema).
 
-    Raises ``StandardInvalid`` naming the first problem found.
+    Raises ``StandardInvalid`` listing every problem found (``problems``), with the code of a
+    more precise subclass when it is the only kind of problem.
     """
     if not isinstance(data, dict):
         raise StandardInvalid("A standard must be a JSON object.")
@@ -221,37 +279,78 @@ def parse_standard(data: dict[str, Any], *, default_name: str) -> Standard:
         raise StandardInvalid('A standard needs a "schema" (or, for a Table Schema, "fields").')
     if not isinstance(schema, dict):
         raise StandardInvalid('"schema" must be a JSON object.')
-    name = _text(meta, "name", default_name)
+    found: list[StandardInvalid] = []
+    name = _collected(found, lambda: _text(meta, "name", default_name), default_name)
     if not _NAME.match(name):
-        raise StandardInvalid(f"Name {name!r} must be lower-case words joined by hyphens.")
-    version = _text(meta, "version", "1.0.0")
+        found.append(StandardInvalid(f"Name {name!r} must be lower-case words joined by hyphens."))
+    version = _collected(found, lambda: _text(meta, "version", "1.0.0"), "1.0.0")
     if not _VERSION.match(version):
-        raise StandardInvalid(f"Version {version!r} must look like 1.0.0.")
-    fields = _parse_fields(schema.get("fields"))
+        found.append(StandardInvalid(f"Version {version!r} must look like 1.0.0."))
+    fields = _parse_fields(schema.get("fields"), found)
+    _collected(found, lambda: check_fields_match(schema.get("fieldsMatch")), None)
     names = [spec.name for spec in fields]
-    rules = parse_rules(schema.get(RULES_KEY), {spec.name: spec.type for spec in fields})
+    rules: tuple[Rule, ...] = ()
+    if not found:
+        # Rules name fields and their types: read once the fields are known to be right.
+        rules = _collected(
+            found, lambda: parse_rules(schema.get(RULES_KEY), {s.name: s.type for s in fields}), ()
+        )
     missing_values = schema.get("missingValues", [""])
     if not isinstance(missing_values, list) or not all(isinstance(v, str) for v in missing_values):
-        raise StandardInvalid('"missingValues" must be a list of strings.')
+        found.append(StandardInvalid('"missingValues" must be a list of strings.'))
+        missing_values = [""]
     primary_key = schema.get("primaryKey", [])
     if isinstance(primary_key, str):
         primary_key = [primary_key]
     if not isinstance(primary_key, list) or not all(key in names for key in primary_key):
-        raise StandardInvalid(f'"primaryKey" {primary_key!r} must name fields of the standard.')
+        found.append(
+            StandardInvalid(f'"primaryKey" {primary_key!r} must name fields of the standard.')
+        )
+        primary_key = []
+    foreign_keys = parse_foreign_keys(schema.get("foreignKeys"), names, CODE_LIST_REFS, found)
+    title = _collected(found, lambda: _text(meta, "title", name.replace("-", " ").capitalize()), "")
+    description = _collected(found, lambda: _text(meta, "description", ""), "")
+    geography = _collected(
+        found, lambda: _choice(meta, "geography_level", GEOGRAPHY_LEVELS, "none"), "none"
+    )
+    personal = _collected(
+        found, lambda: _choice(meta, "personal_data", PERSONAL_DATA_CLASSES, "none"), "none"
+    )
+    sensitivity = _collected(
+        found, lambda: _choice(meta, "sensitivity", SENSITIVITIES, "OFFICIAL"), "OFFICIAL"
+    )
+    dialect = _collected(
+        found, lambda: parse_dialect(meta.get("dialect"), encoding=meta.get("encoding")), PLAIN
+    )
+    if found:
+        raise refusal(found, listed=MAX_PROBLEMS_LISTED)
     return Standard(
         name=name,
-        title=_text(meta, "title", name.replace("-", " ").capitalize()),
-        description=_text(meta, "description", ""),
+        title=title,
+        description=description,
         version=version,
-        geography_level=_choice(meta, "geography_level", GEOGRAPHY_LEVELS, "none"),
-        personal_data=_choice(meta, "personal_data", PERSONAL_DATA_CLASSES, "none"),
-        sensitivity=_choice(meta, "sensitivity", SENSITIVITIES, "OFFICIAL"),
+        geography_level=geography,
+        personal_data=personal,
+        sensitivity=sensitivity,
         fields=fields,
         primary_key=tuple(primary_key),
         missing_values=tuple(missing_values),
         table_schema=json.loads(json.dumps(schema)),
         rules=rules,
+        foreign_keys=foreign_keys,
+        dialect=dialect,
     )
+
+
+def _collected(found: list[StandardInvalid], read: Callable[[], T], default: T) -> T:
+    """Return ``read()``; on ``StandardInvalid``, note it in ``found`` and return ``default``."""
+    try:
+        return read()
+    except StandardTooLarge:
+        raise
+    except StandardInvalid as problem:
+        found.append(problem)
+        return default
 
 
 def _refuse_deep(data: Any) -> None:
@@ -318,59 +417,92 @@ def _choice(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], default
     return str(value)
 
 
-def _parse_fields(raw: Any) -> tuple[FieldSpec, ...]:
+def _parse_fields(raw: Any, found: list[StandardInvalid]) -> tuple[FieldSpec, ...]:
+    """Return the fields that parse, noting every problem of every field in ``found``."""
     if not isinstance(raw, list) or not raw:
-        raise StandardInvalid('"fields" must be a non-empty list.')
+        found.append(StandardInvalid('"fields" must be a non-empty list.'))
+        return ()
     if len(raw) > MAX_FIELDS:
+        # Refused before any field is read: bounded time and memory whatever the count.
         raise StandardTooLarge(
             f"The standard has {len(raw):,} fields; a standard may have at most {MAX_FIELDS:,}."
         )
-    specs = tuple(_parse_field(item, position) for position, item in enumerate(raw, start=1))
+    specs: list[FieldSpec] = []
     seen: set[str] = set()
-    for spec in specs:
-        if spec.name in seen:
-            raise FieldNameInvalid(f"Field {spec.name!r} is defined twice.")
-        seen.add(spec.name)
-    return specs
+    for position, item in enumerate(raw, start=1):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and name in seen:
+            found.append(FieldNameInvalid(f"Field {name!r} is defined twice."))
+        if isinstance(name, str):
+            seen.add(name)
+        spec = _parse_field(item, position, found)
+        if spec is not None:
+            specs.append(spec)
+    return tuple(specs)
 
 
-def _parse_field(raw: Any, position: int) -> FieldSpec:
+def _parse_field(raw: Any, position: int, found: list[StandardInvalid]) -> FieldSpec | None:
+    """Return the field ``raw`` describes, or None when it has problems (noted in ``found``)."""
     if not isinstance(raw, dict):
-        raise StandardInvalid(f"Field {position} must be an object with a non-empty name.")
+        found.append(StandardInvalid(f"Field {position} must be an object with a non-empty name."))
+        return None
     if not isinstance(raw.get("name"), str) or not raw["name"].strip():
-        raise FieldNameInvalid(f"Field {position} must have a non-empty name.")
+        found.append(FieldNameInvalid(f"Field {position} must have a non-empty name."))
+        return None
     name = raw["name"]
     where = f"Field {name!r}"
-    unknown = set(raw) - _FIELD_KEYS
-    if unknown:
-        raise StandardInvalid(f"{where} has unknown properties: {', '.join(sorted(unknown))}.")
+    before = len(found)
     type_ = raw.get("type", "string")
     if type_ not in FIELD_TYPES:
-        raise StandardInvalid(f"{where} has type {type_!r}; supported: {', '.join(FIELD_TYPES)}.")
+        found.append(
+            StandardInvalid(f"{where} has type {type_!r}; supported: {', '.join(FIELD_TYPES)}.")
+        )
+        type_ = "string"
     format_ = raw.get("format", "default")
-    if not isinstance(format_, str) or (type_ == "string" and format_ not in STRING_FORMATS):
-        raise StandardInvalid(f"{where} has an unsupported format {format_!r}.")
+    if format_.startswith("fmt:") if isinstance(format_, str) else False:
+        format_ = format_[4:]  # the old spelling of a strptime pattern, as frictionless-py reads
+    allowed_formats = TYPE_FORMATS.get(type_)
+    if not isinstance(format_, str) or (allowed_formats and format_ not in allowed_formats):
+        found.append(StandardInvalid(f"{where} has an unsupported format {format_!r}."))
+        format_ = "default"
     code_list = raw.get("codeList")
     if code_list is not None and code_list not in CODE_LIST_REFS:
-        raise StandardInvalid(
-            f"{where} refers to code list {code_list!r}; known: {', '.join(CODE_LIST_REFS)}."
+        found.append(
+            StandardInvalid(
+                f"{where} refers to code list {code_list!r}; known: {', '.join(CODE_LIST_REFS)}."
+            )
         )
-    true_values = _strings(raw, "trueValues", DEFAULT_TRUE_VALUES, where)
-    false_values = _strings(raw, "falseValues", DEFAULT_FALSE_VALUES, where)
+    none: tuple[str, ...] = ()
+    true_values = _collected(
+        found, lambda: _strings(raw, "trueValues", DEFAULT_TRUE_VALUES, where), none
+    )
+    false_values = _collected(
+        found, lambda: _strings(raw, "falseValues", DEFAULT_FALSE_VALUES, where), none
+    )
     if set(true_values) & set(false_values):
-        raise StandardInvalid(f"{where} has a value that is both true and false.")
+        found.append(StandardInvalid(f"{where} has a value that is both true and false."))
     decimal_char = raw.get("decimalChar", ".")
     group_char = raw.get("groupChar", "")
     if not isinstance(decimal_char, str) or len(decimal_char) != 1:
-        raise StandardInvalid(f"{where}: decimalChar must be one character.")
+        found.append(StandardInvalid(f"{where}: decimalChar must be one character."))
     if not isinstance(group_char, str) or len(group_char) > 1 or group_char == decimal_char:
-        raise StandardInvalid(f"{where}: groupChar must be one character other than decimalChar.")
+        found.append(
+            StandardInvalid(f"{where}: groupChar must be one character other than decimalChar.")
+        )
     role = raw.get(ROLE_KEY, "")
     if role and role not in FIELD_ROLES:
-        raise StandardInvalid(f"{where}: {ROLE_KEY} must be one of {', '.join(FIELD_ROLES)}.")
+        found.append(
+            StandardInvalid(f"{where}: {ROLE_KEY} must be one of {', '.join(FIELD_ROLES)}.")
+        )
     bare_number = raw.get("bareNumber", True)
     if not isinstance(bare_number, bool):
-        raise StandardInvalid(f"{where}: bareNumber must be true or false.")
+        found.append(StandardInvalid(f"{where}: bareNumber must be true or false."))
+    constraints = raw.get("constraints") or {}
+    if not isinstance(constraints, dict):
+        found.append(StandardInvalid(f"{where}: constraints must be an object."))
+        constraints = {}
+    if len(found) > before:
+        return None
     spec = FieldSpec(
         name=name,
         type=type_,
@@ -379,7 +511,7 @@ def _parse_field(raw: Any, position: int) -> FieldSpec:
         description=str(raw.get("description", "")),
         unit=str(raw.get("unit", "")),
         example="" if raw.get("example") is None else str(raw.get("example")),
-        constraints=MappingProxyType(dict(raw.get("constraints") or {})),
+        constraints=MappingProxyType(dict(constraints)),
         code_list=code_list,
         decimal_char=decimal_char,
         group_char=group_char,
@@ -388,8 +520,8 @@ def _parse_field(raw: Any, position: int) -> FieldSpec:
         false_values=false_values,
         role=role,
     )
-    _check_constraints(spec, where)
-    return spec
+    _check_constraints(spec, where, found)
+    return spec if len(found) == before else None
 
 
 def _strings(
@@ -401,39 +533,63 @@ def _strings(
     return tuple(value)
 
 
-def _check_constraints(spec: FieldSpec, where: str) -> None:
+def _check_constraints(spec: FieldSpec, where: str, found: list[StandardInvalid]) -> None:
     constraints = spec.constraints
     unknown = set(constraints) - set(CONSTRAINTS)
     if unknown:
-        raise StandardInvalid(f"{where} has unknown constraints: {', '.join(sorted(unknown))}.")
+        found.append(
+            StandardInvalid(f"{where} has unknown constraints: {', '.join(sorted(unknown))}.")
+        )
+    others = set(constraints) - {"required", "unique", *TYPE_CONSTRAINTS[spec.type]} - unknown
+    if others:
+        found.append(
+            StandardInvalid(
+                f"{where}: a field of type {spec.type} cannot have the constraints "
+                f"{', '.join(sorted(others))}."
+            )
+        )
     for key in ("required", "unique"):
         if key in constraints and not isinstance(constraints[key], bool):
-            raise StandardInvalid(f"{where}: constraint {key} must be true or false.")
+            found.append(StandardInvalid(f"{where}: constraint {key} must be true or false."))
     for key in ("minLength", "maxLength"):
         value = constraints.get(key)
         if value is not None and (
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):
-            raise StandardInvalid(f"{where}: constraint {key} must be a whole number, 0 or more.")
-    for key in ("minimum", "maximum"):
-        if key in constraints and parse_literal(spec, constraints[key]) is None:
-            raise StandardInvalid(
-                f"{where}: constraint {key} {constraints[key]!r} is not a valid {spec.type}."
+            found.append(
+                StandardInvalid(f"{where}: constraint {key} must be a whole number, 0 or more.")
+            )
+    for key in _BOUNDS:
+        if (
+            key in constraints
+            and key not in others
+            and parse_literal(spec, constraints[key]) is None
+        ):
+            found.append(
+                StandardInvalid(
+                    f"{where}: constraint {key} {constraints[key]!r} is not a valid {spec.type}."
+                )
             )
     if "enum" in constraints:
         enum = constraints["enum"]
         if not isinstance(enum, list) or not enum:
-            raise StandardInvalid(f"{where}: constraint enum must be a non-empty list.")
-        bad = [value for value in enum if parse_literal(spec, value) is None]
-        if bad:
-            raise StandardInvalid(f"{where}: enum values {bad!r} are not valid {spec.type}s.")
-    if "pattern" in constraints:
+            found.append(StandardInvalid(f"{where}: constraint enum must be a non-empty list."))
+        else:
+            bad = [value for value in enum if parse_literal(spec, value) is None]
+            if bad:
+                found.append(
+                    StandardInvalid(f"{where}: enum values {bad!r} are not valid {spec.type}s.")
+                )
+    if "pattern" in constraints and "pattern" not in others:
         pattern = constraints["pattern"]
         if isinstance(pattern, str) and len(pattern) > MAX_PATTERN_CHARS:
-            raise PatternInvalid(
-                f"{where}: the pattern is {len(pattern):,} characters; at most "
-                f"{MAX_PATTERN_CHARS:,} are allowed."
+            found.append(
+                PatternInvalid(
+                    f"{where}: the pattern is {len(pattern):,} characters; at most "
+                    f"{MAX_PATTERN_CHARS:,} are allowed."
+                )
             )
+            return
         problem = pattern_problem(pattern) if isinstance(pattern, str) else "it is not text"
         if problem:
-            raise PatternInvalid(f"{where}: pattern {pattern!r} cannot be used: {problem}.")
+            found.append(PatternInvalid(f"{where}: pattern {pattern!r} cannot be used: {problem}."))

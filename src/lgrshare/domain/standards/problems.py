@@ -9,6 +9,8 @@ class StandardInvalid(LgrShareError):
     code = "standard-invalid"
     title = "The standard is not valid"
     status = 400
+    # Every problem found, when a standard is refused for several (``refusal``).
+    problems: tuple[str, ...] = ()
 
 
 class StandardTooLarge(StandardInvalid):
@@ -34,3 +36,23 @@ class RuleInvalid(StandardInvalid):
 class RuleCircular(StandardInvalid):
     code = "rule-circular"
     title = "The standard's sum rules go round in a circle"
+
+
+class ForeignKeyInvalid(StandardInvalid):
+    code = "foreign-key-invalid"
+    title = "A foreign key of the standard cannot be checked"
+
+
+def refusal(found: list[StandardInvalid], *, listed: int = 50) -> StandardInvalid:
+    """Return the one error refusing a standard with the problems ``found`` (at least one): the
+    problem itself when it is alone; else one listing the first ``listed`` (``problems`` has
+    them all), with the code of their kind when they are all of one kind."""
+    if len(found) == 1:
+        return found[0]
+    kinds = {type(problem) for problem in found}
+    kind = kinds.pop() if len(kinds) == 1 else StandardInvalid
+    lines = [f"{i}. {problem.message}" for i, problem in enumerate(found[:listed], start=1)]
+    more = f"\n… and {len(found) - listed:,} more." if len(found) > listed else ""
+    error = kind(f"The standard has {len(found):,} problems:\n" + "\n".join(lines) + more)
+    error.problems = tuple(problem.message for problem in found)
+    return error

@@ -31,12 +31,16 @@ from lgrshare.domain.standards.casting import (
     parse_literal,
     typed,
 )
+from lgrshare.domain.standards.cells import json_length
 from lgrshare.domain.standards.codelists import code_list
 from lgrshare.domain.standards.model import FieldSpec, Standard
 from lgrshare.domain.validation.errors import ValidationError, short
 from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, column
 
 BLANK = "__blank"
+# A wide table's summary is split into queries of this many checks, or aggregates.
+SUMMARY_CHECKS = 512
+SUMMARY_AGGREGATES = 1536
 # A field is checked by value while its batches have at most 1 distinct value per this many rows
 # (judged first on the first batch).
 BY_VALUE_SHARE = 4
@@ -51,6 +55,15 @@ _TYPE_WORDS = {
     "boolean": "true or false", "date": "a date (YYYY-MM-DD)",
     "datetime": "a date and time (YYYY-MM-DDThh:mm:ss)", "year": "a year (YYYY)",
     "yearmonth": "a year and month (YYYY-MM)",
+    "time": "a time (hh:mm:ss, maybe with an offset such as Z or +01:00)",
+    "object": "a JSON object", "array": "a JSON array",
+    "duration": "a duration (ISO 8601, such as P1Y2M or PT30M)",
+    "geopoint": "a point (longitude, latitude)", "geojson": "a GeoJSON object",
+}  # fmt: skip
+# The format words of a string field's type error.
+_FORMAT_WORDS = {
+    "email": "an email address", "uri": "a URI (with a scheme, such as https:)",
+    "uuid": "a UUID", "binary": "base64 text",
 }  # fmt: skip
 
 
@@ -117,8 +130,37 @@ def _has_unread(name: str) -> Callable[[pl.DataFrame], bool]:
     return unread
 
 
-def _breaks_bound(name: str, bound: Any, *, above: bool) -> Callable[[pl.DataFrame], bool]:
-    """Return whether a batch has a typed value of field ``name`` above (or below) ``bound``."""
+# Each bound: its words in an error, and whether the bound itself is outside.
+_BOUND_WORDS = {
+    "minimum": ("below the minimum", False),
+    "maximum": ("above the maximum", False),
+    "exclusiveMinimum": ("not above the exclusive minimum", True),
+    "exclusiveMaximum": ("not below the exclusive maximum", True),
+}
+
+
+def _bound_message(words: str, bound: Any) -> Callable[[str], str]:
+    """Return the message of a cell breaking a bound (``words``: how it breaks it)."""
+    return lambda cell: f"{short(cell)} is {words}, {bound}."
+
+
+def _outside(
+    typed_value: pl.Expr, bound: Any, *, above: bool, exclusive: bool, floats: bool
+) -> pl.Expr:
+    """Return whether a typed value breaks a bound. ``NaN`` breaks every bound, as in
+    frictionless-py (it is neither above nor below a number; Polars orders it above all)."""
+    if above:
+        broken = typed_value >= bound if exclusive else typed_value > bound
+    else:
+        broken = typed_value <= bound if exclusive else typed_value < bound
+    return broken | typed_value.is_nan() if floats else broken
+
+
+def _breaks_bound(
+    name: str, bound: Any, *, above: bool, exclusive: bool = False
+) -> Callable[[pl.DataFrame], bool]:
+    """Return whether a batch has a typed value of field ``name`` breaking ``bound`` (above
+    it, or below it; or at it, for an ``exclusive`` bound; or NaN)."""
 
     def breaks(frame: pl.DataFrame) -> bool:
         typed_values = frame.get_column(typed_col(name))
@@ -126,12 +168,15 @@ def _breaks_bound(name: str, bound: Any, *, above: bool) -> Callable[[pl.DataFra
             return True
         if bound is None:
             return False  # as the mask: a comparison with null fails nothing
-        if not above:
-            least = typed_values.min()  # NaN is left out, and is not below anything in Polars
-            return least is not None and least < bound
-        # Polars orders NaN above every number, so a NaN is above the maximum too.
-        greatest = typed_values.nan_max() if typed_values.dtype.is_float() else typed_values.max()
-        return greatest is not None and (greatest != greatest or greatest > bound)
+        if typed_values.dtype.is_float() and typed_values.is_nan().any():
+            return True
+        # ``min`` and ``max`` leave NaN out.
+        edge = typed_values.max() if above else typed_values.min()
+        if edge is None:
+            return False
+        if exclusive:
+            return bool(edge >= bound if above else edge <= bound)
+        return bool(edge > bound if above else edge < bound)
 
     return breaks
 
@@ -199,9 +244,14 @@ def value_tables(
     how many cells hold each (``COUNT``) and their typed values (``TYPED``)."""
     specs = {spec.name: spec for spec in standard.fields}
     return [
-        frame.lazy()
-        # ``value_counts`` costs less than a ``group_by`` here (a missing cell is a null value).
-        .select(pl.col(value_col(name)).alias(VALUE).value_counts(name=COUNT))
+        # Each query over its own one-column frame (a query over the whole frame carries
+        # every column's schema: columns² for a wide file). ``value_counts`` costs less than a
+        # ``group_by`` here (a missing cell is a null value).
+        frame.get_column(value_col(name))
+        .alias(VALUE)
+        .to_frame()
+        .lazy()
+        .select(pl.col(VALUE).value_counts(name=COUNT))
         .unnest(VALUE)
         .drop_nulls(VALUE)
         .with_columns(pl.col(COUNT).cast(pl.Int64), typed(specs[name], pl.col(VALUE)).alias(TYPED))
@@ -255,7 +305,7 @@ def _quote_free(spec: FieldSpec) -> bool:
     """Return whether no valid value of the field holds a ``"``."""
     if spec.type in ("integer", "number"):
         return spec.bare_number and '"' not in (spec.group_char or "") + spec.decimal_char
-    if spec.type in ("date", "datetime"):
+    if spec.type in ("date", "datetime", "time"):
         return spec.format in ("default", "any")
     if spec.type == "boolean":
         return not any('"' in value for value in (*spec.true_values, *spec.false_values))
@@ -264,8 +314,8 @@ def _quote_free(spec: FieldSpec) -> bool:
 
 def by_value_fields(frame: pl.DataFrame, columns: Mapping[str, int]) -> set[str]:
     """Return the fields worth checking by value, judged on a (first) batch frame."""
-    if frame.is_empty():
-        return set()
+    if frame.height < BY_VALUE_SHARE:
+        return set()  # a value of its own every few rows: none is worth it (a wide, short file)
     distinct = frame.select(
         pl.col(column(j)).approx_n_unique().alias(name) for name, j in columns.items()
     ).row(0, named=True)
@@ -317,9 +367,7 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
         checks.append(
             Check(
                 "type-error", name, j, value.is_not_null() & typed_value.is_null(),
-                lambda cell: f"{short(cell)} is not {_TYPE_WORDS[spec.type]}"
-                + (f" in the format {spec.format}" if spec.format not in ("default", "any") else "")
-                + ".",
+                lambda cell: f"{short(cell)} is not {_type_words(spec)}.",
                 can_fail=_has_unread(name),
             )
         )  # fmt: skip
@@ -336,27 +384,31 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
             )
         )  # fmt: skip
     constraints = spec.constraints
-    length = value.str.len_chars()
+    # An object's or array's length is how many members or items it has, as in frictionless.
+    length = (
+        value.map_elements(json_length, return_dtype=pl.Int64, skip_nulls=True)
+        if spec.type in ("object", "array")
+        else value.str.len_chars()
+    )
     rules: list[tuple[str, pl.Expr, Callable[[str], str]]] = []
     bounds: dict[str, Callable[[pl.DataFrame], bool]] = {}
-    if "minimum" in constraints:
-        low = parse_literal(spec, constraints["minimum"])
-        bounds["minimum"] = _breaks_bound(name, low, above=False)
+    for constraint, (words, exclusive) in _BOUND_WORDS.items():
+        if constraint not in constraints:
+            continue
+        literal = parse_literal(spec, constraints[constraint])
+        above = constraint in ("maximum", "exclusiveMaximum")
+        bounds[constraint] = _breaks_bound(name, literal, above=above, exclusive=exclusive)
         rules.append(
             (
-                "minimum",
-                typed_value < low,
-                lambda c: f"{short(c)} is below the minimum, {constraints['minimum']}.",
-            )
-        )
-    if "maximum" in constraints:
-        high = parse_literal(spec, constraints["maximum"])
-        bounds["maximum"] = _breaks_bound(name, high, above=True)
-        rules.append(
-            (
-                "maximum",
-                typed_value > high,
-                lambda c: f"{short(c)} is above the maximum, {constraints['maximum']}.",
+                constraint,
+                _outside(
+                    typed_value,
+                    literal,
+                    above=above,
+                    exclusive=exclusive,
+                    floats=spec.type == "number",
+                ),
+                _bound_message(words, constraints[constraint]),
             )
         )
     if "minLength" in constraints:
@@ -423,6 +475,16 @@ def _field_checks(spec: FieldSpec, j: int, required: bool, *, reported: bool) ->
     return checks
 
 
+def _type_words(spec: FieldSpec) -> str:
+    """Return what a valid value of the field is, in words."""
+    if spec.type == "string":
+        return _FORMAT_WORDS.get(spec.format, "text")
+    words = _TYPE_WORDS[spec.type]
+    if spec.format in ("default", "any"):
+        return words
+    return f"{words} in the format {spec.format}"
+
+
 def _reported(j: int, reported: bool) -> pl.Expr:
     """Return whether the cell in column ``j`` was reported by the reader (``REPORTED``)."""
     return pl.col(REPORTED).list.contains(j).fill_null(False) if reported else pl.lit(False)
@@ -441,37 +503,73 @@ def row_summary(
     width: int,
     limit: int,
     extra: Sequence[pl.Expr] = (),
-) -> pl.LazyFrame:
-    """Return the query for a batch's one-row summary: for each check run on every row (all
-    but those of the ``by_value`` fields), how many rows fail it (``m<i>``) and the row numbers
-    and cells of the first ``limit`` (``r<i>``, ``c<i>``); the blank rows, cells lacking and
-    extra cells; and the ``extra`` aggregate expressions. A check no row of the batch can fail
-    (``Check.can_fail``) is not run: its count is 0."""
+) -> list[pl.LazyFrame]:
+    """Return the queries for a batch's one-row summary (their rows merged make it): for each
+    check run on every row (all but those of the ``by_value`` fields), how many rows fail it
+    (``m<i>``) and the row numbers and cells of the first ``limit`` (``r<i>``, ``c<i>``); the
+    blank rows, cells lacking and extra cells; and the ``extra`` aggregate expressions. A check
+    no row of the batch can fail (``Check.can_fail``) is not run: its count is 0.
+
+    One query for a narrow table. A wide one's checks and aggregates are split into queries of
+    ``SUMMARY_CHECKS`` checks and ``SUMMARY_AGGREGATES`` aggregates: tens of thousands of
+    expressions in one query hold their working memory all at once (130 MB for 10,000 columns
+    by 2 rows, against 27 MB split)."""
     missing = ~pl.col(BLANK) & (pl.col(CELLS) < width)
     surplus = pl.col(CELLS) > width
     per_row = [i for i, check in enumerate(checks) if not check.on_values(by_value)]
     idle = [i for i in per_row if not checks[i].can_fail(frame)]
-    per_row = [i for i in per_row if i not in idle]
-    masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in per_row]
-    return (
-        frame.lazy()
-        .with_columns(masks)
-        .select(
-            *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in per_row],
-            *[pl.lit(0, dtype=pl.UInt32).alias(f"m{i}") for i in idle],
-            *[
-                pl.col(ROW).filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"r{i}")
-                for i in per_row
-            ],
-            *[
-                checks[i].cell().filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"c{i}")
-                for i in per_row
-            ],
-            pl.col(BLANK).sum().alias("blank"),
-            pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
-            pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
-            *extra,
-        )
+    skipped = set(idle)
+    per_row = [i for i in per_row if i not in skipped]
+    rows = [
+        *[pl.lit(0, dtype=pl.UInt32).alias(f"m{i}") for i in idle],
+        pl.col(BLANK).sum().alias("blank"),
+        pl.when(missing).then(width - pl.col(CELLS)).otherwise(0).sum().alias("lacking"),
+        pl.when(surplus).then(pl.col(CELLS) - width).otherwise(0).sum().alias("extras"),
+    ]
+    if len(per_row) <= SUMMARY_CHECKS and len(extra) <= SUMMARY_AGGREGATES:
+        return [_summary(frame.lazy(), checks, per_row, limit, [*rows, *extra])]
+    queries = [frame.lazy().select(rows)]
+    for start in range(0, len(per_row), SUMMARY_CHECKS):
+        indexes = per_row[start : start + SUMMARY_CHECKS]
+        needed: list[pl.Expr | str] = [ROW]
+        needed += [expr for i in indexes for expr in (checks[i].mask, checks[i].cell())]
+        queries.append(_summary(_narrow(frame, needed), checks, indexes, limit))
+    for start in range(0, len(extra), SUMMARY_AGGREGATES):
+        aggregates = extra[start : start + SUMMARY_AGGREGATES]
+        queries.append(_narrow(frame, aggregates).select(aggregates))
+    return queries
+
+
+def _narrow(frame: pl.DataFrame, exprs: Sequence[pl.Expr | str]) -> pl.LazyFrame:
+    """Return the columns of ``frame`` that ``exprs`` read, as a lazy frame (taken without a
+    query: a query over a wide frame costs its width)."""
+    names: dict[str, None] = {}
+    for expr in exprs:
+        for name in [expr] if isinstance(expr, str) else expr.meta.root_names():
+            names[name] = None
+    return pl.DataFrame([frame.get_column(name) for name in names]).lazy()
+
+
+def _summary(
+    frame: pl.LazyFrame,
+    checks: list[Check],
+    indexes: Sequence[int],
+    limit: int,
+    extra: Sequence[pl.Expr] = (),
+) -> pl.LazyFrame:
+    """Return the one-row query of the checks at ``indexes`` (``row_summary``) and ``extra``."""
+    masks = [checks[i].mask.fill_null(False).alias(f"__m{i}") for i in indexes]
+    return frame.with_columns(masks).select(
+        *[pl.col(f"__m{i}").sum().alias(f"m{i}") for i in indexes],
+        *[
+            pl.col(ROW).filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"r{i}")
+            for i in indexes
+        ],
+        *[
+            checks[i].cell().filter(pl.col(f"__m{i}")).head(limit).implode().alias(f"c{i}")
+            for i in indexes
+        ],
+        *extra,
     )
 
 
@@ -485,17 +583,28 @@ def table_query(table: pl.DataFrame, name: str, aggregates: Sequence[pl.Expr]) -
     )
 
 
-def value_check_aggregates(checks: list[Check], name: str) -> list[pl.Expr]:
-    """Return, for ``table_query``, the aggregates giving for each check of field ``name`` run
-    by value how many cells fail it (``m<i>``) and their distinct values (``v<i>``)."""
-    aggregates: list[pl.Expr] = []
+def checks_by_field(checks: Sequence[Check]) -> dict[str, list[int]]:
+    """Return the indexes in ``checks`` of each field's checks run by value (looked up once,
+    not once per field: a wide file has thousands of both)."""
+    indexes: dict[str, list[int]] = {}
     for i, check in enumerate(checks):
-        if check.field == name and check.by_value:
-            mask = check.mask.fill_null(False)
-            aggregates += [
-                pl.col(COUNT).filter(mask).sum().cast(pl.Int64).alias(f"m{i}"),
-                pl.col(value_col(name)).filter(mask).implode().alias(f"v{i}"),
-            ]
+        if check.by_value:
+            indexes.setdefault(check.field, []).append(i)
+    return indexes
+
+
+def value_check_aggregates(checks: list[Check], indexes: Sequence[int]) -> list[pl.Expr]:
+    """Return, for ``table_query``, the aggregates giving for each check at ``indexes`` (a
+    field's checks run by value, ``checks_by_field``) how many cells fail it (``m<i>``) and
+    their distinct values (``v<i>``)."""
+    aggregates: list[pl.Expr] = []
+    for i in indexes:
+        check = checks[i]
+        mask = check.mask.fill_null(False)
+        aggregates += [
+            pl.col(COUNT).filter(mask).sum().cast(pl.Int64).alias(f"m{i}"),
+            pl.col(value_col(check.field)).filter(mask).implode().alias(f"v{i}"),
+        ]
     return aggregates
 
 
@@ -563,13 +672,16 @@ def _cell_errors(
     for name, indexes in by_field.items():
         values = pl.concat([summary[f"v{i}"] for i in indexes]).unique()
         value = pl.col("value")
+        # Three columns taken without a query (a select on a wide frame costs its width).
         found = (
-            frame.lazy()
-            .select(
-                ROW,
-                pl.col(column(checks[indexes[0]].column)).alias("cell"),
-                pl.col(value_col(name)).alias("value"),
+            pl.DataFrame(
+                [
+                    frame.get_column(ROW),
+                    frame.get_column(column(checks[indexes[0]].column)).alias("cell"),
+                    frame.get_column(value_col(name)).alias("value"),
+                ]
             )
+            .lazy()
             .filter(_one_of(value, values))
         )
         firsts = []

@@ -3,7 +3,10 @@
 The reference for what a CSV file holds (a ``"`` inside an unquoted cell is a character, a
 quoted cell may hold line breaks). It loops in Python over every row, so the engine uses it only
 when the fast reader cannot read a file faithfully (``csv_fast.FastPathFailed``), and tests use
-it to check the fast reader. Memory is bounded by a batch of rows plus one record (16 MB).
+it to check the fast reader, and it reads every file in a dialect that is not plain
+(``CsvLayout.plain``): from the file's first record, numbering records from 1 as frictionless
+does, leaving out the header and comment rows. Memory is bounded by a batch of rows plus one
+record (16 MB).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -38,16 +41,24 @@ def exact_batches(
     """
     width = len(layout.labels)
     lines = _lines(handle, layout=layout, decoder=decoder, size=size, progress=progress)
-    reader = csv.reader(lines, delimiter=layout.delimiter)
+    options = layout.csv_options()
+    reader = csv.reader(lines, **options)
+    dialect = layout.dialect
+    # A plain file's records are its data rows, from row 2; in another dialect, records are
+    # numbered from the file's first, and some are left out (``numbers`` holds the others').
+    numbered = not layout.plain
+    first_data = dialect.header_rows[-1] + 1 if dialect.header_rows else 1
+    record_number = 0
     next_row, last_row, last_text = 2, 0, [""]
     values: list[list[str | None]] = [[] for _ in range(width)]
     cells: list[int] = []
     extra: list[list[str] | None] = []
+    numbers: list[int] = []
     while True:
         try:
             record = next(reader, None)
         except csv.Error as exc:
-            row = next_row + len(cells)
+            row = record_number + 1 if numbered else next_row + len(cells)
             if "field larger than field limit" in str(exc):
                 raise format_error(
                     f"Row {row:,} has a cell longer than {MAX_RECORD_BYTES // 1024 // 1024} MB, "
@@ -58,7 +69,15 @@ def exact_batches(
             raise format_error(f"Row {row:,} cannot be read: {exc}.", row=row) from exc
         if record is None:
             break
-        last_row, last_text = next_row + len(cells), lines.take()
+        last_text = lines.take()
+        if numbered:
+            record_number += 1
+            if record_number < first_data or dialect.is_comment(record_number, record):
+                continue
+            numbers.append(record_number)
+            last_row = record_number
+        else:
+            last_row = next_row + len(cells)
         if len(record) > width + MAX_EXTRA_CELLS:
             raise too_wide(last_row, len(record), width=width)
         cells.append(len(record))
@@ -66,18 +85,18 @@ def exact_batches(
             values[j].append(record[j] or None if j < len(record) else None)
         extra.append(record[width:] if len(record) > width else None)
         if len(cells) == ROWS_PER_BATCH:
-            yield _frame(values, cells, extra, first_row=next_row)
+            yield _frame(values, cells, extra, first_row=next_row, numbers=numbers)
             next_row += len(cells)
-            values, cells, extra = [[] for _ in range(width)], [], []
+            values, cells, extra, numbers = [[] for _ in range(width)], [], [], []
     # A quote left open runs its cell to the end of the file, so it is the last record's.
-    if _quote_left_open("".join(last_text), layout.delimiter):
+    if _quote_left_open("".join(last_text), options):
         raise format_error(
             f"Row {last_row:,} opens a quote that is never closed, so the rest of the file is "
             "one cell.",
             row=last_row,
         )
     if cells:
-        yield _frame(values, cells, extra, first_row=next_row)
+        yield _frame(values, cells, extra, first_row=next_row, numbers=numbers)
 
 
 class _Lines:
@@ -111,11 +130,11 @@ class _Lines:
             self._lines = iter(io.StringIO(block, newline=""))
 
 
-def _quote_left_open(text: str, delimiter: str) -> bool:
+def _quote_left_open(text: str, options: dict[str, Any]) -> bool:
     """Return whether the record ``text`` (the file's last) ends inside a quoted cell, as the
     csv module in strict mode says; the lenient reading ran the cell to the end of the file."""
     try:
-        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+        for _ in csv.reader(io.StringIO(text, newline=""), **options, strict=True):
             pass
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
@@ -155,6 +174,7 @@ def _frame(
     extra: list[list[str] | None],
     *,
     first_row: int,
+    numbers: list[int],
 ) -> pl.DataFrame:
     parsed = pl.DataFrame(
         {column(j): values[j] for j in range(len(values))},
@@ -165,4 +185,5 @@ def _frame(
         cells=pl.Series(cells, dtype=pl.Int32),
         first_row=first_row,
         extra=pl.Series(EXTRA, extra, dtype=pl.List(pl.String)),
+        rows=pl.Series(numbers, dtype=pl.Int64) if numbers else None,
     )

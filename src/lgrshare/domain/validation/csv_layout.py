@@ -1,16 +1,21 @@
 """A CSV file's layout: delimiter, line ending, encoding so far, and the header row.
 
-Found from the first megabyte. Delimiters tried: comma, semicolon, tab and pipe; the one that
-splits the first rows most consistently into more than one cell wins (comma on a tie).
+Found from the first megabyte. Delimiters tried (unless the standard's dialect names one):
+comma, semicolon, tab and pipe; the one that splits the first rows most consistently into more
+than one cell wins (comma on a tie). A plain dialect (``Dialect.plain``) has its header on line
+1 and its data after it; any other is read record by record from the file's start, as
+frictionless reads it (``lgrshare.domain.standards.dialect``): comment rows left out, the labels
+joined from the header rows, or the schema's field names when the file has no header.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from typing import AnyStr, BinaryIO
+from dataclasses import dataclass, replace
+from typing import Any, AnyStr, BinaryIO
 
+from lgrshare.domain.standards.dialect import PLAIN, Dialect
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.unreadable import format_error
 
@@ -36,19 +41,42 @@ class CsvLayout:
     labels: tuple[str, ...]
     data_start: int
     header_lines: int
+    dialect: Dialect = PLAIN
 
-    def describe(self, decoder: TextDecoder) -> dict[str, str]:
+    @property
+    def plain(self) -> bool:
+        """Return whether the fast reader may read the file (``Dialect.plain``)."""
+        return self.dialect.plain
+
+    def csv_options(self) -> dict[str, Any]:
+        """Return ``csv.reader``'s keyword arguments for the file."""
+        return self.dialect.csv_options(self.delimiter)
+
+    def describe(self, decoder: TextDecoder) -> dict[str, Any]:
         """Return the layout as the report's ``file`` entries."""
         encoding = decoder.encoding or "utf-8"
-        return {
+        described: dict[str, Any] = {
             "encoding": f"{encoding} (with BOM)" if self.bom else encoding,
             "delimiter": self.delimiter,
             "line_terminator": _TERMINATOR_NAMES[self.line_terminator],
+            **decoder.describe(),
         }
+        if self.dialect.to_json():
+            described["dialect"] = self.dialect.to_json()
+        return described
 
 
-def read_layout(handle: BinaryIO, *, size: int, decoder: TextDecoder) -> CsvLayout:
-    """Return the layout of the CSV file ``handle``; raises ``Unreadable`` if it has no header."""
+def read_layout(
+    handle: BinaryIO,
+    *,
+    size: int,
+    decoder: TextDecoder,
+    dialect: Dialect = PLAIN,
+    names: tuple[str, ...] = (),
+) -> CsvLayout:
+    """Return the layout of the CSV file ``handle`` written in ``dialect``; raises
+    ``Unreadable`` if it has no header. ``names`` (the standard's fields) are the labels of a
+    file with no header row."""
     handle.seek(0)
     sample = handle.read(MAX_HEADER_BYTES + 1)
     bom = sample.startswith(BOM)
@@ -70,7 +98,23 @@ def read_layout(handle: BinaryIO, *, size: int, decoder: TextDecoder) -> CsvLayo
     text = decoder.to_utf8(sample, offset=start, first_line=1).decode("utf-8")
     # The sniffer reads the first lines only (a StringIO of a whole megabyte costs 4 MB), with
     # lines to spare for records with line breaks in quoted cells.
-    delimiter = _sniff_delimiter(text[: _offset_after_lines(text, eol, 4 * _SNIFF_ROWS)])
+    delimiter = dialect.delimiter or _sniff_delimiter(
+        text[: _offset_after_lines(text, eol, 4 * _SNIFF_ROWS)], dialect
+    )
+    if not dialect.plain:
+        options = dialect.csv_options(delimiter)
+        if dialect.header and not dialect.header_rows_stated:
+            dialect = replace(dialect, header_rows=(_first_not_comment(text, options, dialect),))
+        return CsvLayout(
+            delimiter=delimiter,
+            eol=eol,
+            line_terminator=line_terminator,
+            bom=bom,
+            labels=_dialect_labels(text, options, dialect, names),
+            data_start=start,
+            header_lines=0,
+            dialect=dialect,
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         labels = next(reader)
@@ -95,7 +139,62 @@ def read_layout(handle: BinaryIO, *, size: int, decoder: TextDecoder) -> CsvLayo
         labels=tuple(labels),
         data_start=min(data_start, size),
         header_lines=header_lines,
+        dialect=dialect,
     )
+
+
+def _first_not_comment(text: str, options: dict[str, Any], dialect: Dialect) -> int:
+    """Return the number of the first record that is not a comment (1 if there is none)."""
+    reader = csv.reader(io.StringIO(text, newline=""), **options)
+    try:
+        for number, record in enumerate(reader, start=1):
+            if not dialect.is_comment(number, record):
+                return number
+    except csv.Error as exc:
+        raise format_error(f"The first rows cannot be read: {exc}.", row=1) from exc
+    return 1
+
+
+def _dialect_labels(
+    text: str, options: dict[str, Any], dialect: Dialect, names: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Return the labels of a file in a dialect that is not plain, as frictionless reads them:
+    the header rows (comment rows left out) joined, a cell repeated from the row above (a merged
+    cell) counted once."""
+    if not dialect.header:
+        return names
+    last = dialect.header_rows[-1]
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), **options)
+    try:
+        for number, record in enumerate(reader, start=1):
+            if dialect.is_comment(number, record):
+                continue
+            if number in dialect.header_rows:
+                rows.append(record)
+            if number >= last:
+                break
+    except csv.Error as exc:
+        raise format_error(f"The header rows cannot be read: {exc}.", row=1) from exc
+    labels: list[str] = []
+    previous: dict[int, str] = {}
+    for record in rows:
+        for index, cell in enumerate(record):
+            if previous.get(index) == cell:
+                continue
+            previous[index] = cell
+            if len(labels) <= index:
+                labels.append(cell)
+            else:
+                labels[index] = dialect.header_join.join([labels[index], cell])
+    if not any(label.strip() for label in labels):
+        where = ", ".join(str(number) for number in dialect.header_rows)
+        raise format_error(
+            f"The header (row {where}, as the standard's dialect says) is empty or not within "
+            "the first megabyte of the file.",
+            row=dialect.header_rows[0],
+        )
+    return tuple(labels)
 
 
 def _line_terminator(sample: bytes) -> str:
@@ -108,10 +207,13 @@ def _line_terminator(sample: bytes) -> str:
     return "\n"
 
 
-def _sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(text: str, dialect: Dialect) -> str:
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        if delimiter in (dialect.quote_char, dialect.escape_char):
+            continue
+        options = dialect.csv_options(delimiter)
+        reader = csv.reader(io.StringIO(text, newline=""), **options)
         counts = []
         try:
             for row in reader:

@@ -1,23 +1,25 @@
 """``validate``: one file, one standard, one report.
 
-The file's kind is sniffed from its bytes (``sniff``); CSV is read block by block
-(``csv_fast``, falling back to ``csv_exact``), XLSX sheet-wise (``xlsx_reader``). Each batch of
-rows is prepared in one Polars call (typed values, the checks run on every row, the value tables
-of the fields checked by value, the unique keys and the profile sketch: ``checks``,
-``uniqueness``, ``profile``) and a second over its value tables (the checks run by value, their
-profile); then its errors are listed, and finally counted and its keys and profile merged. The
-report counts every error and lists the first ``max_errors`` in row order. A CSV file goes
-through three threads: parse; prepare and list; merge.
+The file's kind is sniffed from its bytes (``sniff``), after unpacking a gzip or ZIP file
+(``compressed``); CSV is read block by block (``csv_fast``, falling back to ``csv_exact``; a
+file in a dialect that is not plain by ``csv_exact`` alone), XLSX sheet-wise (``xlsx_reader``).
+Each batch of rows is prepared in one Polars call (typed values, the checks run on every row,
+the value tables of the fields checked by value, the unique keys and the profile sketch:
+``checks``, ``uniqueness``, ``profile``) and a second over its value tables (the checks run by
+value, their profile); then its errors are listed, and finally counted and its keys and profile
+merged. The report counts every error and lists the first ``max_errors`` in row order. A CSV
+file goes through three threads: parse; prepare and list; merge.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -32,6 +34,7 @@ from lgrshare.domain.validation.checks import (
     Findings,
     build_checks,
     by_value_fields,
+    checks_by_field,
     prepare_frame,
     quotes_query,
     row_summary,
@@ -41,6 +44,7 @@ from lgrshare.domain.validation.checks import (
     value_check_aggregates,
     value_tables,
 )
+from lgrshare.domain.validation.compressed import unpacked
 from lgrshare.domain.validation.csv_exact import exact_batches
 from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
@@ -54,6 +58,15 @@ from lgrshare.domain.validation.profile import (
     profile_batch,
     sketch_of,
     sketch_queries,
+)
+from lgrshare.domain.validation.references import (
+    Lookups,
+    ReferenceTracker,
+    Resource,
+    code_list_checks,
+    lookups_of,
+    reference_trackers,
+    unchecked,
 )
 from lgrshare.domain.validation.report import FieldProfile, Report, fatal_report
 from lgrshare.domain.validation.rules import (
@@ -70,6 +83,11 @@ from lgrshare.domain.validation.unreadable import Unreadable
 from lgrshare.domain.validation.xlsx_reader import excel_dates, read_xlsx
 
 Progress = Callable[[int], None]
+# Queries run side by side in one Polars call (``_collect``).
+QUERY_GROUP = 64
+# A table of more fields than this is wide: its queries run this few at a time.
+WIDE_TABLE = 256
+WIDE_QUERY_GROUP = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,18 +122,24 @@ def validate(
     progress: Progress | None = None,
     caveats: Sequence[Caveat] = (),
     subject: Subject | None = None,
+    resources: Mapping[str, Resource] = MappingProxyType({}),
 ) -> Report:
     """Validate the CSV or XLSX ``source`` against ``standard`` and return the report.
 
     ``max_errors`` caps the errors listed (all are counted); ``sheet`` picks an XLSX sheet
     (default: the first); ``progress`` is called with the bytes read so far; ``caveats`` are the
     provider's quality caveats, carried in the report; ``subject`` is who the file is submitted
-    for and its period, checked against the standard's organisation and period fields.
+    for and its period, checked against the standard's organisation and period fields;
+    ``resources`` are the other tables of its Data Package, by name, that ``foreignKeys`` may
+    reference (``references.Resource``; a reference to one not given is said to be unchecked).
 
-    A file that cannot be read as a table is a report with one ``format-error`` or
-    ``encoding-error`` and ``stats["readable"]`` false. Raises (validation cannot run at all):
-    ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown sheet, ``InvalidInput``
-    for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a field the standard lacks.
+    The file is read in the standard's dialect and encoding (``Standard.dialect``), unpacked
+    first if it is a gzip or ZIP file. A file that cannot be read as a table is a report with
+    one ``format-error``, ``encoding-error`` or ``compression-error`` and ``stats["readable"]``
+    false; a header with no rows is a readable report with one ``no-rows``. Raises (validation
+    cannot run at all): ``SourceNotFound`` for a missing path, ``SheetNotFound`` for an unknown
+    sheet, ``InvalidInput`` for a negative ``max_errors``, ``CaveatInvalid`` for a caveat on a
+    field the standard lacks.
     """
     if max_errors < 0:
         raise InvalidInput("max_errors must be 0 or more.")
@@ -128,7 +152,14 @@ def validate(
     with _local_file(source) as (path, handle, size):
         info: dict[str, Any] = {"name": file_name or _name_of(source), "bytes": size}
         try:
-            run = _read(path, handle, size, standard, info, sheet, max_errors, progress, subject)
+            with unpacked(path, handle, size) as (path, handle, size, packing):
+                info.update(packing)
+                if packing and progress is not None:
+                    progress = _scaled(progress, info["bytes"], size)
+                run = _read(
+                    path, handle, size, standard, info, sheet, max_errors, progress, subject,
+                    lookups=lookups_of(standard, resources),
+                )  # fmt: skip
         except Unreadable as exc:
             return fatal_report(
                 standard_name=standard.name,
@@ -152,6 +183,8 @@ def _read(
     max_errors: int,
     progress: Progress | None,
     subject: Subject | None = None,
+    *,
+    lookups: Lookups = MappingProxyType({}),
 ) -> _Run:
     if sniff_format(handle, size=size) == "xlsx":
         table = read_xlsx(path, sheet=sheet)
@@ -163,7 +196,8 @@ def _read(
             info["first_cell"] = table.origin
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
-            reported=bool(table.reported), subject=subject,
+            reported=bool(table.reported), subject=subject, lookups=lookups,
+            header_row=table.header_row,
         )  # fmt: skip
         types = {
             run.header.columns[spec.name]: spec.type
@@ -178,12 +212,18 @@ def _read(
     info["format"] = "csv"
     if progress is not None:
         progress = _onward(progress)
-    decoder = TextDecoder()
-    layout = read_layout(handle, size=size, decoder=decoder)
+    dialect = standard.dialect
+    names = tuple(spec.name for spec in standard.fields)
+    decoder = TextDecoder(dialect.encoding)
+    layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
+    if not dialect.header:
+        info["columns"] = list(names)  # the file has no header: its columns are the fields
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
-    run = _Run.start(standard, layout.labels, max_errors, subject=subject)
+    run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
     try:
+        if not layout.plain:
+            raise FastPathFailed("the standard's dialect is read by the exact reader")
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
         # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
         # are closed (their threads joined) before anything else reads the file.
@@ -194,9 +234,9 @@ def _read(
             for ready in prepared:
                 run.add(ready)
     except FastPathFailed:
-        decoder = TextDecoder()
-        layout = read_layout(handle, size=size, decoder=decoder)
-        run = _Run.start(standard, layout.labels, max_errors, subject=subject)
+        decoder = TextDecoder(dialect.encoding)
+        layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
+        run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
         batches = exact_batches(
             handle, layout=layout, decoder=decoder, size=size, progress=progress
         )
@@ -219,13 +259,17 @@ class _Run:
     rows: int = 0
     checks: list[Check] = field(default_factory=list)
     # Whole-file checks fed batch by batch: unique keys and the rules across rows.
-    keys: list[KeyTracker | TotalTracker | UniqueTracker] = field(default_factory=list)
+    keys: list[KeyTracker | TotalTracker | UniqueTracker | ReferenceTracker] = field(
+        default_factory=list
+    )
     profilers: list[FieldProfiler] = field(default_factory=list)
     # The fields checked by value (``checks``): chosen at the first batch, and one is dropped
     # at a batch with too many distinct values (only ``prepare``, in the read-ahead thread,
     # reads or changes it).
     by_value: set[str] | None = None
     keyed: frozenset[str] = frozenset()
+    # The other resources whose references are checked (given to ``validate``).
+    checked: frozenset[str] = frozenset()
 
     @classmethod
     def start(
@@ -237,8 +281,16 @@ class _Run:
         findings: tuple[ValidationError, ...] = (),
         reported: bool = False,
         subject: Subject | None = None,
+        lookups: Lookups = MappingProxyType({}),
+        header_row: int = 1,
     ) -> _Run:
         header = match_header(labels, standard)
+        if header_row != 1:
+            # A sheet's table below its first row: the label errors are on the header's row.
+            moved = tuple(
+                replace(e, row=header_row if e.row == 1 else e.row) for e in header.errors
+            )
+            header = replace(header, errors=moved)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.checks = build_checks(standard, header.columns, reported=reported)
         run.checks += rule_checks(standard, header.columns, subject)
@@ -253,6 +305,9 @@ class _Run:
             positions = tuple(columns[name] for name in standard.primary_key)
             run.keys.append(KeyTracker("primary-key-error", specs, positions))
         run.keys += table_trackers(standard, columns)
+        run.keys += reference_trackers(standard, columns, lookups)
+        run.checked = frozenset(resource for resource, _ in lookups)
+        run.checks += code_list_checks(standard, columns)
         # Fields whose every cell needs its typed value, even when checked by value.
         run.keyed = frozenset(
             name for tracker in run.keys for name in tracker.fields
@@ -275,7 +330,8 @@ class _Run:
         """
         frame = batch.frame if isinstance(batch, Unconfirmed) else batch
         if self.by_value is None:
-            self.by_value = by_value_fields(frame, self.header.columns)
+            columns = self.header.columns
+            self.by_value = by_value_fields(frame, columns) if columns else set()
         ready = self._prepare(frame, unconfirmed=isinstance(batch, Unconfirmed))
         if isinstance(batch, Unconfirmed) and ready.quotes != batch.quotes:
             ready = self._prepare(batch.exact(), unconfirmed=False)
@@ -317,7 +373,7 @@ class _Run:
         )
         keys = [tracker.keys_query(frame) for tracker in self.keys]
         tables = value_tables(frame, standard=self.standard, names=names)
-        queries = [summary, *keys, *tables, *sketch_queries(frame, profilers)]
+        queries = [*summary, *keys, *tables, *sketch_queries(frame, profilers)]
         tabled: frozenset[str] = frozenset()
         if unconfirmed:
             quotes, tabled = quotes_query(
@@ -328,18 +384,21 @@ class _Run:
                 by_value=by_value,
             )
             queries.append(quotes)
-        # One call for every query, so that Polars runs them side by side.
-        results = pl.collect_all(queries, engine="in-memory")
-        done = 1 + len(keys)
+        # A wide table's queries run a few at a time (each holds thousands of columns).
+        wide = len(self.header.columns) > WIDE_TABLE
+        results = _collect(queries, group=WIDE_QUERY_GROUP if wide else QUERY_GROUP)
+        done = len(summary) + len(keys)
         table_of = dict(zip(names, results[done : done + len(tables)], strict=True))
         sketched = results[done + len(tables) : len(results) - (1 if unconfirmed else 0)]
-        sums = results[0].row(0, named=True)
+        sums: dict[str, Any] = {}
+        for part in results[: len(summary)]:
+            sums.update(part.row(0, named=True))
         sums.update(self._table_sums(table_of, quoted=tabled))
         return _Ready(
             frame=frame,
             tables=table_of,
             summary=sums,
-            keys=results[1:done],
+            keys=results[len(summary) : done],
             sketch=sketch_of(sketched, frame, profilers),
             quotes=(
                 results[-1].item() + sum(sums[f"quotes:{name}"] for name in tabled)
@@ -354,12 +413,13 @@ class _Run:
         """Return what the checks, profile and quote count need from the value tables: one
         row per table, in one call. A list comes as a Series."""
         profilers = {profiler.spec.name: profiler for profiler in self.profilers}
+        indexes = checks_by_field(self.checks)
         queries = [
             table_query(
                 table,
                 name,
                 [
-                    *value_check_aggregates(self.checks, name),
+                    *value_check_aggregates(self.checks, indexes.get(name, ())),
                     *profilers[name].table_aggregates(),
                     *([table_quotes(name)] if name in quoted else []),
                 ],
@@ -367,7 +427,7 @@ class _Run:
             for name, table in tables.items()
         ]
         sums: dict[str, Any] = {}
-        for result in pl.collect_all(queries, engine="in-memory") if queries else []:
+        for result in _collect(queries):
             sums.update((name, result.get_column(name)[0]) for name in result.columns)
         return sums
 
@@ -386,6 +446,13 @@ class _Run:
         self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
     ) -> Report:
         """Return the report, after the whole-file checks (unique keys)."""
+        references = unchecked(self.standard, self.checked)
+        if references:
+            # Not an error (this file may well be right), but never a silent "valid".
+            info["references_unchecked"] = references
+        if self.header.stripped:
+            # Not an error (frictionless strips them too), but said: another tool may not.
+            info["labels_stripped"] = [self.labels[i].strip() for i in self.header.stripped]
         if self.rows == 0:
             # Readable, but nothing to check or to share: a template not yet filled in, say.
             others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
@@ -399,7 +466,7 @@ class _Run:
                 "The file has a header row but no data rows: fill in the rows below the header "
                 f"and check it again.{elsewhere}"
             )
-            self._note([ValidationError(code="format-error", message=message)])
+            self._note([ValidationError(code="no-rows", message=message)])
         for tracker in self.keys:
             number, errors = tracker.finish(limit=self.max_errors)
             if number:
@@ -430,6 +497,27 @@ class _Run:
             ),
             caveats=caveats,
         )
+
+
+def _collect(queries: Sequence[pl.LazyFrame], *, group: int = 0) -> list[pl.DataFrame]:
+    """Return the results of ``queries``, in order.
+
+    A narrow file's few queries go in one call, so that Polars runs them side by side. A wide
+    file has a few queries per field, or queries of thousands of expressions; run all at once,
+    each holds its working memory at the same moment, so they go ``group`` at a time: memory
+    stays bounded by the group, and the time is about the same (the cores are as busy).
+    """
+    results: list[pl.DataFrame] = []
+    group = group or QUERY_GROUP
+    for start in range(0, len(queries), group):
+        results += pl.collect_all(queries[start : start + group], engine="in-memory")
+    return results
+
+
+def _scaled(progress: Progress, packed: int, unpacked: int) -> Progress:
+    """Return ``progress``, told of positions in the unpacked file as positions in the packed
+    one (which the caller knows the size of)."""
+    return lambda done: progress(done * packed // max(unpacked, 1))
 
 
 def _onward(progress: Progress) -> Progress:

@@ -23,6 +23,14 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
         "The file's characters cannot be read",
         "Save it as 'CSV UTF-8 (comma delimited)'.",
     ),
+    "compression-error": (
+        "The compressed file cannot be unpacked",
+        "Send the table uncompressed, or as a .csv.gz or a .zip holding just the one CSV file.",
+    ),
+    "no-rows": (
+        "The table has a header but no data rows",
+        "Fill in the rows below the header, or check that this is the right file or sheet.",
+    ),
     "blank-header": ("A column has no label", "Give every column a label from the standard."),
     "duplicate-label": ("Two columns have the same label", "Remove or rename the repeated column."),
     "missing-label": (
@@ -37,6 +45,10 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
         "A column label differs from the standard",
         "Use the standard's label exactly.",
     ),
+    "unmatched-header": (
+        "No column is a field of the standard",
+        "Check that this is the right file, and that its first row is the header.",
+    ),
     "blank-row": ("A row is empty", "Delete the empty row."),
     "extra-cell": ("A row has more cells than the header", "Check for an unquoted separator."),
     "missing-cell": ("A row has fewer cells than the header", "Check for a missing separator."),
@@ -50,6 +62,10 @@ ERROR_TYPES: Mapping[str, tuple[str, str]] = {
     "primary-key-error": (
         "Two rows have the same key",
         "Each row must be identified by its key fields; remove or correct the repeat.",
+    ),
+    "foreign-key-error": (
+        "A value is not found where the standard says it must be",
+        "Use a value the referenced field or code list has, or add the row it refers to.",
     ),
     "row-rule-error": (
         "A row's values do not agree with each other",
@@ -75,7 +91,7 @@ CODES = tuple(ERROR_TYPES)
 # where it matters (``maxLength``).
 MAX_SHOWN_CHARS = 1_000
 # Errors that stop reading: the table could not be read, so nothing else could be checked.
-FATAL_CODES = frozenset({"format-error", "encoding-error"})
+FATAL_CODES = frozenset({"format-error", "encoding-error", "compression-error"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,20 @@ def batch_frame(
     cells: pl.Series,
     first_row: int,
     extra: pl.Series | None = None,
+    rows: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Return ``parsed`` (columns ``c0``…) with the bookkeeping columns; absent cells nulled."""
+    """Return ``parsed`` (columns ``c0``…) with the bookkeeping columns; absent cells nulled.
+
+    Rows are numbered from ``first_row`` on, or are ``rows`` (where comment rows are left out).
+    """
     width = parsed.width
+    numbers = (
+        pl.int_range(first_row, first_row + parsed.height, dtype=pl.Int64)
+        if rows is None
+        else pl.lit(rows.cast(pl.Int64))
+    )
     frame = parsed.with_columns(
-        pl.int_range(first_row, first_row + parsed.height, dtype=pl.Int64).alias(ROW),
+        numbers.alias(ROW),
         cells.alias(CELLS).cast(pl.Int32),
         (extra if extra is not None else pl.lit(None, dtype=pl.List(pl.String))).alias(EXTRA),
     )

@@ -4,6 +4,8 @@ plain words, and as a CSV or XLSX table to fix the file in Excel.
 The report (``Report``) keeps the machine details (codes, constraint names, patterns) for the
 API and its JSON; this view shows words. A repeated key, which the report lists once per
 repeating row (as frictionless does), is one finding here naming every row that holds it.
+In a workbook, rows are the sheet's own and a column is named with its letters too ("amount
+(column D)"), wherever the table starts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from openpyxl.styles import Font
 from lgrshare.domain.exports import neutralise
 from lgrshare.domain.validation.errors import CODES, ERROR_TYPES, ValidationError
 from lgrshare.domain.validation.report import Report
+from lgrshare.domain.validation.xlsx_reader import column_index, column_letters
 
 PAGE_SIZE = 50
 _KEYS = ("unique-error", "primary-key-error")
@@ -89,12 +92,22 @@ def findings(report: Report) -> list[Finding]:
             Finding(
                 code=error.code,
                 rows=(error.row,) if error.row is not None else (),
-                field=error.field or "",
+                field=_column(report, error),
                 value=error.cell or "",
                 problem=error.message,
             )
         )
     return result
+
+
+def _column(report: Report, error: ValidationError) -> str:
+    """Return the column an error is in: the field, and in a workbook the sheet's letters."""
+    field = error.field or ""
+    if report.file.get("format") != "xlsx" or error.field_number is None:
+        return field
+    corner = str(report.file.get("first_cell") or "A1")
+    letters = column_letters(column_index(corner.rstrip("0123456789")) + error.field_number - 1)
+    return f"{field} (column {letters})" if field else f"column {letters}"
 
 
 def _key_finding(errors: list[ValidationError]) -> Finding:

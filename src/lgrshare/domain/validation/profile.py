@@ -35,6 +35,13 @@ HASH_SEED = 11
 KEEP_COUNTS = 10_000
 PENDING_BATCHES = 16
 MIN_SAMPLE_HITS = 3
+# Past this many fields profiled cell by cell, the value counts of a batch of at most
+# ``WIDE_ROWS`` rows are one query.
+WIDE_FIELDS = 64
+WIDE_ROWS = 256
+# A field's counts of at most this many values are sorted in Python.
+FEW_COUNTS = 64
+HASH_FIELDS = 512
 
 
 @dataclass(slots=True)
@@ -128,16 +135,21 @@ class FieldProfiler:
     def _merge(self) -> None:
         frames = [self.counts, *self.pending] if self.counts is not None else self.pending
         self.pending = []
-        # A value table also has the typed values, which are not needed here.
-        columns = [frame.select("value", "n") for frame in frames]
-        merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
+        # A value table also has the typed values, which are not needed here. (Columns taken
+        # without a query: a wide table has thousands of fields, each a few values.)
+        columns = [pl.DataFrame([f.get_column("value"), f.get_column("n")]) for f in frames]
+        if len(columns) == 1:
+            merged = columns[0]  # one batch's counts: a value once each already
+        else:
+            merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
         if merged.height > 2 * KEEP_COUNTS:
             merged = merged.sort("n", descending=True).head(KEEP_COUNTS)
             self.pruned = True
         self.counts = merged
 
     def _merge_hashes(self) -> None:
-        merged = pl.concat([self.hashes, *self.new_hashes])
+        parts = [self.hashes, *self.new_hashes] if self.hashes.len() else self.new_hashes
+        merged = parts[0] if len(parts) == 1 else pl.concat(parts)
         self.new_hashes = []
         if self.level:
             # A sketch made in the read-ahead thread may predate the last level change.
@@ -163,10 +175,16 @@ class FieldProfiler:
         exact = not (self.sampled or self.pruned)
         common: tuple[tuple[str, int], ...] = ()
         if self.counts is not None and self.counts.height:
-            top = self.counts.sort(["n", "value"], descending=[True, False])
-            if self.sampled:
-                top = top.filter(pl.col("n") >= MIN_SAMPLE_HITS * SAMPLE_EVERY)
-            common = tuple((clip(str(value)), int(n)) for value, n in top.head(TOP).iter_rows())
+            least = MIN_SAMPLE_HITS * SAMPLE_EVERY if self.sampled else 0
+            if self.counts.height <= FEW_COUNTS:
+                # Sorted in Python: for a few values, a Polars sort costs more than its work
+                # (in the same order: UTF-8 bytes sort as code points).
+                ordered = sorted(self.counts.iter_rows(), key=lambda row: (-row[1], row[0]))
+                firsts = [(value, n) for value, n in ordered if n >= least][:TOP]
+            else:
+                top = self.counts.sort(["n", "value"], descending=[True, False])
+                firsts = list(top.filter(pl.col("n") >= least).head(TOP).iter_rows())
+            common = tuple((clip(str(value)), int(n)) for value, n in firsts)
         return FieldProfile(
             name=self.spec.name,
             type=self.spec.type,
@@ -198,23 +216,64 @@ class BatchSketch:
     sampled: bool
 
 
+def _hash_groups(profilers: Sequence[FieldProfiler]) -> list[tuple[int, int]]:
+    """Return the (start, end) of each group of fields whose hashes are one query."""
+    return [
+        (start, min(start + HASH_FIELDS, len(profilers)))
+        for start in range(0, len(profilers), HASH_FIELDS)
+    ]
+
+
+def _wide(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> bool:
+    """Return whether a batch's fields are counted in one query over all of them: a wide,
+    short batch, whose fields' queries would each cost more to plan than to run. (Unpivoted,
+    a tall batch would take far more memory than its columns.)"""
+    return len(profilers) > WIDE_FIELDS and frame.height <= WIDE_ROWS
+
+
 def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> list[pl.LazyFrame]:
-    """Return the queries for the batch's sketch: the hashes, then each field's counts."""
+    """Return the queries for the batch's sketch: the hashes, then each field's counts (or, for
+    a wide table, every field's counts in one query)."""
     if not profilers:
         return []
     names = [value_col(profiler.spec.name) for profiler in profilers]
-    values = frame.select(names)
+    cells = pl.DataFrame([frame.get_column(name) for name in names])
+    values = cells
     sampled = frame.height > EXACT_ROWS
     if sampled:
         # One row in 16, chosen by a hash of the row number: a value that recurs every n rows
         # is not over- or under-counted, as it would be by taking every 16th row. (Taken once
         # here, not in each field's query.)
         values = values.filter(frame.get_column(ROW).hash(seed=HASH_SEED) % SAMPLE_EVERY == 0)
+    # Every row's hashes (not the sample's), a query per ``HASH_FIELDS`` fields: thousands of
+    # expressions in one query hold their working memory at once.
+    hashes = [
+        cells.lazy().select(profiler.hashes_expr() for profiler in profilers[start:end])
+        for start, end in _hash_groups(profilers)
+    ]
+    if _wide(frame, profilers):
+        # Unpivoted: one row per filled cell, counted by field and value at once.
+        long = (
+            values.lazy()
+            .unpivot(on=names, variable_name="field", value_name="value")
+            .drop_nulls("value")
+            .group_by("field", "value")
+            .agg(pl.len().cast(pl.Int64).alias("n"))
+        )
+        if sampled:
+            long = long.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
+        return [*hashes, long]
     counts = []
     for name in names:
+        # Each query gets its own one-column frame (taken without a query: a select on a wide
+        # frame costs its width): a query over the whole batch frame would carry every
+        # column's schema, and a thousand such queries cost columns² in time and memory.
         query = (
-            values.lazy()
-            .select(pl.col(name).alias("value").value_counts(name="n"))
+            values.get_column(name)
+            .alias("value")
+            .to_frame()
+            .lazy()
+            .select(pl.col("value").value_counts(name="n"))
             .unnest("value")
             .drop_nulls("value")
             .with_columns(pl.col("n").cast(pl.Int64))
@@ -223,7 +282,7 @@ def sketch_queries(frame: pl.DataFrame, profilers: Sequence[FieldProfiler]) -> l
             # A value seen once in a sample says nothing about how common it is.
             query = query.filter(pl.col("n") >= 2).with_columns(pl.col("n") * SAMPLE_EVERY)
         counts.append(query)
-    return [frame.lazy().select(profiler.hashes_expr() for profiler in profilers), *counts]
+    return [*hashes, *counts]
 
 
 def sketch_of(
@@ -232,11 +291,22 @@ def sketch_of(
     """Return the sketch from the results of ``sketch_queries``."""
     if not profilers:
         return BatchSketch(hashes={}, counts={}, sampled=False)
-    hashes, *counts = results
-    names = [profiler.spec.name for profiler in profilers]
-    return BatchSketch(
+    groups = len(_hash_groups(profilers))
+    hashes: dict[str, pl.Series] = {}
+    for part in results[:groups]:
         # A list cell comes as a Series (of hashes of non-null values only).
-        hashes={name: hashes.get_column(f"hashes:{name}")[0] for name in names},
+        hashes.update(
+            (name.removeprefix("hashes:"), part.get_column(name)[0]) for name in part.columns
+        )
+    counts = list(results[groups:])
+    names = [profiler.spec.name for profiler in profilers]
+    if _wide(frame, profilers):
+        (long,) = counts
+        parts = long.partition_by("field", as_dict=True, include_key=False)
+        empty = pl.DataFrame(schema={"value": pl.String, "n": pl.Int64})
+        counts = [parts.get((value_col(name),), empty) for name in names]
+    return BatchSketch(
+        hashes=hashes,
         counts=dict(zip(names, counts, strict=True)),
         sampled=frame.height > EXACT_ROWS,
     )

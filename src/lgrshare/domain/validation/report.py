@@ -82,9 +82,14 @@ class Report:
     ``stats``: ``rows`` (data rows, header excluded), ``fields`` (of the standard), ``bytes``,
     ``seconds``, ``counts`` (errors by code, every one counted), ``error_count``,
     ``errors_capped`` (the list stops short of ``error_count``) and ``readable`` (false when a
-    ``format-error`` or ``encoding-error`` stopped the file being read, so nothing else was
-    checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``, and ``encoding``,
-    ``delimiter``, ``line_terminator`` for CSV or ``sheet`` for XLSX.
+    ``format-error``, ``encoding-error`` or ``compression-error`` stopped the file being read,
+    so nothing else was checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``;
+    ``encoding`` (with ``encoding_detected``, ``encoding_confident`` and ``encoding_language``
+    when it was guessed), ``delimiter``, ``line_terminator`` and the standard's ``dialect`` (as
+    read) for CSV, or ``sheet`` and ``first_cell`` for XLSX; ``compression``,
+    ``unpacked_bytes`` and ``inner_path`` for a compressed file; ``labels_stripped`` (labels
+    matched without the spaces around them); ``columns`` (the fields, for a file with no
+    header). ``read_as`` says it in words.
     """
 
     standard_name: str
@@ -168,4 +173,45 @@ def fatal_report(
         },
         errors=(error,),
         caveats=caveats,
+    )
+
+
+def read_as(file: Mapping[str, Any]) -> str:
+    """Return how the file was read, in words: its format, sheet or encoding (and whether the
+    encoding was guessed), delimiter, line ending, compression, the standard's dialect and any
+    labels whose surrounding spaces were stripped."""
+    if file.get("format") == "xlsx":
+        origin = f", table from cell {file['first_cell']}" if file.get("first_cell") else ""
+        parts = [f"XLSX, sheet {file.get('sheet')!r}{origin}"]
+    elif file.get("format") == "csv":
+        parts = ["CSV", _encoding(file)]
+        if file.get("delimiter") is not None:
+            delimiter = str(file["delimiter"])
+            parts.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)}")
+        if file.get("line_terminator"):
+            parts.append(str(file["line_terminator"]))
+        if file.get("dialect"):
+            shown = ", ".join(f"{key} {value!r}" for key, value in dict(file["dialect"]).items())
+            parts.append(f"the standard's dialect ({shown})")
+    else:
+        parts = ["unread"]
+    if file.get("compression"):
+        inner = f" {file['inner_path']!r} in" if file.get("inner_path") else ""
+        parts.append(f"unpacked from{inner} a {file['compression']} file")
+    if file.get("labels_stripped"):
+        labels = ", ".join(repr(label) for label in file["labels_stripped"])
+        parts.append(f"spaces around the labels {labels} ignored")
+    return ", ".join(parts)
+
+
+def _encoding(file: Mapping[str, Any]) -> str:
+    encoding = str(file.get("encoding") or "utf-8")
+    if not file.get("encoding_detected"):
+        return encoding
+    language = f" ({file['encoding_language']} text)" if file.get("encoding_language") else ""
+    if file.get("encoding_confident"):
+        return f"{encoding}{language}, detected: the file is not UTF-8"
+    return (
+        f"{encoding}{language}, a guess: the file is not UTF-8 and its encoding could not be "
+        "told for certain, so check its accented letters, or save it as CSV UTF-8"
     )

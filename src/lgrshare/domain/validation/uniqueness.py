@@ -39,11 +39,13 @@ class KeyTracker:
     def keys_query(self, frame: pl.DataFrame) -> pl.LazyFrame:
         """Return the query for the batch's keys: each row with valid values in every key
         field, its row number, its key and the key's hash."""
-        typed = [pl.col(f"t:{name}").alias(f"k{i}") for i, name in enumerate(self.fields)]
+        # The key's columns taken without a query: a query over the whole batch frame carries
+        # every column's schema, and a wide file with many unique fields would pay columns².
+        typed = [frame.get_column(f"t:{name}").alias(f"k{i}") for i, name in enumerate(self.fields)]
         key = pl.col("k0") if len(typed) == 1 else pl.struct(f"k{i}" for i in range(len(typed)))
         return (
-            frame.lazy()
-            .select(pl.col(ROW), *typed)
+            pl.DataFrame([frame.get_column(ROW), *typed])
+            .lazy()
             .drop_nulls()
             .with_columns(key.hash(seed=7).alias(_HASH))
         )

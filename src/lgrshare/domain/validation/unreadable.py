@@ -1,7 +1,7 @@
 """The one exception readers raise: the file cannot be read as a table at all.
 
-The engine turns it into a report holding that single error (``format-error`` or
-``encoding-error``); it never leaves the validation package.
+The engine turns it into a report holding that single error (``format-error``,
+``encoding-error`` or ``compression-error``); it never leaves the validation package.
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ def format_error(message: str, *, row: int | None = None) -> Unreadable:
 def encoding_error(message: str, *, row: int | None = None) -> Unreadable:
     """Return an ``Unreadable`` carrying an ``encoding-error``."""
     return Unreadable(ValidationError(code="encoding-error", message=message, row=row))
+
+
+def compression_error(message: str) -> Unreadable:
+    """Return an ``Unreadable`` carrying a ``compression-error``."""
+    return Unreadable(ValidationError(code="compression-error", message=message))
 
 
 # A row may have this many cells more than the header before the file is refused: a row of

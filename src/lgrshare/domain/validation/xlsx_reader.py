@@ -3,14 +3,16 @@
 Before any XML is parsed the ZIP's central directory is checked: more than 1 GB unpacked, or a
 part that unpacks to over 200 times its packed size (and over 10 MB), is a ``format-error``; so
 is a DOCTYPE (entity expansion) in the workbook's XML. Cells are read by fastexcel (calamine) as
-text: numbers as Excel stores them (``12``, ``12.5``), dates and times as
-``2024-05-01 00:00:00``, booleans as ``true``/``false``. A formula is read as the value Excel last
-saved for it. A formula with no saved value (a file written by a program and never opened in
-Excel), and a cell holding one of Excel's error values (``#N/A``, ``#DIV/0!``), are each a
-non-fatal ``format-error`` at the cell, which is read as empty and marked as reported
-(``frame.REPORTED``), so that nothing else is said of it. A table need not start at A1: rows
-are counted from its header row (row 1), and fields from its first column, found by the first
-cell holding a value.
+text: numbers as Excel stores them (``12``, ``12.5``), dates and times as ``2024-05-01
+00:00:00``, booleans as ``true``/``false``. A formula is read as the value Excel last saved for
+it. A formula with no saved value (a file written by a program and never opened in Excel), and a
+cell holding one of Excel's error values (``#N/A``, ``#DIV/0!``), are each a non-fatal ``format-
+error`` at the cell, which is read as empty and marked as reported (``frame.REPORTED``), so that
+nothing else is said of it. A table need not start at A1: it is found by the first cell holding
+a value, and its rows are numbered as the sheet numbers them (the header is ``header_row``, row
+1 only when the table starts there), so "row 59" is row 59 in Excel; fields are numbered from
+the table's first column (``first_column``), which the officers' report turns back into the
+sheet's column letters.
 """
 
 from __future__ import annotations
@@ -75,8 +77,10 @@ class XlsxTable:
     # The cells read as empty because they hold no value Excel saved, or an error value: (row,
     # column index), already reported in ``findings``.
     reported: frozenset[tuple[int, int]] = frozenset()
-    # The table's top-left cell, as Excel names it.
+    # The table's top-left cell, as Excel names it: its row (the header's) and column index.
     origin: str = "A1"
+    header_row: int = 1
+    first_column: int = 0
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """Yield the rows as batch frames (see ``frame``), with ``REPORTED`` when cells were
@@ -87,7 +91,11 @@ class XlsxTable:
         )
         marks = cells.group_by(ROW).agg(REPORTED)  # per row, its reported cells
         for offset in range(0, self.data.height, ROWS_PER_BATCH):
-            batch = _batch(self.data.slice(offset, ROWS_PER_BATCH), width, first_row=offset + 2)
+            batch = _batch(
+                self.data.slice(offset, ROWS_PER_BATCH),
+                width,
+                first_row=self.header_row + 1 + offset,
+            )
             if self.reported:
                 batch = batch.join(marks, on=ROW, how="left", maintain_order="left")
             yield batch
@@ -166,22 +174,22 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
     findings: list[ValidationError] = []
     reported: set[tuple[int, int]] = set()
     for letters, row, index, problem in sorted(unread, key=lambda cell: (cell[1], cell[2])):
-        table_row, j = row - top + 1, index - left
-        if table_row <= 1 or j < 0:
+        j = index - left
+        if row <= top or j < 0:
             continue
         field = labels[j] if j < width else None
         findings.append(
             ValidationError(
                 code="format-error",
-                message=f"Row {table_row:,}, cell {letters}{row}: the cell {problem}",
-                row=table_row,
+                message=f"Row {row:,}, cell {letters}{row}: the cell {problem}",
+                row=row,
                 field=field,
                 field_number=j + 1,
                 cell="",
             )
         )
         if field is not None:
-            reported.add((table_row, j))
+            reported.add((row, j))
     return XlsxTable(
         sheet=name,
         sheets=tuple(names),
@@ -190,7 +198,9 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
         findings=tuple(findings),
         formula_cells=len(cells.formulas),
         reported=frozenset(reported),
-        origin=f"{_column_letters(left)}{top}",
+        origin=f"{column_letters(left)}{top}",
+        header_row=top,
+        first_column=left,
     )
 
 
@@ -357,16 +367,16 @@ def _add_cells(cells: _SheetCells, text: bytes) -> _SheetCells:
         cells = replace(cells, first_row=int(first.group(1)))
     for letters, row, value in _CELL_FORMULA.findall(text):
         name = letters.decode()
-        cells.formulas.append((name, int(row), _column_index(name), bool(value)))
+        cells.formulas.append((name, int(row), column_index(name), bool(value)))
     if b't="e"' in text:
         for letters, row, value in _CELL_ERROR.findall(text):
             name = letters.decode()
             error = _unescape(value.decode("utf-8", "replace"))
-            cells.errors.append((name, int(row), _column_index(name), error))
+            cells.errors.append((name, int(row), column_index(name), error))
     return cells
 
 
-def _column_letters(index: int) -> str:
+def column_letters(index: int) -> str:
     """Return Excel's letters for the 0-based column ``index`` (0: A, 26: AA)."""
     letters = ""
     index += 1
@@ -376,7 +386,7 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _column_index(letters: str) -> int:
+def column_index(letters: str) -> int:
     index = 0
     for letter in letters:
         index = index * 26 + (ord(letter) - 64)
