@@ -92,10 +92,10 @@ def test_every_problem_is_shown_at_once_and_nothing_is_saved(people, signed_in):
     _draft(people)
     rows = _proposed_rows()
     rows[0] |= {"name": ""}
-    rows[1] |= {"name": "band_d"}
+    rows[1] |= {"name": "band_d", "pattern": "(a{1000}){1000}"}
     rows[2] |= {"pattern": "(20"}
     rows[3] |= {"codes": "1.5\nlots"}
-    rows[4] |= {"pattern": "(a{1000}){1000}"}
+    rows[4] |= {"pattern": "[0-9]+"}  # tax_base is a number
     client = signed_in(people["surrey_lead"])
 
     response = client.post(f"/standards/{NAME}/fields", _post(rows))
@@ -108,7 +108,8 @@ def test_every_problem_is_shown_at_once_and_nothing_is_saved(people, signed_in):
         ("#field-3-name", "Field 4: the name band_d is used by field 2 too"),
         ("#field-2-pattern", "Field 3: pattern"),
         ("#field-3-codes", "Field 4: codes [&#x27;lots&#x27;] are not valid numbers"),
-        ("#field-4-pattern", "it is too large to check quickly"),
+        ("#field-1-pattern", "it is too large to check quickly"),
+        ("#field-4-pattern", "Field 5: a field of type number cannot have the constraints pattern"),
     ]:
         assert f'href="{href}"' in summary
         assert words in summary

@@ -316,7 +316,8 @@ def fields_from_rows(
                 {"schema": {"fields": [raw]}}, default_name="field-check"
             ).fields[0]
         except StandardInvalid as exc:
-            part = "pattern" if exc.code == "pattern-invalid" else "codes" if codes else "type"
+            about_pattern = exc.code == "pattern-invalid" or "pattern" in exc.message
+            part = "pattern" if about_pattern else "codes" if codes else "type"
             problems.append(FieldProblem(n, part, exc.code, f"{where}: {_plain(exc.message)}"))
             continue
         if codes and typed_field.type in ("integer", "number"):
