@@ -1,10 +1,13 @@
 """Dates are entered one way: the GOV.UK date input, with GOV.UK's error messages."""
 
+import importlib
+import pkgutil
 from datetime import date
 
 import pytest
 from django import forms
 
+import lgrshare
 from lgrshare.web.dates import GovukDateField
 
 
@@ -58,3 +61,18 @@ def test_the_page_renders_three_labelled_boxes_with_the_value(client):
     assert 'value="30"' in page
     assert ">Day</label>" in page
     assert "govuk-date-input" in page
+
+
+def test_every_form_enters_dates_with_the_govuk_date_input():
+    offenders = []
+    for module in pkgutil.walk_packages(lgrshare.__path__, "lgrshare."):
+        if not module.name.endswith(".forms"):
+            continue
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if isinstance(value, type) and issubclass(value, forms.BaseForm):
+                offenders += [
+                    f"{module.name}.{name}.{field}"
+                    for field, kind in value.base_fields.items()
+                    if isinstance(kind, forms.DateField | forms.DateTimeField)
+                ]
+    assert offenders == []

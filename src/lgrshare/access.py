@@ -10,7 +10,7 @@ installed with ``subject_facts_from``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from lgrshare.domain.policy import (
     decide,
     decide_submission,
 )
+from lgrshare.domain.policy import perms_for as perms_for  # pages' one helper, re-exported
 from lgrshare.domain.policy.catalogue import CatalogueAction, decide_catalogue
 from lgrshare.domain.policy.documents import Document, decide_document
 from lgrshare.domain.policy.options import OptionsAction, decide_options
@@ -232,19 +233,6 @@ def columns(*, user: User, dataset: Gated, shown: list[str], asked: list[str]) -
             code="fields-not-agreed",
         )
     return list(dict.fromkeys(asked))
-
-
-def perms_for(**objects: Mapping[str, bool]) -> dict[str, dict[str, bool]]:
-    """The one shape in which pages ask the policy what a person may do: for each object on
-    the page (``agreement=``, ``request=``, ``submission=``...), the policy's answers for its
-    actions, read in templates as ``{% if perms_for.agreement.sign %}`` (an action's hyphens
-    become underscores). Each capability computes its answers once per page, from one set of
-    facts (``agreements.services.permissions``, ``requests.services.permissions``,
-    ``submissions.services.permissions``); templates never look at roles themselves."""
-    return {
-        name: {action.replace("-", "_"): bool(allowed) for action, allowed in answers.items()}
-        for name, answers in objects.items()
-    }
 
 
 def may_act_on_submission(*, user: User, action: Action, submission: SubmissionFacts) -> bool:

@@ -13,7 +13,7 @@ import io
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -517,18 +517,25 @@ def _demo_agreement() -> None:
             **particulars,
         )
         agreements.contractor_agreement_sign_off(user=dpo, contractor_agreement=recorded)
-    _, parties, terms = agreements.terms_from_request(request)
-    terms |= {
+    _, parties, requested = agreements.terms_from_request(request)
+    terms = replace(
+        requested,
         # Supplier names can name sole traders (personal data): the council's public task.
-        "lawful_basis": "e",
-        "delete_by": date(2027, 6, 30),
-        "review_date": date(2027, 3, 31),
-        "classification": "OFFICIAL-SENSITIVE",
-        "deletion_method": "Cryptographic deletion in LGR Share; parties delete local copies "
-        "and confirm in LGR Share.",
-        "onward_sharing": "None, except to the Ministry of Housing, Communities and Local "
-        "Government as part of a proposal, in aggregate only.",
-    }
+        lawful=replace(requested.lawful, lawful_basis="e"),
+        retention=replace(
+            requested.retention,
+            delete_by=date(2027, 6, 30),
+            deletion_method="Cryptographic deletion in LGR Share; parties delete local copies "
+            "and confirm in LGR Share.",
+        ),
+        review_date=date(2027, 3, 31),
+        security=replace(
+            requested.security,
+            classification="OFFICIAL-SENSITIVE",
+            onward_sharing="None, except to the Ministry of Housing, Communities and Local "
+            "Government as part of a proposal, in aggregate only.",
+        ),
+    )
     lead = User.objects.get(username="guildford.datalead")
     agreement = agreements.agreement_create(
         user=lead,

@@ -274,7 +274,8 @@ def test_drafted_from_a_request_it_carries_the_question(cast):
     title, parties, terms = services.terms_from_request(request)
     assert title.startswith(f"{request.reference}: Which county contracts")
     assert parties == {GUILDFORD: False, SURREY: True}
-    assert terms["purposes"].startswith("Which county contracts end after vesting day?")
+    assert terms.purposes.startswith("Which county contracts end after vesting day?")
+    assert [(f.provider, f.recipient) for f in terms.flows] == [(SURREY, GUILDFORD)]
 
 
 def test_pages_the_pdf_and_the_public_register(signed_in, draft, cast, charlie, client):

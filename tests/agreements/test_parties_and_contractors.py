@@ -199,8 +199,8 @@ def _contract_form(contractor, document):
         **PARTICULARS,
         "contractor": str(contractor.pk),
         "obligations": [o.code for o in article_28_obligations()],
-        "starts_on": "2026-04-01",
-        "ends_on": "2027-03-31",
+        **{"starts_on_day": "1", "starts_on_month": "4", "starts_on_year": "2026"},
+        **{"ends_on_day": "31", "ends_on_month": "3", "ends_on_year": "2027"},
         "document": SimpleUploadedFile(name, content),
     }
 

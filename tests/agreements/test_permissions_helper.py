@@ -8,7 +8,7 @@ import pytest
 
 from lgrshare.agreements import services
 from lgrshare.domain.errors import PermissionDenied
-from tests.conftest import WOKING, _make
+from tests.conftest import GUILDFORD, SURREY, WOKING, _make
 
 SRC = Path(__file__).parents[2] / "src" / "lgrshare"
 DPIA_FORM = "Record the DPIA decision"
@@ -69,3 +69,49 @@ def test_no_template_view_or_service_writes_a_role_set_of_its_own():
         if re.search(r"\"[a-z-]+\" (not )?in \w+\.role_codes", line)
     ]
     assert offenders == []
+
+
+def test_no_template_reads_a_can_flag_of_its_own_only_perms_for():
+    offenders = [
+        f"{path.relative_to(SRC)}:{number}"
+        for pattern in ("*/templates/**/*.html", "templates/**/*.html")
+        for path in SRC.glob(pattern)
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\{%[^%]*\b(row\.)?can_[a-z_]+", line)
+    ]
+    assert offenders == []
+
+
+AREA_BUTTONS = {
+    "add_person": "Add a person",
+    "add_contractor": "Add a contractor",
+    "read_trail": "Audit trail of Surrey",
+}
+
+
+def test_the_area_page_offers_each_button_as_the_policy_answers(signed_in, cast, admin):
+    surrey_dpo = cast["surrey_dpo"]
+    for who, offered in [
+        (cast["alice"], set()),  # an analyst: nothing to manage
+        (admin, {"add_person", "add_contractor"}),  # an area administrator
+        (surrey_dpo, {"read_trail"}),  # a DPO reads the area's trail
+    ]:
+        page = signed_in(who).get(f"/areas/{SURREY}/")
+        answers = page.context["perms_for"]["area"]
+        assert {action for action, allowed in answers.items() if allowed} == offered, who
+        html = page.content.decode()
+        for action, text in AREA_BUTTONS.items():
+            assert (text in html) == (action in offered), (who, action)
+
+
+def test_a_persons_page_offers_each_form_as_the_policy_answers(signed_in, cast, admin):
+    alice = cast["alice"]
+    own_admin = _make("gadmin", ["area-admin"], GUILDFORD)
+    for who, offered in [(admin, set()), (own_admin, {"deactivate"}), (alice, set())]:
+        page = signed_in(who).get(f"/people/{alice.pk}/")
+        answers = page.context["perms_for"]["person"]
+        assert {action for action, allowed in answers.items() if allowed} == offered, who
+        html = page.content.decode()
+        assert ("Deactivate this account" in html) == ("deactivate" in offered), who
+        removable = [row["perms"]["remove_role"] for row in page.context["grants"]]
+        assert ("Remove<span" in html) == any(removable), who

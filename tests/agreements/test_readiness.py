@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from lgrshare.agreements import services
-from lgrshare.agreements.models import Agreement, Party, State
+from lgrshare.agreements.models import Agreement, AgreementVersion, Party, State
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
+from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.screening import AgreementNotReady
 from lgrshare.standards import drafts
@@ -208,7 +209,21 @@ def test_a_workforce_agreement_saved_as_official_with_no_personal_data_is_refuse
         "classification": "OFFICIAL",
         "delete_by": date.today() + timedelta(days=200),
     }
-    draft = _draft(cast, terms, title="Workforce summary")  # a draft may be saved so
+    # Refused when drafting, with both problems at once ...
+    with pytest.raises(TermsInvalid) as refused:
+        _draft(cast, terms, title="Workforce summary")
+    assert _codes(refused) == ["personal-data-below-standard", "classification-below-standard"]
+    assert not Agreement.objects.filter(title="Workforce summary").exists()
+    # ... and a draft saved at the right levels that falls below them later (as when a
+    # standard's metadata is raised) cannot go live either.
+    draft = _draft(
+        cast,
+        terms | {"personal_data": "aggregate", "classification": "OFFICIAL-SENSITIVE"},
+        title="Workforce summary",
+    )
+    AgreementVersion.objects.filter(pk=draft.current().pk).update(
+        personal_data="none", classification="OFFICIAL"
+    )
     with pytest.raises(AgreementNotReady) as caught:
         services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
     assert _codes(caught) == ["classification-below-standard", "personal-data-below-standard"]
@@ -217,23 +232,14 @@ def test_a_workforce_agreement_saved_as_official_with_no_personal_data_is_refuse
     assert "OFFICIAL-SENSITIVE" in messages[0]
     assert "Aggregate figures derived from personal data" in messages[1]
 
-    fixed = terms | {"classification": "OFFICIAL-SENSITIVE", "personal_data": "aggregate"}
-    services.agreement_update(
-        user=cast["guildford_lead"],
-        agreement=draft,
-        parties={SURREY: True, GUILDFORD: True},
-        terms=fixed,
-    )
-    services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
-
 
 def test_special_category_data_defaults_to_official_sensitive(cast):
     draft = _draft(cast, CHILDREN)
     assert draft.current().classification == "OFFICIAL-SENSITIVE"
-    marked_down = _draft(cast, CHILDREN | {"classification": "OFFICIAL"}, title="Marked down")
-    with pytest.raises(AgreementNotReady) as caught:
-        services.agreement_send_for_review(user=cast["guildford_lead"], agreement=marked_down)
-    assert "special-category-not-official-sensitive" in _codes(caught)
+    with pytest.raises(TermsInvalid) as refused:
+        _draft(cast, CHILDREN | {"classification": "OFFICIAL"}, title="Marked down")
+    assert _codes(refused) == ["special-category-not-official-sensitive"]
+    assert refused.value.problems[0].field == "classification"
 
 
 def test_a_delete_by_date_in_the_past_is_refused(cast):

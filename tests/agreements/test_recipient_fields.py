@@ -15,7 +15,7 @@ FORM = {
     "providers": [SURREY],
     "purposes": "To cost the transfer of county contracts.",
     "standard": "contracts-register",
-    "standard_fields": "contract_reference, title, end_date",
+    "standard_fields": ["contract_reference", "title", "end_date"],
     "items": "",
     "legal_power": "Local Government Act 1972 s.111",
     "personal_data": "none",
@@ -48,8 +48,9 @@ def test_each_recipient_gets_its_own_fields_and_the_others_the_agreed_ones(clien
         WOKING: ["contract_reference"],
     }
     edit = client.get(f"/agreements/{created.pk}/edit")
-    assert edit.context["form"].initial[f"fields_for_{WOKING}"] == "contract_reference"
-    assert f"fields_for_{GUILDFORD}" not in edit.context["form"].initial
+    initial = edit.context["form"].initial
+    assert initial[f"fields_for_{WOKING}"] == ["contract_reference"]
+    assert initial[f"fields_for_{GUILDFORD}"] == ["contract_reference", "title", "end_date"]
     assert "Fields Woking Borough Council receives" in edit.content.decode()
 
 

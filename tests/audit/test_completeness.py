@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -21,6 +22,9 @@ from lgrshare.councils.models import Contractor
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.errors import LgrShareError
 from lgrshare.domain.policy import Action
+from lgrshare.domain.policy.catalogue import CatalogueAction
+from lgrshare.domain.policy.people import PeopleAction
+from lgrshare.domain.policy.requests import RequestAction
 from lgrshare.requests import attachments
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Attachment, DataRequest
@@ -36,7 +40,7 @@ class Case:
     acted on as (type, id); ``event`` and ``reason`` are what the trail must then hold."""
 
     name: str
-    action: Action | None
+    action: StrEnum | None  # the policy's action (data, request, people, catalogue)
     run: Callable[[World], tuple[str, str | int]]
     event: str
     reason: str = ""
@@ -311,20 +315,30 @@ ALLOWED = [
     ),
     Case(
         "record a contractor agreement",
-        None,
+        PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
         _contractor_agreement("sdpo"),
         "contractor-agreement-recorded",
     ),
     Case("accept terms", None, lambda w: (w.reader(), _agreement(w.active))[1], "terms-accepted"),
     # Requests.
-    Case("raise a request", None, lambda w: _request(w.request_draft), "request-raised"),
     Case(
-        "edit a draft request", None, _on("request_draft", _request_edit("alice")), "request-edited"
+        "raise a request",
+        RequestAction.RAISE,
+        lambda w: _request(w.request_draft),
+        "request-raised",
     ),
-    Case("open a request", None, lambda w: _request(w.request_open), "request-opened"),
+    Case(
+        "edit a draft request",
+        RequestAction.EDIT,
+        _on("request_draft", _request_edit("alice")),
+        "request-edited",
+    ),
+    Case(
+        "open a request", RequestAction.OPEN, lambda w: _request(w.request_open), "request-opened"
+    ),
     Case(
         "answer a request",
-        None,
+        RequestAction.ANSWER,
         _on(
             "request_open",
             lambda w, r: requests.request_answer(user=w.p["sue"], request=r, answer="will-provide"),
@@ -334,7 +348,7 @@ ALLOWED = [
     ),
     Case(
         "comment on a request",
-        None,
+        RequestAction.COMMENT,
         _on(
             "request_open",
             lambda w, r: requests.request_comment(
@@ -345,19 +359,19 @@ ALLOWED = [
     ),
     Case(
         "join a request",
-        None,
+        RequestAction.JOIN,
         _on("request_open", lambda w, r: requests.request_join(user=w.p["bob"], request=r)),
         "request-joined",
     ),
     Case(
         "fulfil a request",
-        None,
+        RequestAction.FULFIL,
         _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["alice"], request=r)),
         "request-fulfilled",
     ),
     Case(
         "close a request",
-        None,
+        RequestAction.CLOSE,
         _on(
             "request_open",
             lambda w, r: requests.request_close(
@@ -403,7 +417,7 @@ ALLOWED = [
     # Catalogue.
     Case(
         "record a holding",
-        None,
+        CatalogueAction.RECORD_HOLDING,
         lambda w: ("dataset", _holding("alice")(w).slug),  # type: ignore[attr-defined]
         "holding-recorded",
     ),
@@ -583,7 +597,7 @@ REFUSED = [
     ),
     Case(
         "record a contractor agreement",
-        None,
+        PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
         _contractor_agreement("alice"),
         "access-refused",
         "role-not-permitted",
@@ -596,10 +610,16 @@ REFUSED = [
         "agreement-not-active",
     ),
     # Requests.
-    Case("raise a request", None, _area(_raise("sdpo")), "access-refused", "role-not-permitted"),
+    Case(
+        "raise a request",
+        RequestAction.RAISE,
+        _area(_raise("sdpo")),
+        "access-refused",
+        "role-not-permitted",
+    ),
     Case(
         "edit a draft request",
-        None,
+        RequestAction.EDIT,
         _on("request_open", _request_edit("alice")),
         "change-refused",
         "request-state-invalid",
@@ -607,14 +627,14 @@ REFUSED = [
     ),
     Case(
         "edit someone else's draft",
-        None,
+        RequestAction.EDIT,
         _on("request_draft", _request_edit("bob")),
         "access-refused",
         "not-the-requester",
     ),
     Case(
         "open a request",
-        None,
+        RequestAction.OPEN,
         _on("request_draft", lambda w, r: requests.request_open(user=w.p["bob"], request=r)),
         "access-refused",
         "not-the-requester",
@@ -622,7 +642,7 @@ REFUSED = [
     ),
     Case(
         "answer a request",
-        None,
+        RequestAction.ANSWER,
         _on(
             "request_open",
             lambda w, r: requests.request_answer(user=w.p["bob"], request=r, answer="will-provide"),
@@ -632,7 +652,7 @@ REFUSED = [
     ),
     Case(
         "comment on a request",
-        None,
+        RequestAction.COMMENT,
         _on(
             "request_open",
             lambda w, r: requests.request_comment(user=w.p["dave"], request=r, body="Hello"),
@@ -642,14 +662,14 @@ REFUSED = [
     ),
     Case(
         "join a request",
-        None,
+        RequestAction.JOIN,
         _on("request_draft", lambda w, r: requests.request_join(user=w.p["bob"], request=r)),
         "access-refused",
         "request-draft",
     ),
     Case(
         "fulfil a request",
-        None,
+        RequestAction.FULFIL,
         _on("request_open", lambda w, r: requests.request_fulfil(user=w.p["bob"], request=r)),
         "access-refused",
         "not-the-requester",
@@ -657,7 +677,7 @@ REFUSED = [
     ),
     Case(
         "close a request",
-        None,
+        RequestAction.CLOSE,
         _on(
             "request_open",
             lambda w, r: requests.request_close(
@@ -705,7 +725,7 @@ REFUSED = [
     # Catalogue.
     Case(
         "record a holding",
-        None,
+        CatalogueAction.RECORD_HOLDING,
         _area(_holding("dave")),
         "change-refused",
         "not-a-council-member",

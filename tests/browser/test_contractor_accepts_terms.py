@@ -147,8 +147,10 @@ def test_an_area_admin_adds_a_contractor_and_the_dpo_records_its_agreement(page,
     page.get_by_label("Categories of data subjects").fill(PARTICULARS["data_subject_categories"])
     for box in page.locator("input[name=obligations]").all():
         box.check()
-    page.get_by_label("Starts on").fill("2026-04-01")
-    page.get_by_label("Ends on").fill("2027-03-31")
+    for name, (day, month, year) in {"starts_on": (1, 4, 2026), "ends_on": (31, 3, 2027)}.items():
+        page.locator(f"input[name={name}_day]").fill(str(day))
+        page.locator(f"input[name={name}_month]").fill(str(month))
+        page.locator(f"input[name={name}_year]").fill(str(year))
     contract = tmp_path / "contract.pdf"
     contract.write_bytes(SIGNED_CONTRACT)
     page.get_by_label("The signed contract").set_input_files(str(contract))

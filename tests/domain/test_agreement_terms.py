@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from lgrshare.domain.agreement_terms import Terms, TermsInvalid, terms_problems
+from lgrshare.domain.agreement_terms import Terms, TermsInvalid, plan_flows, terms_problems
 from lgrshare.domain.errors import InvalidInput
 
 SURREY, GUILDFORD, WOKING = "E10000030", "E07000209", "E07000217"
@@ -106,3 +106,28 @@ def test_malformed_terms_are_refused_with_a_code():
     with pytest.raises(InvalidInput) as caught:
         Terms.from_dict(GOOD | {"delete_by": "next Tuesday"})
     assert caught.value.code == "terms-malformed"
+
+
+def test_a_council_that_is_its_own_only_recipient_gets_no_flow_and_the_terms_say_so():
+    items = Terms.from_dict(GOOD).data_items
+    alone = plan_flows({SURREY: True, GUILDFORD: False}, items, FIELDS, recipients=[SURREY])
+    assert alone == ()
+    terms = Terms.from_dict(GOOD | {"flows": []})
+    problems = terms_problems(
+        terms, parties={SURREY: True, GUILDFORD: False}, area_councils=AREA,
+        standard_fields=FIELDS,
+    )  # fmt: skip
+    assert [(p.code, p.field) for p in problems] == [("no-other-recipient", "recipients")]
+    assert "contracts-register" not in problems[0].message  # words, not the standard's name
+
+
+def test_a_recipients_field_the_standard_lacks_is_unknown_not_dropped():
+    items = Terms.from_dict(GOOD).data_items
+    flows = plan_flows(
+        PARTIES, items, FIELDS, fields_for={WOKING: ["end_date", "favourite_colour"]}
+    )
+    assert [f.fields for f in flows if f.recipient == WOKING] == [("end_date", "favourite_colour")]
+    terms = Terms.from_dict(GOOD | {"flows": [f.to_dict() for f in flows]})
+    problems = terms_problems(terms, parties=PARTIES, area_councils=AREA, standard_fields=FIELDS)
+    assert [(p.code, p.field) for p in problems] == [("unknown-field", f"fields_for_{WOKING}")]
+    assert "favourite_colour" in problems[0].message

@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from lgrshare.accounts.services import token_create
 from lgrshare.agreements import services as agreements
-from lgrshare.agreements.flows import default_flows
 from lgrshare.audit.models import AuditEntry
 from lgrshare.councils.models import Area
 from lgrshare.datasets.read import LINEAGE
+from lgrshare.domain.agreement_terms import DataItem, plan_flows
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.standards.templates import example_row
 from lgrshare.standards.services import standard_get
@@ -138,6 +138,21 @@ def test_the_full_template_is_refused_naming_the_columns_not_agreed_and_nothing_
     assert not Blob.objects.exists()
     refusal = AuditEntry.objects.get(action="access-refused", reason="fields-not-agreed")
     assert refusal.target_id == d1.slug
+
+
+def test_agreed_columns_in_another_order_pass_and_a_renamed_one_is_named_as_an_error(cast, d1):
+    reordered = submit(cast["gary"], d1, assets_csv(list(reversed(SIX))))
+    assert reordered.valid
+    renamed = submit(cast["gary"], d1, assets_csv(SIX).replace(b"PropertyName", b"BuildingName", 1))
+    assert not renamed.valid  # it cannot be shared unless someone accepts it with a caveat
+    errors = services.full_report(renamed)["errors"]
+    assert [(e["code"], e["field"], e["cell"]) for e in errors] == [
+        ("incorrect-label", "PropertyName", "BuildingName")
+    ]
+    # A column neither agreed nor in the agreed column's place is refused outright.
+    with pytest.raises(InvalidInput) as caught:
+        submit(cast["gary"], d1, assets_csv([*SIX, "UPRN"]))
+    assert (caught.value.code, "UPRN" in caught.value.message) == ("fields-not-agreed", True)
 
 
 def test_the_data_lead_may_have_the_extra_columns_dropped_before_encryption(cast, d1, signed_in):
@@ -263,19 +278,19 @@ def test_flows_are_checked_against_the_parties_and_the_agreed_fields(cast):
 
 
 def test_default_flows_go_from_each_provider_to_the_parties_that_do_not_provide():
-    items = [{"standard": STANDARD, "fields": SIX}]
-    flows = default_flows({GUILDFORD: True, WOKING: True, SURREY: False}, items)
-    assert {(f["provider"], f["recipient"]) for f in flows} == {
-        (GUILDFORD, SURREY),
-        (WOKING, SURREY),
-    }
-    assert all(f["fields"] == SIX for f in flows)
-    mutual = default_flows({GUILDFORD: True, WOKING: True}, [{"standard": STANDARD, "fields": []}])
-    assert {(f["provider"], f["recipient"]) for f in mutual} == {
+    known = {STANDARD: [f.name for f in standard_get(name=STANDARD).fields]}
+    items = [DataItem(standard=STANDARD, fields=tuple(SIX))]
+    flows = plan_flows({GUILDFORD: True, WOKING: True, SURREY: False}, items, known)
+    assert {(f.provider, f.recipient) for f in flows} == {(GUILDFORD, SURREY), (WOKING, SURREY)}
+    assert all(list(f.fields) == SIX for f in flows)
+    mutual = plan_flows({GUILDFORD: True, WOKING: True}, [DataItem(standard=STANDARD)], known)
+    assert {(f.provider, f.recipient) for f in mutual} == {
         (GUILDFORD, WOKING),
         (WOKING, GUILDFORD),
     }
-    assert len(mutual[0]["fields"]) == 20
+    assert len(mutual[0].fields) == 20
+    # A council never flows to itself: the only provider as the only recipient gives no flow.
+    assert plan_flows({GUILDFORD: True, SURREY: False}, items, known, [GUILDFORD]) == ()
 
 
 def test_only_those_who_may_submit_are_offered_the_submit_page(cast, d1, signed_in):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -200,10 +201,16 @@ class AgreementOut(Schema):
 
 
 class FromRequestIn(Schema):
+    """``recipients`` (GSS codes; by default the parties that do not provide) and ``fields``
+    (a recipient's GSS code -> the fields it receives; by default those the request asked for)
+    direct the flows, as the form's field lists do."""
+
     request_id: int
     delete_by: date | None = None
     retention_event: str = ""
     lawful_basis: str = ""
+    recipients: list[str] | None = None
+    fields: dict[str, list[str]] = {}
 
 
 class ReviewIn(Schema):
@@ -239,11 +246,20 @@ def agreements_create(request: HttpRequest, payload: FromRequestIn) -> Status[Ag
     user = person(request)
     source = request_get_for_user(pk=payload.request_id, user=user)
     title, parties, terms = services.terms_from_request(source)
-    terms |= {
-        "delete_by": payload.delete_by,
-        "retention_event": payload.retention_event,
-        "lawful_basis": payload.lawful_basis,
-    }
+    terms = services.terms_directed(
+        parties=parties,
+        terms=replace(
+            terms,
+            lawful=replace(terms.lawful, lawful_basis=payload.lawful_basis),
+            retention=replace(
+                terms.retention,
+                delete_by=payload.delete_by,
+                retention_event=payload.retention_event,
+            ),
+        ),
+        recipients=payload.recipients,
+        fields_for=payload.fields,
+    )
     created = services.agreement_create(
         user=user, area=source.area, title=title, parties=parties, terms=terms, request=source
     )

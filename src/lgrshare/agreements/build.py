@@ -1,4 +1,5 @@
-"""Build the agreement document (page and PDF) from one version's terms.
+"""Build the agreement document (page and PDF) from one version's terms, read as the typed
+value (``AgreementVersion.terms``).
 
 Until a version is signed its document is built from the records it refers to (standards,
 people, contractor agreements, the DPIA). At the first signature ``snapshot`` fixes what it
@@ -15,41 +16,43 @@ from django.utils import timezone
 from lgrshare.agreements.advice import advice_of
 from lgrshare.agreements.document import AgreementDocument, PartyLine, Section
 from lgrshare.agreements.flows import flow_lines
-from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia
+from lgrshare.agreements.models import AgreementVersion, ContractorAgreement, Dpia, PersonalData
 from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import ACTION_LABELS, SECURITY_RULES
 from lgrshare.councils.models import Role
+from lgrshare.domain.agreement_terms import Retention, Terms
 from lgrshare.domain.policy import access_policy
 from lgrshare.domain.screening import ScreeningResult, conditions, lawful_bases
 from lgrshare.standards.services import standard_get
 
 
-def _data_items(version: AgreementVersion) -> tuple[str, ...]:
+def _data_items(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     lines = []
-    for item in version.data_items:
-        if "standard" in item:
-            standard = standard_get(name=item["standard"], version=item.get("version") or "")
-            fields = ", ".join(item.get("fields") or [f.name for f in standard.fields])
+    for item in terms.data_items:
+        if item.standard:
+            standard = standard_get(name=item.standard, version=item.version)
+            fields = ", ".join(item.fields or [f.name for f in standard.fields])
             lines.append(
                 f"From the '{standard.title}' standard (version {standard.version}): {fields}."
             )
-        elif "item" in item:
-            lines.append(str(item["item"]))
+        else:
+            lines.append(item.text)
     names = {
         p.council_id: p.council.official_name for p in version.parties.select_related("council")
     }
-    lines += flow_lines(version, names)
-    if version.flows:
+    lines += flow_lines(terms.flows, names)
+    if terms.flows:
         lines.append("A council sees its own data; another council's only as shown here.")
-    kind = version.get_personal_data_display()
+    kind = PersonalData(terms.lawful.personal_data).label
     lines.append(f"Personal data: {kind}.")
     return tuple(lines) or ("No data items recorded.",)
 
 
-def _legal(version: AgreementVersion, screened: ScreeningResult) -> tuple[str, ...]:
-    lines = [f"Legal power or duty relied on: {version.legal_power}"]
-    if version.personal_data in {"personal", "special-category"}:
-        basis = {b.code: b for b in lawful_bases()}.get(version.lawful_basis)
+def _legal(terms: Terms, screened: ScreeningResult) -> tuple[str, ...]:
+    lawful = terms.lawful
+    lines = [f"Legal power or duty relied on: {lawful.legal_power}"]
+    if lawful.personal_data in {"personal", "special-category"}:
+        basis = {b.code: b for b in lawful_bases()}.get(lawful.lawful_basis)
         if basis:
             lines.append(
                 f"UK GDPR Article 6 lawful basis: ({basis.code}) {basis.title}. {basis.note}"
@@ -59,12 +62,12 @@ def _legal(version: AgreementVersion, screened: ScreeningResult) -> tuple[str, .
             "public authority for processing in the performance of its tasks."
         )
         rules = conditions()
-        if version.article_9_condition:
-            cond = {c.code: c for c in rules.article_9}.get(version.article_9_condition)
+        if lawful.article_9_condition:
+            cond = {c.code: c for c in rules.article_9}.get(lawful.article_9_condition)
             if cond:
                 lines.append(f"Article 9 condition: ({cond.code}) {cond.title} [{cond.reference}]")
         schedule = {c.code: c for c in rules.schedule_1}
-        for code in version.schedule_1_conditions or []:
+        for code in lawful.schedule_1_conditions:
             if code in schedule:
                 item = schedule[code]
                 lines.append(f"DPA 2018 Schedule 1 {item.part}: {item.title} [{item.reference}]")
@@ -78,8 +81,8 @@ def _legal(version: AgreementVersion, screened: ScreeningResult) -> tuple[str, .
     return tuple(lines)
 
 
-def _access(version: AgreementVersion) -> tuple[str, ...]:
-    roles = version.permitted_roles or {}
+def _access(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
+    roles = terms.access.roles()
     default = access_policy().default_permitted_roles
     lines = []
     for action, label in ACTION_LABELS.items():
@@ -100,38 +103,38 @@ def _access(version: AgreementVersion) -> tuple[str, ...]:
         )
     if not version.contractors.exists():
         lines.append("No contractor may see the data.")
-    if version.second_person_acceptance:
+    if terms.access.second_person_acceptance:
         lines.append(
             "Each file is accepted for sharing by a data lead of the providing council other "
             "than the person who submitted it."
         )
-    if version.personal_data != "none":
+    if terms.lawful.personal_data != "none":
         lines.append(
             "Other councils see data derived from records about people only as counts by area: "
-            f"counts below {version.disclosure_threshold} are withheld, with any count that "
+            f"counts below {terms.disclosure_threshold} are withheld, with any count that "
             "would give one back, and the rest rounded to the nearest 5."
         )
     lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
     return tuple(lines)
 
 
-def _retention(version: AgreementVersion) -> tuple[str, ...]:
+def _retention(retention: Retention) -> tuple[str, ...]:
     lines = []
-    if version.delete_by:
-        lines.append(f"Delete by {version.delete_by:%d %B %Y}: access ends on that day.")
-    if version.retention_event:
-        months = version.retention_months_after_event
-        lines.append(f"Keep for {months or 0} months after: {version.retention_event}.")
+    if retention.delete_by:
+        lines.append(f"Delete by {retention.delete_by:%d %B %Y}: access ends on that day.")
+    if retention.retention_event:
+        months = retention.retention_months_after_event
+        lines.append(f"Keep for {months or 0} months after: {retention.retention_event}.")
     lines.append(
-        f"If the agreement is terminated, the data is deleted {version.termination_grace_days} "
+        f"If the agreement is terminated, the data is deleted {retention.termination_grace_days} "
         "days later."
     )
-    if version.superseded_keep_days is not None:
+    if retention.superseded_keep_days is not None:
         lines.append(
-            f"A version of a file is deleted {version.superseded_keep_days} days after a later "
+            f"A version of a file is deleted {retention.superseded_keep_days} days after a later "
             "version is accepted."
         )
-    method = (version.deletion_method or "Cryptographic deletion in LGR Share").rstrip(". ")
+    method = (retention.deletion_method or "Cryptographic deletion in LGR Share").rstrip(". ")
     lines.append(f"Deletion method: {method}. Each party confirms that its own copies are deleted.")
     return tuple(lines)
 
@@ -239,34 +242,39 @@ def _build(
     version: AgreementVersion, screened: ScreeningResult, *, generated_at: datetime
 ) -> AgreementDocument:
     agreement = version.agreement
+    terms = version.terms
     parties = _party_lines(version, {})
     providers = ", ".join(p.council.name for p in version.parties.filter(provides_data=True))
+    classification = terms.security.classification
     sections = (
-        Section("Purposes", (version.purposes, f"Councils providing data: {providers}.")),
-        Section("The data shared", _data_items(version)),
-        Section("Legal basis", _legal(version, screened)),
+        Section("Purposes", (terms.purposes, f"Councils providing data: {providers}.")),
+        Section("The data shared", _data_items(version, terms)),
+        Section("Legal basis", _legal(terms, screened)),
         Section(
             "Data protection impact assessment", _dpia(screened, getattr(agreement, "dpia", None))
         ),
-        Section("Who may access the data", _access(version)),
-        Section(f"Security: {version.classification}", SECURITY_RULES[version.classification]),
+        Section("Who may access the data", _access(version, terms)),
+        Section(f"Security: {classification}", SECURITY_RULES[classification]),
         Section(
             "Onward sharing",
-            (version.onward_sharing or "The data is not shared with anyone who is not a party.",),
+            (
+                terms.security.onward_sharing
+                or "The data is not shared with anyone who is not a party.",
+            ),
         ),
-        Section("Retention and deletion", _retention(version)),
-        Section("Individuals' rights and breaches", (version.rights_and_breaches or RIGHTS,)),
+        Section("Retention and deletion", _retention(terms.retention)),
+        Section("Individuals' rights and breaches", (terms.legal.rights_and_breaches or RIGHTS,)),
         Section(
             "Review",
             (
-                f"This agreement is reviewed by {version.review_date:%d %B %Y}."
-                if version.review_date
+                f"This agreement is reviewed by {terms.review_date:%d %B %Y}."
+                if terms.review_date
                 else "No review date is set.",
             ),
         ),
         Section(
             "Other legal requirements",
-            (version.other_legal_requirements or "None beyond those above.",),
+            (terms.legal.other_legal_requirements or "None beyond those above.",),
         ),
     )
     return AgreementDocument(
@@ -275,12 +283,12 @@ def _build(
         version=version.number,
         state=status_of(agreement),
         area=agreement.area.name,
-        classification=version.classification,
+        classification=classification,
         generated_at=generated_at,
         parties=parties,
         advice=advice_of(version),
         sections=sections,
-        starts_on=version.starts_on,
-        delete_by=version.delete_by,
-        review_date=version.review_date,
+        starts_on=terms.retention.starts_on,
+        delete_by=terms.retention.delete_by,
+        review_date=terms.review_date,
     )

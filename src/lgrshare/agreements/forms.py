@@ -1,18 +1,36 @@
-"""The agreement form: parties, purposes, data, legal basis, access, security, retention."""
+"""The agreement form: parties, purposes, data, legal basis, access, security, retention.
+
+The form reads into the typed ``Terms`` (``AgreementForm.terms``), and the whole draft is
+checked at once (``agreements.services.draft_problems``): one error summary lists every problem.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.http import QueryDict
 
-from lgrshare.agreements.flows import check_flows, default_flows
 from lgrshare.agreements.models import Classification, PersonalData
 from lgrshare.councils.models import Area, Contractor, User
-from lgrshare.domain.agreement_terms import TermsInvalid
+from lgrshare.domain.agreement_terms import (
+    RECIPIENT_FIELDS,
+    AccessTerms,
+    DataItem,
+    LawfulBasis,
+    LegalRequirements,
+    Retention,
+    RiskFlags,
+    Security,
+    Terms,
+    TermsProblem,
+    plan_flows,
+    recipient_field,
+)
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
+from lgrshare.domain.standards.model import FieldSpec, StandardNotFound
 from lgrshare.standards.services import (
     area_standard_list,
     area_standard_versions,
@@ -58,6 +76,10 @@ def _versions(area: Area) -> list[tuple[str, str]]:
     return builtin + own
 
 
+def _version_choice(item: DataItem) -> str:
+    return f"{item.standard}@{item.version}" if item.version else ""
+
+
 class AgreementForm(forms.Form):
     title = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Give the agreement a title"}
@@ -87,18 +109,31 @@ class AgreementForm(forms.Form):
         help_text="The question the data answers and what it may be used for: nothing else",
         error_messages={"required": "State the purposes"},
     )
-    standard = forms.ChoiceField(label="Data standard", required=False)
+    standard = forms.ChoiceField(
+        label="Data standard",
+        required=False,
+        help_text="After choosing the standard or changing the councils, select 'Show the fields' "
+        "to choose which fields are shared and which each council receives",
+    )
     standard_version = forms.ChoiceField(
         label="Version of the standard",
         required=False,
         help_text="The agreement uses this version, as it is now, even after the standard "
         "changes. Leave it for the version in use now.",
     )
-    standard_fields = forms.CharField(
-        label="Fields of the standard",
-        required=False,
-        help_text="Field names separated by commas; leave empty for every field",
+    standard_fields = forms.MultipleChoiceField(
+        label="Fields the agreement shares",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Share only the fields the purposes need: untick the rest. An agreement "
+        "drafted from a request starts with the fields it asked for.",
+        error_messages={
+            "invalid_choice": "%(value)s is not a field of this standard",
+            "required": "Choose at least one field the agreement shares",
+        },
     )
+    # What the last page showed: "standard|recipient,recipient". A field list shown for the
+    # first time starts with its defaults; one shown before keeps what the drafter ticked.
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
     other_standards = forms.MultipleChoiceField(
         label="Other standards the agreement shares",
         help_text="Every field of each, at the version ticked",
@@ -269,27 +304,102 @@ class AgreementForm(forms.Form):
                 )
             ],
         )
+        self._field_lists(dict(councils))
 
-        self._add_recipient_fields(councils)
+    # -- the field lists: the standard's fields, and those each recipient in a flow gets -----
 
-    def _add_recipient_fields(self, councils: list[tuple[str, str]]) -> None:
-        """A field list for each council that may receive the data, placed after the agreed
-        fields: the drafter gives one recipient fewer fields than another."""
-        recipient_fields = {
-            recipient_field(code): forms.CharField(
-                label=f"Fields {name} receives",
-                required=False,
-                help_text="Field names separated by commas, from those above; leave empty for "
-                "all of them. Ignored for a council that does not receive the data.",
+    def _chosen(self, name: str) -> list[str]:
+        """What the drafter chose for ``name``: posted (a bound form) or the initial value."""
+        if self.is_bound:
+            getlist = getattr(self.data, "getlist", None)
+            raw = getlist(name) if getlist else self.data.get(name)
+        else:
+            raw = self.initial.get(name)
+        if raw is None:
+            return []
+        return [str(v) for v in ([raw] if isinstance(raw, str) else raw) if str(v)]
+
+    def recipients_in_flows(self) -> list[str]:
+        """The parties that would receive the data, as chosen so far: the chosen recipients
+        (by default the parties that do not provide, or all where every party provides), each
+        only where another party provides to it."""
+        parties = self._chosen("parties")
+        providers = [code for code in self._chosen("providers") if code in parties]
+        recipients = self._chosen("recipients") or (
+            [code for code in parties if code not in providers] or parties
+        )
+        return [code for code in recipients if any(p != code for p in providers)]
+
+    def _field_lists(self, names: dict[str, str]) -> None:
+        """Give the standard's fields as checkboxes, then a list for each recipient in a flow,
+        placed after the agreed fields; a list shown for the first time starts ticked with the
+        agreed fields (those the request asked for)."""
+        standard = (self._chosen("standard") or [""])[0]
+        version = (self._chosen("standard_version") or [""])[0].partition("@")[2]
+        fields = _fields_of(standard, version)
+        self.recipient_names: dict[str, str] = {}
+        if not fields:
+            del self.fields["standard_fields"]
+            self.standard_title = ""
+            return
+        self.standard_title = standard_get(name=standard).title
+        labelled = [(f.name, f.title or f.name) for f in fields]
+        _choices(self, "standard_fields", labelled)
+        recipients = self.recipients_in_flows()
+        self.recipient_names = {code: names.get(code, code) for code in recipients}
+        lists = {
+            recipient_field(code): forms.MultipleChoiceField(
+                label=f"Fields {names.get(code, code)} receives",
+                widget=forms.CheckboxSelectMultiple,
+                choices=labelled,
+                help_text=f"{names.get(code, code)} sees only these fields of "
+                f"'{self.standard_title}' from the other councils.",
+                error_messages={
+                    "invalid_choice": "%(value)s is not a field of this standard",
+                    "required": f"Choose at least one field for {names.get(code, code)}, or "
+                    "do not make it a recipient",
+                },
             )
-            for code, name in councils
+            for code in recipients
         }
         ordered: dict[str, forms.Field] = {}
         for name, field in self.fields.items():
             ordered[name] = field
             if name == "standard_fields":
-                ordered |= recipient_fields
+                ordered |= lists
         self.fields = ordered
+        shown = f"{standard}|{','.join(recipients)}"
+        if self.is_bound:
+            self.data = self._with_defaults(standard, recipients, [f.name for f in fields])
+            self.data["shown"] = shown
+        else:
+            self.initial["shown"] = shown
+            agreed = self.initial.get("standard_fields") or [f.name for f in fields]
+            self.initial["standard_fields"] = list(agreed)
+            for code in recipients:
+                self.initial.setdefault(recipient_field(code), list(agreed))
+
+    def _with_defaults(self, standard: str, recipients: list[str], every: list[str]) -> QueryDict:
+        """The posted data, with a field list shown for the first time (or for another
+        standard) ticked with its defaults."""
+        before = str(self.data.get("shown") or "")
+        shown_standard, _, shown_recipients = before.partition("|")
+        changed = bool(before) and shown_standard != standard
+        data = QueryDict(mutable=True)
+        for key in self.data:
+            getlist = getattr(self.data, "getlist", None)
+            value = getlist(key) if getlist else self.data[key]
+            data.setlist(key, list(value) if isinstance(value, list | tuple) else [value])
+        for name in ["standard_fields", *map(recipient_field, recipients)]:
+            data.setlist(name, [v for v in data.getlist(name) if v])
+        if changed or not data.getlist("standard_fields"):
+            data.setlist("standard_fields", every)
+        agreed = data.getlist("standard_fields")
+        for code in recipients:
+            name = recipient_field(code)
+            if changed or (code not in shown_recipients.split(",") and not data.getlist(name)):
+                data.setlist(name, agreed)
+        return data
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -298,156 +408,177 @@ class AgreementForm(forms.Form):
             self.add_error("providers", "A council that provides data must be a party")
         if set(data.get("recipients") or []) - parties:
             self.add_error("recipients", "A council that receives data must be a party")
-        delete_by = data.get("delete_by")
-        if delete_by is not None and delete_by <= timezone.localdate():
-            # The policy refuses access from the delete-by date on: such a version could
-            # never be used, only stuck in review (readiness rule delete-by-date-passed).
-            self.add_error(
-                "delete_by",
-                forms.ValidationError(
-                    "The delete-by date must be in the future", code="delete-by-in-past"
-                ),
-            )
         chosen = data.get("standard_version") or ""
         if chosen and chosen.partition("@")[0] != data.get("standard"):
             self.add_error(
                 "standard_version", "Choose a version of the standard chosen above, or leave it"
             )
-        if not self.errors and data.get("standard"):
-            self._check_recipient_fields(data)
         return data
 
-    def _check_recipient_fields(self, data: dict[str, Any]) -> None:
-        """Each recipient's fields are checked as flows are (``flows.check_flows``), and a
-        problem is shown next to that recipient's field list."""
-        items = self._items(data)
-        agreed = {
-            item["standard"]: set(item["fields"] or _all_fields(item["standard"], item["version"]))
-            for item in items
-            if "standard" in item
-        }
-        parties = self.parties_map()
-        for flow in self._flows(data, items):
-            try:
-                check_flows(parties, agreed, [flow])
-            except TermsInvalid as refused:
-                for problem in refused.problems:
-                    self.add_error(recipient_field(flow["recipient"]), problem.message)
-
-    def _items(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        if data["standard"]:
+    def _items(self, data: dict[str, Any]) -> tuple[DataItem, ...]:
+        items: list[DataItem] = []
+        if data.get("standard"):
             version = (data.get("standard_version") or "").partition("@")[2]
-            fields = _names(data["standard_fields"])
-            items.append({"standard": data["standard"], "version": version, "fields": fields})
+            fields = tuple(data.get("standard_fields") or ())
+            items.append(DataItem(standard=data["standard"], fields=fields, version=version))
         for choice in data.get("other_standards") or []:
             name, _, version = choice.partition("@")
-            if name != data["standard"]:
-                items.append({"standard": name, "version": version, "fields": []})
-        items += [{"item": line.strip()} for line in data["items"].splitlines() if line.strip()]
-        return items
-
-    def _flows(self, data: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The default flows (each provider to each recipient, the agreed fields), with each
-        recipient's own field list where the drafter gave one."""
-        flows = default_flows(self.parties_map(), items, list(data["recipients"]) or None)
-        for flow in flows:
-            own = _names(data.get(recipient_field(flow["recipient"])) or "")
-            if own:
-                flow["fields"] = own
-        return flows
+            if name != data.get("standard"):
+                items.append(DataItem(standard=name, version=version))
+        items += [
+            DataItem(text=line.strip())
+            for line in (data.get("items") or "").splitlines()
+            if line.strip()
+        ]
+        return tuple(items)
 
     def parties_map(self) -> dict[str, bool]:
-        providers = set(self.cleaned_data["providers"])
-        return {code: code in providers for code in self.cleaned_data["parties"]}
+        data = getattr(self, "cleaned_data", {})
+        providers = set(data.get("providers") or [])
+        return {code: code in providers for code in data.get("parties") or []}
 
-    def terms(self) -> dict[str, Any]:
-        data = self.cleaned_data
+    def terms(self) -> Terms:
+        """The terms as far as the form could read them: every value that did not clean takes
+        its default, so the whole draft can be checked at once (``draft_problems``)."""
+        data = getattr(self, "cleaned_data", {})
         items = self._items(data)
-        readers = list(data["reader_roles"])
-        return {
-            "purposes": data["purposes"],
-            "data_items": items,
-            "flows": self._flows(data, items),
-            "second_person_acceptance": data["second_person_acceptance"],
-            "disclosure_threshold": data["disclosure_threshold"] or 10,
-            "legal_power": data["legal_power"],
-            "personal_data": data["personal_data"],
-            "criminal_offence_data": data["criminal_offence_data"],
-            "children_or_vulnerable": data["children_or_vulnerable"],
-            "data_matching": data["data_matching"],
-            "large_scale": data["large_scale"],
-            "lawful_basis": data["lawful_basis"],
-            "article_9_condition": data["article_9_condition"],
-            "schedule_1_conditions": list(data["schedule_1_conditions"]),
-            "permitted_roles": {a: readers for a in ("view-data", "download", "export", "compile")},
-            "classification": data["classification"],
-            "onward_sharing": data["onward_sharing"],
-            "starts_on": data["starts_on"],
-            "delete_by": data["delete_by"],
-            "retention_event": data["retention_event"],
-            "retention_months_after_event": data["retention_months_after_event"],
-            "termination_grace_days": 30
-            if data["termination_grace_days"] is None
-            else data["termination_grace_days"],
-            "superseded_keep_days": data["superseded_keep_days"],
-            "deletion_method": data["deletion_method"],
-            "rights_and_breaches": data["rights_and_breaches"],
-            "review_date": data["review_date"],
-            "other_legal_requirements": data["other_legal_requirements"],
+        known = {
+            item.standard: [f.name for f in _fields_of(item.standard, item.version)]
+            for item in items
+            if item.standard
         }
+        fields_for = {
+            name.removeprefix(RECIPIENT_FIELDS): list(data[name])
+            for name in self.fields
+            if name.startswith(RECIPIENT_FIELDS) and data.get(name)
+        }
+        recipients = list(data.get("recipients") or []) or None
+        readers = tuple(sorted(data.get("reader_roles") or ()))
+        grace = data.get("termination_grace_days")
+        return Terms(
+            purposes=data.get("purposes") or "",
+            data_items=items,
+            flows=plan_flows(self.parties_map(), items, known, recipients, fields_for),
+            lawful=LawfulBasis(
+                legal_power=data.get("legal_power") or "",
+                personal_data=data.get("personal_data") or "none",
+                lawful_basis=data.get("lawful_basis") or "",
+                article_9_condition=data.get("article_9_condition") or "",
+                schedule_1_conditions=tuple(sorted(set(data.get("schedule_1_conditions") or ()))),
+                criminal_offence_data=bool(data.get("criminal_offence_data")),
+            ),
+            risks=RiskFlags(
+                children_or_vulnerable=bool(data.get("children_or_vulnerable")),
+                data_matching=bool(data.get("data_matching")),
+                large_scale=bool(data.get("large_scale")),
+            ),
+            access=AccessTerms(
+                permitted_roles=tuple((action, readers) for action in sorted(READER_ACTIONS)),
+                second_person_acceptance=bool(data.get("second_person_acceptance")),
+            ),
+            security=Security(
+                classification=data.get("classification") or "OFFICIAL",
+                onward_sharing=data.get("onward_sharing") or "",
+            ),
+            retention=Retention(
+                starts_on=data.get("starts_on"),
+                delete_by=data.get("delete_by"),
+                retention_event=data.get("retention_event") or "",
+                retention_months_after_event=data.get("retention_months_after_event"),
+                deletion_method=data.get("deletion_method") or "",
+                termination_grace_days=30 if grace is None else grace,
+                superseded_keep_days=data.get("superseded_keep_days"),
+            ),
+            legal=LegalRequirements(
+                rights_and_breaches=data.get("rights_and_breaches") or "",
+                other_legal_requirements=data.get("other_legal_requirements") or "",
+            ),
+            review_date=data.get("review_date"),
+            disclosure_threshold=data.get("disclosure_threshold") or 10,
+        )
+
+    def show_problems(self, problems: Iterable[TermsProblem]) -> None:
+        """Put each problem with the draft next to its field, unless the field already has one
+        (the error summary lists them in the form's order; one the form has no field for goes
+        first, as the form's own)."""
+        for problem in problems:
+            where = problem.field if problem.field in self.fields else None
+            if where is not None and (where in self.errors or _COVERED.get(where) in self.errors):
+                continue
+            self.add_error(where, problem.message)
 
 
-def initial_from(title: str, parties: dict[str, bool], terms: dict[str, Any]) -> dict[str, Any]:
+# A problem of the key's field that an error of the value's field already explains (a delete-by
+# date that is not a real date is not also "missing"; providers need the parties first).
+_COVERED = {"retention_event": "delete_by", "providers": "parties", "recipients": "parties"}
+
+
+# The actions the form's reader roles apply to (the rest take the policy's default).
+READER_ACTIONS = ("view-data", "download", "export", "compile")
+
+
+def initial_from(title: str, parties: dict[str, bool], terms: Terms) -> dict[str, Any]:
     """Initial form values from a title, parties and terms (a request's, or a version's)."""
-    standard_items = [i for i in terms.get("data_items", []) if "standard" in i]
-    readers = (terms.get("permitted_roles") or {}).get("view-data") or ["analyst", "data-lead"]
-    return {
-        **{k: v for k, v in terms.items() if k not in {"data_items", "flows", "permitted_roles"}},
+    standard_items = [i for i in terms.data_items if i.standard]
+    readers = terms.access.roles().get("view-data") or ["analyst", "data-lead"]
+    lawful, retention = terms.lawful, terms.retention
+    initial: dict[str, Any] = {
         "title": title,
         "parties": list(parties),
         "providers": [code for code, provides in parties.items() if provides],
-        "recipients": sorted({f["recipient"] for f in terms.get("flows") or []}),
-        "standard": standard_items[0]["standard"] if standard_items else "",
-        "standard_fields": ", ".join(standard_items[0].get("fields", [])) if standard_items else "",
-        "standard_version": _version_choice(standard_items[0]) if standard_items else "",
-        "other_standards": [_version_choice(item) for item in standard_items[1:]],
-        "items": "\n".join(i["item"] for i in terms.get("data_items", []) if "item" in i),
+        "recipients": sorted({f.recipient for f in terms.flows}),
+        "purposes": terms.purposes,
+        "items": "\n".join(i.text for i in terms.data_items if not i.standard),
+        "second_person_acceptance": terms.access.second_person_acceptance,
+        "disclosure_threshold": terms.disclosure_threshold,
+        "legal_power": lawful.legal_power,
+        "personal_data": lawful.personal_data,
+        "lawful_basis": lawful.lawful_basis,
+        "article_9_condition": lawful.article_9_condition,
+        "schedule_1_conditions": list(lawful.schedule_1_conditions),
+        "criminal_offence_data": lawful.criminal_offence_data,
+        "children_or_vulnerable": terms.risks.children_or_vulnerable,
+        "data_matching": terms.risks.data_matching,
+        "large_scale": terms.risks.large_scale,
         "reader_roles": readers,
-        **_recipient_initial(terms, standard_items),
+        "classification": terms.security.classification,
+        "onward_sharing": terms.security.onward_sharing,
+        "starts_on": retention.starts_on,
+        "delete_by": retention.delete_by,
+        "retention_event": retention.retention_event,
+        "retention_months_after_event": retention.retention_months_after_event,
+        "termination_grace_days": retention.termination_grace_days,
+        "superseded_keep_days": retention.superseded_keep_days,
+        "deletion_method": retention.deletion_method,
+        "rights_and_breaches": terms.legal.rights_and_breaches,
+        "review_date": terms.review_date,
+        "other_legal_requirements": terms.legal.other_legal_requirements,
     }
-
-
-def _recipient_initial(
-    terms: dict[str, Any], standard_items: list[dict[str, Any]]
-) -> dict[str, str]:
-    """Each recipient's own field list, where its flows carry fewer fields than agreed."""
-    if not standard_items:
-        return {}
-    first = standard_items[0]
-    agreed = list(first.get("fields") or _all_fields(first["standard"], first.get("version") or ""))
-    initial: dict[str, str] = {}
-    for flow in terms.get("flows") or []:
-        if flow["standard"] == standard_items[0]["standard"] and list(flow["fields"]) != agreed:
-            initial[recipient_field(flow["recipient"])] = ", ".join(flow["fields"])
+    if standard_items:
+        first = standard_items[0]
+        agreed = list(first.fields) or [f.name for f in _fields_of(first.standard, first.version)]
+        initial["standard"] = first.standard
+        initial["standard_version"] = _version_choice(first)
+        initial["other_standards"] = [_version_choice(item) for item in standard_items[1:]]
+        initial["standard_fields"] = agreed
+        for flow in terms.flows:
+            if flow.standard == first.standard:
+                initial[recipient_field(flow.recipient)] = list(flow.fields)
     return initial
 
 
-def recipient_field(code: str) -> str:
-    """The form field holding the fields council ``code`` receives."""
-    return f"fields_for_{code}"
+def _fields_of(standard: str, version: str = "") -> tuple[FieldSpec, ...]:
+    """The fields of ``standard`` (at ``version``), or none for a name that is not a standard."""
+    if not standard:
+        return ()
+    try:
+        return tuple(standard_get(name=standard, version=version).fields)
+    except StandardNotFound:
+        return ()
 
 
-def _names(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
-
-
-def _all_fields(standard: str, version: str = "") -> list[str]:
-    return [f.name for f in standard_get(name=standard, version=version).fields]
-
-
-def _version_choice(item: dict[str, Any]) -> str:
-    return f"{item['standard']}@{item['version']}" if item.get("version") else ""
+def _standards_of(items: Iterable[DataItem]) -> list[str]:
+    return [item.standard for item in items if item.standard]
 
 
 class ReasonForm(forms.Form):
@@ -573,15 +704,10 @@ class ContractorAgreementForm(forms.Form):
         help_text="UK GDPR Article 28(3): a contract must include every one",
         error_messages={"required": "Confirm the contract includes every Article 28(3) obligation"},
     )
-    starts_on = forms.DateField(
-        label="Starts on",
-        help_text="For example 2026-04-01",
-        error_messages={"required": "Give the start date", "invalid": "Enter a real date"},
-    )
-    ends_on = forms.DateField(
+    starts_on = GovukDateField(label="Starts on", help_text="For example, 1 4 2026")
+    ends_on = GovukDateField(
         label="Ends on",
-        help_text="For example 2027-03-31: the contractor's access ends that day",
-        error_messages={"required": "Give the end date", "invalid": "Enter a real date"},
+        help_text="For example, 31 3 2027. The contractor's access ends that day.",
     )
     document = forms.FileField(
         label="The signed contract",

@@ -13,8 +13,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from lgrshare.councils.models import Area, Contractor, Council
+from lgrshare.domain.agreement_terms import Terms
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.vault.models import Blob
+
+# A version's columns that hold its terms: the typed value's keys, in its order.
+TERM_FIELDS = tuple(Terms().to_dict())
 
 
 class VersionFrozen(InvalidInput):
@@ -173,6 +177,11 @@ class AgreementVersion(models.Model):
         if AgreementVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
             raise VersionFrozen(f"{self} is signed and cannot be deleted", code="version-frozen")
         return super().delete(*args, **kwargs)
+
+    @property
+    def terms(self) -> Terms:
+        """What this version says, as the one typed value every reader uses."""
+        return Terms.from_dict({name: getattr(self, name) for name in TERM_FIELDS})
 
 
 class Party(models.Model):

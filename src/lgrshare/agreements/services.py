@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +23,8 @@ from lgrshare.agreements import notices
 from lgrshare.agreements.advice import missing_for, needed_for
 from lgrshare.agreements.build import snapshot
 from lgrshare.agreements.facts import facts_of
-from lgrshare.agreements.flows import agreed_fields, default_flows
+from lgrshare.agreements.flows import agreed_fields
+from lgrshare.agreements.models import TERM_FIELDS as TERM_FIELDS
 from lgrshare.agreements.models import (
     Agreement,
     AgreementVersion,
@@ -33,14 +35,22 @@ from lgrshare.agreements.models import (
     State,
     TermsAcceptance,
 )
-from lgrshare.agreements.readiness import require_ready
+from lgrshare.agreements.readiness import level_problems, require_ready, screen_terms
 from lgrshare.agreements.status import retention_due, status_of
 from lgrshare.catalogue import search as fulltext
 from lgrshare.catalogue.models import Access, Dataset, GeographyLevel, Kind
 from lgrshare.councils.models import Area, Contractor, User
-from lgrshare.councils.permissions import contractor_target
+from lgrshare.councils.permissions import can, contractor_target
 from lgrshare.domain import policy
-from lgrshare.domain.agreement_terms import Terms, TermsInvalid, terms_problems
+from lgrshare.domain.agreement_terms import (
+    DataItem,
+    Terms,
+    TermsInvalid,
+    TermsProblem,
+    field_rank,
+    plan_flows,
+    terms_problems,
+)
 from lgrshare.domain.contractors import Particulars, Problem, check_particulars
 from lgrshare.domain.errors import InvalidInput, NotFound, PermissionDenied
 from lgrshare.domain.policy.expert_reviews import ReviewKind
@@ -50,7 +60,7 @@ from lgrshare.domain.policy.parties import (
     decide_terms_acceptance,
 )
 from lgrshare.domain.policy.people import PeopleAction
-from lgrshare.domain.screening import ScreeningFacts, ScreeningResult, screen
+from lgrshare.domain.screening import ScreeningResult
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
@@ -65,11 +75,6 @@ from lgrshare.standards.services import (
 )
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
-
-# Terms a version carries; a change to any of them (or to the parties) makes a new version.
-# A version's columns that hold its terms: the typed value's keys, in its order.
-TERM_FIELDS = tuple(Terms().to_dict())
-
 
 # -- reading ------------------------------------------------------------------------------------
 
@@ -149,21 +154,7 @@ def decide(*, user: User, action: policy.Action, agreement: Agreement) -> policy
 def screening(agreement: Agreement, version: AgreementVersion | None = None) -> ScreeningResult:
     """The DPIA screening of ``version``'s terms (the current version's by default)."""
     version = version or agreement.current()
-    personal = version.personal_data
-    return screen(
-        ScreeningFacts(
-            personal_data=personal,
-            special_category=personal == "special-category",
-            criminal_offence_data=version.criminal_offence_data,
-            vulnerable_people=version.children_or_vulnerable,
-            data_matching=version.data_matching,
-            large_scale=version.large_scale,
-            contractor_access=version.contractors.exists(),
-            lawful_basis=version.lawful_basis or None,
-            article_9_condition=version.article_9_condition or None,
-            schedule_1_conditions=tuple(version.schedule_1_conditions or ()),
-        )
-    )
+    return screen_terms(version.terms, contractor_access=version.contractors.exists())
 
 
 # -- audit targets: what a refusal of each service is recorded against ---------------------------
@@ -241,6 +232,18 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     }
 
 
+def contractor_agreement_permissions(*, user: User, record: ContractorAgreement) -> dict[str, bool]:
+    """What the contractors page offers ``user`` for one contractor agreement: sign-off (one
+    not yet signed off), download (its signed contract)."""
+    target = contractor_target(record.contractor)
+    return {
+        "sign-off": not record.is_signed_off
+        and can(user=user, action=PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT, target=target),
+        "download": record.document_id is not None
+        and can(user=user, action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT, target=target),
+    }
+
+
 def may_record_dpia(user: User, agreement: Agreement) -> bool:
     """Whether the policy lets ``user`` record ``agreement``'s DPIA decision (for the page)."""
     return decide_dpia_recording(subject=subject_of(user), agreement=facts_of(agreement)).allowed
@@ -259,113 +262,175 @@ def _require_drafter(user: User, area: Area, parties: list[str] | None = None) -
         raise PermissionDenied("Only a party's staff can change its agreement", code="not-a-party")
 
 
-def _check_terms(area: Area, parties: dict[str, bool], terms: dict[str, Any]) -> Terms:
-    """Return ``terms`` typed; raises ``TermsInvalid`` listing every problem at once."""
-    typed = Terms.from_dict(terms)
+def _known_fields(terms: Terms) -> dict[str, list[str]]:
+    """Each standard's fields at the version ``terms`` name (an unknown standard or version is
+    left out, for ``terms_problems`` to report as unknown-standard)."""
     known: dict[str, list[str]] = {}
-    for item in typed.data_items:
+    for item in terms.data_items:
         if item.standard:
-            with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
+            with contextlib.suppress(StandardNotFound):
                 named = standard_get(name=item.standard, version=item.version)
                 known[item.standard] = [f.name for f in named.fields]
-    problems = terms_problems(
-        typed,
-        parties=parties,
-        area_councils=[c.gss_code for c in area.councils()],
-        standard_fields=known,
-        today=timezone.localdate(),
-    )
-    if problems:
-        raise TermsInvalid(problems)
-    return typed
-
-
-def default_classification(terms: dict[str, Any]) -> str:
-    """OFFICIAL-SENSITIVE for special category data or a standard that declares it; else
-    OFFICIAL (the classification a draft takes when none is given)."""
-    sensitive = terms.get("personal_data") == "special-category" or any(
-        standard_get(name=item["standard"], version=item.get("version") or "").sensitivity
-        == "OFFICIAL-SENSITIVE"
-        for item in terms.get("data_items") or []
-        if "standard" in item
-    )
-    return "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
+    return known
 
 
 def _standards_named(
-    user: User, area: Area, parties: dict[str, bool], terms: dict[str, Any]
-) -> dict[str, Any]:
+    user: User, area: Area, parties: Mapping[str, bool], terms: Terms, request: DataRequest | None
+) -> Terms:
     """``terms`` with every data item naming a standard at a version: an item naming none gets
     the version in use now (``version_in_use``); an item described in words becomes a draft
-    area standard prefilled from it and from the request behind the agreement
-    (``area_standard_from_item``), shared in full with the flows a draft gets by default, for
-    the data team to finish. An unknown standard is left for ``_check_terms`` to report."""
-    items: list[dict[str, Any]] = []
-    drafted: list[dict[str, Any]] = []
-    request: DataRequest | None = terms.get("request")
-    for item in terms.get("data_items") or []:
-        if "standard" in item:
-            named = dict(item)
-            if not named.get("version"):
-                with contextlib.suppress(StandardNotFound):
-                    named["version"] = version_in_use(str(item["standard"]))
-            items.append(named)
-            continue
-        text = str(item.get("item") or "").strip()
-        if not text:
-            continue
-        standard = area_standard_from_item(
-            user=user,
-            area=area,
-            text=text,
-            context=f"{request.question}\n\n{request.purpose}".strip() if request else "",
-            geography_level=request.geography_level if request else "",
-            personal_data=str(terms.get("personal_data") or ""),
-            period=request.period if request else "",
-        )
-        drafted.append({"standard": standard.name, "version": standard.version, "fields": []})
-    items += drafted
-    named_terms = {k: v for k, v in terms.items() if k != "request"} | {"data_items": items}
-    if drafted and terms.get("flows"):
-        recipients = sorted({f["recipient"] for f in terms["flows"]}) or None
-        named_terms["flows"] = [*terms["flows"], *default_flows(parties, drafted, recipients)]
-    return named_terms
+    area standard prefilled from it and from ``request`` (``area_standard_from_item``), shared
+    in full to the recipients the other flows go to, for the data team to confirm
+    (readiness ``standard-not-confirmed`` until they do)."""
+    items: list[DataItem] = []
+    drafted: list[DataItem] = []
+    for item in terms.data_items:
+        if item.standard:
+            version = item.version
+            if not version:
+                with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
+                    version = version_in_use(item.standard)
+            items.append(replace(item, version=version))
+        elif item.text.strip():
+            saved = area_standard_from_item(
+                user=user,
+                area=area,
+                text=item.text,
+                context=f"{request.question}\n\n{request.purpose}".strip() if request else "",
+                geography_level=request.geography_level if request else "",
+                personal_data=terms.lawful.personal_data,
+                period=request.period if request else "",
+            )
+            drafted.append(DataItem(standard=saved.name, version=saved.version))
+    named = replace(terms, data_items=(*items, *drafted))
+    if drafted:
+        recipients = sorted({flow.recipient for flow in terms.flows}) or None
+        known = _known_fields(replace(terms, data_items=tuple(drafted)))
+        added = plan_flows(parties, drafted, known, recipients)
+        named = replace(named, flows=(*terms.flows, *added))
+    return named
 
 
 def standards_to_finish(version: AgreementVersion) -> list[dict[str, Any]]:
     """The area standards an unsigned version names at a draft version: each with whether it
     is still a proposal to confirm and the newer version saved since, if any."""
     found = []
-    for item in version.data_items:
-        name, pinned = item.get("standard"), item.get("version") or ""
-        if not name or is_builtin(name):
+    for item in version.terms.data_items:
+        if not item.standard or is_builtin(item.standard):
             continue
-        versions = area_standard_versions(name)
-        named = next((v for v in versions if v.version == pinned), None)
+        versions = area_standard_versions(item.standard)
+        named = next((v for v in versions if v.version == item.version), None)
         if named is None or named.state == AreaStandard.State.AGREED:
             continue
-        newer = versions[0].version if versions[0].version != pinned else ""
+        newer = versions[0].version if versions[0].version != item.version else ""
         found.append({"standard": named, "newer": newer})
     return found
+
+
+def terms_typed(*, parties: Mapping[str, bool], terms: Terms | Mapping[str, Any]) -> Terms:
+    """Return ``terms`` as the typed value. A mapping (the API's, the demo's) that gives no
+    classification takes ``default_classification``, and one that gives no flows takes the
+    default flows (``plan_flows``); typed terms (the form's) are taken as they are, so a form
+    whose flows came out empty is refused rather than given flows nobody chose. Raises
+    ``InvalidInput`` (``terms-malformed``) for a mapping of the wrong shape."""
+    if isinstance(terms, Terms):
+        return terms
+    values = {k: v for k, v in terms.items() if k in TERM_FIELDS}
+    typed = Terms.from_dict(values)
+    if "classification" not in values:
+        typed = replace(typed, security=replace(typed.security, classification=_default(typed)))
+    if not typed.flows:
+        known = _known_fields(typed)
+        typed = replace(typed, flows=plan_flows(parties, typed.data_items, known))
+    return typed
+
+
+def terms_directed(
+    *,
+    parties: Mapping[str, bool],
+    terms: Terms,
+    recipients: list[str] | None,
+    fields_for: Mapping[str, list[str]],
+) -> Terms:
+    """Return ``terms`` with its flows planned again for ``recipients`` (None: the default)
+    and each recipient's own field list in ``fields_for``; what cannot be (a recipient that
+    is the only provider, a field the standard lacks) is left for ``draft_problems`` to name."""
+    if recipients is None and not fields_for:
+        return terms
+    known = _known_fields(terms)
+    return replace(
+        terms, flows=plan_flows(parties, terms.data_items, known, recipients, fields_for)
+    )
+
+
+def draft_problems(
+    *,
+    area: Area,
+    parties: Mapping[str, bool],
+    terms: Terms,
+    title: str = "-",
+    contractors: list[Contractor] | None = None,
+) -> list[TermsProblem]:
+    """Return every problem that stops a draft with ``terms`` being saved, at once, in the
+    order of the form's fields: the title, the terms themselves (``terms_problems``), the
+    contractors named, and a classification or personal-data class below what the standards
+    shared declare (``readiness.level_problems``). Empty: it can be saved."""
+    problems = terms_problems(
+        terms,
+        parties=parties,
+        area_councils=[c.gss_code for c in area.councils()],
+        standard_fields=_known_fields(terms),
+        today=timezone.localdate(),
+    )
+    if not title.strip():
+        problems.append(TermsProblem("title-required", "title", "Give the agreement a title"))
+    problems += _contractor_problems(contractors or [], parties)
+    if not any(p.field in {"standard", "standard_fields"} for p in problems):
+        problems += level_problems(terms, contractor_access=bool(contractors))
+    return sorted(problems, key=lambda p: field_rank(p.field))
+
+
+def _check_draft(
+    area: Area,
+    parties: Mapping[str, bool],
+    terms: Terms,
+    title: str,
+    contractors: list[Contractor],
+) -> None:
+    problems = draft_problems(
+        area=area, parties=parties, terms=terms, title=title, contractors=contractors
+    )
+    if problems:
+        raise TermsInvalid(problems)
+
+
+def _default(terms: Terms) -> str:
+    sensitive = terms.lawful.personal_data == "special-category" or any(
+        standard_get(name=item.standard, version=item.version).sensitivity == "OFFICIAL-SENSITIVE"
+        for item in terms.data_items
+        if item.standard in _known_fields(terms)
+    )
+    return "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
+
+
+def default_classification(terms: Mapping[str, Any]) -> str:
+    """OFFICIAL-SENSITIVE for special category data or a standard that declares it; else
+    OFFICIAL (the classification a draft takes when none is given)."""
+    return _default(Terms.from_dict(terms))
 
 
 def _write_version(
     agreement: Agreement,
     number: int,
     user: User,
-    parties: dict[str, bool],
-    terms: dict[str, Any],
+    parties: Mapping[str, bool],
+    terms: Terms,
     named: list[User],
     contractors: list[Contractor],
 ) -> AgreementVersion:
-    terms = {"classification": default_classification(terms), **terms}
     # Through the typed value: every version's terms are written in one stable form.
-    values = Terms.from_dict({k: v for k, v in terms.items() if k in TERM_FIELDS}).to_dict()
-    if not values.get("flows"):
-        flows = default_flows(parties, values.get("data_items") or [])
-        values["flows"] = Terms.from_dict({"flows": flows}).to_dict()["flows"]
     version = AgreementVersion.objects.create(
-        agreement=agreement, number=number, created_by=user, **values
+        agreement=agreement, number=number, created_by=user, **terms.to_dict()
     )
     Party.objects.bulk_create(
         Party(version=version, council_id=code, provides_data=provides)
@@ -376,28 +441,43 @@ def _write_version(
     return version
 
 
-def _check_contractors(contractors: list[Contractor], parties: dict[str, bool]) -> None:
+def _contractor_problems(
+    contractors: list[Contractor], parties: Mapping[str, bool]
+) -> list[TermsProblem]:
+    problems = []
     for contractor in contractors:
         if contractor.works_for_id not in parties:
-            raise InvalidInput(
-                f"{contractor} does not work for a party", code="contractor-not-for-a-party"
+            problems.append(
+                TermsProblem(
+                    "contractor-not-for-a-party",
+                    "contractors",
+                    f"{contractor} does not work for a party",
+                )
             )
+            continue
         current = ContractorAgreement.objects.filter(
             contractor=contractor,
             council_id=contractor.works_for_id,
             ends_on__gte=timezone.localdate(),
         )
         if not current.exists():
-            raise InvalidInput(
-                f"Record a contractor agreement for {contractor} before naming it",
-                code="contractor-agreement-missing",
+            problems.append(
+                TermsProblem(
+                    "contractor-agreement-missing",
+                    "contractors",
+                    f"Record a contractor agreement for {contractor} before naming it",
+                )
             )
-        if not current.filter(signed_off_at__isnull=False).exists():
-            raise InvalidInput(
-                f"{contractor.works_for.name}'s DPO must sign off the contractor agreement for "
-                f"{contractor} before it is named",
-                code="contractor-agreement-not-signed-off",
+        elif not current.filter(signed_off_at__isnull=False).exists():
+            problems.append(
+                TermsProblem(
+                    "contractor-agreement-not-signed-off",
+                    "contractors",
+                    f"{contractor.works_for.name}'s DPO must sign off the contractor agreement "
+                    f"for {contractor} before it is named",
+                )
             )
+    return problems
 
 
 def _require_drafter_is_party(user: User, area: Area, parties: dict[str, bool]) -> None:
@@ -415,31 +495,31 @@ def agreement_create(
     area: Area,
     title: str,
     parties: dict[str, bool],
-    terms: dict[str, Any],
+    terms: Terms | Mapping[str, Any],
     named: list[User] | None = None,
     contractors: list[Contractor] | None = None,
     request: DataRequest | None = None,
 ) -> Agreement:
     """Draft a new agreement (version 1). ``parties`` maps GSS code → provides data; the
-    drafter's own council must be one (``drafter-not-a-party``)."""
+    drafter's own council must be one (``drafter-not-a-party``). Raises ``TermsInvalid``
+    listing every problem at once (``draft_problems``)."""
     _require_drafter(user, area)
     _require_drafter_is_party(user, area, parties)
-    terms = _standards_named(user, area, parties, {**terms, "request": request})
-    _check_terms(area, parties, terms)
-    _check_contractors(contractors or [], parties)
-    if not title.strip():
-        raise InvalidInput("Give the agreement a title", code="title-required")
+    typed = terms_typed(parties=parties, terms=terms)
+    typed = _standards_named(user, area, parties, typed, request)
+    _check_draft(area, parties, typed, title, contractors or [])
     agreement = Agreement.objects.create(
         area=area, title=title.strip(), created_by=user, request=request
     )
-    _write_version(agreement, 1, user, parties, terms, named or [], contractors or [])
+    _write_version(agreement, 1, user, parties, typed, named or [], contractors or [])
     Dpia.objects.create(agreement=agreement)
     _recorded(user, "agreement-drafted", agreement, version=1, parties=",".join(sorted(parties)))
     return agreement
 
 
-def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict[str, Any]]:
-    """Title, parties and terms an agreement drafted from ``request`` starts with."""
+def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], Terms]:
+    """Title, parties and terms an agreement drafted from ``request`` starts with: the fields
+    the request asked for, flowing from each council that answered to the one that asked."""
     parties = {request.requesting_council_id: False}
     parties |= {code: True for code in request.responses.values_list("council_id", flat=True)}
     items: list[dict[str, Any]] = []
@@ -452,15 +532,17 @@ def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], dict
         if request.special_category
         else ("personal" if request.personal_data else "none")
     )
-    terms = {
-        "purposes": f"{request.question}\n\n{request.purpose}".strip(),
-        "data_items": items,
-        "legal_power": request.legal_power or "",
-        "personal_data": personal,
-        "children_or_vulnerable": request.children_or_vulnerable,
-        "data_matching": request.data_matching,
-    }
-    terms["classification"] = default_classification(terms)
+    terms = terms_typed(
+        parties=parties,
+        terms={
+            "purposes": f"{request.question}\n\n{request.purpose}".strip(),
+            "data_items": items,
+            "legal_power": request.legal_power or "",
+            "personal_data": personal,
+            "children_or_vulnerable": request.children_or_vulnerable,
+            "data_matching": request.data_matching,
+        },
+    )
     return f"{request.reference}: {request.question[:150]}", parties, terms
 
 
@@ -470,7 +552,7 @@ def agreement_update(
     user: User,
     agreement: Agreement,
     parties: dict[str, bool],
-    terms: dict[str, Any],
+    terms: Terms | Mapping[str, Any],
     named: list[User] | None = None,
     contractors: list[Contractor] | None = None,
 ) -> AgreementVersion:
@@ -489,21 +571,19 @@ def agreement_update(
         _require_drafter_is_party(user, agreement.area, parties)
         if agreement.state == State.TERMINATED:
             raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
-        terms = _standards_named(
-            user, agreement.area, parties, {**terms, "request": agreement.request}
-        )
-        _check_terms(agreement.area, parties, terms)
-        _check_contractors(contractors or [], parties)
+        typed = terms_typed(parties=parties, terms=terms)
+        typed = _standards_named(user, agreement.area, parties, typed, agreement.request)
+        _check_draft(agreement.area, parties, typed, agreement.title, contractors or [])
         # A draft nobody has signed is edited in place; a signed version never changes (a draft
         # returned after one party signed gets a new version too).
         if agreement.state == State.DRAFT and current.frozen_at is None:
             current.delete()
             version = _write_version(
-                agreement, current.number, user, parties, terms, named or [], contractors or []
+                agreement, current.number, user, parties, typed, named or [], contractors or []
             )
         else:
             version = _write_version(
-                agreement, current.number + 1, user, parties, terms, named or [], contractors or []
+                agreement, current.number + 1, user, parties, typed, named or [], contractors or []
             )
             if agreement.state != State.DRAFT:
                 _set_state(
@@ -646,9 +726,9 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
         # The area standards it names are agreed, and frozen, at the version signed.
         area_standards_agree(
             pins=[
-                (item["standard"], item.get("version") or "")
-                for item in agreement.current().data_items
-                if item.get("standard")
+                (item.standard, item.version)
+                for item in agreement.current().terms.data_items
+                if item.standard
             ],
             agreement_reference=agreement.reference,
             user=user,
@@ -761,10 +841,10 @@ def _share_datasets(agreement: Agreement) -> None:
     """Catalogue entries for what the agreement shares: each standard from each provider."""
     version = agreement.current()
     providers = version.parties.filter(provides_data=True).select_related("council")
-    for item in version.data_items:
-        if "standard" not in item:
+    for item in version.terms.data_items:
+        if not item.standard:
             continue
-        standard = standard_get(name=item["standard"], version=item.get("version") or "")
+        standard = standard_get(name=item.standard, version=item.version)
         for party in providers:
             fields = agreed_fields(
                 version=version, standard=standard.name, provider=party.council_id
@@ -1028,7 +1108,7 @@ def _revise_naming(contractor: Contractor, user: User) -> None:
             current.number + 1,
             user,
             {p.council_id: p.provides_data for p in current.parties.all()},
-            {field: getattr(current, field) for field in TERM_FIELDS},
+            current.terms,
             list(current.named_people.all()),
             list(current.contractors.all()),
         )

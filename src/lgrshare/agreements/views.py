@@ -33,7 +33,7 @@ from lgrshare.agreements.pdf import render_pdf
 from lgrshare.agreements.status import status_of
 from lgrshare.agreements.terms import SECURITY_RULES
 from lgrshare.councils.models import Area, Contractor, User
-from lgrshare.councils.permissions import can, can_add_contractors, contractor_target
+from lgrshare.councils.permissions import area_permissions, can, contractor_target
 from lgrshare.councils.services import area_for_council, area_get_for_user
 from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.contractors import article_28_obligations
@@ -60,7 +60,7 @@ def agreement_new(request: HttpRequest, county_gss: str) -> HttpResponse:
         source = request_get_for_user(pk=int(request.GET["request"]), user=person(request))
         initial = initial_from(*services.terms_from_request(source))
     form = AgreementForm(request.POST or None, initial=initial, area=area)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _draft_ready(request, form, area):
         try:
             created = services.agreement_create(
                 user=person(request),
@@ -69,17 +69,14 @@ def agreement_new(request: HttpRequest, county_gss: str) -> HttpResponse:
                 parties=form.parties_map(),
                 terms=form.terms(),
                 named=list(User.objects.filter(pk__in=form.cleaned_data["named_people"])),
-                contractors=list(
-                    Contractor.objects.filter(pk__in=form.cleaned_data["contractors"])
-                ),
+                contractors=_contractors(form),
                 request=source,
             )
-        except TermsInvalid as exc:
-            _show_problems(form, exc)
+        except TermsInvalid as exc:  # something changed since the check: show it the same way
+            form.show_problems(exc.problems)
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
-            _warn_levels(request, created)
             return redirect("agreement", pk=created.pk)
     return render(request, "agreements/form.html", {"area": area, "form": form, "source": source})
 
@@ -89,12 +86,11 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = services.agreement_get_for_user(pk=pk, user=person(request))
     version = agreement.current()
     parties = {p.council_id: p.provides_data for p in version.parties.all()}
-    terms = {f: getattr(version, f) for f in services.TERM_FIELDS}
-    initial = initial_from(agreement.title, parties, terms)
+    initial = initial_from(agreement.title, parties, version.terms)
     initial["named_people"] = [str(pk) for pk in version.named_people.values_list("pk", flat=True)]
     initial["contractors"] = [str(pk) for pk in version.contractors.values_list("pk", flat=True)]
     form = AgreementForm(request.POST or None, initial=initial, area=agreement.area)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _draft_ready(request, form, agreement.area):
         try:
             services.agreement_update(
                 user=person(request),
@@ -102,37 +98,52 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 parties=form.parties_map(),
                 terms=form.terms(),
                 named=list(User.objects.filter(pk__in=form.cleaned_data["named_people"])),
-                contractors=list(
-                    Contractor.objects.filter(pk__in=form.cleaned_data["contractors"])
-                ),
+                contractors=_contractors(form),
             )
         except TermsInvalid as exc:
-            _show_problems(form, exc)
+            form.show_problems(exc.problems)
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
-            _warn_levels(request, agreement)
             return redirect("agreement", pk=agreement.pk)
     context = {
         "area": agreement.area,
         "form": form,
         "agreement": agreement,
-        "level_warnings": readiness.level_warnings(version, services.screening(agreement)),
+        # A draft saved before a standard's level rose: said before the drafter starts.
+        "level_warnings": ()
+        if form.is_bound
+        else readiness.level_problems(
+            version.terms, contractor_access=version.contractors.exists()
+        ),
     }
     return render(request, "agreements/form.html", context)
 
 
-def _show_problems(form: AgreementForm, refused: TermsInvalid) -> None:
-    """Every problem with the terms next to its field, so the error summary lists them all in
-    the form's order (one the form has no field for goes first, as the form's own)."""
-    for problem in refused.problems:
-        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+def _contractors(form: AgreementForm) -> list[Contractor]:
+    chosen = getattr(form, "cleaned_data", {}).get("contractors") or []
+    return list(Contractor.objects.filter(pk__in=chosen))
 
 
-def _warn_levels(request: HttpRequest, agreement: Agreement) -> None:
-    """After a save: a draft may be below what its standards declare, but cannot go live so."""
-    for problem in readiness.level_warnings(agreement.current(), services.screening(agreement)):
-        messages.warning(request, f"Saved, but: {problem.message} {problem.detail}")
+def _draft_ready(request: HttpRequest, form: AgreementForm, area: Area) -> bool:
+    """Whether the posted draft can be saved. Every problem is checked at once, the form's own
+    and the draft's (``services.draft_problems``), and put on the form for one error summary.
+    "Show the fields" (``refresh``) shows the form again with the field lists for the
+    standard and councils chosen, judging nothing yet."""
+    if "refresh" in request.POST:
+        form.errors.clear()
+        return False
+    form.is_valid()
+    data = form.cleaned_data
+    problems = services.draft_problems(
+        area=area,
+        parties=form.parties_map(),
+        terms=form.terms(),
+        title=data.get("title") or ("" if "title" not in form.errors else "-"),
+        contractors=_contractors(form),
+    )
+    form.show_problems(problems)
+    return not form.errors
 
 
 def _dpia_initial(agreement: Agreement) -> dict[str, str]:
@@ -422,18 +433,9 @@ def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
         {
             "record": r,
             "obligations": [obligations[c] for c in r.processor_obligations if c in obligations],
-            "can_sign_off": not r.is_signed_off
-            and can(
-                user=user,
-                action=PeopleAction.SIGN_OFF_CONTRACTOR_AGREEMENT,
-                target=contractor_target(r.contractor),
-            ),
-            "can_download": r.document_id is not None
-            and can(
-                user=user,
-                action=PeopleAction.RECORD_CONTRACTOR_AGREEMENT,
-                target=contractor_target(r.contractor),
-            ),
+            "perms": access.perms_for(
+                record=services.contractor_agreement_permissions(user=user, record=r)
+            )["record"],
         }
         for r in ContractorAgreement.objects.filter(contractor__in=in_area).select_related(
             "contractor", "council", "signed_off_by"
@@ -444,7 +446,7 @@ def contractors(request: HttpRequest, county_gss: str) -> HttpResponse:
         "form": form if recordable else None,
         "records": records,
         "contractors": in_area,
-        "can_add_contractors": can_add_contractors(user=user),
+        "perms_for": access.perms_for(area=area_permissions(user=user, area=area)),
     }
     return render(request, "agreements/contractors.html", context)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lgrshare.councils.models import Area, Contractor, Council, RoleGrant, User
+from lgrshare.councils.models import Area, Contractor, Council, Role, RoleGrant, User
 from lgrshare.councils.services import area_for_council
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.policy.audit_reading import AuditAction, decide_audit
@@ -28,17 +28,6 @@ def member_of(user: User) -> Member:
         roles=frozenset(user.role_codes),
         contractor=user.contractor_id is not None,
     )
-
-
-def can_read_area_trail(*, user: User, area: Area) -> bool:
-    """Whether the audit policy lets ``user`` read ``area``'s whole trail (for its link)."""
-    member = member_of(user)
-    return decide_audit(
-        roles=member.roles,
-        areas=member.areas,
-        action=AuditAction.READ_AREA_TRAIL,
-        area=area.gss_code,
-    ).allowed
 
 
 def home_council(person: User) -> Council:
@@ -92,13 +81,60 @@ def can(*, user: User, action: PeopleAction, target: Target) -> bool:
     return decide(user=user, action=action, target=target).allowed
 
 
-def can_add_people(*, user: User, area: Area) -> bool:
-    """Whether to offer "Add a person" in ``area``: to one's own council, or as an invitation."""
-    return can(user=user, action=PeopleAction.ADD_PERSON, target=council_target(area.county))
+def area_permissions(*, user: User, area: Area) -> dict[str, bool]:
+    """What the area's pages offer ``user`` (for ``policy.perms_for(area=...)``): add-person
+    (to their own council, or as an invitation), add-contractor (one working for their own
+    council), read-trail (the area's whole audit trail)."""
+    member = member_of(user)
+    return {
+        "add-person": can(
+            user=user, action=PeopleAction.ADD_PERSON, target=council_target(area.county)
+        ),
+        "add-contractor": user.council is not None
+        and can(user=user, action=PeopleAction.ADD_CONTRACTOR, target=council_target(user.council)),
+        "read-trail": decide_audit(
+            roles=member.roles,
+            areas=member.areas,
+            action=AuditAction.READ_AREA_TRAIL,
+            area=area.gss_code,
+        ).allowed,
+    }
 
 
-def can_add_contractors(*, user: User) -> bool:
-    """Whether to offer "Add a contractor": one working for the person's own council."""
-    if user.council is None:
-        return False
-    return can(user=user, action=PeopleAction.ADD_CONTRACTOR, target=council_target(user.council))
+def person_permissions(*, user: User, someone: User) -> dict[str, bool]:
+    """What a person's page offers ``user`` about ``someone``: confirm-person (an invitation
+    waiting), deactivate."""
+    target = person_target(someone)
+    return {
+        "confirm-person": someone.is_pending
+        and can(user=user, action=PeopleAction.CONFIRM_PERSON, target=target),
+        "deactivate": someone.is_active
+        and can(user=user, action=PeopleAction.DEACTIVATE_PERSON, target=target),
+    }
+
+
+def grant_permissions(*, user: User, someone: User, grant: RoleGrant) -> dict[str, bool]:
+    """What a person's page offers ``user`` for one of ``someone``'s roles: confirm-role (one
+    waiting, of a confirmed person), remove-role."""
+    target = person_target(someone, grant=grant)
+    return {
+        "confirm-role": grant.confirmed_at is None
+        and not someone.is_pending
+        and can(user=user, action=PeopleAction.CONFIRM_ROLE, target=target),
+        "remove-role": can(user=user, action=PeopleAction.REMOVE_ROLE, target=target),
+    }
+
+
+def grantable_roles(*, user: User, someone: User) -> list[tuple[str, str]]:
+    """The roles ``user`` may grant ``someone`` that they do not hold, as form choices."""
+    held = {g.role for g in someone.role_grants.all()}
+    return [
+        (role.value, role.label)
+        for role in Role
+        if role.value not in held
+        and can(
+            user=user,
+            action=PeopleAction.GRANT_ROLE,
+            target=person_target(someone, roles=[role.value]),
+        )
+    ]

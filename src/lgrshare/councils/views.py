@@ -12,11 +12,8 @@ from django.views.decorators.http import require_safe
 from lgrshare.accounts.auth import person
 from lgrshare.councils import services
 from lgrshare.councils.models import Area, User
-from lgrshare.councils.permissions import (
-    can_add_contractors,
-    can_add_people,
-    can_read_area_trail,
-)
+from lgrshare.councils.permissions import area_permissions
+from lgrshare.domain.policy import perms_for
 
 
 @require_safe
@@ -45,9 +42,8 @@ def area_dashboard(request: HttpRequest, county_gss: str) -> HttpResponse:
         "councils": councils,
         "district_population": sum(c.population_mid2024 for c in councils if c.county_id),
         "people_by_organisation": _people_by_council(area),
-        "can_add_people": can_add_people(user=person(request), area=area),
-        "can_add_contractors": can_add_contractors(user=person(request)),
-        "can_read_trail": can_read_area_trail(user=person(request), area=area),
+        # Every button of the page, as the policy answers for this person.
+        "perms_for": perms_for(area=area_permissions(user=person(request), area=area)),
     }
     return render(request, "councils/area.html", context)
 

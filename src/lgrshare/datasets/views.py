@@ -120,7 +120,6 @@ def _detail(
         services.full_report(submission) if own else services.visible_report(submission, decision)
     )
     context: dict[str, Any] = {
-        "can_see_report": services.can_see_report(user, submission, decision),
         "submission": submission,
         "dataset": submission.dataset,
         "report": report,
@@ -129,16 +128,23 @@ def _detail(
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
-        "perms_for": access.perms_for(submission=services.permissions(user, submission)),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
     area = submission.dataset.area
-    context["can_delete_early"] = area is not None and access.may_retention(
-        user=user,
-        action=RetentionAction.DELETE_EARLY,
-        area=area.county_id,
-        council=submission.dataset.publisher_id,
+    # Every form and link of the page, as the policy answers for this person.
+    context["perms_for"] = access.perms_for(
+        submission=services.permissions(user, submission)
+        | {
+            "see-report": services.can_see_report(user, submission, decision),
+            "delete-early": area is not None
+            and access.may_retention(
+                user=user,
+                action=RetentionAction.DELETE_EARLY,
+                area=area.county_id,
+                council=submission.dataset.publisher_id,
+            ),
+        }
     )
     if decision.allowed and submission.state == Submission.State.ACCEPTED:
         frame = dataset_rows(

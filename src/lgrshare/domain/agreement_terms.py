@@ -285,26 +285,77 @@ class TermsInvalid(InvalidInput):
         )
 
 
-# The order of the agreement form's fields: problems are listed in it.
+# The order of the agreement form's fields: problems are listed in it. A recipient's own field
+# list (``fields_for_<GSS code>``) sits where "recipient_fields" does.
 FIELD_ORDER = (
+    "title",
     "parties",
     "providers",
     "recipients",
     "purposes",
     "standard",
     "standard_fields",
+    "recipient_fields",
     "flows",
     "items",
+    "disclosure_threshold",
     "legal_power",
     "personal_data",
     "lawful_basis",
     "article_9_condition",
+    "contractors",
     "classification",
     "starts_on",
     "delete_by",
     "retention_event",
     "review_date",
 )
+RECIPIENT_FIELDS = "fields_for_"
+
+
+def recipient_field(code: str) -> str:
+    """The form field holding the fields council ``code`` receives."""
+    return f"{RECIPIENT_FIELDS}{code}"
+
+
+def field_rank(name: str) -> int:
+    """Where a problem with form field ``name`` is listed (one the form lacks comes last)."""
+    if name.startswith(RECIPIENT_FIELDS):
+        name = "recipient_fields"
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+
+
+def plan_flows(
+    parties: Mapping[str, bool],
+    items: Iterable[DataItem],
+    standard_fields: Mapping[str, Sequence[str]],
+    recipients: Sequence[str] | None = None,
+    fields_for: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[FlowTerm, ...]:
+    """Return the flows of ``items`` between ``parties`` (GSS code -> provides data): each
+    providing party gives each of ``recipients`` (by default the parties that do not provide,
+    or every party where all provide) the fields the item names (every field of the standard,
+    from ``standard_fields``, when it names none), or the recipient's own list in
+    ``fields_for`` when one is given. A party never flows to itself: where the only recipients
+    are the only providers there is no flow, and ``terms_problems`` says so."""
+    providers = [code for code, provides in parties.items() if provides]
+    if recipients is None:
+        recipients = [code for code, provides in parties.items() if not provides] or list(parties)
+    own = fields_for or {}
+    flows = [
+        FlowTerm(
+            standard=item.standard,
+            provider=provider,
+            recipient=recipient,
+            fields=_unique(own.get(recipient) or item.fields or standard_fields[item.standard]),
+        )
+        for item in items
+        if item.standard and item.standard in standard_fields
+        for provider in providers
+        for recipient in recipients
+        if recipient != provider
+    ]
+    return tuple(sorted(flows, key=lambda f: (f.standard, f.provider, f.recipient)))
 
 
 def terms_problems(
@@ -355,7 +406,16 @@ def terms_problems(
                 f"Not in {item.standard}: {', '.join(unknown)}",
             )
         items[item.standard] = set(item.fields or known)
-    problems += flow_problems(parties, items, terms.flows)
+    problems += flow_problems(parties, items, terms.flows, standard_fields)
+    carried = {flow.standard for flow in terms.flows}
+    for standard in items:
+        if standard not in carried and parties and any(parties.values()):
+            problem(
+                "no-other-recipient",
+                "recipients",
+                "The only councils chosen to receive the data are the ones that provide it, "
+                "and a council always sees its own data. Choose another party to receive it",
+            )
     if not terms.lawful.legal_power.strip():
         problem("legal-power-required", "legal_power", "State the legal power or duty relied on")
     if terms.lawful.personal_data not in PERSONAL_DATA:
@@ -390,15 +450,20 @@ def terms_problems(
             "retention_event",
             "Give a delete-by date, or a period after an event",
         )
-    return sorted(problems, key=lambda p: FIELD_ORDER.index(p.field))
+    return sorted(problems, key=lambda p: field_rank(p.field))
 
 
 def flow_problems(
-    parties: Mapping[str, bool], items: Mapping[str, set[str]], flows: Iterable[FlowTerm]
+    parties: Mapping[str, bool],
+    items: Mapping[str, set[str]],
+    flows: Iterable[FlowTerm],
+    standard_fields: Mapping[str, Sequence[str]] | None = None,
 ) -> list[TermsProblem]:
     """Every problem with ``flows``: each goes from a providing party to another party, for a
     standard the agreement shares (``items``: standard -> its agreed fields), with some of
-    those fields; no recipient gets the same standard from the same provider twice."""
+    those fields; no recipient gets the same standard from the same provider twice. A field
+    name that is not in the standard at all (``standard_fields``) is ``unknown-field``,
+    shown against the recipient's own field list."""
     problems: list[TermsProblem] = []
     seen: set[tuple[str, str, str]] = set()
     for flow in flows:
@@ -434,12 +499,23 @@ def flow_problems(
                 )
             )
         seen.add(key)
+        known = (standard_fields or {}).get(flow.standard)
+        unknown = [name for name in flow.fields if known is not None and name not in known]
+        if unknown:
+            problems.append(
+                TermsProblem(
+                    "unknown-field",
+                    recipient_field(flow.recipient),
+                    f"Not in {flow.standard}: {', '.join(unknown)}",
+                )
+            )
+            continue
         beyond = [name for name in flow.fields if name not in items[flow.standard]]
         if beyond or not flow.fields:
             problems.append(
                 TermsProblem(
                     "flow-fields-invalid",
-                    "flows",
+                    recipient_field(flow.recipient),
                     f"A flow of {flow.standard} may only carry fields the agreement names"
                     + (f"; not {', '.join(beyond)}" if beyond else ""),
                 )

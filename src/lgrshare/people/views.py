@@ -12,15 +12,14 @@ from lgrshare.accounts.auth import person
 from lgrshare.councils.forms import PersonAddForm
 from lgrshare.councils.models import Area, Role, User
 from lgrshare.councils.permissions import (
-    can,
-    can_add_contractors,
-    can_add_people,
     council_target,
-    person_target,
+    grant_permissions,
+    grantable_roles,
+    person_permissions,
 )
 from lgrshare.councils.services import area_for_council, area_get_for_user
 from lgrshare.domain.errors import InvalidInput, NotFound
-from lgrshare.domain.policy import AccessDenied
+from lgrshare.domain.policy import AccessDenied, perms_for
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.people import services
 from lgrshare.people.forms import ContractorAddForm, RoleGrantForm
@@ -32,13 +31,12 @@ _ADDED = "lgrshare.person-added"
 def person_add(request: HttpRequest, county_gss: str) -> HttpResponse:
     user = person(request)
     area = area_get_for_user(county_gss=county_gss, user=user)
-    if not can_add_people(user=user, area=area):
-        services.people_require(
-            user=user,
-            action=PeopleAction.ADD_PERSON,
-            target=council_target(area.county),
-            target_id=area.gss_code,
-        )
+    services.people_require(
+        user=user,
+        action=PeopleAction.ADD_PERSON,
+        target=council_target(area.county),
+        target_id=area.gss_code,
+    )
     form = PersonAddForm(request.POST or None, area=area)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,43 +100,21 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grants = [
         {
             "grant": grant,
-            "can_remove": can(
-                user=user,
-                action=PeopleAction.REMOVE_ROLE,
-                target=person_target(someone, grant=grant),
-            ),
-            "can_confirm": grant.confirmed_at is None
-            and not someone.is_pending
-            and can(
-                user=user,
-                action=PeopleAction.CONFIRM_ROLE,
-                target=person_target(someone, grant=grant),
-            ),
+            "perms": perms_for(grant=grant_permissions(user=user, someone=someone, grant=grant))[
+                "grant"
+            ],
         }
         for grant in someone.role_grants.all()
     ]
-    held = {g.role for g in someone.role_grants.all()}
-    grantable = [
-        (role.value, role.label)
-        for role in Role
-        if role.value not in held
-        and can(
-            user=user,
-            action=PeopleAction.GRANT_ROLE,
-            target=person_target(someone, roles=[role.value]),
-        )
-    ]
+    grantable = grantable_roles(user=user, someone=someone)
     usable = someone.is_active or someone.is_pending
-    target = person_target(someone)
     context = {
         "area": area,
         "someone": someone,
         "grants": grants,
         "grant_form": RoleGrantForm(choices=grantable) if grantable and usable else None,
-        "can_confirm_person": someone.is_pending
-        and can(user=user, action=PeopleAction.CONFIRM_PERSON, target=target),
-        "can_deactivate": someone.is_active
-        and can(user=user, action=PeopleAction.DEACTIVATE_PERSON, target=target),
+        # Every form of the page, as the policy answers for this person.
+        "perms_for": perms_for(person=person_permissions(user=user, someone=someone)),
     }
     return render(request, "people/person.html", context)
 
@@ -174,13 +150,12 @@ def contractor_add(request: HttpRequest, county_gss: str) -> HttpResponse:
     user = person(request)
     area = area_get_for_user(county_gss=county_gss, user=user)
     own = user.council
-    if own is None or not can_add_contractors(user=user):
-        services.people_require(
-            user=user,
-            action=PeopleAction.ADD_CONTRACTOR,
-            target=council_target(own or area.county),
-            target_id=area.gss_code,
-        )
+    services.people_require(
+        user=user,
+        action=PeopleAction.ADD_CONTRACTOR,
+        target=council_target(own or area.county),
+        target_id=area.gss_code,
+    )
     assert own is not None, "the policy refuses contractor staff"
     form = ContractorAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -50,6 +50,7 @@ Pure Python: the Django layer fills these frozen dataclasses from its models.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
@@ -102,6 +103,7 @@ __all__ = [
     "access_policy",
     "decide",
     "decide_submission",
+    "perms_for",
     "uk_date",
 ]
 
@@ -298,3 +300,16 @@ def _parse(kind: type[E], value: str, what: str) -> E:
         return kind(value)
     except ValueError:
         raise PolicyInputError(f"Unknown {what} {value!r}.") from None
+
+
+def perms_for(**objects: Mapping[str, bool]) -> dict[str, dict[str, bool]]:
+    """The one shape in which pages ask the policy what a person may do: for each object on
+    the page (``agreement=``, ``request=``, ``submission=``, ``area=``, ``person=``...), the
+    policy's answers for its actions, read in templates as ``{% if perms_for.agreement.sign %}``
+    (an action's hyphens become underscores). Each capability computes its answers once per
+    page, from one set of facts (``agreements.services.permissions``,
+    ``councils.permissions.area_permissions``, ...); templates never look at roles themselves."""
+    return {
+        name: {action.replace("-", "_"): bool(allowed) for action, allowed in answers.items()}
+        for name, answers in objects.items()
+    }
