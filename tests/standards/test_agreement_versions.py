@@ -153,7 +153,8 @@ def test_a_data_item_in_words_becomes_a_draft_standard_to_finish(people, signed_
         area=area,
         title=title,
         parties=parties,
-        terms=terms | {"legal_power": "Housing Act 1996", "delete_by": _terms()["delete_by"]},
+        terms=terms.to_dict()
+        | {"legal_power": "Housing Act 1996", "delete_by": _terms()["delete_by"]},
         request=request,
     )
 
@@ -238,7 +239,9 @@ def test_the_agreement_form_offers_area_standards_and_their_versions(people, sig
     summary = saved.content.decode().partition("govuk-error-summary__list")[2][:1500]
     assert saved.status_code == 302, summary
     version = AgreementVersion.objects.get()
-    assert version.data_items == [{"standard": NAME, "version": "0.1.0", "fields": []}]
+    # The form ticks every field of the version chosen (0.1.0 has band_d, not band_d_pounds).
+    fields = ["gss_code", "council", "financial_year", "band_d", "tax_base"]
+    assert version.data_items == [{"standard": NAME, "version": "0.1.0", "fields": fields}]
 
 
 def test_the_migration_pins_existing_agreements_and_their_signed_pages_do_not_change(
