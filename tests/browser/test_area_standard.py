@@ -74,7 +74,10 @@ def test_an_area_standard_drafted_agreed_and_used_for_a_submission(page, tmp_pat
     page.get_by_role("button", name="Send for review by the DPOs").click()
     page.get_by_test_id("state").wait_for()
     agreement = Agreement.objects.get()
-    assert agreement.current().data_items == [{"standard": NAME, "version": "0.2.0", "fields": []}]
+    fields = ["gss_code", "council", "financial_year", "band_d", "tax_base"]
+    assert agreement.current().data_items == [
+        {"standard": NAME, "version": "0.2.0", "fields": fields}
+    ]
     address = f"/agreements/{agreement.pk}/"
     page.get_by_role("button", name="Sign out").click()
 
