@@ -18,18 +18,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lgrshare.config import parse_limits
+from lgrshare.domain import isolation
 from lgrshare.domain.errors import InvalidInput, LgrShareError
 from lgrshare.domain.files import TABLE_KINDS, check_file
-from lgrshare.domain.reference import council_identity
-from lgrshare.domain.standards.model import load_standard
-from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
-from lgrshare.domain.validation.engine import Progress
-from lgrshare.domain.validation.isolated import validate_isolated
-from lgrshare.domain.validation.report import read_as
+
+if TYPE_CHECKING:
+    from lgrshare.domain.validation import Report, Subject
+    from lgrshare.domain.validation.engine import Progress
 
 EXAMPLES_PER_CODE = 3
 # The kinds a submission takes; a file named as one must be one.
@@ -82,6 +82,16 @@ def validate_command(
     period: str | None,
 ) -> None:
     """Check FILE (CSV or XLSX) against a data standard."""
+    # The file is read in a child of a fork server (``domain.isolation``), which imports Polars
+    # and the readers as this process does: started first, the two import side by side, and
+    # it imports only the reader this file needs. Then this process loads what it uses.
+    excel = file.suffix.lower() in (".xlsx", ".xlsm")
+    isolation.start_early(
+        ["polars", *(["fastexcel"] if excel else []), "lgrshare.domain.validation.isolated"]
+    )
+    from lgrshare.domain.standards.model import load_standard
+    from lgrshare.domain.validation.isolated import validate_isolated
+
     try:
         subject = _subject(organisation, period)
         standard = load_standard(standard_ref)
@@ -116,6 +126,9 @@ def validate_command(
 
 def _subject(organisation: str | None, period: str | None) -> Subject | None:
     """Return who and what the file is about, from ``--organisation`` and ``--period``."""
+    from lgrshare.domain.reference import council_identity
+    from lgrshare.domain.validation import Subject
+
     if organisation is None and period is None:
         return None
     if organisation is None:
@@ -159,6 +172,8 @@ def _progress_bar(size: int) -> Iterator[Progress | None]:
 
 def render(report: Report) -> str:
     """Return the report as people read it: verdict, figures, errors grouped by code."""
+    from lgrshare.domain.validation import ERROR_TYPES
+
     stats, file = report.stats, report.file
     verdict = "valid" if report.valid else "NOT VALID"
     lines = [
@@ -204,4 +219,6 @@ def _size(number: int) -> str:
 
 
 def _describe(file: dict[str, object] | object) -> str:
+    from lgrshare.domain.validation.report import read_as
+
     return read_as(dict(file) if isinstance(file, dict) else {})

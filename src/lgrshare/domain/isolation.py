@@ -25,13 +25,14 @@ in an anonymous in-memory file (``memfd_create``), so its plaintext never touche
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
@@ -126,7 +127,15 @@ _context_lock = threading.Lock()
 _context: Any = None
 
 
-def _forkserver() -> Any:
+def start_early(preload: Sequence[str] = PRELOAD) -> None:
+    """Start the fork server now, importing only ``preload``, so that its imports run beside
+    the caller's own: a one-shot command (``lgrshare validate``) that will run one job calls
+    this first, with what that job needs. A fork server already started is left as it is."""
+    _forkserver(preload)
+    multiprocessing.forkserver.ensure_running()
+
+
+def _forkserver(preload: Sequence[str] = PRELOAD) -> Any:
     global _context
     with _context_lock:
         if _context is None:
@@ -134,8 +143,10 @@ def _forkserver() -> Any:
             # Each child imports the program that started it (``lgrshare``, gunicorn, pytest)
             # again unless the fork server has: it does, once, when that is a file.
             main = getattr(sys.modules["__main__"], "__file__", None)
-            preload = ["__main__", *PRELOAD] if main and os.path.isfile(main) else PRELOAD
-            context.set_forkserver_preload(preload)
+            modules = list(preload)
+            context.set_forkserver_preload(
+                ["__main__", *modules] if main and os.path.isfile(main) else modules
+            )
             _context = context
         return _context
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from lgrshare import access
 from lgrshare.agreements import notices
+from lgrshare.agreements.flows import agreed_fields, named_standard
 from lgrshare.agreements.models import Agreement
-from lgrshare.agreements.services import agreed_fields
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
@@ -70,12 +70,12 @@ def dataset_for(*, agreement: Agreement, standard: str, council: str) -> Dataset
 def agreed_standard(dataset: Dataset) -> Standard:
     """The dataset's standard cut to the fields its holder shares under its agreement's current
     version: what a submission of it may hold, and its template."""
-    standard = standard_get(name=dataset.standard_name)
     if dataset.agreement is None or dataset.publisher_id is None:
-        return standard
-    fields = agreed_fields(
-        version=dataset.agreement.current(), standard=standard.name, provider=dataset.publisher_id
-    )
+        return standard_get(name=dataset.standard_name)
+    # The version the agreement names, never a later draft of it.
+    version = dataset.agreement.current()
+    standard = named_standard(version, dataset.standard_name)
+    fields = agreed_fields(version=version, standard=standard.name, provider=dataset.publisher_id)
     return standard.restricted_to(fields)
 
 
