@@ -94,7 +94,7 @@ def test_deprivation_is_weighted_by_estimated_lsoa_population(two):
     assert west.lsoa_count == len(pairs)
 
 
-def test_council_tax_base_band_d_and_harmonisation_gap(two):
+def test_council_tax_base_band_d_and_the_change_to_harmonise(two):
     east = two[0]["East Surrey"]
     base = {d: float(CTR[d][23]) for d in EAST}
     band_d = {d: float(CTR[d][27]) + float(CTR[d][33]) for d in EAST}
@@ -103,8 +103,9 @@ def test_council_tax_base_band_d_and_harmonisation_gap(two):
     assert east.value("band_d_weighted") == pytest.approx(average)
     assert east.value("band_d_lowest") == pytest.approx(min(band_d.values()))
     assert east.value("band_d_highest") == pytest.approx(max(band_d.values()))
-    gaps = {p.code: p.harmonisation_gap for p in east.predecessors}
-    assert gaps == {d: pytest.approx(band_d[d] - average) for d in EAST}
+    # The change each area's Band D makes to reach the average: negative when it falls.
+    changes = {p.code: p.change_to_harmonise for p in east.predecessors}
+    assert changes == {d: pytest.approx(average - band_d[d]) for d in EAST}
     # Guildford: district £192.41 + Surrey CC £1,675.08 (the published Table 9 lines).
     west = {p.code: p for p in two[0]["West Surrey"].predecessors}
     assert west[GUILDFORD].band_d == pytest.approx(1867.49)

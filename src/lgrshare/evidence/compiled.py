@@ -19,6 +19,7 @@ import polars as pl
 from lgrshare import access
 from lgrshare.agreements.flows import agreed_fields
 from lgrshare.agreements.models import Agreement, State
+from lgrshare.agreements.status import retention_due
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import Area, User
 from lgrshare.datasets.compile import Compiled, compile_standard
@@ -395,5 +396,19 @@ def pack_indicators(
             sources.append(CompiledSource(title, refused="None of its figures is shared with you."))
             continue
         figures += found
-        sources.append(CompiledSource(title, source=result.source, disclosure=result.disclosure))
+        agreement = compiled.agreement
+        version = agreement.current()
+        due = retention_due(agreement, version)
+        sources.append(
+            CompiledSource(
+                title,
+                source=result.source,
+                disclosure=result.disclosure,
+                agreement=agreement.reference,
+                agreement_title=agreement.title,
+                classification=version.classification,
+                purposes=version.purposes,
+                delete_by=f"{due.on:%d %B %Y} ({due.explanation})" if due else "",
+            )
+        )
     return figures, sources

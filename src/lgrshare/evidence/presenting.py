@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from lgrshare.councils.models import Area, User
-from lgrshare.domain.appraisal import LSOA_SPLIT_NOTE, CouncilAppraisal, format_value
+from lgrshare.domain.appraisal import (
+    LSOA_SPLIT_NOTE,
+    CouncilAppraisal,
+    format_difference,
+    format_value,
+    shown,
+)
 from lgrshare.domain.evidence_pack import CompiledFigure
 from lgrshare.domain.geography import SOURCES
 from lgrshare.evidence.charts import CHARTED, bar_chart
@@ -81,7 +87,7 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
                     "label": sp.label,
                     "smallest": f"{format_value(sp.smallest, sp.unit)} ({sp.smallest_council})",
                     "largest": f"{format_value(sp.largest, sp.unit)} ({sp.largest_council})",
-                    "difference": format_value(sp.difference, sp.unit),
+                    "difference": format_difference(sp.difference, sp.unit),
                 }
                 for sp in c.appraisal.spread
             ],
@@ -113,14 +119,11 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
 
 
 def _money(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "not available"
-    if not signed:
-        return f"£{value:,.2f}"
-    if round(value, 2) == 0:
+    if value is None or not signed:
+        return format_value(value, "£")
+    if shown(value, "£") == 0:
         return "none"
-    sign = "+" if value > 0 else "\N{MINUS SIGN}"
-    return f"{sign}£{abs(value):,.2f}"
+    return ("+" if value > 0 else "") + format_value(value, "£")
 
 
 def _detail(option: str, council: CouncilAppraisal) -> dict[str, Any]:
@@ -138,9 +141,7 @@ def _detail(option: str, council: CouncilAppraisal) -> dict[str, Any]:
             {
                 "name": p.name,
                 "band_d": _money(p.band_d),
-                "change": _money(
-                    -p.harmonisation_gap if p.harmonisation_gap is not None else None, signed=True
-                ),
+                "change": _money(p.change_to_harmonise, signed=True),
             }
             for p in council.predecessors
         ],
