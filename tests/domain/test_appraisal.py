@@ -12,7 +12,7 @@ from importlib import resources
 
 import pytest
 
-from lgrshare.domain.appraisal import appraise
+from lgrshare.domain.appraisal import appraise, difference, format_difference, format_value
 from lgrshare.domain.options import option_check, option_from_json
 
 SURREY = "E10000030"
@@ -244,3 +244,19 @@ def test_nearest_existing_unitaries_match_an_independent_calculation(two):
     got = two[0]["West Surrey"].neighbours
     assert [n.code for n in got] == expected
     assert got[0].distance == pytest.approx(distance(expected[0]))
+
+
+def test_figures_are_shown_with_one_minus_sign_and_differences_from_what_is_shown():
+    minus = "\N{MINUS SIGN}"
+    assert format_value(-78_283, "people") == f"{minus}78,283"
+    assert format_value(-20.104, "£") == f"{minus}£20.10"
+    assert format_value(22_604_728.0, "£") == "£22,604,728"  # whole pounds for large sums
+    assert format_value(1904.69, "£") == "£1,904.69"
+    # £1,904.69 less £1,895.88 as shown, not from the unrounded values.
+    assert difference(1895.8849, 1904.6851, "£") == pytest.approx(8.81)
+    assert format_difference(difference(0.1234, 0.4412, "share"), "share") == (
+        "31.8 percentage points"
+    )
+    assert format_difference(difference(0.25, 0.2, "share"), "share") == (
+        f"{minus}5.0 percentage points"
+    )

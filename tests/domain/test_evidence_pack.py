@@ -96,9 +96,7 @@ def test_the_change_to_harmonise_has_the_pages_sign(appraisals):
     rows = list(book["predecessors"].iter_rows(values_only=True))
     found = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     average = {
-        (a.option_name, c.name): c.value("band_d_weighted")
-        for a in appraisals
-        for c in a.councils
+        (a.option_name, c.name): c.value("band_d_weighted") for a in appraisals for c in a.councils
     }
     for row in found:
         target = average[(row["option"], row["council"])]

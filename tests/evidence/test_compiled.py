@@ -126,7 +126,10 @@ def test_the_option_page_shows_compiled_indicators_with_source_vintage_and_metho
     assert "Runnymede" in notes
     assert "Guildford" not in notes.split("West Surrey: Nothing submitted by")[1]
     assert "Guildford Borough Council" in page.context["indicator_source"]
-    assert page.context["indicator_vintage"].startswith("2023-24 (")
+    # Councils and versions in words, not bare submission references.
+    vintage = page.context["indicator_vintage"]
+    assert vintage.startswith("2023-24, from Guildford Borough Council's submission SUB-")
+    assert "(version 1) and Woking Borough Council's submission SUB-" in vintage
     assert "not derived from personal data" in page.context["indicator_disclosure"]
     assert any("LSOAs" in m for m in page.context["indicator_methods"])
 

@@ -99,10 +99,19 @@ class CompiledIndicators:
         if {"source_submission", "source_version"} <= set(frame.columns):
             if PERIOD in frame.columns and self.period:
                 frame = frame.filter(pl.col(PERIOD) == self.period)
+            names = {c.council: c.name for c in self.compiled.coverage.councils}
+            if "source_council" not in frame.columns:
+                frame = frame.with_columns(pl.lit("").alias("source_council"))
             read = sorted(
-                {f"{s} v{v}" for s, v in frame.select("source_submission", "source_version").rows()}
+                (names.get(code, "a council"), ref, version)
+                for code, ref, version in frame.select(
+                    "source_council", "source_submission", "source_version"
+                )
+                .unique()
+                .rows()
             )
-            return f"{self.period or 'every period'} ({'; '.join(read)})"
+            said = [f"{name}'s submission {ref} (version {v})" for name, ref, v in read]
+            return f"{self.period or 'every period'}, from {_and(said) or 'no submission'}"
         periods = ", ".join(self.compiled.coverage.periods)
         return f"{self.period or periods} (protected counts of each period's latest version)"
 
@@ -135,6 +144,11 @@ class CompiledIndicators:
             )
             out[council] = [names.get(d, d) for d in districts if d not in rows]
         return out
+
+
+def _and(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
 def indicator_choices(*, area: Area, user: User) -> list[Choice]:

@@ -48,6 +48,15 @@ TABLE_KEYS = (
 )
 
 
+# Units a cell does not show itself (money shows £, shares %): said in the row's label.
+UNITS_IN_LABELS = ("hectares", "people per km²")
+
+
+def labelled(label: str, unit: str) -> str:
+    """``label`` with its unit when the cells do not show it: "Land area (hectares)"."""
+    return f"{label} ({unit})" if unit in UNITS_IN_LABELS and unit not in label else label
+
+
 def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
     """Context for the side-by-side table, the charts and the sources of ``compared``."""
     columns = [
@@ -60,7 +69,7 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
         rows.append(
             {
                 "key": key,
-                "label": figure.label,
+                "label": labelled(figure.label, figure.unit),
                 "source": SOURCES[figure.source],
                 "method": figure.method,
                 "cells": [
@@ -73,9 +82,9 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
     charts = [
         bar_chart(
             key=key,
-            title=first.figure(key).label,
+            title=labelled(first.figure(key).label, first.figure(key).unit),
             unit=first.figure(key).unit,
-            rows=[(f"{s.name}: {council.name}", council.value(key)) for s, _, council in columns],
+            rows=[(s.name, council.name, council.value(key)) for s, _, council in columns],
         )
         for key in CHARTED
     ]
@@ -84,7 +93,7 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
             "option": c.option_set.name,
             "rows": [
                 {
-                    "label": sp.label,
+                    "label": labelled(sp.label, sp.unit),
                     "smallest": f"{format_value(sp.smallest, sp.unit)} ({sp.smallest_council})",
                     "largest": f"{format_value(sp.largest, sp.unit)} ({sp.largest_council})",
                     "difference": format_difference(sp.difference, sp.unit),
@@ -190,10 +199,7 @@ def indicators(*, user: User, area: Area, compared: Sequence[Compared], key: str
             key=f"indicator-{i}",
             title=f"{shown.choice.label}: {name}" if len(names) > 1 else shown.choice.label,
             unit=unit,
-            rows=[
-                (f"{o}: {c}", f.value if (f := found.get((o, c, name))) else None)
-                for o, c in columns
-            ],
+            rows=[(o, c, f.value if (f := found.get((o, c, name))) else None) for o, c in columns],
         )
         for i, name in enumerate(names[:MAX_INDICATOR_CHARTS], start=1)
     ]
