@@ -162,6 +162,21 @@ def test_the_public_register_still_lists_an_agreement_whose_data_was_deleted(cas
     assert "In force" in before
     assert agreement.title in after
     assert "Ended: the shared data has been deleted" in after
+    assert "In force" not in after
+
+
+def test_the_public_register_says_an_agreement_past_its_delete_by_date_has_ended(cast, client):
+    # Active in its stored state, but its delete-by date has passed: not "In force".
+    agreement = make_agreement(cast)
+    share(cast, agreement)
+    agreement.versions.update(delete_by=timezone.localdate() - timedelta(days=1))
+
+    page = client.get("/transparency/").content.decode()
+    assert agreement.title in page
+    assert "Ended: its data is due for deletion or deleted" in page
+    assert "In force" not in page
+    assert "Contracts register" in page  # the standard's title, not its code
+    assert "contracts-register" not in page
 
 
 def test_parties_data_leads_and_dpos_are_reminded_30_7_and_1_days_before_once_each(cast):

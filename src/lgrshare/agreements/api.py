@@ -341,6 +341,14 @@ def agreements_terminate(request: HttpRequest, agreement_id: int, payload: Reaso
     "/agreements/{agreement_id}/document.pdf",
     response={404: ErrorOut},
     summary="The agreement as a PDF",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The agreement's current version as a PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def agreements_pdf(request: HttpRequest, agreement_id: int) -> HttpResponse:
     found = services.agreement_get_for_user(pk=agreement_id, user=person(request))

@@ -41,7 +41,9 @@ from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.files import check_file
 from lgrshare.domain.policy.people import PeopleAction
 from lgrshare.domain.screening import AgreementNotReady
+from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.requests.services import request_get_for_user
+from lgrshare.standards.services import standard_get
 
 
 @require_safe
@@ -354,13 +356,31 @@ def transparency(request: HttpRequest) -> HttpResponse:
     register that forgot ended agreements would hide what was shared). No data, no personal
     details."""
     signed = (State.ACTIVE, State.SUSPENDED, State.TERMINATED, State.CLOSED)
-    active = (
+    agreements = (
         Agreement.objects.filter(state__in=signed)
         .select_related("area")
         .prefetch_related("versions__parties__council")
         .order_by("area__name", "pk")
     )
-    return render(request, "agreements/transparency.html", {"agreements": active})
+    entries = [
+        {"agreement": a, "status": status_of(a), "what": _what_is_shared(a.current())}
+        for a in agreements
+    ]
+    return render(request, "agreements/transparency.html", {"entries": entries})
+
+
+def _what_is_shared(version: Any) -> list[str]:
+    """The data items of ``version`` in words: each standard's title, or the item's text."""
+    named = []
+    for item in version.terms.data_items:
+        if not item.standard:
+            named.append(item.text)
+            continue
+        try:
+            named.append(standard_get(name=item.standard).title)
+        except StandardNotFound:
+            named.append(item.standard)
+    return named
 
 
 def _upload_bytes(upload: Any) -> tuple[str, bytes]:

@@ -1,7 +1,8 @@
 """``lgrshare validate FILE --standard NAME_OR_PATH``: check a file before sending it.
 
 Runs offline. Exit status: 0 valid, 1 invalid, 2 could not check (an unknown standard or
-sheet, a missing file, a file that cannot be read as a table at all, or one whose reading
+sheet, a missing file, a file a submission would refuse unread (its name, kind or emptiness,
+with the submission's code), a file that cannot be read as a table at all, or one whose reading
 crashed, ``file-unreadable``, or went over a limit on time or memory, ``file-too-complex``):
 the file is read in a separate, limited process (``domain.isolation``), so exit 1 always
 means the file was read and is not valid. ``--json`` prints only
@@ -22,7 +23,7 @@ import click
 
 from lgrshare.config import parse_limits
 from lgrshare.domain.errors import InvalidInput, LgrShareError
-from lgrshare.domain.files import check_file
+from lgrshare.domain.files import TABLE_KINDS, check_file
 from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
@@ -32,7 +33,7 @@ from lgrshare.domain.validation.report import read_as
 
 EXAMPLES_PER_CODE = 3
 # The kinds a submission takes; a file named as one must be one.
-SUBMITTED_KINDS = frozenset({"csv", "xlsx"})
+SUBMITTED_KINDS = TABLE_KINDS
 _PROGRESS_FROM_BYTES = 5 * 1024 * 1024
 
 
@@ -129,14 +130,18 @@ def _subject(organisation: str | None, period: str | None) -> Subject | None:
 
 
 def _check_kind(file: Path, size: int) -> None:
-    """Refuse, as a submission does (``file-content-mismatch``), a file named ``.csv`` that is a
-    workbook or one named ``.xlsx`` that is not, so that ``validate`` and ``submit`` agree."""
-    extension = file.suffix.lower().lstrip(".")
-    if extension not in SUBMITTED_KINDS or size <= 0:
+    """Refuse what a submission refuses before reading a file, with the same codes, so that
+    ``validate`` and ``submit`` agree: a name that is not a plain one (``filename-invalid``), an
+    empty file (``file-empty``), a kind a submission does not take (``file-type-not-allowed``), and
+    a file named ``.csv`` that is a workbook or ``.xlsx`` that is not (``file-content-mismatch``).
+    A path that is not a file is ``validate``'s to refuse (``source-not-found``)."""
+    if not file.is_file():
         return
     with file.open("rb") as handle:
         head = handle.read(8192)
-    check_file(name=file.name, size=size, head=head, max_bytes=size, allowed=frozenset({extension}))
+    check_file(
+        name=file.name, size=size, head=head, max_bytes=max(size, 1), allowed=SUBMITTED_KINDS
+    )
 
 
 @contextmanager

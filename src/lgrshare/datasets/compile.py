@@ -27,6 +27,7 @@ from lgrshare.councils.models import User
 from lgrshare.datasets.bundle import Bundle
 from lgrshare.datasets.read import Rows, dataset_rows
 from lgrshare.domain import disclosure
+from lgrshare.domain.deadline import deadline_check
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.lineage import COUNCIL_FIELDS, with_council
 from lgrshare.domain.policy import AccessDenied, Action
@@ -151,6 +152,7 @@ def compile_standard(*, user: User, agreement: Agreement, standard_name: str) ->
     coverage: list[CouncilCoverage] = []
     refusals: list[Dataset] = []
     for dataset in datasets:
+        deadline_check()  # a council at a time, within the request's time limit
         if dataset.kind != Kind.SUBMISSION:  # nothing accepted yet: nothing to read
             decision = access.check(user=user, action=Action.COMPILE, dataset=dataset)
             if not decision.allowed:

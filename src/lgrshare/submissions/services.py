@@ -25,7 +25,7 @@ from lgrshare.agreements.services import agreed_fields
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
-from lgrshare.domain.files import check_file
+from lgrshare.domain.files import TABLE_KINDS, check_file
 from lgrshare.domain.isolation import FileTooComplex, FileUnreadable
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.reference import council_identity
@@ -39,7 +39,7 @@ from lgrshare.submissions.models import Submission
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_seal, blob_store, blob_unseal
 
-UPLOAD_KINDS = frozenset({"csv", "xlsx", "gz", "zip"})
+UPLOAD_KINDS = TABLE_KINDS
 # The parts of a validation report that quote cells or values, sealed under the file's key.
 SEALED_PARTS = ("errors", "profile")
 REPORT_PURPOSE = "report"
