@@ -230,7 +230,7 @@ def test_a_pack_with_shared_figures_says_they_are_not_open_data(demo, signed_in,
     assert version.classification in about["Shared data included"]
     terms = next(v for k, v in about.items() if str(k).startswith("Agreement: "))
     assert version.purposes.strip()[:40] in terms
-    assert "Delete by:" in terms
+    assert f"Delete by: {version.delete_by:%d %B %Y}." in terms
     assert "not the Open Government Licence" in about["Licence"]
     assert "every figure is a published aggregate" not in about["Suppression applied"]
     assert any(str(k).startswith("Suppression applied: ") for k in about)

@@ -19,7 +19,7 @@ import polars as pl
 from lgrshare import access
 from lgrshare.agreements.flows import agreed_fields
 from lgrshare.agreements.models import Agreement, State
-from lgrshare.agreements.status import retention_due
+from lgrshare.agreements.status import RetentionDue, retention_due
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import Area, User
 from lgrshare.datasets.compile import Compiled, compile_standard
@@ -144,6 +144,13 @@ class CompiledIndicators:
             )
             out[council] = [names.get(d, d) for d in districts if d not in rows]
         return out
+
+
+def _due(due: RetentionDue | None) -> str:
+    """When the data must be deleted, with the rule unless it is the plain date."""
+    if due is None:
+        return ""
+    return f"{due.on:%d %B %Y}" + ("" if due.rule == "delete-by-date" else f" ({due.explanation})")
 
 
 def _and(items: Sequence[str]) -> str:
@@ -422,7 +429,7 @@ def pack_indicators(
                 agreement_title=agreement.title,
                 classification=version.classification,
                 purposes=version.purposes,
-                delete_by=f"{due.on:%d %B %Y} ({due.explanation})" if due else "",
+                delete_by=_due(due),
             )
         )
     return figures, sources
