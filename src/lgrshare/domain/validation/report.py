@@ -86,7 +86,8 @@ class Report:
     so nothing else was checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``;
     ``encoding`` (with ``encoding_detected``, ``encoding_confident`` and ``encoding_language``
     when it was guessed), ``delimiter``, ``line_terminator`` and the standard's ``dialect`` (as
-    read) for CSV, or ``sheet`` and ``first_cell`` for XLSX; ``compression``,
+    read) for CSV, or ``sheet``, ``first_cell`` and ``title_rows`` (rows of text above the
+    header) for XLSX; ``compression``,
     ``unpacked_bytes`` and ``inner_path`` for a compressed file; ``labels_stripped`` (labels
     matched without the spaces around them); ``columns`` (the fields, for a file with no
     header). ``read_as`` says it in words.
@@ -182,6 +183,9 @@ def read_as(file: Mapping[str, Any]) -> str:
     labels whose surrounding spaces were stripped."""
     if file.get("format") == "xlsx":
         origin = f", table from cell {file['first_cell']}" if file.get("first_cell") else ""
+        if file.get("title_rows"):
+            rows = int(file["title_rows"])
+            origin += f", below {rows} row{'s' if rows != 1 else ''} of title text"
         parts = [f"XLSX, sheet {file.get('sheet')!r}{origin}"]
     elif file.get("format") == "csv":
         parts = ["CSV", _encoding(file)]
