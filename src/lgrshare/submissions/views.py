@@ -50,7 +50,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("submission", pk=created.pk)
-    shares = [(d, services.agreed_standard(d)) for d in mine]
+    agreed = [(d, services.agreed_standard(d)) for d in mine]
+    shares = [(d, standard, services.validate_command(d, standard)) for d, standard in agreed]
     context = {
         "agreement": agreement,
         "area": agreement.area,
