@@ -139,7 +139,7 @@ def test_a_file_unreadable_part_way_is_still_described(runner: CliRunner, tmp_pa
 
     assert result.exit_code == 2
     assert "encoding-error" in result.output
-    assert "(CSV, utf-8, delimiter ',', LF)" in result.output
+    assert "(CSV, utf-8, delimiter ',')" in result.output
     assert "None" not in result.output
 
 
