@@ -30,7 +30,7 @@ def _data_items(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     lines = []
     for item in terms.data_items:
         if item.standard:
-            standard = standard_get(name=item.standard)
+            standard = standard_get(name=item.standard, version=item.version)
             fields = ", ".join(item.fields or [f.name for f in standard.fields])
             lines.append(
                 f"From the '{standard.title}' standard (version {standard.version}): {fields}."
