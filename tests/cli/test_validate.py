@@ -140,7 +140,7 @@ def test_a_file_unreadable_part_way_is_still_described(runner: CliRunner, tmp_pa
 
     assert result.exit_code == 2
     assert "encoding-error" in result.output
-    assert "(CSV, utf-8, delimiter ',', LF)" in result.output
+    assert "(CSV, utf-8, delimiter ',')" in result.output
     assert "None" not in result.output
 
 
@@ -191,3 +191,30 @@ def test_a_workbook_named_csv_is_refused_as_submit_refuses_it(
     result = runner.invoke(main, ["validate", str(path), "--standard", str(SCHEMA)])
     assert result.exit_code == 2, result.output
     assert "[file-content-mismatch]" in result.output
+
+
+def test_fields_checks_only_the_fields_an_agreement_shares(runner: CliRunner) -> None:
+    # The demo's file under DSA-00002, which shares eleven fields of council-tax-base.
+    example = Path(__file__).parents[2] / "docs/examples/council-tax-base-2023-24-E07000209.csv"
+    shared = example.read_text(encoding="utf-8").splitlines()[0]
+    args = ["validate", str(example), "--standard", "council-tax-base"]
+
+    whole = runner.invoke(main, args)
+    agreed = runner.invoke(main, [*args, "--fields", shared.replace(",", ", ")])
+
+    assert whole.exit_code == 1
+    assert "missing-label (17)" in whole.output
+    assert agreed.exit_code == 0, agreed.output
+    assert "1 rows, 11 fields" in agreed.output
+
+
+def test_fields_the_standard_does_not_have_are_refused(runner: CliRunner, tmp_path: Path) -> None:
+    path = _csv(tmp_path, ROW)
+
+    result = runner.invoke(
+        main, ["validate", str(path), "-s", str(SCHEMA), "--fields", "record_id,nope", "--json"]
+    )
+
+    assert result.exit_code == 2
+    assert json.loads(result.stdout.splitlines()[0])["error"]["code"] == "unknown-field"
+    assert "nope" in result.output

@@ -12,6 +12,7 @@ import pytest
 from lgrshare.domain.standards.dialect import DialectInvalid
 from lgrshare.domain.standards.model import parse_standard
 from lgrshare.domain.validation import csv_fast, engine, validate
+from lgrshare.domain.validation.report import read_as
 from tests.conformance.reference import Verdict, side_by_side
 
 SCHEMA = {
@@ -158,3 +159,33 @@ def test_the_default_dialect_and_a_named_delimiter_keep_the_fast_reader(
 
     assert report.valid
     assert bool(calls) is fast
+
+
+def test_comment_lines_before_the_header_are_said_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "commented.csv"
+    path.write_text("# made 2024\n# by Guildford\nid;name\n1;a\n", encoding="utf-8")
+    standard = parse_standard(
+        {"schema": SCHEMA, "dialect": {"delimiter": ";", "commentChar": "#"}}, default_name="c"
+    )
+
+    report = validate(path, standard)
+
+    assert report.valid
+    said = read_as(report.file)
+    assert "2 lines of comments skipped" in said
+    assert "headerRows" not in said  # worked out, not written in the standard
+    assert "the standard's dialect (delimiter ';', commentChar '#')" in said
+
+
+def test_a_file_in_another_delimiter_than_the_standards_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "commas.csv"
+    path.write_text("id,name\n1,a\n", encoding="utf-8")
+    standard = parse_standard(
+        {"schema": SCHEMA, "dialect": {"delimiter": ";"}}, default_name="semicolons"
+    )
+
+    report = validate(path, standard)
+
+    assert not report.valid
+    assert report.file["delimiter_looks"] == ","
+    assert "this file looks comma-separated; the standard expects ';'" in read_as(report.file)

@@ -75,7 +75,11 @@ def test_a_detected_encoding_is_named_and_a_guess_is_said_to_be_one(tmp_path: Pa
     assert report.file["encoding_detected"] is True
     assert report.file["encoding_confident"] is False
     assert report.file["encoding_language"] == "Greek"
-    assert "windows-1253 (Greek text), a guess" in read_as(report.file)
+    said = read_as(report.file)
+    assert said.startswith("CSV, Windows-1253 (a guess: the file is not UTF-8")
+    # Plain words: no language guess, no line ending.
+    assert "Greek" not in said
+    assert not said.endswith(("LF", "CRLF"))
 
 
 def test_a_declared_encoding_is_named_and_not_a_guess(tmp_path: Path) -> None:

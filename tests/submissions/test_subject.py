@@ -116,6 +116,8 @@ def test_the_report_page_groups_errors_pages_them_and_offers_a_spreadsheet(
     table = client.get(f"/submissions/{submission.pk}/errors.csv")
     assert table.status_code == 200
     lines = table.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Row,Column,Value,Problem,Kind of error,What to do"
-    # The header; 60 Band D cells; Woking's two cells; the key repeated by 59 rows, once.
-    assert len(lines) == 1 + 60 + 2 + 1
+    assert lines[0].startswith("Read as,")
+    assert lines[1] == "Row,Column,Value,Problem,Kind of error,What to do"
+    # How it was read; the header; 60 Band D cells; Woking's two cells; the key repeated by 59
+    # rows, once.
+    assert len(lines) == 1 + 1 + 60 + 2 + 1

@@ -13,11 +13,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from lgrshare.agreements import services as agreements
 from lgrshare.audit.models import AuditEntry
+from lgrshare.cli import main
 from lgrshare.councils.models import Area
 from lgrshare.datasets.read import submission_table
 from lgrshare.domain.errors import InvalidInput, PermissionDenied
@@ -63,6 +65,11 @@ def cast(db, alice):
 
 @pytest.fixture
 def dataset(cast):
+    return _shared(cast, fields=[])
+
+
+def _shared(cast, *, fields):
+    """The dataset Surrey shares of ``fields`` of the standard (all of them when empty)."""
     agreement = agreements.agreement_create(
         user=cast["guildford_lead"],
         area=Area.objects.get(county_id=SURREY),
@@ -71,7 +78,7 @@ def dataset(cast):
         terms={
             "purposes": "Costing contract transfers",
             "legal_power": "LGA 1972 s.111",
-            "data_items": [{"standard": STANDARD, "fields": []}],
+            "data_items": [{"standard": STANDARD, "fields": fields}],
             "personal_data": "none",
             "delete_by": date.today() + timedelta(days=100),
         },
@@ -500,3 +507,34 @@ def test_a_compressed_upload_is_checked_stored_and_read_back(cast, dataset, sign
     assert "end_date" in frame.columns
     page = signed_in(cast["surrey_lead"]).get(f"/submissions/{created.pk}/").content.decode()
     assert "unpacked from a gzip file" in page
+
+
+def test_the_upload_page_gives_the_command_that_checks_a_file_as_the_hub_does(
+    cast, signed_in, tmp_path
+):
+    standard = standard_get(name=STANDARD)
+    fields = [spec.name for spec in standard.fields][:5]
+    dataset = _shared(cast, fields=fields)
+    full = list(csv.reader(io.StringIO(contracts_csv().decode())))
+    path = tmp_path / "contracts.csv"
+    with path.open("w", newline="") as out:
+        csv.writer(out).writerows([row[:5] for row in full])
+    assert (
+        submit(cast["surrey_analyst"], dataset, path.read_bytes()).report["stats"]["error_count"]
+        == 0
+    )
+
+    page = signed_in(cast["surrey_analyst"]).get(f"/agreements/{dataset.agreement_id}/submit")
+    command = page.context["shares"][0][2]
+
+    assert command == (
+        f"lgrshare validate FILE --standard {STANDARD} --fields {','.join(fields)} "
+        f"--organisation {SURREY}"
+    )
+    assert command.encode() in page.content
+    args = command.replace("FILE", str(path)).split()[2:]
+    checked = CliRunner().invoke(main, ["validate", *args])
+    assert checked.exit_code == 0, checked.output
+    assert "valid against" in checked.output
+    # Without --fields the standard's other fields are missing columns.
+    assert CliRunner().invoke(main, ["validate", *args[:3]]).exit_code == 1

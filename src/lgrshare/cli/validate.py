@@ -8,7 +8,9 @@ the file is read in a separate, limited process (``domain.isolation``), so exit 
 means the file was read and is not valid. ``--json`` prints only
 the report's JSON on stdout (or, when there is no report, ``{"valid": false, "error": {"code",
 "message"}}``); otherwise a summary groups the errors by code with the first examples. A
-progress bar goes to stderr, only when stderr is a terminal.
+progress bar goes to stderr, only when stderr is a terminal. ``--fields a,b,c`` checks the file
+against the standard cut to those fields, as the hub checks a file under an agreement that
+shares only some of them (a name the standard does not have is ``unknown-field``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from lgrshare.domain.errors import InvalidInput, LgrShareError
 from lgrshare.domain.files import TABLE_KINDS, check_file
 
 if TYPE_CHECKING:
+    from lgrshare.domain.standards.model import Standard
     from lgrshare.domain.validation import Report, Subject
     from lgrshare.domain.validation.engine import Progress
 
@@ -53,6 +56,13 @@ def register(main: click.Group) -> None:
     metavar="NAME_OR_PATH",
     help="A built-in standard's name (see `lgrshare standards list`) or a standard JSON file.",
 )
+@click.option(
+    "--fields",
+    "field_list",
+    metavar="A,B,C",
+    help="Check against only these fields of the standard (comma-separated), as the hub does "
+    "for an agreement that shares only them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only the report, as JSON.")
 @click.option(
     "--max-errors",
@@ -75,6 +85,7 @@ def validate_command(
     ctx: click.Context,
     file: Path,
     standard_ref: str,
+    field_list: str | None,
     as_json: bool,
     max_errors: int,
     sheet: str | None,
@@ -94,7 +105,7 @@ def validate_command(
 
     try:
         subject = _subject(organisation, period)
-        standard = load_standard(standard_ref)
+        standard = _restricted(load_standard(standard_ref), field_list)
         size = file.stat().st_size if file.is_file() else 0
         _check_kind(file, size)
         with _progress_bar(size) as progress:
@@ -122,6 +133,22 @@ def validate_command(
     else:
         click.echo(render(report))
     ctx.exit(0 if report.valid else 1 if report.readable else 2)
+
+
+def _restricted(standard: Standard, field_list: str | None) -> Standard:
+    """Return ``standard`` cut to the fields named in ``--fields`` (all of it without)."""
+    if field_list is None:
+        return standard
+    names = [name.strip() for name in field_list.split(",") if name.strip()]
+    known = {spec.name for spec in standard.fields}
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise InvalidInput(
+            f"Not in {standard.name}: {', '.join(unknown) or 'no field named'} (its fields: "
+            f"{', '.join(spec.name for spec in standard.fields)}).",
+            code="unknown-field",
+        )
+    return standard.restricted_to(names)
 
 
 def _subject(organisation: str | None, period: str | None) -> Subject | None:

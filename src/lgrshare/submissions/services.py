@@ -79,6 +79,19 @@ def agreed_standard(dataset: Dataset) -> Standard:
     return standard.restricted_to(fields)
 
 
+def validate_command(dataset: Dataset, agreed: Standard) -> str:
+    """The ``lgrshare validate`` command that checks a file of ``dataset`` offline as the hub
+    will: against the fields the agreement shares (``agreed``) and for its publishing council."""
+    command = f"lgrshare validate FILE --standard {agreed.name}"
+    if dataset.agreement is not None and dataset.publisher_id is not None:
+        whole = standard_get(name=dataset.standard_name)
+        if len(agreed.fields) < len(whole.fields):
+            command += f" --fields {','.join(spec.name for spec in agreed.fields)}"
+    if dataset.publisher is not None:
+        command += f" --organisation {dataset.publisher.gss_code}"
+    return command
+
+
 def submission_subject(dataset: Dataset, *, period: str) -> Subject:
     """Who a submission of ``dataset`` is about (its publishing council, by its GSS codes and
     known names, predecessors' included) and the period declared: what the standard's

@@ -52,7 +52,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", forms.ValidationError(exc.message, code=exc.code))
         else:
             return redirect("submission", pk=created.pk)
-    shares = [(d, services.agreed_standard(d)) for d in mine]
+    agreed = [(d, services.agreed_standard(d)) for d in mine]
+    shares = [(d, standard, services.validate_command(d, standard)) for d, standard in agreed]
     refusal = form.errors.as_data().get("file", []) if form.errors else []
     context = {
         "agreement": agreement,

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from lgrshare.domain.standards.model import parse_standard
 from lgrshare.domain.validation import validate
@@ -85,15 +85,47 @@ def test_the_csv_and_xlsx_tables_list_every_finding(tmp_path: Path) -> None:
     report = _report(tmp_path, ["E07000209,=1+1", "E07000209,2"])
 
     rows = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
-    assert rows[0] == ["Row", "Column", "Value", "Problem", "Kind of error", "What to do"]
-    assert [row[:3] for row in rows[1:]] == [
+    assert rows[1] == ["Row", "Column", "Value", "Problem", "Kind of error", "What to do"]
+    assert [row[:3] for row in rows[2:]] == [
         ["2", "band_d", "'=1+1"],
         ["2, 3", "gss_code", "E07000209"],
     ]
     book = load_workbook(io.BytesIO(report_xlsx(report)))
+    # The row is a number (the rows of a repeated key, text).
     assert [row[0] for row in book["Errors"].iter_rows(min_row=2, values_only=True)] == [
-        "2", "2, 3",
+        2, "2, 3",
     ]  # fmt: skip
     assert next(book["Totals"].iter_rows(min_row=2, values_only=True))[:2] == (
         "A cell is not of the field's type", 1,
+    )  # fmt: skip
+
+
+def test_the_downloads_say_how_the_file_was_read(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Return"
+    sheet["A1"] = "Guildford Borough Council: council tax base return"
+    sheet["A2"] = "Prepared 2023"
+    for j, value in enumerate(("gss_code", "band_d")):
+        sheet.cell(row=5, column=2 + j, value=value)
+    sheet.cell(row=6, column=2, value="E07000209")
+    sheet.cell(row=6, column=3, value="2,2l4.77")
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    report = validate(path, STANDARD)
+    said = (
+        "titled.xlsx against officers 1.0.0: XLSX, sheet 'Return', table from cell B5, below 2 "
+        "rows of title text"
+    )
+
+    rows = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
+    errors = load_workbook(io.BytesIO(report_xlsx(report)))
+
+    assert rows[0] == ["Read as", said]
+    assert rows[2][:2] == ["6", "band_d (column C)"]
+    assert errors.sheetnames == ["File", "Errors", "Totals"]
+    assert next(errors["File"].iter_rows(values_only=True)) == ("Read as", said)
+    assert next(errors["Errors"].iter_rows(min_row=2, values_only=True))[:2] == (
+        6, "band_d (column C)",
     )  # fmt: skip

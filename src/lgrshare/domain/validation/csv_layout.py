@@ -63,7 +63,24 @@ class CsvLayout:
         }
         if self.dialect.to_json():
             described["dialect"] = self.dialect.to_json()
+        # The header found below comment lines: said in words, not as a headerRows the standard
+        # does not state.
+        stated = self.dialect.header_rows_stated
+        if self.dialect.header and not stated and (skipped := self.dialect.header_rows[0] - 1):
+            described["lines_before_header"] = skipped
+        if looks := self.other_delimiter():
+            described["delimiter_looks"] = looks
         return described
+
+    def other_delimiter(self) -> str | None:
+        """Return the delimiter the file seems to use when the standard names another and the
+        whole header was read as one label holding that one (``,`` for ``a,b,c`` read with
+        ``;``), else None."""
+        if not self.dialect.delimiter or len(self.labels) != 1:
+            return None
+        counts = {d: self.labels[0].count(d) for d in DELIMITERS if d != self.delimiter}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else None
 
 
 def read_layout(

@@ -187,13 +187,16 @@ def _read(
     lookups: Lookups = MappingProxyType({}),
 ) -> _Run:
     if sniff_format(handle, size=size) == "xlsx":
-        table = read_xlsx(path, sheet=sheet)
+        labels = {text for spec in standard.fields for text in (spec.name, spec.title) if text}
+        table = read_xlsx(path, sheet=sheet, expected=labels)
         info.update(
             format="xlsx", sheet=table.sheet, sheets=list(table.sheets),
             formula_cells=table.formula_cells,
         )  # fmt: skip
         if table.origin != "A1":
             info["first_cell"] = table.origin
+        if table.title_rows:
+            info["title_rows"] = table.title_rows
         run = _Run.start(
             standard, table.labels, max_errors, findings=table.findings,
             reported=bool(table.reported), subject=subject, lookups=lookups,

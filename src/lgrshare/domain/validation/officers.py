@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from lgrshare.domain.exports import neutralise
 from lgrshare.domain.validation.errors import CODES, ERROR_TYPES, ValidationError
-from lgrshare.domain.validation.report import Report
+from lgrshare.domain.validation.report import Report, read_as
 from lgrshare.domain.validation.xlsx_reader import column_index, column_letters
 
 PAGE_SIZE = 50
@@ -171,12 +171,13 @@ def page(report: Report, *, number: int = 1, kind: str | None = None) -> Page:
     return Page(tuple(found[start : start + PAGE_SIZE]), number, pages, kind)
 
 
-def table_rows(report: Report) -> list[tuple[str, ...]]:
-    """Return the findings as rows of text (``TABLE_HEADER``), cells neutralised so a value
+def table_rows(report: Report) -> list[tuple[int | str, ...]]:
+    """Return the findings as rows (``TABLE_HEADER``): the row a number when there is one (the
+    rows of a repeated key as text, ``2, 3``), the rest text, cells neutralised so a value
     beginning ``=`` is not run as a formula in a spreadsheet."""
     return [
         (
-            finding.row_text,
+            _row_cell(finding.rows),
             neutralise(finding.field),
             neutralise(finding.value),
             neutralise(finding.problem),
@@ -187,10 +188,31 @@ def table_rows(report: Report) -> list[tuple[str, ...]]:
     ]
 
 
+def _row_cell(rows: tuple[int, ...]) -> int | str:
+    if len(rows) == 1:
+        return rows[0]
+    return ", ".join(str(row) for row in rows)
+
+
+def read_line(report: Report) -> tuple[str, str]:
+    """Return the file checked and how it was read, as the report's page says it: ``("Read
+    as", "records.xlsx against council-tax-base 1.0.0: XLSX, sheet 'Data', table from cell
+    B5")``."""
+    file = dict(report.file)
+    name = str(file.get("name") or "the file")
+    described = read_as(file)
+    return (
+        "Read as",
+        neutralise(f"{name} against {report.standard_name} {report.standard_version}: {described}"),
+    )
+
+
 def report_csv(report: Report) -> bytes:
-    """Return the findings as a CSV table (UTF-8 with a byte order mark, for Excel)."""
+    """Return the findings as a CSV table (UTF-8 with a byte order mark, for Excel), below a
+    line saying how the file was read (``read_line``)."""
     out = io.StringIO()
     writer = csv.writer(out)
+    writer.writerow(read_line(report))
     writer.writerow(TABLE_HEADER)
     writer.writerows(table_rows(report))
     writer.writerows(_footnote(report))
@@ -198,11 +220,18 @@ def report_csv(report: Report) -> bytes:
 
 
 def report_xlsx(report: Report) -> bytes:
-    """Return the findings as an XLSX workbook: one sheet of findings, one of totals."""
+    """Return the findings as an XLSX workbook: a first sheet saying how the file was read,
+    one of findings (open when the workbook is) and one of totals."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Errors"
+    about = book.active
+    assert about is not None
+    about.title = "File"
+    about.append(read_line(report))
+    about["A1"].font = Font(bold=True)
+    about.column_dimensions["A"].width = 12
+    about.column_dimensions["B"].width = 120
+    sheet = book.create_sheet("Errors")
+    book.active = sheet
     sheet.append(TABLE_HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -7,6 +7,7 @@ CLI's ``--json``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,7 +87,10 @@ class Report:
     so nothing else was checked). ``file``: ``name``, ``format`` (csv or xlsx), ``bytes``;
     ``encoding`` (with ``encoding_detected``, ``encoding_confident`` and ``encoding_language``
     when it was guessed), ``delimiter``, ``line_terminator`` and the standard's ``dialect`` (as
-    read) for CSV, or ``sheet`` and ``first_cell`` for XLSX; ``compression``,
+    read), ``lines_before_header`` (comment lines skipped to the header, when the standard
+    does not say where it is) and ``delimiter_looks`` (the delimiter a file seems to use when
+    its header was read as one label with the standard's) for CSV, or ``sheet``, ``first_cell``
+    and ``title_rows`` (rows of text above the header) for XLSX; ``compression``,
     ``unpacked_bytes`` and ``inner_path`` for a compressed file; ``labels_stripped`` (labels
     matched without the spaces around them); ``columns`` (the fields, for a file with no
     header). ``read_as`` says it in words.
@@ -178,21 +182,31 @@ def fatal_report(
 
 def read_as(file: Mapping[str, Any]) -> str:
     """Return how the file was read, in words: its format, sheet or encoding (and whether the
-    encoding was guessed), delimiter, line ending, compression, the standard's dialect and any
+    encoding was guessed), delimiter (and the one it seems to use when it is not the
+    standard's), comment lines skipped, compression, the standard's dialect and any
     labels whose surrounding spaces were stripped."""
     if file.get("format") == "xlsx":
         origin = f", table from cell {file['first_cell']}" if file.get("first_cell") else ""
+        if file.get("title_rows"):
+            rows = int(file["title_rows"])
+            origin += f", below {rows} row{'s' if rows != 1 else ''} of title text"
         parts = [f"XLSX, sheet {file.get('sheet')!r}{origin}"]
     elif file.get("format") == "csv":
         parts = ["CSV", _encoding(file)]
         if file.get("delimiter") is not None:
-            delimiter = str(file["delimiter"])
-            parts.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)}")
-        if file.get("line_terminator"):
-            parts.append(str(file["line_terminator"]))
-        if file.get("dialect"):
-            shown = ", ".join(f"{key} {value!r}" for key, value in dict(file["dialect"]).items())
+            parts.append(f"delimiter {_delimiter(str(file['delimiter']))}")
+        dialect = dict(file.get("dialect") or {})
+        if file.get("lines_before_header"):
+            dialect.pop("headerRows", None)  # worked out, not written in the standard
+        if dialect:
+            shown = ", ".join(f"{key} {value!r}" for key, value in dialect.items())
             parts.append(f"the standard's dialect ({shown})")
+        if skipped := int(file.get("lines_before_header") or 0):
+            parts.append(f"{skipped} line{'s' if skipped != 1 else ''} of comments skipped")
+        if file.get("delimiter_looks"):
+            looks = _DELIMITER_NAMES.get(str(file["delimiter_looks"]), "")
+            expected = _delimiter(str(file.get("delimiter") or ","))
+            parts.append(f"this file looks {looks}; the standard expects {expected}")
     else:
         parts = ["unread"]
     if file.get("compression"):
@@ -204,14 +218,32 @@ def read_as(file: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+_DELIMITER_NAMES = {
+    ",": "comma-separated",
+    ";": "semicolon-separated",
+    "\t": "tab-separated",
+    "|": "pipe-separated",
+}
+
+
+def _delimiter(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
+
+
 def _encoding(file: Mapping[str, Any]) -> str:
+    """Return the file's encoding in words; a detected one named as people write it
+    ("Windows-1252"), and whether it was a guess."""
     encoding = str(file.get("encoding") or "utf-8")
     if not file.get("encoding_detected"):
         return encoding
-    language = f" ({file['encoding_language']} text)" if file.get("encoding_language") else ""
+    named = _ENCODING_NAMES.sub(lambda found: found.group(0).upper(), encoding)
+    named = named.replace("WINDOWS", "Windows", 1)
     if file.get("encoding_confident"):
-        return f"{encoding}{language}, detected: the file is not UTF-8"
+        return f"{named} (detected: the file is not UTF-8)"
     return (
-        f"{encoding}{language}, a guess: the file is not UTF-8 and its encoding could not be "
-        "told for certain, so check its accented letters, or save it as CSV UTF-8"
+        f"{named} (a guess: the file is not UTF-8 and its encoding could not be told for "
+        "certain, so check its accented letters, or save it as CSV UTF-8)"
     )
+
+
+_ENCODING_NAMES = re.compile(r"^(windows|iso|utf|cp|mac|koi)", re.IGNORECASE)

@@ -27,7 +27,14 @@ def read_as_submitted(raw: bytes, file_format: str, file: Mapping[str, Any]) -> 
             raw = handle.read()
         file_format = str(file.get("format") or file_format)
     if file_format == "xlsx":
-        frame = pl.read_excel(io.BytesIO(raw), sheet_name=file.get("sheet") or None)
+        # The header is where the validator found it (below any title text), 0-based.
+        corner = str(file.get("first_cell") or "A1")
+        header_row = int(corner.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1
+        frame = pl.read_excel(
+            io.BytesIO(raw),
+            sheet_name=file.get("sheet") or None,
+            read_options={"header_row": header_row},
+        )
         return frame.select(pl.all().cast(pl.String))
     encoding = str(file.get("encoding") or "utf-8")
     dialect = parse_dialect(file["dialect"]) if file.get("dialect") else Dialect()

@@ -8,8 +8,10 @@ text: numbers as Excel stores them (``12``, ``12.5``), dates and times as ``2024
 it. A formula with no saved value (a file written by a program and never opened in Excel), and a
 cell holding one of Excel's error values (``#N/A``, ``#DIV/0!``), are each a non-fatal ``format-
 error`` at the cell, which is read as empty and marked as reported (``frame.REPORTED``), so that
-nothing else is said of it. A table need not start at A1: it is found by the first cell holding
-a value, and its rows are numbered as the sheet numbers them (the header is ``header_row``, row
+nothing else is said of it. A table need not start at A1: its header is the first row holding a
+value, unless a row among the sheet's first ``HEADER_SEARCH_ROWS`` holds clearly more of the
+standard's field names or titles (title text above the table: ``title_rows`` rows of it), and its
+rows are numbered as the sheet numbers them (the header is ``header_row``, row
 1 only when the table starts there), so "row 59" is row 59 in Excel; fields are numbered from
 the table's first column (``first_column``), which the officers' report turns back into the
 sheet's column letters.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,6 +37,7 @@ MAX_UNPACKED_BYTES = 1024**3
 MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 ROWS_PER_BATCH = 200_000
+HEADER_SEARCH_ROWS = 30
 _CELL_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(<v>)?', re.S
 )
@@ -81,6 +84,8 @@ class XlsxTable:
     origin: str = "A1"
     header_row: int = 1
     first_column: int = 0
+    # The rows holding text above the header (a title, a date): not part of the table.
+    title_rows: int = 0
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """Yield the rows as batch frames (see ``frame``), with ``REPORTED`` when cells were
@@ -101,8 +106,11 @@ class XlsxTable:
             yield batch
 
 
-def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
+def read_xlsx(path: Path, *, sheet: str | None, expected: Collection[str] = ()) -> XlsxTable:
     """Return the sheet ``sheet`` (default: the first) of the workbook at ``path``.
+
+    ``expected`` are the labels the header may hold (the standard's field names and titles): a
+    row below the first that holds more of them is the header, the rows above it title text.
 
     Raises ``Unreadable`` for a corrupt, unsafe or empty workbook and ``SheetNotFound`` for a
     sheet name the workbook does not have.
@@ -143,6 +151,13 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
     ).item()
     if labelled is None:
         raise format_error(f"Sheet {name!r} is empty: it has no header row and no data.")
+    first_labelled = labelled
+    labelled = _header_among(raw, labelled, expected)
+    title_rows = (
+        raw.slice(first_labelled, labelled - first_labelled)
+        .select(pl.any_horizontal(pl.all().str.strip_chars().str.len_chars() > 0).sum())
+        .item()
+    )
     # Columns left of the header with nothing below it either (a note above the table) are
     # not part of the table; one with cells is, and is reported as having no label.
     below = raw.slice(labelled + 1)
@@ -201,7 +216,26 @@ def read_xlsx(path: Path, *, sheet: str | None) -> XlsxTable:
         origin=f"{column_letters(left)}{top}",
         header_row=top,
         first_column=left,
+        title_rows=int(title_rows or 0),
     )
+
+
+def _header_among(raw: pl.DataFrame, first: int, names: Collection[str]) -> int:
+    """Return the index in ``raw`` of the header row: ``first`` (the first row with a value),
+    or the row among the sheet's first ``HEADER_SEARCH_ROWS`` holding the most of ``names``
+    (stripped, in any case) when it holds at least two and more than ``first`` does."""
+    wanted = {name.strip().casefold() for name in names if name.strip()}
+    if not wanted:
+        return first
+
+    def matches(i: int) -> int:
+        return sum(
+            1 for value in raw.row(i) if value is not None and value.strip().casefold() in wanted
+        )
+
+    scores = [(matches(i), -i) for i in range(first, min(raw.height, HEADER_SEARCH_ROWS))]
+    best, at = max(scores, default=(0, -first))
+    return -at if best >= 2 and best > matches(first) else first
 
 
 def _unreadable_errors(name: str, cells: _SheetCells) -> Unreadable:
