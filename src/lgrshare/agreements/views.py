@@ -144,7 +144,7 @@ def _draft_ready(request: HttpRequest, form: AgreementForm, area: Area) -> bool:
         title=data.get("title") or ("" if "title" not in form.errors else "-"),
         contractors=_contractors(form),
     )
-    form.show_problems(problems)
+    form.show_problems([*form.recipient_problems(), *problems])
     return not form.errors
 
 
