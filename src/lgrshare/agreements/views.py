@@ -245,7 +245,9 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
     elif action == "review":
         review = ReviewForm(request.POST)
         if not review.is_valid():
-            raise InvalidInput("Choose approve or return", code="decision-required")
+            # Back to the page with the comments as typed and the error beside the radios.
+            context = _context(request, agreement) | {"review_form": review}
+            return render(request, "agreements/detail.html", context, status=400)
         approve = review.cleaned_data["decision"] == "approve"
         services.agreement_dpo_review(
             user=user,
