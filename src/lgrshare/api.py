@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -67,6 +67,34 @@ api.add_router("/", datasets_router)
 api.add_router("/", vault_router)
 api.add_router("/", audit_router)
 api.add_router("/", evidence_router)
+
+
+class ErrorOut(Schema):
+    """Every error's body: a stable code (``x-error-codes``) and a message for people."""
+
+    code: str
+    message: str
+
+
+# Answers any operation may give, whatever its own list says, because they come before the
+# operation runs: no live token (401), a body over the upload limit (413), input that does not
+# parse against the operation's parameters (422). Documented here once, so that a new route is
+# documented the day it is added (tests/security/test_api_fuzz.py checks every response).
+COMMON_ERRORS = (401, 413, 422)
+
+
+def _document_common_errors() -> None:
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for status in COMMON_ERRORS:
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(
+                            ErrorOut
+                        )
+
+
+_document_common_errors()
 
 
 @api.exception_handler(LgrShareError)

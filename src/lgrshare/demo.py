@@ -42,6 +42,7 @@ from lgrshare.people.services import person_add
 from lgrshare.requests import services as requests
 from lgrshare.requests.models import Comment, DataRequest
 from lgrshare.retention import services as retention
+from lgrshare.standards import drafts
 from lgrshare.standards.drafts import area_standard_draft
 from lgrshare.standards.models import AreaStandard
 from lgrshare.standards.services import standard_get
@@ -747,6 +748,8 @@ def _demo_dpia_agreement() -> None:
         "appropriate policy documents for special category data (Schedule 1 Part 4) cover "
         "paragraphs 6 and 18; each DPO confirmed they apply to this processing.",
     )
+    # Its items in words were drafted as standards: the data lead confirms their fields.
+    drafts.proposals_confirm(user=lead, data_items=agreement.current().data_items)
     agreements.agreement_send_for_review(user=lead, agreement=agreement)
     _expert_reviews(agreement)
     for council in ("surrey", "guildford"):

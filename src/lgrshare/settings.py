@@ -87,10 +87,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lgrshare.web.middleware.RequestDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lgrshare.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lgrshare.web.middleware.UploadLimitMiddleware",
+    "lgrshare.web.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -211,6 +213,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # held in anonymous in-memory files, never written to a disk in plaintext (``web.uploads``).
 FILE_UPLOAD_HANDLERS = ["lgrshare.web.uploads.PrivateUploadHandler"]
 MAX_UPLOAD_BYTES = env_int("LGRSHARE_MAX_UPLOAD_BYTES", default=200_000_000, minimum=1)
+# The time one request's work may take once its body has arrived (``domain.deadline``).
+REQUEST_SECONDS: float = env_int("LGRSHARE_REQUEST_SECONDS", default=300, minimum=1)
 # Every uploaded file is read in a separate process with these limits (``domain.isolation``).
 PARSE_LIMITS = parse_limits()
 

@@ -174,6 +174,7 @@ urlpatterns = [
     ),
     path("standards/", standards.standards, name="standards"),
     path("standards/<slug:name>/", standards.standard_detail, name="standard"),
+    path("standards/<slug:name>/fields", standards.standard_fields, name="standard-fields"),
     path("standards/<slug:name>/schema.json", standards.standard_schema, name="standard-schema"),
     re_path(
         r"^standards/(?P<name>[-a-z0-9]+)/template\.(?P<fmt>csv|xlsx)$",

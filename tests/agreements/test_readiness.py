@@ -13,6 +13,7 @@ from lgrshare.councils.models import Area
 from lgrshare.domain.agreement_terms import TermsInvalid
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.screening import AgreementNotReady
+from lgrshare.standards import drafts
 from tests.conftest import GUILDFORD, SURREY, _make
 from tests.experts import experts_reviewed
 
@@ -44,13 +45,16 @@ def cast(db):
 
 
 def _draft(cast, terms, title="Children's services and housing, west Surrey"):
-    return services.agreement_create(
+    agreement = services.agreement_create(
         user=cast["guildford_lead"],
         area=Area.objects.get(county_id=SURREY),
         title=title,
         parties={SURREY: True, GUILDFORD: True},
         terms=dict(terms),
     )
+    # Its item in words was drafted as a standard: the data lead confirms its fields.
+    drafts.proposals_confirm(user=cast["guildford_lead"], data_items=agreement.current().data_items)
+    return agreement
 
 
 def _codes(caught):

@@ -9,6 +9,7 @@ from lgrshare.accounts.services import token_create
 from lgrshare.agreements import services
 from lgrshare.agreements.models import Agreement, AgreementVersion, Party, State
 from lgrshare.councils.models import Area
+from lgrshare.standards import drafts
 from tests.agreements.test_readiness import CHILDREN
 from tests.conftest import GUILDFORD, SURREY, _make
 
@@ -50,6 +51,7 @@ def blocked(cast):
         parties={SURREY: True, GUILDFORD: True},
         terms=dict(CHILDREN),
     )
+    drafts.proposals_confirm(user=cast["guildford_lead"], data_items=agreement.current().data_items)
     # As it stood before these rules: sent for review with the DPIA not started.
     Agreement.objects.filter(pk=agreement.pk).update(state=State.IN_REVIEW)
     return agreement

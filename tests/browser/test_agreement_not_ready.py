@@ -12,6 +12,7 @@ def test_a_dpo_approving_a_blocked_agreement_sees_the_list_of_problems(page):
     from lgrshare.agreements import services
     from lgrshare.agreements.models import Agreement, State
     from lgrshare.councils.models import Area
+    from lgrshare.standards import drafts
     from tests.agreements.test_readiness import CHILDREN
 
     lead = make_user("guildford.lead", GUILDFORD, ["data-lead"])
@@ -23,6 +24,7 @@ def test_a_dpo_approving_a_blocked_agreement_sees_the_list_of_problems(page):
         parties={SURREY: True, GUILDFORD: True},
         terms=dict(CHILDREN),
     )
+    drafts.proposals_confirm(user=lead, data_items=agreement.current().data_items)
     # As it stood before these rules: sent for review with the DPIA not started.
     Agreement.objects.filter(pk=agreement.pk).update(state=State.IN_REVIEW)
 

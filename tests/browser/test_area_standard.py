@@ -1,5 +1,6 @@
-"""Issue 15 in the browser: Surrey drafts a standard of its own from an example file, an
-agreement naming it is signed, and Guildford submits a file against it and reads the report."""
+"""Issue 15 in the browser: Surrey drafts a standard of its own from an example file and
+confirms its fields, an agreement naming that version is drafted, approved and signed in its
+pages, and Guildford submits a file against it and reads the report."""
 
 from datetime import date, timedelta
 
@@ -13,8 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_area_standard_drafted_agreed_and_used_for_a_submission(page, tmp_path):
-    from lgrshare.agreements import services
-    from lgrshare.councils.models import Area, User
+    from lgrshare.agreements.models import Agreement
 
     make_user("surrey.lead", SURREY, ["data-lead"])
     make_user("guildford.lead", GUILDFORD, ["data-lead"])
@@ -33,34 +33,70 @@ def test_an_area_standard_drafted_agreed_and_used_for_a_submission(page, tmp_pat
     page.get_by_label("A filled-in example file").check()
     page.locator("input[name=file]").set_input_files(str(example))
     page.get_by_role("button", name="Save the draft").click()
-    page.get_by_role("heading", name="Band D by district").wait_for()
-    assert "Draft: check each field below" in page.get_by_test_id("versions").inner_text()
+    # Each proposed field, to confirm or change: the council's name need not be given.
+    page.get_by_role("heading", name="Check each field").wait_for()
+    assert page.locator("#field-3-name").input_value() == "band_d"
     assert_accessible(page)
+    page.locator("#field-1-required").uncheck()
+    page.locator("#field-1-title").fill("Council name")
+    page.locator("#field-2-pattern").fill("(20")
+    page.get_by_role("button", name="Save the fields").click()
+    problems = page.get_by_test_id("field-problems").inner_text()
+    assert "Field 3: pattern '(20' cannot be used" in problems
+    page.locator("#field-2-pattern").fill("")
+    page.get_by_role("button", name="Save the fields").click()
+    page.get_by_role("heading", name="Band D by district").wait_for()
+    assert "0.2.0 (in use)" in page.get_by_test_id("versions").inner_text()
+    assert_accessible(page)
+
+    # The agreement names the standard at the version checked, through its form.
+    page.goto(f"/areas/{SURREY}/agreements/new")
+    page.get_by_label("Title", exact=True).fill("Band D by district for harmonisation")
+    parties = page.get_by_role("group", name="Parties", exact=True)
+    parties.get_by_label("Surrey County Council").check()
+    parties.get_by_label("Guildford Borough Council").check()
+    page.get_by_role("group", name="Which parties provide the data?").get_by_label(
+        "Guildford Borough Council"
+    ).check()
+    page.get_by_label("Purposes", exact=True).fill(
+        "Modelling how Band D converges in each unitary option."
+    )
+    page.locator("#id_standard").select_option(NAME)
+    page.locator("#id_standard_version").select_option(f"{NAME}@0.2.0")
+    page.get_by_label("Legal power or duty relied on", exact=True).fill(
+        "Local Government Finance Act 1992"
+    )
+    ends = date.today() + timedelta(days=180)
+    page.locator("input[name=delete_by_day]").fill(str(ends.day))
+    page.locator("input[name=delete_by_month]").fill(str(ends.month))
+    page.locator("input[name=delete_by_year]").fill(str(ends.year))
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Send for review by the DPOs").click()
+    page.get_by_test_id("state").wait_for()
+    agreement = Agreement.objects.get()
+    fields = ["gss_code", "council", "financial_year", "band_d", "tax_base"]
+    assert agreement.current().data_items == [
+        {"standard": NAME, "version": "0.2.0", "fields": fields}
+    ]
+    address = f"/agreements/{agreement.pk}/"
     page.get_by_role("button", name="Sign out").click()
 
-    lead = User.objects.get(username="surrey.lead")
-    agreement = services.agreement_create(
-        user=lead,
-        area=Area.objects.get(county_id=SURREY),
-        title="Band D by district for harmonisation",
-        parties={SURREY: False, GUILDFORD: True},
-        terms={
-            "purposes": "Modelling how Band D converges in each unitary option.",
-            "legal_power": "Local Government Finance Act 1992",
-            "data_items": [{"standard": NAME, "fields": []}],
-            "personal_data": "none",
-            "delete_by": date.today() + timedelta(days=180),
-        },
-    )
-    services.agreement_send_for_review(user=lead, agreement=agreement)
     for council in ("surrey", "guildford"):
-        dpo = User.objects.get(username=f"{council}.dpo")
-        services.agreement_dpo_review(user=dpo, agreement=agreement, approve=True)
-        signatory = User.objects.get(username=f"{council}.signatory")
-        services.agreement_sign(user=signatory, agreement=agreement)
+        sign_in(page, f"{council}.dpo")
+        page.goto(address)
+        page.get_by_label("Approve this version").check()
+        page.get_by_role("button", name="Send decision").click()
+        page.get_by_text("Approved.").wait_for()
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, f"{council}.signatory")
+        page.goto(address)
+        page.get_by_label("I have authority to sign for").check()
+        page.get_by_role("button", name="Sign the agreement").click()
+        page.get_by_text("Signed.").wait_for()
+        page.get_by_role("button", name="Sign out").click()
 
     upload = tmp_path / "guildford-band-d.csv"
-    names = "gss_code,council,financial_year,band_d,tax_base"
+    names = "gss_code,council,financial_year,band_d,tax_base"  # as version 0.2.0 names them
     body = _example((GUILDFORD,)).decode().split("\n", 1)[1]
     upload.write_text(f'{names}\n{body}E07000209,Guildford,2024-25,"£2,2l4.77",59212.1\n')
     sign_in(page, "guildford.lead")

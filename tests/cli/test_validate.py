@@ -122,7 +122,8 @@ def test_cannot_validate_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     assert "Error [standard-not-found]" in unknown_standard.output
     assert missing_file.exit_code == 2
     assert unreadable.exit_code == 2
-    assert "format-error" in unreadable.output
+    # As a submission refuses it, with the same code.
+    assert "file-empty" in unreadable.output
 
 
 def test_a_file_unreadable_part_way_is_still_described(runner: CliRunner, tmp_path: Path) -> None:

@@ -30,6 +30,25 @@ def test_the_shipped_rules_load_and_every_rule_has_a_message_and_reference():
     assert all(rule.title and rule.reference for group in rules.groups for rule in group.rules)
 
 
+def test_a_standard_whose_proposed_fields_nobody_confirmed_stops_the_agreement():
+    proposed = StandardLevel("surrey-empty-homes", "Empty homes", "none", "OFFICIAL", True)
+    problems = readiness(
+        ReadinessFacts(
+            screening=screen(ScreeningFacts()),
+            today=TODAY,
+            personal_data="none",
+            standards=(CONTRACTS, proposed),
+            classification="OFFICIAL-SENSITIVE",
+        )
+    )
+    assert [p.code for p in problems] == ["standard-not-confirmed"]
+    assert "names the standard 'Empty homes' at a version proposed" in problems[0].message
+    assert (
+        _codes(personal_data="none", standards=(CONTRACTS,), classification="OFFICIAL-SENSITIVE")
+        == []
+    )
+
+
 def test_an_agreement_at_its_standards_levels_with_no_personal_data_is_ready():
     assert (
         _codes(

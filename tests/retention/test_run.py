@@ -172,7 +172,7 @@ def test_a_run_killed_after_its_commit_is_completed_by_the_next(shared, vault_ho
     monkeypatch.undo()
     assert (vault_home / "vault" / str(submission.blob_id)).exists()
     assert DeletionCertificate.objects.get().files_removed_at is None
-    # A file no key opens (vault check leaves it to its grace period); verify names it.
+    # A file no key opens (vault check calls it an orphan); retention verify names it.
     anchor_head()
     assert [p.code for p in retention_verify().findings] == ["blob-file-remains"]
 

@@ -21,7 +21,7 @@ from lgrshare.standards import drafts
 from lgrshare.standards.models import AreaStandard
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services as submissions
-from tests.conftest import GUILDFORD, KENT, SURREY, WOKING, _make
+from tests.conftest import GUILDFORD, SURREY, WOKING
 
 NAME = "surrey-band-d-by-district"
 
@@ -38,20 +38,6 @@ def _example(codes: tuple[str, ...] = (GUILDFORD, WOKING)) -> bytes:
     for row in rows:
         writer.writerow([row[1], row[2], "2023-24", row[27], row[23]])
     return out.getvalue().encode()
-
-
-@pytest.fixture
-def people(db):
-    people = {
-        "surrey_lead": _make("sue", ["data-lead"], SURREY),
-        "guildford_lead": _make("gary", ["data-lead"], GUILDFORD),
-        "kent_lead": _make("ken", ["data-lead"], KENT),
-        "guildford_dpo_only": _make("vic", ["ig-officer"], GUILDFORD),
-    }
-    for council, gss in (("surrey", SURREY), ("guildford", GUILDFORD)):
-        people[f"{council}_dpo"] = _make(f"{council[0]}dpo", ["dpo"], gss)
-        people[f"{council}_sign"] = _make(f"{council[0]}sign", ["senior-signatory"], gss)
-    return people
 
 
 def _draft(people, **changes):
@@ -110,6 +96,8 @@ def test_a_copy_of_a_built_in_standard_keeps_its_rules(people):
 
 def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
     _draft(people)
+    # The data lead confirms each proposed field (version 0.2.0).
+    drafts.area_standard_confirm(user=people["surrey_lead"], name=NAME, based_on="0.1.0")
     agreement = agreements.agreement_create(
         user=people["surrey_lead"],
         area=Area.objects.get(county_id=SURREY),
@@ -130,7 +118,7 @@ def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
         )
         agreements.agreement_sign(user=people[f"{council}_sign"], agreement=agreement)
 
-    agreed = AreaStandard.objects.get(name=NAME)
+    agreed = AreaStandard.objects.get(name=NAME, version="0.2.0")
     assert (agreed.state, agreed.agreed_under) == ("agreed", agreement.reference)
     # A change after agreement is a new draft version; the agreed one stays in use.
     changed = standard_get(name=NAME).to_json()
@@ -138,7 +126,7 @@ def test_agreed_by_an_agreement_frozen_and_used_for_a_submission(people):
     revised = drafts.area_standard_revise(
         user=people["surrey_lead"], name=NAME, content=json.dumps(changed).encode()
     )
-    assert (revised.version, revised.state) == ("0.2.0", "draft")
+    assert (revised.version, revised.state) == ("0.3.0", "draft")
     assert standard_get(name=NAME).title == "Band D by district"
 
     dataset = submissions.dataset_for(agreement=agreement, standard=NAME, council=GUILDFORD)
@@ -172,10 +160,14 @@ def test_drafting_in_the_page(people, signed_in):
         },
     )
 
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    # A proposal opens in the field editor, each proposed field filled in to confirm.
+    assert (response.status_code, response["Location"]) == (302, f"/standards/{NAME}/fields")
+    editor = client.get(response["Location"]).content.decode()
+    assert "Check each field" in editor
+    assert 'name="field-3-name" type="text" value="band_d"' in editor
+    page = client.get(f"/standards/{NAME}/").content.decode()
     assert "Band D by district" in page
-    assert "Draft: check each field below" in page
+    assert "Draft, proposed: check each field" in page
     assert "<code>band_d</code> \u2013 Band D (£)" in page
     # Its templates and schema download as a built-in's do; the code list is a drop-down.
     template = client.get(f"/standards/{NAME}/template.xlsx")

@@ -5,6 +5,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import tempfile
 import time
 import zipfile
@@ -433,12 +434,15 @@ def test_only_the_submitter_or_the_holders_data_lead_acts_on_a_submission(cast, 
 
 
 def test_an_upload_in_progress_leaves_no_plaintext_on_disk(
-    cast, dataset, signed_in, monkeypatch, settings
+    cast, dataset, signed_in, monkeypatch, settings, tmp_path
 ):
     # The trial killed the server mid-upload and found the uploads, byte for byte, in the
     # system's temporary folder. Above Django's 2.5 MB in-memory threshold, mid-request (when
     # a kill would strike), no file anywhere under the temporary folder or LGRSHARE_HOME holds
     # the upload.
+    # A temporary folder of this test's own: the machine's is shared with other test runs,
+    # whose files hold the same marker.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     marker = b"PLAINTEXT-MARKER-7f3a"
     header, row = contracts_csv().decode().splitlines()
     row = row.replace(row.split(",")[0], marker.decode(), 1)
@@ -450,7 +454,8 @@ def test_an_upload_in_progress_leaves_no_plaintext_on_disk(
 
     def spying(**kwargs):
         for folder in (Path(tempfile.gettempdir()), Path(settings.HOME)):
-            for path in folder.rglob("*"):
+            # os.walk, not rglob: other processes' files come and go in the shared folder.
+            for path in (Path(d) / f for d, _, files in os.walk(folder) for f in files):
                 # Only files written since the upload began (the folder is shared).
                 with contextlib.suppress(OSError):
                     recent = path.is_file() and path.stat().st_mtime >= started - 1

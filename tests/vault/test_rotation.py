@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -35,10 +37,13 @@ def _ciphertexts(vault_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in vault_dir.iterdir()}
 
 
-def test_rotation_rewraps_keys_and_leaves_the_data(run, monkeypatch, vault_home, vault_dir):
+def test_rotation_rewraps_keys_and_leaves_the_data(
+    run, monkeypatch, vault_home, vault_dir, django_capture_on_commit_callbacks
+):
     blobs = [services.blob_store(source=io.BytesIO(f"row {n}\n".encode())) for n in range(3)]
     destroyed = services.blob_store(source=io.BytesIO(b"gone"))
-    services.blob_destroy(blob=destroyed)
+    with django_capture_on_commit_callbacks(execute=True):  # its file goes, as on a commit
+        services.blob_destroy(blob=destroyed)
     old = load_kek(vault_home / "kek")
     before = _ciphertexts(vault_dir)
     new_file = vault_home / "keys" / "kek-2"
@@ -113,3 +118,24 @@ def test_an_insecure_new_kek_file_is_refused_before_anything_changes(vault_home)
     assert result.exit_code == 2
     assert "Error [kek-file-insecure]" in result.output
     assert Blob.objects.get(pk=blob.pk).wrapped_key == blob.wrapped_key
+
+
+def test_a_rotation_is_audited_without_any_key(run, vault_home):
+    services.blob_store(source=io.BytesIO(b"a,b\n1,2\n"))
+    old = load_kek(vault_home / "kek")
+    new_file = vault_home / "kek-2"
+
+    assert run("vault", "rotate-kek", "--new-kek-file", str(new_file)).exit_code == 0
+
+    new = load_kek(new_file)
+    (entry,) = AuditEntry.objects.filter(action="rotate-kek")
+    assert (entry.target_type, entry.target_id) == ("kek", new.kek_id)
+    assert json.loads(entry.detail)["rewrapped"] == 1
+    # Neither key, in any spelling, nor any wrapped data key is in the record.
+    record = repr(entry.__dict__)
+    wrapped = Blob.objects.get().wrapped_key
+    for secret in (old.key, new.key):
+        for spelling in (secret.hex(), base64.b64encode(secret).decode(),
+                         base64.urlsafe_b64encode(secret).decode().rstrip("=")):  # fmt: skip
+            assert spelling not in record
+    assert wrapped not in record

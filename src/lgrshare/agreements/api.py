@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from lgrshare.accounts.auth import person
@@ -95,6 +96,20 @@ class PartyAdviceOut(Schema):
     still_needed: list[ProblemOut]
 
 
+class StandardToFinishOut(Schema):
+    """An area standard the current (unsigned) version names at a draft version: ``proposed``
+    while its fields are still to be confirmed (``fields_page``); ``newer`` the version saved
+    since, if any."""
+
+    name: str
+    version: str
+    title: str
+    proposed: bool
+    newer: str
+    fields_page: str
+    standard_url: str
+
+
 class AgreementOut(Schema):
     id: int
     reference: str
@@ -113,6 +128,26 @@ class AgreementOut(Schema):
     problems: list[ProblemOut]
     # Who has advised on the current version, per party, and what each still needs.
     advice: list[PartyAdviceOut]
+    # Draft area standards it names (an item described in words is drafted as one).
+    standards_to_finish: list[StandardToFinishOut]
+
+    @staticmethod
+    def resolve_standards_to_finish(obj: Agreement) -> list[dict[str, Any]]:
+        version = obj.current()
+        if version.frozen_at:
+            return []
+        return [
+            {
+                "name": s["standard"].name,
+                "version": s["standard"].version,
+                "title": s["standard"].title,
+                "proposed": s["standard"].proposed,
+                "newer": s["newer"],
+                "fields_page": reverse("standard-fields", args=[s["standard"].name]),
+                "standard_url": f"/api/v1/standards/{s['standard'].name}",
+            }
+            for s in services.standards_to_finish(version)
+        ]
 
     @staticmethod
     def resolve_area_gss(obj: Agreement) -> str:
@@ -341,6 +376,14 @@ def agreements_terminate(request: HttpRequest, agreement_id: int, payload: Reaso
     "/agreements/{agreement_id}/document.pdf",
     response={404: ErrorOut},
     summary="The agreement as a PDF",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The agreement's current version as a PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def agreements_pdf(request: HttpRequest, agreement_id: int) -> HttpResponse:
     found = services.agreement_get_for_user(pk=agreement_id, user=person(request))

@@ -31,7 +31,7 @@ def _data_items(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     lines = []
     for item in terms.data_items:
         if item.standard:
-            standard = standard_get(name=item.standard)
+            standard = standard_get(name=item.standard, version=item.version)
             titles = {f.name: f.title or f.name for f in standard.fields}
             fields = ", ".join(titles.get(n, n) for n in item.fields or list(titles))
             lines.append(
@@ -42,7 +42,8 @@ def _data_items(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     names = {
         p.council_id: p.council.official_name for p in version.parties.select_related("council")
     }
-    lines += flow_lines(terms.flows, names)
+    versions = {item.standard: item.version for item in terms.data_items if item.standard}
+    lines += flow_lines(terms.flows, names, versions)
     if terms.flows:
         lines.append("A council sees its own data; another council's only as shown here.")
     kind = PersonalData(terms.lawful.personal_data).label

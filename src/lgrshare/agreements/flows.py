@@ -12,8 +12,21 @@ from collections.abc import Iterable, Mapping
 
 from lgrshare.agreements.models import AgreementVersion
 from lgrshare.domain import policy
-from lgrshare.domain.agreement_terms import FlowTerm
+from lgrshare.domain.agreement_terms import FlowTerm, Terms
+from lgrshare.domain.standards.model import Standard
 from lgrshare.standards.services import standard_get
+
+
+def version_named(terms: Terms, standard: str) -> str:
+    """The version of ``standard`` that ``terms`` name ("" when none: the one in use)."""
+    return next((item.version for item in terms.data_items if item.standard == standard), "")
+
+
+def named_standard(version: AgreementVersion, standard: str) -> Standard:
+    """``standard`` at the version that agreement ``version`` names: what its templates,
+    validation and submissions use, whatever later versions of it say. Raises
+    ``StandardNotFound``."""
+    return standard_get(name=standard, version=version_named(version.terms, standard))
 
 
 def agreed_fields(*, version: AgreementVersion, standard: str, provider: str) -> list[str]:
@@ -25,7 +38,7 @@ def agreed_fields(*, version: AgreementVersion, standard: str, provider: str) ->
         if (flow.standard, flow.provider) == (standard, provider)
         for name in flow.fields
     }
-    return [f.name for f in standard_get(name=standard).fields if f.name in given]
+    return [f.name for f in named_standard(version, standard).fields if f.name in given]
 
 
 def flows_of(version: AgreementVersion) -> tuple[policy.Flow, ...]:
@@ -36,9 +49,12 @@ def flows_of(version: AgreementVersion) -> tuple[policy.Flow, ...]:
     )
 
 
-def flow_lines(flows: Iterable[FlowTerm], names: Mapping[str, str]) -> list[str]:
+def flow_lines(
+    flows: Iterable[FlowTerm], names: Mapping[str, str], versions: Mapping[str, str] | None = None
+) -> list[str]:
     """The flows in words, one line for each provider and field list: who gives whom what,
-    the fields by their titles. ``names`` maps GSS codes to council names."""
+    the fields by their titles. ``names`` maps GSS codes to council names; ``versions`` each
+    standard to the version the agreement names (none: the one in use)."""
     grouped: dict[tuple[str, str, tuple[str, ...]], list[str]] = defaultdict(list)
     for flow in flows:
         grouped[(flow.standard, flow.provider, flow.fields)].append(
@@ -46,7 +62,7 @@ def flow_lines(flows: Iterable[FlowTerm], names: Mapping[str, str]) -> list[str]
         )
     lines = []
     for (standard, provider, fields), recipients in grouped.items():
-        found = standard_get(name=standard)
+        found = standard_get(name=standard, version=(versions or {}).get(standard, ""))
         titles = {f.name: f.title or f.name for f in found.fields}
         lines.append(
             f"{names.get(provider, provider)} gives {' and '.join(sorted(recipients))} these "

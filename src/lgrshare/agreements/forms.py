@@ -32,7 +32,12 @@ from lgrshare.domain.agreement_terms import (
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
 from lgrshare.domain.standards.model import FieldSpec, StandardNotFound
-from lgrshare.standards.services import standard_get, standard_list
+from lgrshare.standards.services import (
+    area_standard_list,
+    area_standard_versions,
+    standard_get,
+    standard_list,
+)
 from lgrshare.web.dates import GovukDateField
 
 READER_ROLES = [
@@ -49,8 +54,31 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> Non
     field.choices = choices
 
 
-def _standards() -> list[tuple[str, str]]:
-    return [("", "None"), *[(s.name, s.title) for s in standard_list()]]
+def _standards(area: Area) -> list[tuple[str, str]]:
+    """The built-in standards, then the area's own (their current version's title)."""
+    own = [(v.name, f"{v.title} ({area.name}'s own standard)") for v in area_standard_list(area)]
+    return [("", "None"), *[(s.name, s.title) for s in standard_list()], *own]
+
+
+def _versions(area: Area) -> list[tuple[str, str]]:
+    """Each version of each standard as ``name@version``: built-ins at the version the code
+    ships, the area's own at every version saved, newest first."""
+    builtin = [
+        (f"{s.name}@{s.version}", f"{s.title}, version {s.version}") for s in standard_list()
+    ]
+    own = [
+        (
+            f"{v.name}@{v.version}",
+            f"{v.title}, version {v.version} ({v.get_state_display().lower()})",
+        )
+        for current in area_standard_list(area)
+        for v in area_standard_versions(current.name)
+    ]
+    return builtin + own
+
+
+def _version_choice(item: DataItem) -> str:
+    return f"{item.standard}@{item.version}" if item.version else ""
 
 
 class AgreementForm(forms.Form):
@@ -88,6 +116,12 @@ class AgreementForm(forms.Form):
         help_text="After choosing the standard or changing the councils, select 'Show the fields' "
         "to choose which fields are shared and which each council receives",
     )
+    standard_version = forms.ChoiceField(
+        label="Version of the standard",
+        required=False,
+        help_text="The agreement uses this version, as it is now, even after the standard "
+        "changes. Leave it for the version in use now.",
+    )
     standard_fields = forms.MultipleChoiceField(
         label="Fields the agreement shares",
         widget=forms.CheckboxSelectMultiple,
@@ -101,10 +135,18 @@ class AgreementForm(forms.Form):
     # What the last page showed: "standard|recipient,recipient". A field list shown for the
     # first time starts with its defaults; one shown before keeps what the drafter ticked.
     shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    other_standards = forms.MultipleChoiceField(
+        label="Other standards the agreement shares",
+        help_text="Every field of each, at the version ticked",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     items = forms.CharField(
-        label="Other data items, one per line",
+        label="Data items with no standard yet, one per line",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Each is saved as a draft standard of the area, with the agreement, filled in "
+        "from what you write: the data team confirms its fields before the agreement is signed.",
     )
     second_person_acceptance = forms.BooleanField(
         label="A second person accepts each file: nobody accepts a file they submitted",
@@ -221,7 +263,10 @@ class AgreementForm(forms.Form):
         _choices(self, "parties", councils)
         _choices(self, "providers", councils)
         _choices(self, "recipients", councils)
-        _choices(self, "standard", _standards())
+        _choices(self, "standard", _standards(area))
+        versions = _versions(area)
+        _choices(self, "standard_version", [("", "The version in use now"), *versions])
+        _choices(self, "other_standards", versions)
         _choices(
             self,
             "lawful_basis",
@@ -291,7 +336,8 @@ class AgreementForm(forms.Form):
         placed after the agreed fields; a list shown for the first time starts ticked with the
         agreed fields (those the request asked for)."""
         standard = (self._chosen("standard") or [""])[0]
-        fields = _fields_of(standard)
+        version = (self._chosen("standard_version") or [""])[0].partition("@")[2]
+        fields = _fields_of(standard, version)
         self.recipient_names: dict[str, str] = {}
         if not fields:
             del self.fields["standard_fields"]
@@ -363,14 +409,23 @@ class AgreementForm(forms.Form):
             self.add_error("providers", "A council that provides data must be a party")
         if set(data.get("recipients") or []) - parties:
             self.add_error("recipients", "A council that receives data must be a party")
+        chosen = data.get("standard_version") or ""
+        if chosen and chosen.partition("@")[0] != data.get("standard"):
+            self.add_error(
+                "standard_version", "Choose a version of the standard chosen above, or leave it"
+            )
         return data
 
     def _items(self, data: dict[str, Any]) -> tuple[DataItem, ...]:
         items: list[DataItem] = []
         if data.get("standard"):
-            items.append(
-                DataItem(standard=data["standard"], fields=tuple(data.get("standard_fields") or ()))
-            )
+            version = (data.get("standard_version") or "").partition("@")[2]
+            fields = tuple(data.get("standard_fields") or ())
+            items.append(DataItem(standard=data["standard"], fields=fields, version=version))
+        for choice in data.get("other_standards") or []:
+            name, _, version = choice.partition("@")
+            if name != data.get("standard"):
+                items.append(DataItem(standard=name, version=version))
         items += [
             DataItem(text=line.strip())
             for line in (data.get("items") or "").splitlines()
@@ -388,7 +443,11 @@ class AgreementForm(forms.Form):
         its default, so the whole draft can be checked at once (``draft_problems``)."""
         data = getattr(self, "cleaned_data", {})
         items = self._items(data)
-        known = {name: [f.name for f in _fields_of(name)] for name in _standards_of(items)}
+        known = {
+            item.standard: [f.name for f in _fields_of(item.standard, item.version)]
+            for item in items
+            if item.standard
+        }
         fields_for = {
             name.removeprefix(RECIPIENT_FIELDS): list(data[name])
             for name in self.fields
@@ -529,8 +588,10 @@ def initial_from(title: str, parties: dict[str, bool], terms: Terms) -> dict[str
     }
     if standard_items:
         first = standard_items[0]
-        agreed = list(first.fields) or [f.name for f in _fields_of(first.standard)]
+        agreed = list(first.fields) or [f.name for f in _fields_of(first.standard, first.version)]
         initial["standard"] = first.standard
+        initial["standard_version"] = _version_choice(first)
+        initial["other_standards"] = [_version_choice(item) for item in standard_items[1:]]
         initial["standard_fields"] = agreed
         for flow in terms.flows:
             if flow.standard == first.standard:
@@ -538,12 +599,12 @@ def initial_from(title: str, parties: dict[str, bool], terms: Terms) -> dict[str
     return initial
 
 
-def _fields_of(standard: str) -> tuple[FieldSpec, ...]:
-    """The fields of ``standard``, or none for a name that is not a standard."""
+def _fields_of(standard: str, version: str = "") -> tuple[FieldSpec, ...]:
+    """The fields of ``standard`` (at ``version``), or none for a name that is not a standard."""
     if not standard:
         return ()
     try:
-        return tuple(standard_get(name=standard).fields)
+        return tuple(standard_get(name=standard, version=version).fields)
     except StandardNotFound:
         return ()
 

@@ -24,7 +24,7 @@ from lgrshare.domain.screening import (
     screen,
 )
 from lgrshare.domain.screening.readiness import LEVEL_GROUP
-from lgrshare.standards.services import standard_get
+from lgrshare.standards.services import area_standard_version, standard_get
 
 
 def _dpia(agreement: Agreement) -> DpiaDecision | None:
@@ -45,14 +45,18 @@ def _dpia(agreement: Agreement) -> DpiaDecision | None:
 
 def _standards(terms: Terms) -> tuple[StandardLevel, ...]:
     levels = []
-    for name in terms.standards:
-        standard = standard_get(name=name)
+    for item in terms.data_items:
+        if not item.standard:
+            continue
+        standard = standard_get(name=item.standard, version=item.version)
+        saved = area_standard_version(standard.name, item.version) if item.version else None
         levels.append(
             StandardLevel(
                 name=standard.name,
                 title=standard.title,
                 personal_data=standard.personal_data,
                 sensitivity=standard.sensitivity,
+                proposed=bool(saved and saved.proposed),
             )
         )
     return tuple(levels)

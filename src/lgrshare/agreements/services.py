@@ -43,6 +43,7 @@ from lgrshare.councils.models import Area, Contractor, User
 from lgrshare.councils.permissions import can, contractor_target
 from lgrshare.domain import policy
 from lgrshare.domain.agreement_terms import (
+    DataItem,
     Terms,
     TermsInvalid,
     TermsProblem,
@@ -63,7 +64,15 @@ from lgrshare.domain.screening import ScreeningResult
 from lgrshare.domain.standards.model import StandardNotFound
 from lgrshare.people.services import people_require
 from lgrshare.requests.models import DataRequest
-from lgrshare.standards.services import area_standards_agree, standard_get
+from lgrshare.standards.drafts import area_standard_from_item
+from lgrshare.standards.models import AreaStandard
+from lgrshare.standards.services import (
+    area_standard_versions,
+    area_standards_agree,
+    is_builtin,
+    standard_get,
+    version_in_use,
+)
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_read_bytes, blob_store
 
@@ -253,12 +262,69 @@ def _require_drafter(user: User, area: Area, parties: list[str] | None = None) -
         raise PermissionDenied("Only a party's staff can change its agreement", code="not-a-party")
 
 
-def _known_fields(names: tuple[str, ...]) -> dict[str, list[str]]:
+def _known_fields(terms: Terms) -> dict[str, list[str]]:
+    """Each standard's fields at the version ``terms`` name (an unknown standard or version is
+    left out, for ``terms_problems`` to report as unknown-standard)."""
     known: dict[str, list[str]] = {}
-    for name in names:
-        with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
-            known[name] = [f.name for f in standard_get(name=name).fields]
+    for item in terms.data_items:
+        if item.standard:
+            with contextlib.suppress(StandardNotFound):
+                named = standard_get(name=item.standard, version=item.version)
+                known[item.standard] = [f.name for f in named.fields]
     return known
+
+
+def _standards_named(
+    user: User, area: Area, parties: Mapping[str, bool], terms: Terms, request: DataRequest | None
+) -> Terms:
+    """``terms`` with every data item naming a standard at a version: an item naming none gets
+    the version in use now (``version_in_use``); an item described in words becomes a draft
+    area standard prefilled from it and from ``request`` (``area_standard_from_item``), shared
+    in full to the recipients the other flows go to, for the data team to confirm
+    (readiness ``standard-not-confirmed`` until they do)."""
+    items: list[DataItem] = []
+    drafted: list[DataItem] = []
+    for item in terms.data_items:
+        if item.standard:
+            version = item.version
+            if not version:
+                with contextlib.suppress(StandardNotFound):  # reported as unknown-standard
+                    version = version_in_use(item.standard)
+            items.append(replace(item, version=version))
+        elif item.text.strip():
+            saved = area_standard_from_item(
+                user=user,
+                area=area,
+                text=item.text,
+                context=f"{request.question}\n\n{request.purpose}".strip() if request else "",
+                geography_level=request.geography_level if request else "",
+                personal_data=terms.lawful.personal_data,
+                period=request.period if request else "",
+            )
+            drafted.append(DataItem(standard=saved.name, version=saved.version))
+    named = replace(terms, data_items=(*items, *drafted))
+    if drafted:
+        recipients = sorted({flow.recipient for flow in terms.flows}) or None
+        known = _known_fields(replace(terms, data_items=tuple(drafted)))
+        added = plan_flows(parties, drafted, known, recipients)
+        named = replace(named, flows=(*terms.flows, *added))
+    return named
+
+
+def standards_to_finish(version: AgreementVersion) -> list[dict[str, Any]]:
+    """The area standards an unsigned version names at a draft version: each with whether it
+    is still a proposal to confirm and the newer version saved since, if any."""
+    found = []
+    for item in version.terms.data_items:
+        if not item.standard or is_builtin(item.standard):
+            continue
+        versions = area_standard_versions(item.standard)
+        named = next((v for v in versions if v.version == item.version), None)
+        if named is None or named.state == AreaStandard.State.AGREED:
+            continue
+        newer = versions[0].version if versions[0].version != item.version else ""
+        found.append({"standard": named, "newer": newer})
+    return found
 
 
 def terms_typed(*, parties: Mapping[str, bool], terms: Terms | Mapping[str, Any]) -> Terms:
@@ -274,7 +340,7 @@ def terms_typed(*, parties: Mapping[str, bool], terms: Terms | Mapping[str, Any]
     if "classification" not in values:
         typed = replace(typed, security=replace(typed.security, classification=_default(typed)))
     if not typed.flows:
-        known = _known_fields(typed.standards)
+        known = _known_fields(typed)
         typed = replace(typed, flows=plan_flows(parties, typed.data_items, known))
     return typed
 
@@ -291,7 +357,7 @@ def terms_directed(
     is the only provider, a field the standard lacks) is left for ``draft_problems`` to name."""
     if recipients is None and not fields_for:
         return terms
-    known = _known_fields(terms.standards)
+    known = _known_fields(terms)
     return replace(
         terms, flows=plan_flows(parties, terms.data_items, known, recipients, fields_for)
     )
@@ -313,7 +379,7 @@ def draft_problems(
         terms,
         parties=parties,
         area_councils=[c.gss_code for c in area.councils()],
-        standard_fields=_known_fields(terms.standards),
+        standard_fields=_known_fields(terms),
         today=timezone.localdate(),
     )
     if not title.strip():
@@ -340,8 +406,9 @@ def _check_draft(
 
 def _default(terms: Terms) -> str:
     sensitive = terms.lawful.personal_data == "special-category" or any(
-        standard_get(name=name).sensitivity == "OFFICIAL-SENSITIVE"
-        for name in _known_fields(terms.standards)
+        standard_get(name=item.standard, version=item.version).sensitivity == "OFFICIAL-SENSITIVE"
+        for item in terms.data_items
+        if item.standard in _known_fields(terms)
     )
     return "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
 
@@ -439,6 +506,7 @@ def agreement_create(
     _require_drafter(user, area)
     _require_drafter_is_party(user, area, parties)
     typed = terms_typed(parties=parties, terms=terms)
+    typed = _standards_named(user, area, parties, typed, request)
     _check_draft(area, parties, typed, title, contractors or [])
     agreement = Agreement.objects.create(
         area=area, title=title.strip(), created_by=user, request=request
@@ -504,6 +572,7 @@ def agreement_update(
         if agreement.state == State.TERMINATED:
             raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
         typed = terms_typed(parties=parties, terms=terms)
+        typed = _standards_named(user, agreement.area, parties, typed, agreement.request)
         _check_draft(agreement.area, parties, typed, agreement.title, contractors or [])
         # A draft nobody has signed is edited in place; a signed version never changes (a draft
         # returned after one party signed gets a new version too).
@@ -656,7 +725,11 @@ def agreement_sign(*, user: User, agreement: Agreement, version: int | None = No
         _share_datasets(agreement)
         # The area standards it names are agreed, and frozen, at the version signed.
         area_standards_agree(
-            names=list(agreement.current().terms.standards),
+            pins=[
+                (item.standard, item.version)
+                for item in agreement.current().terms.data_items
+                if item.standard
+            ],
             agreement_reference=agreement.reference,
             user=user,
         )
@@ -768,8 +841,10 @@ def _share_datasets(agreement: Agreement) -> None:
     """Catalogue entries for what the agreement shares: each standard from each provider."""
     version = agreement.current()
     providers = version.parties.filter(provides_data=True).select_related("council")
-    for name in version.terms.standards:
-        standard = standard_get(name=name)
+    for item in version.terms.data_items:
+        if not item.standard:
+            continue
+        standard = standard_get(name=item.standard, version=item.version)
         for party in providers:
             fields = agreed_fields(
                 version=version, standard=standard.name, provider=party.council_id

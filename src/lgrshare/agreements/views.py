@@ -167,6 +167,7 @@ def _context(
     own = version.parties.filter(council_id=user.council_id).first()
     accepted = agreement.acceptances.filter(user=user, version=version.number).exists()
     return {
+        "standards_to_finish": [] if version.frozen_at else services.standards_to_finish(version),
         "agreement": agreement,
         "status": status_of(agreement),
         "area": agreement.area,

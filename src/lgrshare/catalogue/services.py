@@ -13,7 +13,7 @@ from lgrshare.catalogue.models import Access, Dataset, DatasetQuerySet, Kind
 from lgrshare.councils.models import Area, Council, User
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.public_data import PUBLIC_TABLES, load_public_table
-from lgrshare.trail import record, record_hidden, refusals_recorded
+from lgrshare.trail import OTHER_AREA, record, record_hidden, refusals_recorded
 
 
 def _fields_of(frame: pl.DataFrame) -> list[dict[str, str]]:
@@ -81,14 +81,26 @@ def dataset_search(
 
 
 def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
-    """Return a dataset ``user`` may see; raises ``NotFound`` (``dataset-not-found``) otherwise."""
+    """Return a dataset ``user`` may see; raises ``NotFound`` (``dataset-not-found``) otherwise.
+
+    Contractor staff see a dataset shared under an agreement only when the agreement names
+    their organisation, as for the agreement and its submissions (found by the authorisation
+    matrix: the catalogue page of such a dataset was shown to an unnamed contractor)."""
     dataset = (
         Dataset.objects.visible_to(user)
         .select_related("publisher", "area")
         .filter(slug=slug)
         .first()
     )
-    if dataset is None:
+    hidden_from_contractor = (
+        dataset is not None
+        and dataset.agreement_id is not None
+        and user.contractor_id is not None
+        and not dataset.agreement.versions.filter(  # type: ignore[union-attr]
+            contractors=user.contractor_id
+        ).exists()
+    )
+    if dataset is None or hidden_from_contractor:
         elsewhere = Dataset.objects.filter(slug=slug, area__isnull=False).first()
         if elsewhere is not None:
             record_hidden(
@@ -96,6 +108,7 @@ def dataset_get_for_user(*, slug: str, user: User) -> Dataset:
                 target_type="dataset",
                 target_id=slug,
                 area=elsewhere.area.county_id,  # type: ignore[union-attr]
+                reason="contractor-not-named" if hidden_from_contractor else OTHER_AREA,
             )
         raise NotFound(f"There is no dataset {slug!r} that you can see", code="dataset-not-found")
     return dataset

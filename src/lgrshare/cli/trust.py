@@ -7,7 +7,6 @@ cron and monitoring can alert on them; errors that stop a command (a bad KEK fil
 from __future__ import annotations
 
 import getpass
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -30,27 +29,24 @@ def vault() -> None:
 
 
 @vault.command("check")
-@click.option("--repair", is_flag=True, help="Delete orphan and temporary files; mark lost rows.")
 @click.option(
-    "--grace",
-    type=click.IntRange(min=0),
-    default=3600,
-    show_default=True,
-    help="Leave files younger than this many seconds alone (uploads in flight).",
+    "--repair",
+    is_flag=True,
+    help="Delete orphan and temporary files; mark lost rows (recorded in the audit trail).",
 )
-def vault_check_command(repair: bool, grace: int) -> None:
+def vault_check_command(repair: bool) -> None:
     """Verify every stored blob and find orphans; exit 1 when a problem remains."""
     setup_django()
     from lgrshare.vault.integrity import vault_check
 
-    report = vault_check(repair=repair, grace=timedelta(seconds=grace))
+    report = vault_check(repair=repair, actor=cli_actor())
     for finding in report.findings:
         state = "repaired" if finding.repaired else "problem"
         click.echo(f"{state} [{finding.code}] {finding.name}: {finding.message}")
     click.echo(
         f"Verified {report.verified} blob(s), {report.verified_bytes:,} bytes; "
         f"{report.destroyed} destroyed, {report.lost} recorded lost, "
-        f"{report.in_flight} file(s) too recent to judge."
+        f"{report.in_flight} file(s) being written."
     )
     remaining = len(report.remaining)
     repaired = len(report.findings) - remaining

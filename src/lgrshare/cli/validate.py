@@ -1,7 +1,8 @@
 """``lgrshare validate FILE --standard NAME_OR_PATH``: check a file before sending it.
 
 Runs offline. Exit status: 0 valid, 1 invalid, 2 could not check (an unknown standard or
-sheet, a missing file, a file that cannot be read as a table at all, or one whose reading
+sheet, a missing file, a file a submission would refuse unread (its name, kind or emptiness,
+with the submission's code), a file that cannot be read as a table at all, or one whose reading
 crashed, ``file-unreadable``, or went over a limit on time or memory, ``file-too-complex``):
 the file is read in a separate, limited process (``domain.isolation``), so exit 1 always
 means the file was read and is not valid. ``--json`` prints only
@@ -17,22 +18,22 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lgrshare.config import parse_limits
+from lgrshare.domain import isolation
 from lgrshare.domain.errors import InvalidInput, LgrShareError
-from lgrshare.domain.files import check_file
-from lgrshare.domain.reference import council_identity
-from lgrshare.domain.standards.model import load_standard
-from lgrshare.domain.validation import ERROR_TYPES, Report, Subject
-from lgrshare.domain.validation.engine import Progress
-from lgrshare.domain.validation.isolated import validate_isolated
-from lgrshare.domain.validation.report import read_as
+from lgrshare.domain.files import TABLE_KINDS, check_file
+
+if TYPE_CHECKING:
+    from lgrshare.domain.validation import Report, Subject
+    from lgrshare.domain.validation.engine import Progress
 
 EXAMPLES_PER_CODE = 3
 # The kinds a submission takes; a file named as one must be one.
-SUBMITTED_KINDS = frozenset({"csv", "xlsx"})
+SUBMITTED_KINDS = TABLE_KINDS
 _PROGRESS_FROM_BYTES = 5 * 1024 * 1024
 
 
@@ -81,6 +82,16 @@ def validate_command(
     period: str | None,
 ) -> None:
     """Check FILE (CSV or XLSX) against a data standard."""
+    # The file is read in a child of a fork server (``domain.isolation``), which imports Polars
+    # and the readers as this process does: started first, the two import side by side, and
+    # it imports only the reader this file needs. Then this process loads what it uses.
+    excel = file.suffix.lower() in (".xlsx", ".xlsm")
+    isolation.start_early(
+        ["polars", *(["fastexcel"] if excel else []), "lgrshare.domain.validation.isolated"]
+    )
+    from lgrshare.domain.standards.model import load_standard
+    from lgrshare.domain.validation.isolated import validate_isolated
+
     try:
         subject = _subject(organisation, period)
         standard = load_standard(standard_ref)
@@ -115,6 +126,9 @@ def validate_command(
 
 def _subject(organisation: str | None, period: str | None) -> Subject | None:
     """Return who and what the file is about, from ``--organisation`` and ``--period``."""
+    from lgrshare.domain.reference import council_identity
+    from lgrshare.domain.validation import Subject
+
     if organisation is None and period is None:
         return None
     if organisation is None:
@@ -129,14 +143,18 @@ def _subject(organisation: str | None, period: str | None) -> Subject | None:
 
 
 def _check_kind(file: Path, size: int) -> None:
-    """Refuse, as a submission does (``file-content-mismatch``), a file named ``.csv`` that is a
-    workbook or one named ``.xlsx`` that is not, so that ``validate`` and ``submit`` agree."""
-    extension = file.suffix.lower().lstrip(".")
-    if extension not in SUBMITTED_KINDS or size <= 0:
+    """Refuse what a submission refuses before reading a file, with the same codes, so that
+    ``validate`` and ``submit`` agree: a name that is not a plain one (``filename-invalid``), an
+    empty file (``file-empty``), a kind a submission does not take (``file-type-not-allowed``), and
+    a file named ``.csv`` that is a workbook or ``.xlsx`` that is not (``file-content-mismatch``).
+    A path that is not a file is ``validate``'s to refuse (``source-not-found``)."""
+    if not file.is_file():
         return
     with file.open("rb") as handle:
         head = handle.read(8192)
-    check_file(name=file.name, size=size, head=head, max_bytes=size, allowed=frozenset({extension}))
+    check_file(
+        name=file.name, size=size, head=head, max_bytes=max(size, 1), allowed=SUBMITTED_KINDS
+    )
 
 
 @contextmanager
@@ -154,6 +172,8 @@ def _progress_bar(size: int) -> Iterator[Progress | None]:
 
 def render(report: Report) -> str:
     """Return the report as people read it: verdict, figures, errors grouped by code."""
+    from lgrshare.domain.validation import ERROR_TYPES
+
     stats, file = report.stats, report.file
     verdict = "valid" if report.valid else "NOT VALID"
     lines = [
@@ -199,4 +219,6 @@ def _size(number: int) -> str:
 
 
 def _describe(file: dict[str, object] | object) -> str:
+    from lgrshare.domain.validation.report import read_as
+
     return read_as(dict(file) if isinstance(file, dict) else {})

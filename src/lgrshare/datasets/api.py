@@ -13,7 +13,7 @@ from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.catalogue.models import Kind
 from lgrshare.catalogue.services import dataset_get_for_user
 from lgrshare.datasets import compile as compiling
-from lgrshare.datasets.bundle import Export, check_format, export
+from lgrshare.datasets.bundle import CONTENT_TYPES, Export, check_format, export
 from lgrshare.datasets.downloads import dataset_download, submission_download
 from lgrshare.datasets.read import Page, Rows, dataset_rows, page_of
 from lgrshare.domain.errors import InvalidInput
@@ -24,6 +24,19 @@ from lgrshare.domain.standards.model import Standard
 from lgrshare.submissions.services import agreed_standard, submission_get_for_user
 
 router = Router(tags=["datasets"])
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+# A download's 200 is a file, not JSON: documented so that a client (and the fuzzer) knows it.
+DOWNLOAD = {
+    "responses": {
+        200: {
+            "description": "The file, with its context (caveats, schema, report)",
+            "content": {
+                content_type.split(";")[0]: _BINARY for content_type in CONTENT_TYPES.values()
+            },
+        }
+    }
+}
 
 
 class ErrorOut(Schema):
@@ -149,6 +162,7 @@ def dataset_rows_api(request: HttpRequest, slug: str, params: Query[RowsParams])
     "/catalogue/{slug}/download.{fmt}",
     response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Download a dataset with its context (csv, xlsx or zip)",
+    openapi_extra=DOWNLOAD,
 )
 def dataset_download_api(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     user = person(request)
@@ -160,6 +174,7 @@ def dataset_download_api(request: HttpRequest, slug: str, fmt: str) -> HttpRespo
     "/submissions/{submission_id}/download.{fmt}",
     response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Download an accepted submission with its context (csv, xlsx or zip)",
+    openapi_extra=DOWNLOAD,
 )
 def submissions_download(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponse:
     user = person(request)
@@ -209,6 +224,7 @@ def compiled_api(
     "/agreements/{agreement_id}/compile/{standard}/download.{fmt}",
     response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Download a compiled standard with its coverage and caveats",
+    openapi_extra=DOWNLOAD,
 )
 def compiled_download_api(
     request: HttpRequest, agreement_id: int, standard: str, fmt: str

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
+from lgrshare.agreements.flows import named_standard
 from lgrshare.datasets.read import Rows
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.exports import neutralise, neutralise_frame
@@ -63,7 +64,11 @@ def bundle_of(rows: Rows, *, name: str) -> Bundle:
     numbers: dict[str, str] = {}
     if dataset.standard_name:
         try:
-            standard = standard_get(name=dataset.standard_name)
+            standard = (
+                named_standard(dataset.agreement.current(), dataset.standard_name)
+                if dataset.agreement is not None
+                else standard_get(name=dataset.standard_name)
+            )
         except StandardNotFound:
             standard = None
         if standard is not None:

@@ -21,18 +21,19 @@ from typing import Any
 import polars as pl
 
 from lgrshare import access
+from lgrshare.agreements.flows import named_standard
 from lgrshare.agreements.models import Agreement
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.datasets.bundle import Bundle
 from lgrshare.datasets.read import Rows, dataset_rows
 from lgrshare.domain import disclosure
+from lgrshare.domain.deadline import deadline_check
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.lineage import COUNCIL_FIELDS, with_council
 from lgrshare.domain.policy import AccessDenied, Action
 from lgrshare.domain.public_data import load_public_table
 from lgrshare.domain.standards.model import Standard
-from lgrshare.standards.services import standard_get
 from lgrshare.trail import record
 
 # Caveat kinds that make one council's figures not comparable with another's.
@@ -146,11 +147,12 @@ def compile_standard(*, user: User, agreement: Agreement, standard_name: str) ->
             f"{agreement.reference} does not share {standard_name}",
             code="standard-not-in-agreement",
         )
-    standard = standard_get(name=standard_name)
+    standard = named_standard(agreement.current(), standard_name)
     read: list[Rows] = []
     coverage: list[CouncilCoverage] = []
     refusals: list[Dataset] = []
     for dataset in datasets:
+        deadline_check()  # a council at a time, within the request's time limit
         if dataset.kind != Kind.SUBMISSION:  # nothing accepted yet: nothing to read
             decision = access.check(user=user, action=Action.COMPILE, dataset=dataset)
             if not decision.allowed:

@@ -26,6 +26,7 @@ import polars as pl
 from lgrshare import access
 from lgrshare.catalogue.models import Dataset, Kind, MetricValue
 from lgrshare.councils.models import User
+from lgrshare.domain.deadline import deadline_check
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.paging import Paging, paging_check
 from lgrshare.domain.policy import Action, Decision
@@ -221,5 +222,9 @@ def submission_table(submission: Submission) -> pl.DataFrame:
 
 
 def _read_blob(submission: Submission) -> bytes:
-    # The one place the data of a submission is decrypted: retention's checks plug in here.
-    return blob_read_bytes(blob=submission.blob)
+    # The one place the data of a submission is decrypted: retention's checks plug in here,
+    # and so does the request's time limit, between one file and the next.
+    deadline_check()
+    raw = blob_read_bytes(blob=submission.blob)
+    deadline_check()
+    return raw

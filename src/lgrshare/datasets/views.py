@@ -24,7 +24,7 @@ from lgrshare.datasets.downloads import dataset_download, submission_download
 from lgrshare.datasets.read import dataset_rows
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy.retention import RetentionAction
-from lgrshare.domain.standards.display import rows_text
+from lgrshare.domain.standards.display import column_titles, rows_text
 from lgrshare.domain.standards.model import Standard, StandardNotFound
 from lgrshare.domain.validation import Report, officers
 from lgrshare.standards.services import standard_get
@@ -52,6 +52,7 @@ def _table(request: HttpRequest, frame: Any, standard: Standard | None) -> dict[
     start = (page - 1) * PAGE_ROWS
     return {
         "columns": frame.columns,
+        "headings": column_titles(standard, frame.columns),
         "rows": rows_text(standard, frame.columns, frame.slice(start, PAGE_ROWS).rows()),
         "total_rows": frame.height,
         "page": page,
@@ -128,7 +129,7 @@ def _detail(
         "page": _report_page(request, report),
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
-        "standard_title": _standard_title(submission.standard_name),
+        "standard_title": _standard_title(submission.standard_name, submission.standard_version),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
@@ -153,21 +154,24 @@ def _detail(
             user=user, dataset=submission.dataset, decision=decision, submission=submission
         ).frame
         # Cells as people read them (a proportion as a percentage); downloads keep them as sent.
-        rows = rows_text(
-            services.agreed_standard(submission.dataset),
-            frame.columns,
-            frame.head(PREVIEW_ROWS).rows(),
+        standard = services.agreed_standard(submission.dataset)
+        rows = rows_text(standard, frame.columns, frame.head(PREVIEW_ROWS).rows())
+        context.update(
+            columns=frame.columns,
+            headings=column_titles(standard, frame.columns),
+            rows=rows,
+            total_rows=frame.height,
         )
-        context.update(columns=frame.columns, rows=rows, total_rows=frame.height)
     invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
     status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)
 
 
-def _standard_title(name: str) -> str:
-    """The title of the standard ``name`` for people; its name if it is no longer held."""
+def _standard_title(name: str, version: str) -> str:
+    """The title of the standard ``name`` at ``version`` for people; its name if it is no longer
+    held."""
     try:
-        return standard_get(name=name).title or name
+        return standard_get(name=name, version=version).title or name
     except StandardNotFound:
         return name
 

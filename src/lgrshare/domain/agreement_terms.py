@@ -34,15 +34,20 @@ PUBLIC_TASK_BASES = frozenset({"a", "b", "c", "d", "e"})  # (f) is not for publi
 @dataclass(frozen=True, slots=True)
 class DataItem:
     """One item of data shared: fields of a standard (``standard`` set; no fields: every field)
-    or another item described in words (``text``)."""
+    at the ``version`` the agreement names, or, in a version written before every item named a
+    standard, an item described in words (``text``; the services now draft a standard for it)."""
 
     standard: str = ""
     fields: tuple[str, ...] = ()
     text: str = ""
+    version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         if self.standard:
-            return {"standard": self.standard, "fields": list(self.fields)}
+            named: dict[str, Any] = {"standard": self.standard}
+            if self.version:
+                named["version"] = self.version
+            return {**named, "fields": list(self.fields)}
         return {"item": self.text}
 
 
@@ -396,7 +401,8 @@ def terms_problems(
             continue
         known = standard_fields.get(item.standard)
         if known is None:
-            problem("unknown-standard", "standard", f"There is no standard {item.standard}")
+            at = f" version {item.version}" if item.version else ""
+            problem("unknown-standard", "standard", f"There is no standard {item.standard}{at}")
             continue
         unknown = [name for name in item.fields if name not in known]
         if unknown:
@@ -562,7 +568,11 @@ def _unique(names: Iterable[Any]) -> tuple[str, ...]:
 
 def _item(raw: Mapping[str, Any]) -> DataItem:
     if "standard" in raw:
-        return DataItem(standard=str(raw["standard"]), fields=_unique(raw.get("fields") or ()))
+        return DataItem(
+            standard=str(raw["standard"]),
+            fields=_unique(raw.get("fields") or ()),
+            version=_text(raw.get("version")),
+        )
     return DataItem(text=str(raw["item"]))
 
 

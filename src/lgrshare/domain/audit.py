@@ -57,6 +57,7 @@ EVENT_NAMES: Mapping[str, str] = MappingProxyType(
         "dataset",
         "delete": "Data was deleted (its key destroyed)",
         "rotate-kek": "The key-encryption key was rotated",
+        "vault-repaired": "`vault check --repair` deleted leftover files or marked lost blobs",
         # Catalogue
         "holding-recorded": "A council recorded data it holds",
         "metrics-imported": "Published metrics were imported into the catalogue",

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lgrshare.domain.errors import InvalidInput, LgrShareError
+from lgrshare.domain.validation.sniff import wide_unicode
 
 
 class FileTooLarge(LgrShareError):
@@ -32,7 +33,12 @@ _KINDS: dict[str, tuple[str, str]] = {
     "gz": ("application/gzip", "gzip"),
     "zip": ("application/zip", "zip"),
 }
+# The kinds a data submission takes (``lgrshare validate`` checks the same): tables, and a
+# table compressed.
+TABLE_KINDS = frozenset({"csv", "xlsx", "gz", "zip"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Unicode categories dropped from a name: formatting characters, line and paragraph separators.
+_HIDDEN = frozenset({"Cf", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,15 @@ def safe_filename(raw: str) -> str:
     """Return a name without folders or control characters; raises ``InvalidInput``.
 
     A name with path parts (``../x.csv``, ``C:\\x.csv``) or control characters is refused rather
-    than silently cleaned, so a person sees why their file was not taken.
+    than silently cleaned, so a person sees why their file was not taken. Invisible formatting
+    characters (Unicode's "Cf", "Zl" and "Zp": right-to-left overrides and isolates, zero-width
+    spaces and joiners), which make a name display as another (``contracts`` RLO ``xcsl.csv``
+    shows as ``contractslsc.xcsv``) or two names look the same, are dropped: the web's upload
+    parser has already dropped them from any uploaded file's name, so every way in keeps the
+    same name.
     """
-    name = unicodedata.normalize("NFC", raw or "").strip()
+    name = "".join(c for c in raw or "" if unicodedata.category(c) not in _HIDDEN)
+    name = unicodedata.normalize("NFC", name).strip()
     if not name or "/" in name or "\\" in name or name in {".", ".."} or _CONTROL.search(name):
         raise InvalidInput(
             "The file name must be a plain name, without folders or control characters",
@@ -85,7 +97,8 @@ def check_file(
         "zip": head.startswith(b"PK\x03\x04"),
         "pdf": head.startswith(b"%PDF-"),
         "gzip": head.startswith(b"\x1f\x8b"),
-        "text": b"\x00" not in head,
+        # UTF-16 or UTF-32 text has NUL bytes but is text: the reader names its encoding.
+        "text": b"\x00" not in head or wide_unicode(head) is not None,
     }[shape]
     if not looks_right:
         raise InvalidInput(

@@ -8,7 +8,8 @@ from a ``multiprocessing`` fork server that has imported the readers (so a job s
 milliseconds, not the second a fresh interpreter takes), with:
 
 - CPU time (``RLIMIT_CPU``, every thread's time counted), and a wall-clock deadline after which
-  the child is killed;
+  the child is killed (cut to what is left of the request's own time limit, when one is set:
+  ``domain.deadline``, which then raises ``RequestTooSlow``);
 - memory (``RLIMIT_AS``: the address space, so a huge allocation fails at once);
 - output: the pickled result may be at most ``output_bytes``.
 
@@ -24,19 +25,21 @@ in an anonymous in-memory file (``memfd_create``), so its plaintext never touche
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
+from lgrshare.domain.deadline import deadline_check, deadline_remaining, too_slow
 from lgrshare.domain.errors import InvalidInput, LgrShareError
 
 # Modules the fork server imports once, so that each child starts with them loaded.
@@ -83,7 +86,11 @@ class Handed:
 
 def in_memory_copy(source: BinaryIO, *, name: str = "upload") -> Handed:
     """Return ``source`` copied into an anonymous in-memory file (Linux ``memfd_create``),
-    to hand to a child: nothing is written to a disk."""
+    to hand to a child: nothing is written to a disk. A source that already is one (an
+    upload, ``web.uploads``) is handed as it is, so the server holds its bytes once."""
+    anonymous = _anonymous_fd(source)
+    if anonymous is not None:
+        return Handed(os.dup(anonymous))
     fd = os.memfd_create(name, os.MFD_CLOEXEC)
     with open(os.dup(fd), "wb", closefd=True) as out:
         if source.seekable():
@@ -93,6 +100,16 @@ def in_memory_copy(source: BinaryIO, *, name: str = "upload") -> Handed:
     if source.seekable():
         source.seek(0)
     return Handed(fd)
+
+
+def _anonymous_fd(source: BinaryIO) -> int | None:
+    """Return the descriptor of ``source`` if it is an anonymous in-memory file, else None."""
+    try:
+        fd = source.fileno()
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if target.startswith("/memfd:") else None
 
 
 def _mapping(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -110,7 +127,15 @@ _context_lock = threading.Lock()
 _context: Any = None
 
 
-def _forkserver() -> Any:
+def start_early(preload: Sequence[str] = PRELOAD) -> None:
+    """Start the fork server now, importing only ``preload``, so that its imports run beside
+    the caller's own: a one-shot command (``lgrshare validate``) that will run one job calls
+    this first, with what that job needs. A fork server already started is left as it is."""
+    _forkserver(preload)
+    multiprocessing.forkserver.ensure_running()
+
+
+def _forkserver(preload: Sequence[str] = PRELOAD) -> Any:
     global _context
     with _context_lock:
         if _context is None:
@@ -118,8 +143,10 @@ def _forkserver() -> Any:
             # Each child imports the program that started it (``lgrshare``, gunicorn, pytest)
             # again unless the fork server has: it does, once, when that is a file.
             main = getattr(sys.modules["__main__"], "__file__", None)
-            preload = ["__main__", *PRELOAD] if main and os.path.isfile(main) else PRELOAD
-            context.set_forkserver_preload(preload)
+            modules = list(preload)
+            context.set_forkserver_preload(
+                ["__main__", *modules] if main and os.path.isfile(main) else modules
+            )
             _context = context
         return _context
 
@@ -136,8 +163,10 @@ def run_limited(
     ``job`` is a module-level function; a ``Handed`` argument arrives open in the child. ``job``
     may call its ``report`` keyword argument to send progress, which ``progress`` receives here.
     ``what`` names the work for messages ("reading the file"). Raises what ``job`` raised if
-    an ``LgrShareError``, else ``FileTooComplex`` or ``FileUnreadable``.
+    an ``LgrShareError``, else ``FileTooComplex`` or ``FileUnreadable``; ``RequestTooSlow``
+    when the request's time limit runs out first.
     """
+    deadline_check()
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
     err_receive, err_send = context.Pipe(duplex=False)
@@ -168,11 +197,15 @@ def _await(
     progress: Callable[[Any], None] | None,
     err_receive: Connection,
 ) -> Any:
-    deadline = _now() + limits.wall_seconds
+    remaining = deadline_remaining()
+    wall = limits.wall_seconds if remaining is None else min(limits.wall_seconds, remaining)
+    deadline = _now() + wall
     while True:
         left = deadline - _now()
         if left <= 0:
             child.kill()
+            if wall < limits.wall_seconds:
+                raise too_slow()
             raise FileTooComplex(
                 f"The file took longer than the {limits.wall_seconds:,} seconds allowed for "
                 f"{what}, so it was stopped. Split it into smaller files, or send it as CSV."
@@ -264,6 +297,13 @@ def _died(exitcode: int | None, stderr: str, limits: Limits, what: str) -> LgrSh
     )
 
 
+_OUT_OF_MEMORY = ("cannot allocate", "memory allocation", "out of memory", "capacity overflow")
+
+
+def _out_of_memory(message: str) -> bool:
+    return any(words in message.lower() for words in _OUT_OF_MEMORY)
+
+
 def _child(
     job: Callable[..., Any],
     args: tuple[Any, ...],
@@ -292,6 +332,9 @@ def _child(
     except MemoryError:
         reply("memory", None)
     except BaseException as exc:  # a Rust panic (PanicException) is a BaseException
-        reply("crashed", type(exc).__name__)
+        # A native reader that cannot allocate panics (Polars: "Cannot allocate memory to hold
+        # CompactString") rather than raising MemoryError: that is the memory limit too.
+        reply("memory" if _out_of_memory(str(exc)) else "crashed", type(exc).__name__)
+
     else:
         reply("result", value)

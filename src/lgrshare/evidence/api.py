@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router
+from ninja import Router, Schema
 
 from lgrshare.accounts.auth import person
 from lgrshare.councils.services import area_get_for_user
@@ -22,7 +22,17 @@ from lgrshare.evidence.compiled import option_compiled_indicators
 router = Router(tags=["evidence"])
 
 
-@router.post("/areas/{county_gss}/options/appraise", response={200: dict[str, Any]})
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+# An area you do not belong to, or an option it has not saved, is 404; bad input 400; a role
+# the policy refuses 403.
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post("/areas/{county_gss}/options/appraise", response={200: dict[str, Any], **ERRORS})
 def appraise_option(request: HttpRequest, county_gss: str) -> HttpResponse | dict[str, Any]:
     """Check the option in the body covers the area once, then appraise each council."""
     area = area_get_for_user(county_gss=county_gss, user=person(request))
@@ -39,7 +49,7 @@ def appraise_option(request: HttpRequest, county_gss: str) -> HttpResponse | dic
     return appraisal.as_dict()
 
 
-@router.get("/areas/{county_gss}/options", response={200: list[dict[str, Any]]})
+@router.get("/areas/{county_gss}/options", response={200: list[dict[str, Any]], **ERRORS})
 def option_sets(request: HttpRequest, county_gss: str) -> list[dict[str, Any]]:
     """The area's saved options, each with every version (newest first)."""
     user = person(request)
@@ -63,7 +73,9 @@ def option_sets(request: HttpRequest, county_gss: str) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/areas/{county_gss}/options/{option_id}/appraisal", response={200: dict[str, Any]})
+@router.get(
+    "/areas/{county_gss}/options/{option_id}/appraisal", response={200: dict[str, Any], **ERRORS}
+)
 def option_appraisal(request: HttpRequest, county_gss: str, option_id: int) -> dict[str, Any]:
     """The appraisal of a saved option's latest version."""
     user = person(request)
@@ -72,7 +84,9 @@ def option_appraisal(request: HttpRequest, county_gss: str, option_id: int) -> d
     return {"id": option_id, "version": compared.version.number, **compared.appraisal.as_dict()}
 
 
-@router.get("/areas/{county_gss}/options/{option_id}/indicators", response={200: dict[str, Any]})
+@router.get(
+    "/areas/{county_gss}/options/{option_id}/indicators", response={200: dict[str, Any], **ERRORS}
+)
 def option_indicators(
     request: HttpRequest,
     county_gss: str,

@@ -221,6 +221,14 @@ def requests_attach(
     "/requests/{request_id}/attachments/{attachment_id}",
     response={403: ErrorOut, 404: ErrorOut},
     summary="Download an attachment (area council staff; named contractor staff)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The attachment, in the type it was uploaded as",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def requests_attachment(request: HttpRequest, request_id: int, attachment_id: int) -> HttpResponse:
     found = services.request_get_for_user(pk=request_id, user=person(request))

@@ -26,7 +26,7 @@ from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.retention.deletion import Deletion, delete_and_certify, finish_pending
 from lgrshare.retention.models import Attestation, DeletionCertificate
 from lgrshare.submissions.models import Submission
-from lgrshare.trail import record, refusals_recorded
+from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.storage import Storage
 
 # Agreements that can hold no data: nothing was ever submitted under a draft.
@@ -386,16 +386,38 @@ def attestation_confirm(
 
 
 def attestation_get_for_user(*, pk: int, user: User) -> Attestation:
-    """An attestation of an agreement in one of the user's areas; ``NotFound`` otherwise."""
+    """An attestation of an agreement in one of the user's areas, for a party's staff whose
+    role may see retention records (the policy's ``view-retention`` with the agreement's
+    parties); ``NotFound`` (another area's, recorded) or ``AccessDenied`` (recorded) otherwise.
+
+    Found by the authorisation matrix: any member of the area, contractor staff included,
+    could read (and post to) another council's confirmation page."""
     found = (
         Attestation.objects.select_related("agreement__area", "council")
         .filter(pk=pk, agreement__area__memberships__user=user)
         .first()
     )
     if found is None:
+        elsewhere = Attestation.objects.filter(pk=pk).select_related("agreement__area").first()
+        if elsewhere is not None:
+            record_hidden(
+                user=user,
+                target_type="attestation",
+                target_id=pk,
+                area=elsewhere.agreement.area.county_id,
+            )
         raise NotFound(
             f"There is no attestation {pk} that you can see", code="attestation-not-found"
         )
+    parties = frozenset(found.agreement.current().parties.values_list("council_id", flat=True))
+    access.require_retention(
+        user=user,
+        action=RetentionAction.VIEW,
+        area=found.agreement.area.county_id,
+        parties=parties,
+        target_type="attestation",
+        target_id=found.pk,
+    )
     return found
 
 

@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from lgrshare.accounts.auth import person
+from lgrshare.councils.models import Area
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.standards import drafts
-from lgrshare.standards.services import standard_get, standard_list
+from lgrshare.standards.services import area_standard_list, standard_get, standard_list
 
 router = Router(tags=["data standards"])
 
@@ -25,6 +26,9 @@ class StandardSummaryOut(Schema):
     personal_data: str
     sensitivity: str
     fields: int
+    # "built-in", or an area standard's "draft" or "agreed" (the version in use), and its area.
+    state: str = "built-in"
+    area_gss: str = ""
 
 
 class ErrorOut(Schema):
@@ -32,8 +36,17 @@ class ErrorOut(Schema):
     message: str
 
 
-@router.get("/standards", response=list[StandardSummaryOut], summary="The agreed data standards")
+@router.get(
+    "/standards",
+    response=list[StandardSummaryOut],
+    summary="The data standards: the built-in ones, then your areas' own",
+)
 def standards_list(request: HttpRequest) -> list[dict[str, Any]]:
+    listed = [(s, "built-in", "") for s in standard_list()]
+    for area in Area.objects.visible_to(person(request)):
+        for version in area_standard_list(area):
+            standard = standard_get(name=version.name, version=version.version)
+            listed.append((standard, version.state, str(area.county_id)))
     return [
         {
             "name": s.name,
@@ -44,8 +57,10 @@ def standards_list(request: HttpRequest) -> list[dict[str, Any]]:
             "personal_data": s.personal_data,
             "sensitivity": s.sensitivity,
             "fields": len(s.fields),
+            "state": state,
+            "area_gss": area_gss,
         }
-        for s in standard_list()
+        for s, state, area_gss in listed
     ]
 
 
@@ -54,8 +69,10 @@ def standards_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: dict[str, Any], 404: ErrorOut},
     summary="One standard: its Table Schema and metadata",
 )
-def standard_detail(request: HttpRequest, name: str) -> dict[str, Any]:
-    return standard_get(name=name).to_json()
+def standard_detail(request: HttpRequest, name: str, version: str = "") -> dict[str, Any]:
+    """``version`` (optional): an area standard's version, as an agreement names it; by
+    default the version in use."""
+    return standard_get(name=name, version=version).to_json()
 
 
 class DraftIn(Schema):

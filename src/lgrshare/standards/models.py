@@ -21,7 +21,18 @@ class AreaStandard(models.Model):
     version = models.CharField(max_length=20)
     title = models.CharField(max_length=200)
     definition = models.JSONField()
+
+    class Source(models.TextChoices):
+        EXAMPLE = "example", "Proposed from an example file"
+        SCHEMA = "schema", "From a Table Schema"
+        COPY = "copy", "Copied from another standard"
+        ITEM = "item", "Drafted from an agreement's data item described in words"
+        FIELDS = "fields", "Fields confirmed one by one"
+        JSON = "json", "Edited as JSON"
+
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    # How this version was made: a proposal (example, item) still needs its fields confirmed.
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SCHEMA)
     drafted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     drafted_at = models.DateTimeField(auto_now_add=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
@@ -36,3 +47,11 @@ class AreaStandard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+    @property
+    def proposed(self) -> bool:
+        """Whether this version is a proposal nobody has confirmed field by field yet."""
+        return self.state == self.State.DRAFT and self.source in (
+            self.Source.EXAMPLE,
+            self.Source.ITEM,
+        )

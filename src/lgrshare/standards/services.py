@@ -7,7 +7,11 @@ database, so nothing outside them can be read.
 An area's standard (``AreaStandard``) is drafted in ``lgrshare.standards.drafts``. Each save is
 a version; a version is agreed, and frozen, when an agreement naming the standard
 is signed by every party (``area_standards_agree``). ``standard_get`` gives the latest agreed
-version, or the latest draft while none is agreed.
+version, or the latest draft while none is agreed; ``standard_get(name=, version=)`` gives the
+version an agreement names (``version_in_use`` is the one a new agreement names). A version is
+never changed once saved: an edit is a new version, so what an agreement names stays as it was.
+A built-in standard ships with the code, one version at a time: its version is recorded in the
+agreement, and the standard the code ships is used.
 """
 
 from __future__ import annotations
@@ -37,16 +41,32 @@ def standard_list() -> list[Standard]:
     return sorted(_by_name().values(), key=lambda s: s.title)
 
 
-def standard_get(*, name: str) -> Standard:
-    """Return the built-in standard ``name``, or the area standard ``name`` (its latest agreed
-    version, else its latest draft); raises ``StandardNotFound``."""
+def standard_get(*, name: str, version: str = "") -> Standard:
+    """Return the built-in standard ``name``, or the area standard ``name``: its ``version``
+    when given (the one an agreement names), else its latest agreed version, else its latest
+    draft; raises ``StandardNotFound``."""
     builtin = _by_name().get(name)
     if builtin is not None:
         return builtin
-    version = _current(name)
-    if version is None:
-        raise StandardNotFound(f"There is no standard called {name!r}")
-    return parse_standard(version.definition, default_name=name)
+    found = area_standard_version(name, version) if version else _current(name)
+    if found is None:
+        raise StandardNotFound(
+            f"There is no standard called {name!r}"
+            + (f" at version {version}" if version and _current(name) else "")
+        )
+    return parse_standard(found.definition, default_name=name)
+
+
+def area_standard_version(name: str, version: str) -> AreaStandard | None:
+    """Return version ``version`` of area standard ``name``, or None."""
+    return AreaStandard.objects.filter(name=name, version=version).first()
+
+
+def version_in_use(name: str) -> str:
+    """Return the version of standard ``name`` an agreement naming it now names: a built-in's
+    version, or an area standard's current one (``current_version``); raises
+    ``StandardNotFound``."""
+    return standard_get(name=name).version
 
 
 def current_version(name: str) -> AreaStandard | None:
@@ -76,11 +96,14 @@ def area_standard_versions(name: str) -> list[AreaStandard]:
     return list(AreaStandard.objects.filter(name=name).order_by("-drafted_at", "-pk"))
 
 
-def area_standards_agree(*, names: list[str], agreement_reference: str, user: User) -> None:
-    """Agree, and freeze, the current version of each area standard among ``names``: called
-    when the agreement ``agreement_reference`` using them is signed by every party."""
-    for name in sorted(set(names)):
-        latest = AreaStandard.objects.filter(name=name).order_by("-drafted_at", "-pk").first()
+def area_standards_agree(
+    *, pins: list[tuple[str, str]], agreement_reference: str, user: User
+) -> None:
+    """Agree each area standard version among ``pins`` ((name, version) as the agreement names
+    them): called when the agreement ``agreement_reference`` naming them is signed by every
+    party. A built-in standard, or a version already agreed, is left as it is."""
+    for name, version in sorted(set(pins)):
+        latest = area_standard_version(name, version) if version else _current(name)
         if latest is None or latest.state == AreaStandard.State.AGREED:
             continue
         latest.state = AreaStandard.State.AGREED

@@ -18,7 +18,9 @@ class SubmitForm(forms.Form):
         help_text="For example 2025-26",
         error_messages={"required": "Say what period the data covers"},
     )
+    # An empty file is the service's to refuse (``file-empty``), as the API and ``validate`` do.
     file = forms.FileField(
+        allow_empty_file=True,
         label="The file",
         help_text="CSV or Excel (.xlsx) in the agreed layout",
         error_messages={"required": "Choose the file to submit"},

@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from lgrshare import access
 from lgrshare.agreements import notices
+from lgrshare.agreements.flows import agreed_fields, named_standard
 from lgrshare.agreements.models import Agreement
-from lgrshare.agreements.services import agreed_fields
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.domain.errors import InvalidInput, NotFound
-from lgrshare.domain.files import check_file
+from lgrshare.domain.files import TABLE_KINDS, check_file
 from lgrshare.domain.isolation import FileTooComplex, FileUnreadable
 from lgrshare.domain.policy import Decision
 from lgrshare.domain.reference import council_identity
@@ -39,7 +39,7 @@ from lgrshare.submissions.models import Submission
 from lgrshare.trail import record, record_hidden, refusals_recorded
 from lgrshare.vault.services import blob_destroy, blob_seal, blob_store, blob_unseal
 
-UPLOAD_KINDS = frozenset({"csv", "xlsx", "gz", "zip"})
+UPLOAD_KINDS = TABLE_KINDS
 # The parts of a validation report that quote cells or values, sealed under the file's key.
 SEALED_PARTS = ("errors", "profile")
 REPORT_PURPOSE = "report"
@@ -70,12 +70,12 @@ def dataset_for(*, agreement: Agreement, standard: str, council: str) -> Dataset
 def agreed_standard(dataset: Dataset) -> Standard:
     """The dataset's standard cut to the fields its holder shares under its agreement's current
     version: what a submission of it may hold, and its template."""
-    standard = standard_get(name=dataset.standard_name)
     if dataset.agreement is None or dataset.publisher_id is None:
-        return standard
-    fields = agreed_fields(
-        version=dataset.agreement.current(), standard=standard.name, provider=dataset.publisher_id
-    )
+        return standard_get(name=dataset.standard_name)
+    # The version the agreement names, never a later draft of it.
+    version = dataset.agreement.current()
+    standard = named_standard(version, dataset.standard_name)
+    fields = agreed_fields(version=version, standard=standard.name, provider=dataset.publisher_id)
     return standard.restricted_to(fields)
 
 

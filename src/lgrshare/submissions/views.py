@@ -3,6 +3,7 @@ page, its actions and downloads show data, so they are the read path's: ``datase
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -47,13 +48,16 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 drop_unagreed=form.cleaned_data["drop_unagreed"],
             )
         except InvalidInput as exc:
-            form.add_error("file", exc.message)
+            # With its code, which the page carries (``data-error-code``), as the API's does.
+            form.add_error("file", forms.ValidationError(exc.message, code=exc.code))
         else:
             return redirect("submission", pk=created.pk)
     shares = [(d, services.agreed_standard(d)) for d in mine]
+    refusal = form.errors.as_data().get("file", []) if form.errors else []
     context = {
         "agreement": agreement,
         "area": agreement.area,
+        "error_code": refusal[0].code if refusal else None,
         "form": form,
         "mine": mine,
         "shares": shares,

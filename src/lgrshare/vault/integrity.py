@@ -19,11 +19,13 @@ it existed and was lost, the row keeps the wrapped key in case the file is resto
 backup, and deleting it would fail on the foreign keys anyway. Damaged containers and key
 problems are not repairable here: restore the file, or the KEK, from a backup.
 
-A temporary file is an unfinished write whatever its age unless its writer still holds its
-lock (the kernel drops the lock when the writer dies), so a crash's partial writes are found
-straight after it. A whole file whose row is not committed yet cannot be told by a lock, so
-orphan files younger than the grace period are left alone. Rows are read before the directory
-is listed, so a blob committed during the check is seen as an (young) orphan, never as missing.
+Whatever its age, a file is left alone while its writer holds its lock: from the temporary
+file's creation until the transaction that records its row commits or rolls back (the kernel
+drops the lock when the writer dies). Any other temporary file, or file without a live row, is
+a leftover, found straight after the crash that left it. Rows are read before the directory is
+listed, so a blob committed during the check is never reported missing; a file without a row
+in that first read whose lock is free is looked up again before it is called an orphan, as its
+row may have been committed since (the lock is released only after the commit).
 """
 
 from __future__ import annotations
@@ -31,18 +33,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from lgrshare.audit.services import audit_record
+from lgrshare.domain.audit import AuditEvent
 from lgrshare.domain.crypto import CryptoError, WrappedKey, decrypt_stream, unwrap_key
 from lgrshare.domain.crypto.keys import Keyring
 from lgrshare.vault.errors import BlobMissing
 from lgrshare.vault.keys import keyring
 from lgrshare.vault.models import Blob
 from lgrshare.vault.storage import Storage, default_storage
-
-DEFAULT_GRACE = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ class Finding:
 @dataclass(slots=True)
 class CheckReport:
     """What ``vault_check`` did: blobs verified (and their plaintext bytes), destroyed and
-    lost rows seen, files left alone as too young, and the findings."""
+    lost rows seen, files left alone as being written, and the findings."""
 
     verified: int = 0
     verified_bytes: int = 0
@@ -112,18 +113,18 @@ def _verify(blob: Blob, storage: Storage, ring: Keyring) -> Finding | None:
     return None
 
 
-def _young(storage: Storage, name: str, cutoff: datetime) -> bool:
-    modified = storage.modified_at(name)
-    return modified is None or modified > cutoff
-
-
-def _check_rows(report: CheckReport, storage: Storage, ring: Keyring, *, repair: bool) -> set[str]:
-    """Verify every readable row; return the ids that may own a file (not destroyed)."""
+def _check_rows(
+    report: CheckReport, storage: Storage, ring: Keyring, *, repair: bool
+) -> tuple[set[str], set[str]]:
+    """Verify every readable row; return the ids that may own a file (not destroyed) and the
+    ids of destroyed rows."""
     owned: set[str] = set()
+    destroyed: set[str] = set()
     rows = Blob.objects.order_by("created_at").iterator(chunk_size=500)
     for blob in rows:
         if blob.destroyed_at is not None:
             report.destroyed += 1
+            destroyed.add(blob.file_id)
             continue
         owned.add(blob.file_id)
         if blob.lost_at is not None:
@@ -140,21 +141,29 @@ def _check_rows(report: CheckReport, storage: Storage, ring: Keyring, *, repair:
             report.findings.append(_repaired(finding, "marked lost"))
         else:
             report.findings.append(finding)
-    return owned
+    return owned, destroyed
 
 
 def _repaired(finding: Finding, how: str) -> Finding:
     return Finding(finding.code, finding.name, f"{finding.message} ({how})", repaired=True)
 
 
+def _committed_since(name: str) -> bool:
+    # Asked only once the file's lock is seen free, which its writer drops after the commit.
+    return Blob.objects.filter(pk=name, destroyed_at__isnull=True).exists()
+
+
 def _stray_files(
-    storage: Storage, owned: set[str], cutoff: datetime, report: CheckReport
+    storage: Storage, owned: set[str], destroyed: set[str], report: CheckReport
 ) -> Iterator[Finding]:
     for name in storage.list_ids():
         if name in owned:
             continue
-        if _young(storage, name, cutoff):
+        # A destroyed row's key is gone for good, whatever holds the file.
+        if name not in destroyed and storage.being_written(name):
             report.in_flight += 1
+            continue
+        if _committed_since(name):
             continue
         yield Finding("orphan-file", name, "a file with no live row: nothing can read it")
     for name in storage.list_temporary():
@@ -166,22 +175,58 @@ def _stray_files(
 
 
 def vault_check(
-    *, repair: bool = False, grace: timedelta = DEFAULT_GRACE, storage: Storage | None = None
+    *,
+    repair: bool = False,
+    storage: Storage | None = None,
+    actor: str = "system",
 ) -> CheckReport:
     """Verify every readable blob and find orphans both ways; with ``repair``, delete orphan
-    and temporary files older than ``grace`` and mark rows without a file as lost.
+    and temporary files (any not being written, whatever their age) and mark rows without a
+    file as lost.
 
-    Returns a ``CheckReport``. Raises the KEK's ``ConfigurationError`` when the current KEK
-    cannot be loaded (no blob could be checked).
+    Returns a ``CheckReport``. A repair that changed anything is recorded, as one
+    ``vault-repaired`` event by ``actor``, naming what it deleted and marked (blob ids and file
+    names: random, and nothing of the data or its keys). Raises the KEK's
+    ``ConfigurationError`` when the current KEK cannot be loaded (no blob could be checked).
     """
     store = storage or default_storage()
     ring = keyring()
-    cutoff = timezone.now() - grace
     report = CheckReport()
-    owned = _check_rows(report, store, ring, repair=repair)
-    for finding in _stray_files(store, owned, cutoff, report):
+    owned, destroyed = _check_rows(report, store, ring, repair=repair)
+    for finding in _stray_files(store, owned, destroyed, report):
         if repair:
             store.delete(finding.name)
             finding = _repaired(finding, "deleted")
         report.findings.append(finding)
+    repaired = [finding for finding in report.findings if finding.repaired]
+    if repaired:
+        _record_repair(repaired, actor=actor)
     return report
+
+
+# The most of the repaired names an audit record lists (its counts are always whole).
+_NAMES_SHOWN = 20
+
+
+def _record_repair(repaired: list[Finding], *, actor: str) -> None:
+    def named(code: str) -> list[str]:
+        return [finding.name for finding in repaired if finding.code == code]
+
+    deleted = named("orphan-file") + named("temporary-file")
+    lost = named("blob-missing")
+    audit_record(
+        event=AuditEvent(
+            name="vault-repaired",
+            actor=actor,
+            target_type="vault",
+            target_id="blobs",
+            reason="",
+            detail={
+                "orphans_deleted": len(named("orphan-file")),
+                "temporary_deleted": len(named("temporary-file")),
+                "marked_lost": len(lost),
+                "deleted": ",".join(deleted[:_NAMES_SHOWN]),
+                "lost": ",".join(lost[:_NAMES_SHOWN]),
+            },
+        )
+    )

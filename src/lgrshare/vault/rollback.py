@@ -1,4 +1,5 @@
-"""Delete a blob's file when the transaction that recorded it rolls back.
+"""Delete a blob's file when the transaction that recorded it rolls back, and hold its lock
+until that transaction ends.
 
 Django has ``on_commit`` but no "on rollback". What it does on a rollback is drop the pending
 commit hooks (``connection.run_on_commit``), and CPython frees a dropped hook at once. So the
@@ -14,6 +15,9 @@ then could lose a committed blob, so anything but a rollback we can see leaves t
 If Django ever changes how rollbacks drop hooks, the guard stops deleting and degrades to what
 it backs up: such a file is an orphan (already unreadable, as its data key lived only in the
 rolled-back row) that ``lgrshare vault check --repair`` removes.
+
+The write's lock (``storage.Held``) is released when the commit hook runs or is dropped, after
+the deletion: until then ``vault check`` sees the file as being written, never as an orphan.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 
 from django.db import transaction
 
-from lgrshare.vault.storage import Storage
+from lgrshare.vault.storage import Held, Storage
 
 log = logging.getLogger(__name__)
 
@@ -37,31 +41,42 @@ class _Outcome:
     committed = False
 
 
-def delete_on_rollback(*, storage: Storage, blob_id: str, using: str | None = None) -> None:
+def delete_on_rollback(
+    *, storage: Storage, blob_id: str, held: Held | None = None, using: str | None = None
+) -> None:
     """Arrange for ``blob_id`` to be deleted from ``storage`` if the current transaction (or
-    the savepoint this is called in) rolls back. Does nothing outside a transaction."""
+    the savepoint this is called in) rolls back, and for ``held`` (the write's lock) to be
+    released when the transaction ends either way. Outside a transaction it only releases
+    ``held``."""
+    held = held or Held(None)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
+        held.release()
         return
     outcome = _Outcome()
 
     def committed() -> None:
         outcome.committed = True
+        held.release()
 
-    finalizer = weakref.finalize(committed, _discard, outcome, storage, blob_id, connection)
+    finalizer = weakref.finalize(committed, _discard, outcome, storage, blob_id, connection, held)
     # At interpreter exit the transaction is not committing any more, but nor is it a
     # rollback we saw: leave the file to repair rather than guess.
     finalizer.atexit = False
     connection.on_commit(committed, robust=True)
 
 
-def _discard(outcome: _Outcome, storage: Storage, blob_id: str, connection: Any) -> None:
-    if outcome.committed or not _inside_rollback(sys._getframe(1), connection):
-        return
+def _discard(
+    outcome: _Outcome, storage: Storage, blob_id: str, connection: Any, held: Held
+) -> None:
     try:
+        if outcome.committed or not _inside_rollback(sys._getframe(1), connection):
+            return
         storage.delete(blob_id)
     except OSError as error:  # a finalizer must not raise; repair will find the file
         log.warning("could not delete blob %s after a rollback: %s", blob_id, error)
+    finally:
+        held.release()
 
 
 def _inside_rollback(frame: FrameType | None, connection: Any) -> bool:

@@ -5,7 +5,8 @@ leaves either the whole blob or nothing (once ``lgrshare vault check --repair`` 
 
 1. The data key is made and wrapped first, so a missing or insecure KEK fails before any I/O.
 2. The source is encrypted while it streams into a temporary file, which is fsynced and renamed
-   to the blob's name (``Storage.write_atomic``). A kill here leaves a ``*.tmp`` file.
+   to the blob's name (``Storage.write_locked``). A kill here leaves a ``*.tmp`` file. The
+   file's lock is held from its creation until the transaction ends (step 4).
 3. The row is inserted in the caller's transaction. A kill before the commit leaves a whole
    file with no row: an orphan, already unreadable because its data key was only in the row.
 4. On a rollback the file is deleted at once (``vault.rollback``); if this process dies first,
@@ -13,10 +14,11 @@ leaves either the whole blob or nothing (once ``lgrshare vault check --repair`` 
    at a file that a crash can take away (renaming only after the commit would leave that
    window, and need repair to roll forward).
 
-Repair must not mistake an upload in flight for an orphan: it leaves files younger than a
-grace period alone (``vault.integrity``). The whole upload runs in the caller's transaction;
-on SQLite that holds the write lock while the file encrypts, so call ``blob_store`` before any
-slow work that does not need the lock, or accept that uploads are serialised.
+Repair must not mistake an upload in flight for an orphan: it leaves alone a file whose lock a
+live process holds, whatever its age, and removes any other (``vault.integrity``). The whole
+upload runs in the caller's transaction; on SQLite that holds the write lock while the file
+encrypts, so call ``blob_store`` before any slow work that does not need the lock, or accept
+that uploads are serialised.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def blob_store(*, source: BinaryIO, storage: Storage | None = None) -> Blob:
     blob = Blob()
     data_key = new_data_key()
     blob.wrapped_key = wrap_key(data_key, current_kek()).to_str()
-    result = store.write_atomic(
+    result, held = store.write_locked(
         blob.file_id,
         lambda dst: encrypt_stream(source, dst, data_key=data_key, file_id=blob.file_id),
     )
@@ -70,8 +72,9 @@ def blob_store(*, source: BinaryIO, storage: Storage | None = None) -> Blob:
             blob.save(force_insert=True)
         except BaseException:
             store.delete(blob.file_id)
+            held.release()
             raise
-        delete_on_rollback(storage=store, blob_id=blob.file_id)
+        delete_on_rollback(storage=store, blob_id=blob.file_id, held=held)
     return blob
 
 

@@ -7,6 +7,12 @@ container. Whatever a crash leaves behind is a ``*.tmp`` file or a whole file wi
 which ``lgrshare vault check --repair`` removes (see ``vault.services`` for how writes are tied
 to the database transaction).
 
+A write in progress is told from a crash's leftover by a lock, not by its age: the writer holds
+an exclusive ``flock`` on the file from its creation, through the rename, until the row that
+owns it is committed or rolled back (``write_locked`` hands the lock to the caller). The kernel
+drops the lock when the writer's process dies, however it dies, so ``being_written`` is true
+exactly while a live process may still commit the file.
+
 The directory is flat: a UUID per file and at most a few hundred thousand files over a hub's
 life is well within what ext4 and XFS list quickly. S3-compatible storage would implement the
 same ``Storage`` protocol (``write_atomic`` as a single PUT).
@@ -39,6 +45,11 @@ class Storage(Protocol):
         ``write`` returned. On any failure nothing is left under ``blob_id``."""
         ...
 
+    def write_locked(self, blob_id: str, write: Callable[[BinaryIO], T]) -> tuple[T, Held]:
+        """As ``write_atomic``, but the blob stays marked as being written until the returned
+        ``Held`` is released (when the row that owns it is committed or rolled back)."""
+        ...
+
     def open(self, blob_id: str) -> BinaryIO:
         """Return the blob for reading; raises ``BlobMissing`` when there is none."""
         ...
@@ -64,8 +75,22 @@ class Storage(Protocol):
         ...
 
     def being_written(self, name: str) -> bool:
-        """Return whether a writer is still writing the temporary file ``name``."""
+        """Return whether a live writer still holds the file ``name`` (a temporary file, or a
+        blob whose row is not committed yet)."""
         ...
+
+
+class Held:
+    """A finished write's lock, kept until ``release`` (or until its process dies)."""
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    def release(self) -> None:
+        """Drop the lock; idempotent."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
 
 
 def _is_blob_id(name: str) -> bool:
@@ -91,24 +116,30 @@ class LocalStorage:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def write_atomic(self, blob_id: str, write: Callable[[BinaryIO], T]) -> T:
+        """Write the blob (``write_locked``) and release its lock at once; return what
+        ``write`` returned."""
+        result, held = self.write_locked(blob_id, write)
+        held.release()
+        return result
+
+    def write_locked(self, blob_id: str, write: Callable[[BinaryIO], T]) -> tuple[T, Held]:
         """Write through a temporary file, fsync it, rename it to ``blob_id`` and fsync the
-        directory; return what ``write`` returned. Raises ``FileExistsError`` if the blob
-        exists, and whatever ``write`` or the filesystem raises (the temporary file is then
-        removed)."""
+        directory; return what ``write`` returned and the file's lock, still held. Raises
+        ``FileExistsError`` if the blob exists, and whatever ``write`` or the filesystem raises
+        (the temporary file is then removed and the lock dropped)."""
         if not _is_blob_id(blob_id):
             raise ValueError(f"not a blob id: {blob_id!r}")
         self._ensure_root()
         final = self._path(blob_id)
         temporary = self._path(f"{blob_id}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
         fd = os.open(temporary, _CREATE, 0o600)
-        # Held until the file is complete: ``being_written`` tells a write in progress from
-        # one a crash abandoned by this lock (the kernel drops it when the writer dies), not
-        # by the file's age.
+        # Held on the open file, so it follows the file through the rename (module docstring).
         fcntl.flock(fd, fcntl.LOCK_EX)
         renamed = False
         try:
-            # Unbuffered: the container is written in whole chunks already.
-            with os.fdopen(fd, "wb", buffering=0) as handle:
+            # Unbuffered: the container is written in whole chunks already. The descriptor
+            # stays open after the write, as it carries the lock.
+            with os.fdopen(fd, "wb", buffering=0, closefd=False) as handle:
                 result = write(cast(BinaryIO, handle))
                 os.fsync(handle.fileno())
             if os.path.lexists(final):
@@ -120,8 +151,9 @@ class LocalStorage:
             temporary.unlink(missing_ok=True)
             if renamed:
                 final.unlink(missing_ok=True)
+            os.close(fd)
             raise
-        return result
+        return result, Held(fd)
 
     def open(self, blob_id: str) -> BinaryIO:
         """Return the blob's file for reading; raises ``BlobMissing`` when it is not there."""
@@ -162,7 +194,8 @@ class LocalStorage:
         return (name for name in self._names() if name.endswith(TEMPORARY_SUFFIX))
 
     def being_written(self, name: str) -> bool:
-        """Return whether a live writer holds the temporary file ``name``'s lock."""
+        """Return whether a live writer holds the lock of the file ``name`` (a temporary file,
+        or a blob whose row is not committed yet)."""
         try:
             fd = os.open(self._path(name), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:

@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from lgrshare.accounts.services import token_authenticate
+from lgrshare.domain.deadline import deadline_within
 from lgrshare.domain.errors import LgrShareError
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,26 @@ def error_page(
     return render(request, "error.html", context, status=status)
 
 
+class RequestDeadlineMiddleware:
+    """Give each request ``LGRSHARE_REQUEST_SECONDS`` for its work (``domain.deadline``).
+
+    The long operations check it and raise ``RequestTooSlow`` (503, ``request-too-slow``),
+    which the error middleware and the API's handler answer like any ``LgrShareError``. The
+    clock starts again once an upload's body has arrived (``web.uploads``). A streamed
+    response's body is sent after this returns, outside the limit (the client timeout bounds
+    a client that stops reading).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        with deadline_within(settings.REQUEST_SECONDS):
+            return self.get_response(request)
+
+
 class UploadLimitMiddleware:
     """Refuse a request whose declared body is over the upload limit before any of it is read.
 
@@ -83,6 +104,39 @@ class UploadLimitMiddleware:
                 return error_json(413, "request-too-large", message)
             return error_page(request, 413, "request-too-large", message)
         return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Refuse a NUL character in the path, the query or a JSON body, before any view runs:
+    no field takes one, and PostgreSQL cannot store one in text (a query for ``?area=%00``
+    was a 500 there; found by the API fuzzer). Pages answer 400, the API 422
+    (``invalid-input``), as for any input that does not parse. Form fields already refuse NUL
+    (Django's ``ProhibitNullCharactersValidator``); uploaded files are bytes and may hold it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if self._holds_nul(request):
+            message = "The request holds a NUL character, which no field accepts"
+            if is_api(request):
+                return error_json(422, "invalid-input", message)
+            return error_page(request, 400, "bad-request", message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path:
+            return True
+        if any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return True
+        # Only a JSON body is read here: a file upload's body is streamed by its own view.
+        json_body = request.content_type == "application/json"
+        return json_body and b"\\u0000" in request.body
 
 
 class BodyGateMiddleware:

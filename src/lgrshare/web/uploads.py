@@ -4,28 +4,28 @@ Django's default handler spools any upload over 2.5 MB to a named file in the sy
 temporary folder, in plaintext, where it stays if the server is killed mid-upload. Here every
 uploaded file goes into an anonymous in-memory file (Linux ``memfd_create``): it has no name in
 any folder, is freed when the request ends or the process dies, and is handed as it is to the
-limited process that reads it (``domain.isolation``). The request body's size is bounded before
-it is read (``LGRSHARE_MAX_UPLOAD_BYTES``), so is the memory. Elsewhere than Linux, an unnamed
-temporary file in ``LGRSHARE_HOME/spool`` (mode 0700) stands in.
+limited process that reads it (``domain.isolation``), without a second copy. The request
+body's size is bounded before it is read (``LGRSHARE_MAX_UPLOAD_BYTES``), so is the memory one
+request can take. Elsewhere than Linux (a developer's machine: parsing needs ``memfd_create``
+too) a buffer in the process's memory stands in; never a file on disk.
 """
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+
+from lgrshare.domain.deadline import deadline_restart
 
 
 def _private_file(name: str) -> BinaryIO:
     if hasattr(os, "memfd_create"):
         return open(os.memfd_create(name[:200] or "upload", os.MFD_CLOEXEC), "w+b")
-    spool = settings.HOME / "spool"
-    spool.mkdir(mode=0o700, exist_ok=True)
-    return tempfile.TemporaryFile(dir=spool)
+    return io.BytesIO()
 
 
 class InMemoryUploadedFile(UploadedFile):
@@ -56,3 +56,7 @@ class PrivateUploadHandler(FileUploadHandler):
         self.file.seek(0)
         self.file.size = file_size
         return self.file
+
+    def upload_complete(self) -> None:
+        # The request's time limit counts the service's work, not the client's sending.
+        deadline_restart()

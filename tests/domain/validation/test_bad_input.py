@@ -450,3 +450,23 @@ def test_a_missing_file_raises_because_nothing_can_be_validated(standard: Standa
         validate(Path("/no/such/file.csv"), standard)
 
     assert raised.value.code == "source-not-found"
+
+
+def test_a_quote_never_closed_over_thousands_of_lines_is_found_at_the_end(check: Check) -> None:
+    # The record's lines are kept joined in runs (csv_exact._JOINED) while it is read: the
+    # check at the end sees them all, in order.
+    tail = "".join(f"line {i}\n" for i in range(10_000))
+    report = check(f'{HEADER}\n{GOOD_ROW}\nL900,E07000209,1,1,,,,"never closed\n{tail}')
+
+    assert [(e.code, e.row) for e in report.errors] == [("format-error", 3)]
+    assert "never closed" in report.errors[0].message
+
+
+def test_a_quoted_cell_of_thousands_of_lines_is_one_cell(check: Check) -> None:
+    lines = "".join(f"line {i}\n" for i in range(10_000))
+    report = check(f'{HEADER}\n{GOOD_ROW}\nL002,E07000209,1,1,,,,"{lines}"\n{GOOD_ROW}\n')
+
+    kind = [e for e in report.errors if e.field == "kind"]
+    assert {e.row for e in kind} == {3}
+    assert kind[0].cell.startswith("line 0\nline 1\n")
+    assert report.stats["rows"] == 3

@@ -8,13 +8,20 @@ a 6 MB CSV with one row of three million cells (1.7 GB of server memory and 40 s
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from lgrshare.domain.isolation import FileTooComplex, FileUnreadable, Limits, run_limited
+from lgrshare.domain.isolation import (
+    FileTooComplex,
+    FileUnreadable,
+    Limits,
+    in_memory_copy,
+    run_limited,
+)
 from lgrshare.domain.standards.model import load_standard
 from lgrshare.domain.validation import SourceNotFound
 from lgrshare.domain.validation.isolated import validate_isolated
@@ -97,6 +104,11 @@ def _crash(*, report) -> None:
     raise BaseException("like a Rust panic, which is no Exception")
 
 
+def _panic_allocating(*, report) -> None:
+    # What Polars' panic says when the address-space limit stops an allocation.
+    raise BaseException("Cannot allocate memory to hold CompactString")
+
+
 def _chatty(*, report) -> bytes:
     return b"x" * (2 * 1024 * 1024)
 
@@ -119,7 +131,35 @@ def test_a_panic_becomes_file_unreadable():
     assert raised.value.code == "file-unreadable"
 
 
+def test_a_panic_that_could_not_allocate_is_the_memory_limit_named():
+    # Found by the hostile corpus: a workbook with one 16 MB cell, read within 1 GB, was
+    # "unreadable" (the reader failed) rather than over the limit on memory.
+    with pytest.raises(FileTooComplex) as raised:
+        run_limited(_panic_allocating, limits=LIMITS, what="testing")
+    assert "2,048 MB of memory" in raised.value.message
+
+
 def test_output_over_its_limit_is_refused():
     with pytest.raises(FileTooComplex) as raised:
         run_limited(_chatty, limits=Limits(output_bytes=1024 * 1024), what="testing")
     assert "1 MB of results" in raised.value.message
+
+
+def test_an_upload_already_in_memory_is_handed_to_the_child_without_a_second_copy():
+    # As web.uploads holds an upload.
+    with open(os.memfd_create("upload", os.MFD_CLOEXEC), "w+b") as upload:
+        upload.write(b"gss_code,council_name\nE07000209,Guildford\n")
+        upload.seek(0)
+        handed = in_memory_copy(upload)
+        try:
+            assert os.fstat(handed.connection.fileno()).st_ino == os.fstat(upload.fileno()).st_ino
+        finally:
+            handed.close()
+        assert not upload.closed  # the upload is the request's to close
+    copied = in_memory_copy(io.BytesIO(b"a,b\n1,2\n"))
+    try:
+        assert os.readlink(copied.path).startswith("/memfd:")
+        with open(copied.path, "rb") as child_view:
+            assert child_view.read() == b"a,b\n1,2\n"
+    finally:
+        copied.close()

@@ -19,6 +19,8 @@ from lgrshare.domain.policy.role_tables import role_table
 
 class StandardAction(StrEnum):
     DRAFT = "draft-standard"
+    # An agreement's data item described in words, drafted as a standard with the agreement.
+    DRAFT_FROM_ITEM = "draft-standard-from-item"
 
 
 @cache

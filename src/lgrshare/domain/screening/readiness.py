@@ -40,6 +40,7 @@ FACTS = frozenset(
         "personal_data_below_standards",
         "delete_by_passed",
         "no_data_items",
+        "standard_unconfirmed",
     }
 )
 # The names a rule's message may use in {braces}, all computed by ``_context``.
@@ -53,6 +54,7 @@ PLACEHOLDERS = frozenset(
         "required_personal_data",
         "personal_data_standards",
         "delete_by",
+        "unconfirmed_standards",
     }
 )
 # The problems a draft may be saved with (with a warning): its levels against its standards.
@@ -68,6 +70,9 @@ class StandardLevel:
     title: str
     personal_data: str
     sensitivity: str
+    # A version the service proposed (from an example file or an item in words) that nobody
+    # has confirmed field by field.
+    proposed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +248,7 @@ def _facts(facts: ReadinessFacts, levels: Levels) -> dict[str, FactValue]:
         "personal_data_below_standards": bool(_above(facts, levels, "personal_data")),
         "delete_by_passed": bool(facts.delete_by and facts.today and facts.delete_by < facts.today),
         "no_data_items": facts.data_items == 0,
+        "standard_unconfirmed": any(s.proposed for s in facts.standards),
     }
 
 
@@ -268,6 +274,7 @@ def _context(facts: ReadinessFacts, levels: Levels) -> dict[str, Any]:
         "required_personal_data": levels.label("personal_data", highest_personal),
         "personal_data_standards": _names(personal),
         "delete_by": f"{facts.delete_by:%-d %B %Y}" if facts.delete_by else "",
+        "unconfirmed_standards": _names([s for s in facts.standards if s.proposed]),
     }
 
 

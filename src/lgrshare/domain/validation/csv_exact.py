@@ -99,6 +99,9 @@ def exact_batches(
         yield _frame(values, cells, extra, first_row=next_row, numbers=numbers)
 
 
+_JOINED = 4096
+
+
 class _Lines:
     """The file's decoded lines, with ends kept, read block by block."""
 
@@ -107,13 +110,20 @@ class _Lines:
         self._lines: Iterator[str] = iter(())
         self.finished = False
         # The lines handed out since ``take`` last cleared them: the current record's text.
+        # A record of many lines (a quoted cell of 16 MB, or a quote never closed) would hold
+        # millions of small strings, each 50 bytes more than its text: every ``_JOINED`` of
+        # them become one, so the record costs about its length in memory.
         self._taken: list[str] = []
+        self._joined: list[str] = []
 
     def __iter__(self) -> _Lines:
         return self
 
     def take(self) -> list[str]:
-        """Return the lines handed out since the last call."""
+        """Return the lines handed out since the last call (runs of them joined)."""
+        if self._joined:
+            taken, self._joined, self._taken = [*self._joined, *self._taken], [], []
+            return taken
         taken, self._taken = self._taken, []
         return taken
 
@@ -122,6 +132,9 @@ class _Lines:
             line = next(self._lines, None)
             if line is not None:
                 self._taken.append(line)
+                if len(self._taken) == _JOINED:
+                    self._joined.append("".join(self._taken))
+                    self._taken = []
                 return line
             block = next(self._blocks, None)
             if block is None:

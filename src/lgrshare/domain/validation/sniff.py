@@ -55,11 +55,11 @@ def sniff_format(handle: BinaryIO, *, size: int) -> Literal["csv", "xlsx"]:
     for magic, what in _MAGIC:
         if sample.startswith(magic):
             raise format_error(f"This is {what}, not a table. {_SAVE_AS}")
-    if sample.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+    if wide_unicode(sample) == "UTF-32":
         raise encoding_error(
             "The file is in UTF-32. Save it as 'CSV UTF-8 (comma delimited)' and try again.", row=1
         )
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(sample):
+    if wide_unicode(sample) == "UTF-16":
         raise encoding_error(
             "The file is in UTF-16 (Excel's 'Unicode Text'). Save it as "
             "'CSV UTF-8 (comma delimited)' and try again.",
@@ -71,6 +71,26 @@ def sniff_format(handle: BinaryIO, *, size: int) -> Literal["csv", "xlsx"]:
     if sample.lstrip(b"\xef\xbb\xbf \t\r\n") == b"" and size <= len(sample):
         raise format_error("The file is empty: it has no header row and no data.")
     return "csv"
+
+
+def wide_unicode(sample: bytes) -> Literal["UTF-16", "UTF-32"] | None:
+    """Return ``"UTF-16"`` or ``"UTF-32"`` when ``sample`` (a file's first bytes) is text in
+    that encoding, with or without a byte-order mark; else None."""
+    if sample.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) or _looks_utf32(sample):
+        return "UTF-32"
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(sample):
+        return "UTF-16"
+    return None
+
+
+def _looks_utf32(sample: bytes) -> bool:
+    # UTF-32 text without a BOM: in Latin text three bytes of every four are NUL, the same
+    # three (a binary file has NULs scattered, not in three fixed places of four).
+    head = sample[:512]
+    if len(head) < 16:
+        return False
+    zeros = [head[i::4].count(0) > len(head[i::4]) * 7 // 8 for i in range(4)]
+    return zeros in ([False, True, True, True], [True, True, True, False])
 
 
 def _looks_utf16(sample: bytes) -> bool:
