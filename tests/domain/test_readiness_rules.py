@@ -26,7 +26,7 @@ def _codes(**facts):
 
 def test_the_shipped_rules_load_and_every_rule_has_a_message_and_reference():
     rules, _, groups = readiness_rules()
-    assert len(groups) == 11
+    assert len(groups) == 12
     assert all(rule.title and rule.reference for group in rules.groups for rule in group.rules)
 
 
