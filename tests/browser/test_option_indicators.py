@@ -53,7 +53,7 @@ def test_an_analyst_compares_options_on_the_councils_shared_tax_base(page, setti
     assert page.get_by_role("img", name=label).count() == 1
     sources = page.get_by_test_id("indicator-sources").inner_text()
     assert "Guildford Borough Council, Woking Borough Council" in sources
-    assert "2023-24 (" in sources
+    assert "2023-24, from Guildford Borough Council's submission" in sources
     assert "proportion of its LSOAs" in sources
     assert "Runnymede" in page.get_by_test_id("indicator-notes").locator("xpath=..").inner_text()
     assert_accessible(page)

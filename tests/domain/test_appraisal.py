@@ -12,7 +12,7 @@ from importlib import resources
 
 import pytest
 
-from lgrshare.domain.appraisal import appraise
+from lgrshare.domain.appraisal import appraise, difference, format_difference, format_value
 from lgrshare.domain.options import option_check, option_from_json
 
 SURREY = "E10000030"
@@ -94,7 +94,7 @@ def test_deprivation_is_weighted_by_estimated_lsoa_population(two):
     assert west.lsoa_count == len(pairs)
 
 
-def test_council_tax_base_band_d_and_harmonisation_gap(two):
+def test_council_tax_base_band_d_and_the_change_to_harmonise(two):
     east = two[0]["East Surrey"]
     base = {d: float(CTR[d][23]) for d in EAST}
     band_d = {d: float(CTR[d][27]) + float(CTR[d][33]) for d in EAST}
@@ -103,8 +103,9 @@ def test_council_tax_base_band_d_and_harmonisation_gap(two):
     assert east.value("band_d_weighted") == pytest.approx(average)
     assert east.value("band_d_lowest") == pytest.approx(min(band_d.values()))
     assert east.value("band_d_highest") == pytest.approx(max(band_d.values()))
-    gaps = {p.code: p.harmonisation_gap for p in east.predecessors}
-    assert gaps == {d: pytest.approx(band_d[d] - average) for d in EAST}
+    # The change each area's Band D makes to reach the average: negative when it falls.
+    changes = {p.code: p.change_to_harmonise for p in east.predecessors}
+    assert changes == {d: pytest.approx(average - band_d[d]) for d in EAST}
     # Guildford: district £192.41 + Surrey CC £1,675.08 (the published Table 9 lines).
     west = {p.code: p for p in two[0]["West Surrey"].predecessors}
     assert west[GUILDFORD].band_d == pytest.approx(1867.49)
@@ -243,3 +244,19 @@ def test_nearest_existing_unitaries_match_an_independent_calculation(two):
     got = two[0]["West Surrey"].neighbours
     assert [n.code for n in got] == expected
     assert got[0].distance == pytest.approx(distance(expected[0]))
+
+
+def test_figures_are_shown_with_one_minus_sign_and_differences_from_what_is_shown():
+    minus = "\N{MINUS SIGN}"
+    assert format_value(-78_283, "people") == f"{minus}78,283"
+    assert format_value(-20.104, "£") == f"{minus}£20.10"
+    assert format_value(22_604_728.0, "£") == "£22,604,728"  # whole pounds for large sums
+    assert format_value(1904.69, "£") == "£1,904.69"
+    # £1,904.69 less £1,895.88 as shown, not from the unrounded values.
+    assert difference(1895.8849, 1904.6851, "£") == pytest.approx(8.81)
+    assert format_difference(difference(0.1234, 0.4412, "share"), "share") == (
+        "31.8 percentage points"
+    )
+    assert format_difference(difference(0.25, 0.2, "share"), "share") == (
+        f"{minus}5.0 percentage points"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -87,3 +88,51 @@ def test_the_workbook_opens_with_about_this_data(appraisals):
         "indicators",  # from compiled submissions: none given here, so the header only
     }
     assert book["indicators"].max_row == 1
+
+
+def test_the_change_to_harmonise_has_the_pages_sign(appraisals):
+    # Each area's Band D plus its change reaches the council's average: a higher Band D falls.
+    book = load_workbook(io.BytesIO(pack_xlsx(appraisals)))
+    rows = list(book["predecessors"].iter_rows(values_only=True))
+    found = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    average = {
+        (a.option_name, c.name): c.value("band_d_weighted") for a in appraisals for c in a.councils
+    }
+    for row in found:
+        target = average[(row["option"], row["council"])]
+        assert row["band_d"] + row["change_to_harmonise"] == pytest.approx(target, abs=0.011)
+        assert (row["change_to_harmonise"] < 0) == (row["band_d"] > target)
+    about = {r[0]: r[1] for r in book["About this data"].iter_rows(values_only=True)}
+    assert "reach the average" in about["Method: change-to-harmonise"]
+
+
+def test_the_workbook_is_rounded_and_formatted(appraisals):
+    book = load_workbook(io.BytesIO(pack_xlsx(appraisals)))
+    rows = list(book["figures"].iter_rows())
+    header = [c.value for c in rows[0]]
+    cells = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    formats = {}
+    for row in cells:
+        value = row["value"].value
+        if value is None:
+            continue
+        formats.setdefault(row["unit"].value, set()).add(row["value"].number_format)
+        decimals = {"£": 2, "£ thousand": 2, "share": 4, "people": 0}
+        places = decimals.get(row["unit"].value)
+        if places is not None:
+            assert value == round(value, places), (row["key"].value, value)
+    assert formats["£"] == {"£#,##0.00"}
+    assert formats["share"] == {"0.0%"}
+    assert formats["people"] == {"#,##0"}
+    band = book["dwellings"]["D2"]
+    assert isinstance(band.value, int)
+    assert band.number_format == "#,##0"
+    shares = [r[4] for r in book["predecessors"].iter_rows(min_row=2)]
+    assert {c.number_format for c in shares} == {"0.0%"}
+
+
+def test_the_package_csvs_have_no_float_artefacts(appraisals):
+    with zipfile.ZipFile(io.BytesIO(pack_zip(appraisals))) as archive:
+        texts = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".csv")}
+    for name, text in texts.items():
+        assert not re.search(r"\d\.\d{5,}", text), (name, re.search(r"\d\.\d{5,}", text))

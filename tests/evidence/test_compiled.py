@@ -126,7 +126,10 @@ def test_the_option_page_shows_compiled_indicators_with_source_vintage_and_metho
     assert "Runnymede" in notes
     assert "Guildford" not in notes.split("West Surrey: Nothing submitted by")[1]
     assert "Guildford Borough Council" in page.context["indicator_source"]
-    assert page.context["indicator_vintage"].startswith("2023-24 (")
+    # Councils and versions in words, not bare submission references.
+    vintage = page.context["indicator_vintage"]
+    assert vintage.startswith("2023-24, from Guildford Borough Council's submission SUB-")
+    assert "(version 1) and Woking Borough Council's submission SUB-" in vintage
     assert "not derived from personal data" in page.context["indicator_disclosure"]
     assert any("LSOAs" in m for m in page.context["indicator_methods"])
 
@@ -206,3 +209,48 @@ def test_a_pack_names_what_it_could_not_compile(demo, signed_in):
     about = {r[0]: r[1] for r in book["About this data"].iter_rows(values_only=True)}
     assert any(str(k).startswith("Not included:") for k in about)
     assert book["indicators"].max_row == 1  # the header only
+
+
+def test_a_pack_with_shared_figures_says_they_are_not_open_data(demo, signed_in, tmp_path):
+    import json
+
+    from frictionless import validate
+    from openpyxl import load_workbook
+
+    client = signed_in(demo["analyst"])
+    url = f"/areas/{SURREY}/options/pack"
+    reference = demo["agreement"].reference
+    version = demo["agreement"].current()
+    book = load_workbook(
+        io.BytesIO(client.get(f"{url}.xlsx", {"option": demo["option"].pk}).content)
+    )
+    about = {r[0]: r[1] for r in book["About this data"].iter_rows(values_only=True)}
+    assert "not open data" in about["Shared data included"]
+    assert reference in about["Shared data included"]
+    assert version.classification in about["Shared data included"]
+    terms = next(v for k, v in about.items() if str(k).startswith("Agreement: "))
+    assert version.purposes.strip()[:40] in terms
+    assert f"Delete by: {version.delete_by:%d %B %Y}." in terms
+    assert "not the Open Government Licence" in about["Licence"]
+    assert "every figure is a published aggregate" not in about["Suppression applied"]
+    assert any(str(k).startswith("Suppression applied: ") for k in about)
+    assert version.classification in about["Sensitivity"]
+
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"{url}.zip", {"option": demo["option"].pk}).content)
+    )
+    archive.extractall(tmp_path)
+    assert validate(str(tmp_path / "datapackage.json")).valid
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text())
+    assert "every figure is a published aggregate" not in descriptor["description"]
+    assert reference in descriptor["description"]
+    indicators = next(r for r in descriptor["resources"] if r["name"] == "indicators")
+    assert [lic["name"] for lic in indicators["licenses"]] == [reference]
+    assert "not open data" in indicators["licenses"][0]["title"]
+    assert indicators["classification"] == version.classification
+    (terms,) = indicators["agreements"]
+    assert terms["reference"] == reference
+    assert terms["purposes"] == version.purposes
+    assert terms["suppression"]
+    figures = next(r for r in descriptor["resources"] if r["name"] == "figures")
+    assert "licenses" not in figures  # the package's OGL

@@ -242,3 +242,27 @@ def test_api_list_refuses_the_contractor_and_hides_the_area_from_the_outsider(
             f"/api/v1/areas/{SURREY}/options", HTTP_AUTHORIZATION=f"Bearer {secret}"
         )
         assert response.status_code in statuses
+
+
+def test_the_compare_page_shows_units_one_minus_sign_and_points(signed_in, bob, saved):
+    response = signed_in(bob).get(
+        f"/areas/{SURREY}/options/compare?option={saved[0].pk}&option={saved[1].pk}"
+    )
+    page = response.content.decode()
+    rows = {r["key"]: r for r in response.context["rows"]}
+    assert rows["land_area_ha"]["label"] == "Land area (hectares)"
+    assert rows["density"]["label"] == "Population density (people per km²)"
+    gaps = rows["guideline_gap"]["cells"]
+    assert any(c.startswith("\N{MINUS SIGN}") for c in gaps)  # three councils under 500,000
+    assert "-" not in "".join(gaps)
+    spread = {r["label"]: r for s in response.context["spreads"] for r in s["rows"]}
+    deprived = spread["LSOAs in England's most deprived 20%"]["difference"]
+    assert deprived.endswith(" percentage points")
+    assert "Change to harmonise" in page
+    # The difference is what the shown values make: the Band D spread of the first option.
+    band_d = spread["Tax-base-weighted average Band D"]
+    shown = [
+        float(t.split(" (")[0].lstrip("£").replace(",", ""))
+        for t in (band_d["largest"], band_d["smallest"])
+    ]
+    assert band_d["difference"] == f"£{shown[0] - shown[1]:,.2f}"

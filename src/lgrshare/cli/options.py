@@ -14,7 +14,12 @@ from typing import Any
 
 import click
 
-from lgrshare.domain.appraisal import LSOA_SPLIT_NOTE, appraise, format_value
+from lgrshare.domain.appraisal import (
+    LSOA_SPLIT_NOTE,
+    appraise,
+    format_difference,
+    format_value,
+)
 from lgrshare.domain.options import (
     OptionInvalid,
     option_check,
@@ -107,7 +112,7 @@ def appraise_command(ctx: click.Context, area: str, option_file: Path, as_json: 
         click.echo("\nSpread between the councils (largest minus smallest):")
         for spread in appraisal.spread:
             click.echo(
-                f"  {spread.label:<62} {format_value(spread.difference, spread.unit):>16}"
+                f"  {spread.label:<62} {format_difference(spread.difference, spread.unit):>16}"
                 f"  ({spread.smallest_council} to {spread.largest_council})"
             )
     _sources(appraisal.as_dict())

@@ -81,7 +81,10 @@ class Predecessor:
     fraction: float  # share of the district's LSOAs in this council (1.0 = whole)
     band_d: float | None
     tax_base: float | None
-    harmonisation_gap: float | None
+    # The change this area's Band D would make to reach the council's tax-base-weighted
+    # average (METHODS["change-to-harmonise"]): negative when it would fall. The one
+    # definition pages, the API and the evidence pack show.
+    change_to_harmonise: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,8 @@ class Spread:
 
     @property
     def difference(self) -> float:
-        return self.largest - self.smallest
+        """Largest minus smallest as shown (``difference``)."""
+        return difference(self.smallest, self.largest, self.unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,7 @@ class Appraisal:
                             "fraction": p.fraction,
                             "band_d": p.band_d,
                             "tax_base": p.tax_base,
-                            "harmonisation_gap": p.harmonisation_gap,
+                            "change_to_harmonise": p.change_to_harmonise,
                         }
                         for p in c.predecessors
                     ],
@@ -473,7 +477,7 @@ def _council(
             fraction=r["fraction"],
             band_d=bd,
             tax_base=tb,
-            harmonisation_gap=bd - weighted if bd is not None and weighted is not None else None,
+            change_to_harmonise=weighted - bd if bd is not None and weighted is not None else None,
         )
         for r, bd, tb in predecessors_raw
     )
@@ -707,16 +711,80 @@ def _spread(councils: list[CouncilAppraisal]) -> tuple[Spread, ...]:
     return tuple(spreads)
 
 
+# Decimal places a figure keeps in the evidence pack, by unit (the default: 2). Money to the
+# penny, counts whole, shares to a hundredth of a percentage point, scores as published.
+PACK_DECIMALS: dict[str, int] = {
+    "£": 2,
+    "£ thousand": 2,
+    "share": 4,
+    "score": 3,
+    "distance": 3,
+    "people per km²": 1,
+    "hectares": 2,
+    "Band D equivalents": 1,
+    "Band D equivalent dwellings": 1,
+    "people": 0,
+    "dwellings": 0,
+    "count": 0,
+    "": 0,
+}
+# Decimal places a page shows, by unit (``format_value``); differences are worked out from
+# the values as shown, so a column of differences adds up with what people read.
+SHOWN_DECIMALS: dict[str, int] = {
+    "share": 3,  # 44.1%
+    "score": 1,
+    "people per km²": 1,
+    "£": 2,
+}
+# Sums of money at least this large are shown in whole pounds.
+WHOLE_POUNDS_FROM = 100_000
+MINUS = "\N{MINUS SIGN}"
+
+
+def rounded(value: float | None, unit: str) -> float | int | None:
+    """``value`` to the pack's decimals for ``unit`` (``PACK_DECIMALS``): an int when whole."""
+    if value is None:
+        return None
+    places = PACK_DECIMALS.get(unit, 2)
+    return round(value) if places == 0 else round(value, places) + 0.0
+
+
+def shown(value: float, unit: str) -> float:
+    """``value`` as a page shows it (``format_value``'s rounding)."""
+    if unit == "£" and abs(value) >= WHOLE_POUNDS_FROM:
+        return float(round(value))
+    return round(value, SHOWN_DECIMALS.get(unit, 0)) + 0.0
+
+
+def difference(smallest: float, largest: float, unit: str) -> float:
+    """``largest`` minus ``smallest`` as shown (so £1,904.69 less £1,895.88 is £8.81)."""
+    high, low = shown(largest, unit), shown(smallest, unit)
+    places = 0 if unit == "£" and max(abs(high), abs(low)) >= WHOLE_POUNDS_FROM else None
+    return round(high - low, SHOWN_DECIMALS.get(unit, 0) if places is None else places) + 0.0
+
+
 def format_value(value: float | None, unit: str) -> str:
-    """A figure as people read it: missing, a share as %, money and counts with commas."""
+    """A figure as people read it: missing, a share as %, money and counts with commas,
+    whole pounds for large sums, and one minus sign (U+2212) for negatives."""
     if value is None:
         return "not available"
+    value = shown(value, unit)
+    sign = MINUS if value < 0 else ""
+    size = abs(value)
     if unit == "share":
-        return f"{value:.1%}"
+        return f"{sign}{size:.1%}"
     if unit in {"score", "people per km²"}:
-        return f"{value:,.1f}"
+        return f"{sign}{size:,.1f}"
     if unit == "£":
-        return f"£{value:,.2f}"
+        return f"{sign}£{size:,.0f}" if size >= WHOLE_POUNDS_FROM else f"{sign}£{size:,.2f}"
     if unit == "£ thousand":
-        return f"£{value:,.0f}k"
-    return f"{value:,.0f}"
+        return f"{sign}£{size:,.0f}k"
+    return f"{sign}{size:,.0f}"
+
+
+def format_difference(value: float | None, unit: str) -> str:
+    """A difference between two figures: between shares, in percentage points."""
+    if value is not None and unit == "share":
+        points = round(value * 100, 1) + 0.0
+        return f"{MINUS if points < 0 else ''}{abs(points):.1f} percentage points"
+    return format_value(value, unit)

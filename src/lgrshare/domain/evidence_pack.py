@@ -19,9 +19,10 @@ from typing import Any
 
 import polars as pl
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
-from lgrshare.domain.appraisal import Appraisal, split_rules
+from lgrshare.domain.appraisal import Appraisal, rounded, split_rules
 from lgrshare.domain.exports import neutralise, neutralise_frame
 from lgrshare.domain.geography import METHODS, SOURCES
 
@@ -47,6 +48,59 @@ SUPPRESSION = (
     "None applied: every figure is a published aggregate from ONS or MHCLG, not derived from "
     "personal data."
 )
+PUBLISHED = ("figures", "predecessors", "dwellings", "neighbours", "spread")
+PUBLISHED_SUPPRESSION = (
+    f"Published figures ({', '.join(PUBLISHED)}): none applied: each is a published aggregate "
+    "from ONS or MHCLG, not derived from personal data."
+)
+# The unit of each number column: a unit, or "@unit" for the row's own unit column. Values are
+# rounded to ``PACK_DECIMALS`` of their unit, and the XLSX shows them in ``NUMBER_FORMATS``.
+COLUMN_UNITS: dict[str, dict[str, str]] = {
+    "figures": {"value": "@unit"},
+    "predecessors": {
+        "fraction": "share",
+        "band_d": "£",
+        "tax_base": "Band D equivalents",
+        "change_to_harmonise": "£",
+    },
+    "dwellings": {"dwellings": "dwellings"},
+    "neighbours": {
+        "population": "people",
+        "density": "people per km²",
+        "imd_score": "score",
+        "distance": "distance",
+    },
+    "indicators": {"value": "@unit"},
+    "spread": {"smallest": "@unit", "largest": "@unit", "difference": "@unit"},
+}
+NUMBER_FORMATS: dict[str, str] = {
+    "£": "£#,##0.00",
+    "£ thousand": '£#,##0.00"k"',
+    "share": "0.0%",
+    "score": "0.000",
+    "distance": "0.000",
+    "people per km²": "#,##0.0",
+    "hectares": "#,##0.00",
+    "Band D equivalents": "#,##0.0",
+    "Band D equivalent dwellings": "#,##0.0",
+}
+WHOLE_FORMAT = "#,##0"
+OTHER_FORMAT = "#,##0.00"
+
+
+def _unit(table: str, column: str, row: dict[str, Any]) -> str | None:
+    """The unit of ``column`` in ``row`` of ``table`` (None: not a number column)."""
+    unit = COLUMN_UNITS.get(table, {}).get(column)
+    return str(row.get("unit") or "") if unit == "@unit" else unit
+
+
+def number_format(unit: str) -> str:
+    """The XLSX number format of a figure in ``unit``."""
+    if unit in NUMBER_FORMATS:
+        return NUMBER_FORMATS[unit]
+    return WHOLE_FORMAT if isinstance(rounded(1.5, unit), int) else OTHER_FORMAT
+
+
 INDICATOR_CAVEAT = (
     "Indicators from compiled submissions add up what councils shared under an agreement: a "
     "proposed council's figure leaves out its districts that have not submitted (named in "
@@ -73,12 +127,30 @@ class CompiledFigure:
 
 @dataclass(frozen=True, slots=True)
 class CompiledSource:
-    """A standard compiled for the pack (``refused`` says why it is not in it)."""
+    """A standard compiled for the pack (``refused`` says why it is not in it), with the terms
+    of the agreement it was shared under: its reference and title, classification (OFFICIAL
+    or OFFICIAL-SENSITIVE), purposes and when the data must be deleted."""
 
     title: str
     source: str = ""
     disclosure: str = ""
     refused: str = ""
+    agreement: str = ""  # "DSA-00002"
+    agreement_title: str = ""
+    classification: str = ""
+    purposes: str = ""
+    delete_by: str = ""  # the agreement's retention rule in words, or "" when none is set
+
+
+def agreement_terms(source: CompiledSource) -> str:
+    """The terms ``source`` was shared under, in words."""
+    return (
+        f"Shared under {source.agreement} ({source.agreement_title}), classified "
+        f"{source.classification}, for the agreement's purposes only: {source.purposes.strip()} "
+        f"Delete by: {source.delete_by or 'not yet set (no date or event recorded)'}. "
+        "Not open data: not licensed under the Open Government Licence; share it only as the "
+        "agreement allows."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +177,7 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
         ),
     ),
     "predecessors": (
-        "The districts each proposed council is made of, their Band D and harmonisation gap",
+        "The districts each proposed council is made of, their Band D and the change to harmonise",
         (
             Column("option", "string", "The option's name"),
             Column("council", "string", "The proposed council"),
@@ -114,7 +186,12 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
             Column("fraction", "number", "Share of the district's LSOAs in this council"),
             Column("band_d", "number", "Predecessor Band D 2023-24 for the new council, £"),
             Column("tax_base", "number", "Its tax base taken, Band D equivalents"),
-            Column("harmonisation_gap", "number", "Band D minus the council's weighted average"),
+            Column(
+                "change_to_harmonise",
+                "number",
+                "The change to reach the council's weighted average Band D, £: "
+                + METHODS["change-to-harmonise"],
+            ),
         ),
     ),
     "dwellings": (
@@ -123,7 +200,9 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
             Column("option", "string", "The option's name"),
             Column("council", "string", "The proposed council"),
             Column("band", "string", "Council tax band A to H"),
-            Column("dwellings", "number", "Dwellings in the band"),
+            Column(
+                "dwellings", "integer", "Dwellings in the band (a split district's share rounded)"
+            ),
         ),
     ),
     "neighbours": (
@@ -163,11 +242,12 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
             Column("option", "string", "The option's name"),
             Column("key", "string", "The figure's key"),
             Column("label", "string", "What the figure is"),
+            Column("unit", "string", "Its unit"),
             Column("smallest", "number", "Smallest value"),
             Column("smallest_council", "string", "Council with it"),
             Column("largest", "number", "Largest value"),
             Column("largest_council", "string", "Council with it"),
-            Column("difference", "number", "Largest minus smallest"),
+            Column("difference", "number", "Largest minus smallest, as rounded"),
         ),
     ),
 }
@@ -212,7 +292,8 @@ def pack_tables(
                         "district_code": p["code"],
                         "district_name": p["name"],
                         **{
-                            k: p[k] for k in ("fraction", "band_d", "tax_base", "harmonisation_gap")
+                            k: p[k]
+                            for k in ("fraction", "band_d", "tax_base", "change_to_harmonise")
                         },
                     }
                 )
@@ -229,6 +310,7 @@ def pack_tables(
                         for k in (
                             "key",
                             "label",
+                            "unit",
                             "smallest",
                             "smallest_council",
                             "largest",
@@ -238,6 +320,12 @@ def pack_tables(
                     },
                 }
             )
+    for name, found in rows.items():
+        for row in found:
+            for column in COLUMN_UNITS[name]:
+                unit = _unit(name, column, row)
+                if unit is not None and row.get(column) is not None:
+                    row[column] = rounded(row[column], unit)
     dtypes = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64}
     return {
         name: pl.DataFrame(
@@ -254,13 +342,40 @@ def pack_tables(
 def about_rows(
     appraisals: Sequence[Appraisal], sources: Sequence[CompiledSource] = ()
 ) -> list[tuple[str, str]]:
-    """The "About this data" sheet: (heading, text) rows."""
+    """The "About this data" sheet: (heading, text) rows. When councils' figures shared under
+    an agreement are in the pack (the ``indicators`` sheet), it says so first: their
+    classification, agreement, purposes, delete-by date, that they are not open data, and
+    the suppression applied to them."""
     used = [s for s in sources if not s.refused]
+    agreements = sorted({s.agreement for s in used if s.agreement})
+    classes = sorted({s.classification for s in used if s.classification})
     rows = [
         ("Evidence pack", "Appraisal of unitary options on published figures, by LGR Share"),
         ("Options", "; ".join(f"{a.option_name} ({a.area_name})" for a in appraisals)),
-        ("Licence", ATTRIBUTION),
-        ("Suppression applied", SUPPRESSION),
+    ]
+    if used:
+        rows += [
+            (
+                "Shared data included",
+                "The indicators sheet holds councils' figures shared under "
+                f"{', '.join(agreements) or 'an agreement'}, classified "
+                f"{' and '.join(classes) or 'OFFICIAL'}: not open data. Use them only for the "
+                "agreement's purposes and delete them by the agreement's date.",
+            ),
+            *[(f"Agreement: {s.title}", agreement_terms(s)) for s in used],
+        ]
+    rows += [
+        (
+            "Licence",
+            ATTRIBUTION
+            + (
+                " This covers the published figures only: the indicators sheet is licensed "
+                f"by {', '.join(agreements) or 'its agreement'}, not the Open Government Licence."
+                if used
+                else ""
+            ),
+        ),
+        ("Suppression applied", PUBLISHED_SUPPRESSION if used else SUPPRESSION),
         *[(f"Suppression applied: {s.title}", s.disclosure) for s in used],
         (
             "Agreements",
@@ -271,7 +386,11 @@ def about_rows(
         *[(f"Not included: {s.title}", s.refused) for s in sources if s.refused],
         (
             "Sensitivity",
-            "Official. Published figures; the options themselves may be "
+            f"{' and '.join(classes)}: the indicators sheet holds figures shared under "
+            f"{', '.join(agreements)}. The rest are published figures; the options themselves "
+            "may be politically sensitive until the area publishes them."
+            if used
+            else "Official. Published figures; the options themselves may be "
             "politically sensitive until the area publishes them.",
         ),
     ]
@@ -308,11 +427,18 @@ def pack_xlsx(
         sheet.append(frame.columns)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in frame.iter_rows():
-            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        for row in frame.iter_rows(named=True):
+            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row.values()])
+            for cell, column in zip(sheet[sheet.max_row], frame.columns, strict=True):
+                _format(cell, _unit(name, column, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _format(cell: Cell, unit: str | None) -> None:
+    if unit is not None and isinstance(cell.value, int | float):
+        cell.number_format = number_format(unit)
 
 
 def datapackage(
@@ -321,8 +447,38 @@ def datapackage(
     """Return ``datapackage.json``'s content: resources with Table Schemas, sources, licence
     and caveats."""
     used = [s for s in sources if not s.refused]
+    agreements = sorted({s.agreement for s in used if s.agreement})
+    shared = {
+        # Councils' figures shared under an agreement: its terms, not the OGL.
+        "indicators": {
+            "licenses": [
+                {
+                    "name": s.agreement,
+                    "title": f"{s.agreement} {s.agreement_title}: data sharing agreement, "
+                    "not open data",
+                }
+                for s in used
+                if s.agreement
+            ],
+            "classification": " and ".join(sorted({s.classification for s in used})),
+            "agreements": [
+                {
+                    "reference": s.agreement,
+                    "title": s.agreement_title,
+                    "classification": s.classification,
+                    "purposes": s.purposes,
+                    "delete_by": s.delete_by,
+                    "suppression": s.disclosure,
+                }
+                for s in used
+            ],
+        }
+        if used
+        else {}
+    }
     caveats = {
         "indicators": [
+            *[agreement_terms(s) for s in used],
             INDICATOR_CAVEAT,
             *[f"{s.title}: {s.disclosure}" for s in used],
             *[f"Not included: {s.title}: {s.refused}" for s in sources if s.refused],
@@ -341,7 +497,16 @@ def datapackage(
         ],
         "sources": [{"title": f"{s.publisher}: {s.title} ({s.vintage})"} for s in SOURCES.values()]
         + [{"title": s.source} for s in used],
-        "description": ATTRIBUTION + " Suppression applied: " + SUPPRESSION,
+        "description": (
+            f"{ATTRIBUTION} The Open Government Licence covers the published figures ("
+            f"{', '.join(PUBLISHED)}). The indicators resource is councils' figures shared "
+            f"under {', '.join(agreements) or 'an agreement'}, classified "
+            f"{shared['indicators']['classification']}: not open data, for the agreement's "
+            "purposes only, licensed by the agreement. Suppression applied: "
+            f"{PUBLISHED_SUPPRESSION} Indicators: " + " ".join(s.disclosure for s in used)
+            if used
+            else f"{ATTRIBUTION} Suppression applied: {SUPPRESSION}"
+        ),
         "caveats": [*CAVEATS, *((INDICATOR_CAVEAT,) if used else ())],
         "resources": [
             {
@@ -352,6 +517,7 @@ def datapackage(
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 **({"caveats": caveats[name]} if name in caveats else {}),
+                **shared.get(name, {}),
                 "schema": {
                     "fields": [
                         {"name": c.name, "type": c.type, "description": c.description}

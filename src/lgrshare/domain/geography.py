@@ -134,8 +134,8 @@ METHODS = {
     "county's Band D (line 16). Police and fire precepts are left out: they do not change.",
     "band-d-weighted": "Tax-base-weighted average of the predecessors' Band D: the single Band D "
     "that raises the same council tax from the same tax base.",
-    "harmonisation-gap": "Predecessor Band D minus the tax-base-weighted average: how far each "
-    "area's Band D would move to harmonise.",
+    "change-to-harmonise": "The tax-base-weighted average minus the predecessor's Band D: the "
+    "change each area's Band D would make to reach the average (negative: it would fall).",
     "ratio": "Share of net revenue expenditure, both sides summed over the councils that made "
     "a return.",
     "dsg-deficit": "The Dedicated Schools Grant adjustment account at 31 March 2024, a deficit "

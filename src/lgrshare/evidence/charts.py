@@ -16,6 +16,7 @@ from lgrshare.domain.geography import GUIDELINE_POPULATION
 LABEL_WIDTH = 260
 BAR_AREA = 360
 ROW = 28
+VALUE_WIDTH = 130  # room for a value such as £22,604,728 right of the bars
 CHARTED = (
     "population",
     "density",
@@ -33,6 +34,7 @@ class Bar:
     y: int
     width: float
     missing: bool
+    heading: bool = False  # an option's name above its councils' bars, no bar of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,34 +48,51 @@ class Chart:
     marker_x: float | None  # the guideline, on the population chart
     label_width: int = LABEL_WIDTH
 
+    @property
+    def value_x(self) -> int:
+        """Where the values are written: right of the bars' area, so the guideline (within
+        the area) never runs through them."""
+        return self.label_width + BAR_AREA + 8
+
 
 def bar_chart(
-    *, key: str, title: str, unit: str, rows: Sequence[tuple[str, float | None]]
+    *, key: str, title: str, unit: str, rows: Sequence[tuple[str, str, float | None]]
 ) -> Chart:
-    """Return the chart of ``rows`` ((label, value) in order); missing values get no bar."""
-    present = [v for _, v in rows if v is not None]
-    # Room for the longest label (about 7.5 units a character at font size 14), so a label
-    # such as "Three unitaries (East, North and West): East Surrey" is not cut off.
-    label_width = max(LABEL_WIDTH, max((len(label) for label, _ in rows), default=0) * 15 // 2 + 16)
-    top = max([*present, GUIDELINE_POPULATION if key == "population" else 0.0, 1e-9])
-    bars = tuple(
-        Bar(
-            label=label,
-            value_text=format_value(value, unit),
-            y=i * ROW,
-            width=max(0.0, value) / top * BAR_AREA if value is not None else 0.0,
-            missing=value is None,
-        )
-        for i, (label, value) in enumerate(rows)
+    """Return the chart of ``rows`` ((option, proposed council, value) in order): each
+    option's name once above its councils' bars, each bar labelled by its council only;
+    missing values get no bar."""
+    present = [v for _, _, v in rows if v is not None]
+    # Room for the longest label (about 7.5 units a character at font size 14).
+    label_width = max(
+        LABEL_WIDTH, max((len(label) for _, label, _ in rows), default=0) * 15 // 2 + 16
     )
-    described = "; ".join(f"{b.label}: {b.value_text}" for b in bars)
+    top = max([*present, GUIDELINE_POPULATION if key == "population" else 0.0, 1e-9])
+    grouped = len({group for group, _, _ in rows}) > 1
+    bars: list[Bar] = []
+    seen: set[str] = set()
+    for group, label, value in rows:
+        if grouped and group not in seen:
+            seen.add(group)
+            bars.append(Bar(group, "", len(bars) * ROW, 0.0, True, heading=True))
+        bars.append(
+            Bar(
+                label=label,
+                value_text=format_value(value, unit),
+                y=len(bars) * ROW,
+                width=max(0.0, value) / top * BAR_AREA if value is not None else 0.0,
+                missing=value is None,
+            )
+        )
+    described = "; ".join(
+        f"{group}: {label}: {format_value(value, unit)}" for group, label, value in rows
+    )
     return Chart(
         key=key,
         title=title,
         description=described,
-        width=label_width + BAR_AREA + 110,
+        width=label_width + BAR_AREA + VALUE_WIDTH,
         height=len(bars) * ROW + 10,
-        bars=bars,
+        bars=tuple(bars),
         marker_x=label_width + GUIDELINE_POPULATION / top * BAR_AREA
         if key == "population"
         else None,

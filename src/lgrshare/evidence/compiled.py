@@ -19,6 +19,7 @@ import polars as pl
 from lgrshare import access
 from lgrshare.agreements.flows import agreed_fields
 from lgrshare.agreements.models import Agreement, State
+from lgrshare.agreements.status import RetentionDue, retention_due
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import Area, User
 from lgrshare.datasets.compile import Compiled, compile_standard
@@ -98,10 +99,19 @@ class CompiledIndicators:
         if {"source_submission", "source_version"} <= set(frame.columns):
             if PERIOD in frame.columns and self.period:
                 frame = frame.filter(pl.col(PERIOD) == self.period)
+            names = {c.council: c.name for c in self.compiled.coverage.councils}
+            if "source_council" not in frame.columns:
+                frame = frame.with_columns(pl.lit("").alias("source_council"))
             read = sorted(
-                {f"{s} v{v}" for s, v in frame.select("source_submission", "source_version").rows()}
+                (names.get(code, "a council"), ref, version)
+                for code, ref, version in frame.select(
+                    "source_council", "source_submission", "source_version"
+                )
+                .unique()
+                .rows()
             )
-            return f"{self.period or 'every period'} ({'; '.join(read)})"
+            said = [f"{name}'s submission {ref} (version {v})" for name, ref, v in read]
+            return f"{self.period or 'every period'}, from {_and(said) or 'no submission'}"
         periods = ", ".join(self.compiled.coverage.periods)
         return f"{self.period or periods} (protected counts of each period's latest version)"
 
@@ -134,6 +144,18 @@ class CompiledIndicators:
             )
             out[council] = [names.get(d, d) for d in districts if d not in rows]
         return out
+
+
+def _due(due: RetentionDue | None) -> str:
+    """When the data must be deleted, with the rule unless it is the plain date."""
+    if due is None:
+        return ""
+    return f"{due.on:%d %B %Y}" + ("" if due.rule == "delete-by-date" else f" ({due.explanation})")
+
+
+def _and(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
 def indicator_choices(*, area: Area, user: User) -> list[Choice]:
@@ -395,5 +417,19 @@ def pack_indicators(
             sources.append(CompiledSource(title, refused="None of its figures is shared with you."))
             continue
         figures += found
-        sources.append(CompiledSource(title, source=result.source, disclosure=result.disclosure))
+        agreement = compiled.agreement
+        version = agreement.current()
+        due = retention_due(agreement, version)
+        sources.append(
+            CompiledSource(
+                title,
+                source=result.source,
+                disclosure=result.disclosure,
+                agreement=agreement.reference,
+                agreement_title=agreement.title,
+                classification=version.classification,
+                purposes=version.purposes,
+                delete_by=_due(due),
+            )
+        )
     return figures, sources

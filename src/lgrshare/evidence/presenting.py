@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from lgrshare.councils.models import Area, User
-from lgrshare.domain.appraisal import LSOA_SPLIT_NOTE, CouncilAppraisal, format_value
+from lgrshare.domain.appraisal import (
+    LSOA_SPLIT_NOTE,
+    CouncilAppraisal,
+    format_difference,
+    format_value,
+    shown,
+)
 from lgrshare.domain.evidence_pack import CompiledFigure
 from lgrshare.domain.geography import SOURCES
 from lgrshare.evidence.charts import CHARTED, bar_chart
@@ -42,6 +48,15 @@ TABLE_KEYS = (
 )
 
 
+# Units a cell does not show itself (money shows £, shares %): said in the row's label.
+UNITS_IN_LABELS = ("hectares", "people per km²")
+
+
+def labelled(label: str, unit: str) -> str:
+    """``label`` with its unit when the cells do not show it: "Land area (hectares)"."""
+    return f"{label} ({unit})" if unit in UNITS_IN_LABELS and unit not in label else label
+
+
 def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
     """Context for the side-by-side table, the charts and the sources of ``compared``."""
     columns = [
@@ -54,7 +69,7 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
         rows.append(
             {
                 "key": key,
-                "label": figure.label,
+                "label": labelled(figure.label, figure.unit),
                 "source": SOURCES[figure.source],
                 "method": figure.method,
                 "cells": [
@@ -67,9 +82,9 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
     charts = [
         bar_chart(
             key=key,
-            title=first.figure(key).label,
+            title=labelled(first.figure(key).label, first.figure(key).unit),
             unit=first.figure(key).unit,
-            rows=[(f"{s.name}: {council.name}", council.value(key)) for s, _, council in columns],
+            rows=[(s.name, council.name, council.value(key)) for s, _, council in columns],
         )
         for key in CHARTED
     ]
@@ -78,10 +93,10 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
             "option": c.option_set.name,
             "rows": [
                 {
-                    "label": sp.label,
+                    "label": labelled(sp.label, sp.unit),
                     "smallest": f"{format_value(sp.smallest, sp.unit)} ({sp.smallest_council})",
                     "largest": f"{format_value(sp.largest, sp.unit)} ({sp.largest_council})",
-                    "difference": format_value(sp.difference, sp.unit),
+                    "difference": format_difference(sp.difference, sp.unit),
                 }
                 for sp in c.appraisal.spread
             ],
@@ -113,14 +128,11 @@ def comparison(compared: Sequence[Compared]) -> dict[str, Any]:
 
 
 def _money(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "not available"
-    if not signed:
-        return f"£{value:,.2f}"
-    if round(value, 2) == 0:
+    if value is None or not signed:
+        return format_value(value, "£")
+    if shown(value, "£") == 0:
         return "none"
-    sign = "+" if value > 0 else "\N{MINUS SIGN}"
-    return f"{sign}£{abs(value):,.2f}"
+    return ("+" if value > 0 else "") + format_value(value, "£")
 
 
 def _detail(option: str, council: CouncilAppraisal) -> dict[str, Any]:
@@ -138,9 +150,7 @@ def _detail(option: str, council: CouncilAppraisal) -> dict[str, Any]:
             {
                 "name": p.name,
                 "band_d": _money(p.band_d),
-                "change": _money(
-                    -p.harmonisation_gap if p.harmonisation_gap is not None else None, signed=True
-                ),
+                "change": _money(p.change_to_harmonise, signed=True),
             }
             for p in council.predecessors
         ],
@@ -189,10 +199,7 @@ def indicators(*, user: User, area: Area, compared: Sequence[Compared], key: str
             key=f"indicator-{i}",
             title=f"{shown.choice.label}: {name}" if len(names) > 1 else shown.choice.label,
             unit=unit,
-            rows=[
-                (f"{o}: {c}", f.value if (f := found.get((o, c, name))) else None)
-                for o, c in columns
-            ],
+            rows=[(o, c, f.value if (f := found.get((o, c, name))) else None) for o, c in columns],
         )
         for i, name in enumerate(names[:MAX_INDICATOR_CHARTS], start=1)
     ]
