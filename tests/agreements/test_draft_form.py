@@ -121,6 +121,56 @@ def test_a_council_that_would_send_only_to_itself_is_refused(client, cast):
     assert not Agreement.objects.filter(title=FORM["title"]).exists()
 
 
+def test_without_a_standard_a_provider_as_its_only_recipient_is_refused_the_same_way(client, cast):
+    client.force_login(cast["guildford_lead"])
+    posted = FORM | {
+        "parties": [SURREY, GUILDFORD, WOKING],
+        "providers": [GUILDFORD],
+        "recipients": [GUILDFORD],
+        "standard": "",
+        "standard_fields": [],
+        "items": "Counts of planning applications by ward",
+    }
+    response = client.post(f"/areas/{SURREY}/agreements/new", posted)
+    assert response.status_code == 200
+    found = _summary(response.content.decode())
+    assert [anchor for anchor, _ in found] == ["id_recipients_0"]
+    assert "a council always sees its own data" in found[0][1]
+    assert not Agreement.objects.filter(title=FORM["title"]).exists()
+
+
+def test_without_a_standard_a_recipient_choice_is_refused_not_dropped(client, cast):
+    client.force_login(cast["guildford_lead"])
+    posted = FORM | {
+        "parties": [SURREY, GUILDFORD, WOKING],
+        "providers": [GUILDFORD],
+        "recipients": [WOKING],
+        "standard": "",
+        "standard_fields": [],
+        "items": "Counts of planning applications by ward",
+    }
+    response = client.post(f"/areas/{SURREY}/agreements/new", posted)
+    found = _summary(response.content.decode())
+    assert [anchor for anchor, _ in found] == ["id_recipients_0"]
+    assert "Choose a data standard" in found[0][1]
+    assert not Agreement.objects.filter(title=FORM["title"]).exists()
+    # Left empty, the other data items go to every party that does not provide them: saved.
+    response = client.post(f"/areas/{SURREY}/agreements/new", posted | {"recipients": []})
+    assert response.status_code == 302
+
+
+def test_an_agreement_naming_no_data_is_refused_in_the_one_summary(client, cast):
+    client.force_login(cast["guildford_lead"])
+    posted = FORM | {"standard": "", "standard_fields": [], "items": "", "purposes": ""}
+    response = client.post(f"/areas/{SURREY}/agreements/new", posted)
+    html = response.content.decode()
+    found = _summary(html)
+    assert [anchor for anchor, _ in found] == ["id_purposes", "id_standard"]
+    assert "list the data shared under &#x27;Other data items&#x27;" in found[1][1]
+    assert html.count("govuk-error-summary__list") == 1
+    assert not Agreement.objects.filter(title=FORM["title"]).exists()
+
+
 def test_a_field_the_standard_lacks_is_refused_not_dropped(client, cast):
     client.force_login(cast["guildford_lead"])
     posted = FORM | {f"fields_for_{GUILDFORD}": ["end_date", "favourite_colour"]}
@@ -128,6 +178,21 @@ def test_a_field_the_standard_lacks_is_refused_not_dropped(client, cast):
     found = _summary(response.content.decode())
     assert [anchor for anchor, _ in found] == [f"id_fields_for_{GUILDFORD}_0"]
     assert "favourite_colour" in found[0][1]
+    assert not Agreement.objects.filter(title=FORM["title"]).exists()
+
+
+def test_a_recipient_given_a_field_not_shared_is_told_in_words(client, cast):
+    client.force_login(cast["guildford_lead"])
+    posted = FORM | {f"fields_for_{GUILDFORD}": ["end_date", "description"]}
+    response = client.post(f"/areas/{SURREY}/agreements/new", posted)
+    found = _summary(response.content.decode())
+    assert [anchor for anchor, _ in found] == [f"id_fields_for_{GUILDFORD}_0"]
+    assert found[0][1] == (
+        "Guildford Borough Council cannot receive &#x27;Description&#x27;: the agreement does "
+        "not share it. Tick it under &#x27;Fields the agreement shares&#x27; or untick it for "
+        "Guildford Borough Council."
+    )
+    assert "contracts-register" not in found[0][1]
     assert not Agreement.objects.filter(title=FORM["title"]).exists()
 
 

@@ -207,3 +207,47 @@ def test_signing_a_version_other_than_the_one_read_is_refused(draft, cast):
         services.agreement_sign(user=cast["surrey_sign"], agreement=draft, version=1)
     assert caught.value.code == "version-changed"
     assert not Party.objects.filter(version__agreement=draft, signed_at__isnull=False).exists()
+
+
+def test_a_new_document_names_fields_by_title_and_roles_in_words(cast):
+    terms = dict(TERMS) | {
+        "data_items": [
+            {"standard": "council-tax-base", "fields": ["gss_code", "council_tax_requirement_gbp"]}
+        ],
+    }
+    agreement = services.agreement_create(
+        user=cast["guildford_lead"],
+        area=Area.objects.get(county_id=SURREY),
+        title="Council tax base for west Surrey",
+        parties=PARTIES,
+        terms=terms,
+    )
+    text = _text(agreement, 1)
+    assert (
+        "From the 'Council tax and tax base' standard (version 1.0.0): Council GSS code, "
+        "Council tax requirement (£)." in text
+    )
+    assert (
+        "Surrey County Council gives Guildford Borough Council these fields of 'Council tax "
+        "and tax base': Council GSS code, Council tax requirement (£)." in text
+    )
+    assert "gss_code" not in text
+    assert "council_tax_requirement_gbp" not in text
+    assert "See the data: staff of the parties who are one of: Analyst, Data lead or " in text
+    assert "data-lead" not in text
+
+
+def test_a_version_signed_with_earlier_wording_keeps_it(draft, cast, client):
+    active = _sign_off(draft, cast)
+    version = active.current()
+    held = version.document
+    # As signed before field titles: the stored text is what the page and PDF show.
+    lines = held["sections"][1][1]
+    held["sections"][1][1] = [
+        line.replace("Contract reference", "contract_reference") for line in lines
+    ]
+    AgreementVersion.objects.filter(pk=version.pk).update(document=held)
+    client.force_login(cast["guildford_lead"])
+    page = _document_html(client, active)
+    assert "(version 1.0.0): contract_reference." in page
+    assert "Contract reference" not in _text(active, 1)

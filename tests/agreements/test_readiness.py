@@ -257,3 +257,31 @@ def test_a_delete_by_date_in_the_past_is_refused(cast):
         _draft(cast, terms, title="Contracts")
     assert caught.value.code == "delete-by-in-past"
     assert not Agreement.objects.filter(title="Contracts").exists()
+
+
+def test_a_draft_saved_naming_no_data_cannot_go_for_review_approval_or_signature(cast):
+    terms = {
+        "purposes": "To cost the transfer of county contracts.",
+        "data_items": [{"standard": "contracts-register", "fields": ["end_date"]}],
+        "legal_power": "Local Government Act 1972 s.111",
+        "personal_data": "none",
+        "classification": "OFFICIAL-SENSITIVE",
+        "delete_by": date.today() + timedelta(days=200),
+    }
+    with pytest.raises(TermsInvalid) as refused:  # refused when drafting ...
+        _draft(cast, terms | {"data_items": []}, title="Nothing named")
+    assert _codes(refused) == ["no-data-items"]
+    # ... and a draft saved before the rule (its data items emptied) cannot go live either.
+    draft = _draft(cast, terms, title="Nothing named")
+    AgreementVersion.objects.filter(pk=draft.current().pk).update(data_items=[], flows=[])
+    with pytest.raises(AgreementNotReady) as caught:
+        services.agreement_send_for_review(user=cast["guildford_lead"], agreement=draft)
+    assert _codes(caught) == ["no-data-items"]
+    Agreement.objects.filter(pk=draft.pk).update(state=State.IN_REVIEW)
+    with pytest.raises(AgreementNotReady) as caught:
+        services.agreement_dpo_review(user=cast["surrey_dpo"], agreement=draft, approve=True)
+    assert _codes(caught) == ["no-data-items"]
+    draft.current().parties.update(dpo_decision=Party.Decision.APPROVED)
+    with pytest.raises(AgreementNotReady) as caught:
+        services.agreement_sign(user=cast["guildford_sign"], agreement=draft)
+    assert _codes(caught) == ["no-data-items"]

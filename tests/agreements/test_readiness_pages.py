@@ -229,3 +229,22 @@ def test_the_api_refuses_terms_with_every_problem_listed(client, cast):
         ("retention-required", "retention_event"),
     ]
     assert body["code"] == "legal-power-required"
+
+
+def test_a_dpo_sending_no_decision_gets_the_page_back_with_the_comments_kept(client, cast, blocked):
+    client.force_login(cast["surrey_dpo"])
+    typed = "Section 4 needs the Schedule 1 condition named."
+    response = client.post(f"/agreements/{blocked.pk}/review", {"comments": typed})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    summary = html[html.index("govuk-error-summary__list") :]
+    summary = summary[: summary.index("</ul>")]
+    assert re.findall(r'<a href="#([a-z_0-9]+)">([^<]+)</a>', summary) == [
+        ("id_decision_0", "Choose approve or return")
+    ]
+    radios = html[html.index("Your decision") :]
+    assert 'class="govuk-error-message"' in radios[: radios.index('id="id_decision_0"')]
+    assert f"{typed}</textarea>" in html  # as typed
+    party = blocked.current().parties.get(council_id=SURREY)
+    assert party.dpo_decision == Party.Decision.PENDING

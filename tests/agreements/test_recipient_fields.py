@@ -62,5 +62,7 @@ def test_a_recipient_cannot_get_a_field_the_agreement_does_not_name(client, lead
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == [f"fields_for_{WOKING}"]
-    assert "not supplier_name" in errors[f"fields_for_{WOKING}"][0]
+    assert errors[f"fields_for_{WOKING}"][0].startswith(
+        "Woking Borough Council cannot receive 'Supplier name': the agreement does not share it."
+    )
     assert not Agreement.objects.filter(title=FORM["title"]).exists()

@@ -26,7 +26,7 @@ def _codes(**facts):
 
 def test_the_shipped_rules_load_and_every_rule_has_a_message_and_reference():
     rules, _, groups = readiness_rules()
-    assert len(groups) == 11
+    assert len(groups) == 12
     assert all(rule.title and rule.reference for group in rules.groups for rule in group.rules)
 
 
@@ -118,3 +118,9 @@ def test_the_delete_by_date_blocks_only_once_it_has_passed():
     level = {"personal_data": "none", "classification": "OFFICIAL"}
     assert _codes(**level, delete_by=TODAY) == []
     assert _codes(**level, delete_by=date(2026, 12, 4)) == ["delete-by-date-passed"]
+
+
+def test_an_agreement_that_names_no_data_is_not_ready():
+    level = {"personal_data": "none", "classification": "OFFICIAL"}
+    assert _codes(**level, data_items=1) == []
+    assert _codes(**level, data_items=0) == ["no-data-items"]

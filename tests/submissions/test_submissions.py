@@ -136,6 +136,7 @@ def test_an_invalid_file_needs_a_caveat_per_error_code_before_acceptance(cast, d
     with pytest.raises(InvalidInput) as caught:
         services.submission_accept(user=cast["surrey_lead"], submission=created)
     assert caught.value.code == "caveats-needed"
+    assert caught.value.message.endswith(": 'A cell is not of the field's type'")  # its title
     services.submission_add_caveat(
         user=cast["surrey_analyst"],
         submission=created,
@@ -368,7 +369,13 @@ def test_accepting_without_the_caveats_explains_on_the_page(cast, dataset, signe
     client = signed_in(cast["surrey_lead"])
     response = client.post(f"/submissions/{created.pk}/accept", follow=True)
     assert response.status_code == 200
-    assert b"Explain each kind of error" in response.content
+    html = response.content.decode()
+    assert "Explain each kind of error" in html
+    # The error kinds and the standard by their titles, not their codes.
+    assert "before accepting: &#x27;A cell is not of the field&#x27;s type&#x27;" in html
+    assert "type-error" not in html[html.index("Explain each kind") :][:300]
+    standard = html[html.index('data-testid="standard"') :]
+    assert standard[: standard.index("</dd>")].endswith(">Contracts register, version 1.0.0")
     created.refresh_from_db()
     assert created.state == Submission.State.PENDING
 

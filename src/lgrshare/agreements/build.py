@@ -8,6 +8,7 @@ says, and from then on the page and the PDF are built from that alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -31,7 +32,8 @@ def _data_items(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     for item in terms.data_items:
         if item.standard:
             standard = standard_get(name=item.standard, version=item.version)
-            fields = ", ".join(item.fields or [f.name for f in standard.fields])
+            titles = {f.name: f.title or f.name for f in standard.fields}
+            fields = ", ".join(titles.get(n, n) for n in item.fields or list(titles))
             lines.append(
                 f"From the '{standard.title}' standard (version {standard.version}): {fields}."
             )
@@ -40,7 +42,8 @@ def _data_items(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     names = {
         p.council_id: p.council.official_name for p in version.parties.select_related("council")
     }
-    lines += flow_lines(terms.flows, names)
+    versions = {item.standard: item.version for item in terms.data_items if item.standard}
+    lines += flow_lines(terms.flows, names, versions)
     if terms.flows:
         lines.append("A council sees its own data; another council's only as shown here.")
     kind = PersonalData(terms.lawful.personal_data).label
@@ -87,8 +90,7 @@ def _access(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
     lines = []
     for action, label in ACTION_LABELS.items():
         allowed = roles.get(action) or sorted(default.get(action, ()))
-        who = ", ".join(Role(role).label.lower() for role in allowed if role in Role.values)
-        lines.append(f"{label}: staff of the parties who are one of: {who}.")
+        lines.append(f"{label}: staff of the parties who are one of: {_roles(allowed)}.")
     named = [p.get_full_name() or p.username for p in version.named_people.all()]
     if named:
         lines.append(f"Only these named people may see the data: {', '.join(named)}.")
@@ -116,6 +118,14 @@ def _access(version: AgreementVersion, terms: Terms) -> tuple[str, ...]:
         )
     lines.append("Each person accepts these terms in LGR Share before first seeing the data.")
     return tuple(lines)
+
+
+def _roles(codes: Iterable[str]) -> str:
+    """Roles as the service shows them everywhere ("Analyst, Data lead or Programme lead"),
+    in the order the service lists roles."""
+    chosen = set(codes)
+    labels = [str(role.label) for role in Role if role.value in chosen]
+    return " or ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]]))
 
 
 def _retention(retention: Retention) -> tuple[str, ...]:

@@ -49,16 +49,23 @@ def flows_of(version: AgreementVersion) -> tuple[policy.Flow, ...]:
     )
 
 
-def flow_lines(flows: Iterable[FlowTerm], names: Mapping[str, str]) -> list[str]:
-    """The flows in words, one line for each provider and field list: who gives whom what.
-    ``names`` maps GSS codes to council names."""
+def flow_lines(
+    flows: Iterable[FlowTerm], names: Mapping[str, str], versions: Mapping[str, str] | None = None
+) -> list[str]:
+    """The flows in words, one line for each provider and field list: who gives whom what,
+    the fields by their titles. ``names`` maps GSS codes to council names; ``versions`` each
+    standard to the version the agreement names (none: the one in use)."""
     grouped: dict[tuple[str, str, tuple[str, ...]], list[str]] = defaultdict(list)
     for flow in flows:
         grouped[(flow.standard, flow.provider, flow.fields)].append(
             names.get(flow.recipient, flow.recipient)
         )
-    return [
-        f"{names.get(provider, provider)} gives {' and '.join(sorted(recipients))} these fields "
-        f"of '{standard_get(name=standard).title}': {', '.join(fields)}."
-        for (standard, provider, fields), recipients in grouped.items()
-    ]
+    lines = []
+    for (standard, provider, fields), recipients in grouped.items():
+        found = standard_get(name=standard, version=(versions or {}).get(standard, ""))
+        titles = {f.name: f.title or f.name for f in found.fields}
+        lines.append(
+            f"{names.get(provider, provider)} gives {' and '.join(sorted(recipients))} these "
+            f"fields of '{found.title}': {', '.join(titles.get(n, n) for n in fields)}."
+        )
+    return lines

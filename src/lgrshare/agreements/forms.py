@@ -27,6 +27,7 @@ from lgrshare.domain.agreement_terms import (
     TermsProblem,
     plan_flows,
     recipient_field,
+    recipient_problems,
 )
 from lgrshare.domain.contractors import article_28_obligations
 from lgrshare.domain.screening import conditions, lawful_bases
@@ -497,6 +498,16 @@ class AgreementForm(forms.Form):
             disclosure_threshold=data.get("disclosure_threshold") or 10,
         )
 
+    def recipient_problems(self) -> list[TermsProblem]:
+        """The problems of the recipients chosen that no flow would show: without a standard
+        the choice is refused, never silently dropped (``recipient_problems``)."""
+        data = getattr(self, "cleaned_data", {})
+        return recipient_problems(
+            self.parties_map(),
+            data.get("recipients") or [],
+            standard_shared=bool(data.get("standard")),
+        )
+
     def show_problems(self, problems: Iterable[TermsProblem]) -> None:
         """Put each problem with the draft next to its field, unless the field already has one
         (the error summary lists them in the form's order; one the form has no field for goes
@@ -505,7 +516,28 @@ class AgreementForm(forms.Form):
             where = problem.field if problem.field in self.fields else None
             if where is not None and (where in self.errors or _COVERED.get(where) in self.errors):
                 continue
-            self.add_error(where, problem.message)
+            self.add_error(where, self._in_words(problem))
+
+    def _in_words(self, problem: TermsProblem) -> str:
+        """The problem's message for the page: a recipient's field list naming fields the
+        agreement does not share (``flow-fields-invalid``) is said with the council's name
+        and the fields' titles (the API keeps the code and its message)."""
+        if problem.code != "flow-fields-invalid" or not problem.field.startswith(RECIPIENT_FIELDS):
+            return problem.message
+        data = getattr(self, "cleaned_data", {})
+        titles = {f.name: f.title or f.name for f in _fields_of(data.get("standard") or "")}
+        agreed = set(data.get("standard_fields") or ())
+        beyond = [titles.get(n, n) for n in data.get(problem.field) or () if n not in agreed]
+        code = problem.field.removeprefix(RECIPIENT_FIELDS)
+        council = getattr(self, "recipient_names", {}).get(code, code)
+        if not beyond:
+            return f"Choose the fields {council} receives from those the agreement shares."
+        named = " and ".join(f"'{title}'" for title in beyond)
+        it = "them" if len(beyond) > 1 else "it"
+        return (
+            f"{council} cannot receive {named}: the agreement does not share {it}. Tick "
+            f"{it} under 'Fields the agreement shares' or untick {it} for {council}."
+        )
 
 
 # A problem of the key's field that an error of the value's field already explains (a delete-by

@@ -91,6 +91,7 @@ def _facts(terms: Terms, screened: ScreeningResult, dpia: DpiaDecision | None) -
         delete_by=terms.retention.delete_by,
         today=timezone.localdate(),
         article_9_condition=terms.lawful.article_9_condition or None,
+        data_items=len(terms.data_items),
     )
 
 

@@ -144,7 +144,7 @@ def _draft_ready(request: HttpRequest, form: AgreementForm, area: Area) -> bool:
         title=data.get("title") or ("" if "title" not in form.errors else "-"),
         contractors=_contractors(form),
     )
-    form.show_problems(problems)
+    form.show_problems([*form.recipient_problems(), *problems])
     return not form.errors
 
 
@@ -246,7 +246,9 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
     elif action == "review":
         review = ReviewForm(request.POST)
         if not review.is_valid():
-            raise InvalidInput("Choose approve or return", code="decision-required")
+            # Back to the page with the comments as typed and the error beside the radios.
+            context = _context(request, agreement) | {"review_form": review}
+            return render(request, "agreements/detail.html", context, status=400)
         approve = review.cleaned_data["decision"] == "approve"
         services.agreement_dpo_review(
             user=user,

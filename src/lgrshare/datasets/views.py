@@ -25,8 +25,9 @@ from lgrshare.datasets.read import dataset_rows
 from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.domain.standards.display import column_titles, rows_text
-from lgrshare.domain.standards.model import Standard
+from lgrshare.domain.standards.model import Standard, StandardNotFound
 from lgrshare.domain.validation import Report, officers
+from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services
 from lgrshare.submissions.forms import CaveatForm, WithdrawForm
 from lgrshare.submissions.models import Submission
@@ -128,6 +129,7 @@ def _detail(
         "page": _report_page(request, report),
         "counts": sorted(report.stats.get("counts", {}).items()),
         "unexplained": services.unexplained_codes(submission),
+        "standard_title": _standard_title(submission.standard_name, submission.standard_version),
         "caveat_form": caveat_form or CaveatForm(codes=list(report.stats.get("counts", {}))),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
@@ -163,6 +165,15 @@ def _detail(
     invalid = any(form is not None and form.errors for form in (caveat_form, withdraw_form))
     status = 400 if invalid else 200
     return render(request, "submissions/detail.html", context, status=status)
+
+
+def _standard_title(name: str, version: str) -> str:
+    """The title of the standard ``name`` at ``version`` for people; its name if it is no longer
+    held."""
+    try:
+        return standard_get(name=name, version=version).title or name
+    except StandardNotFound:
+        return name
 
 
 def _report_page(request: HttpRequest, report: Report) -> officers.Page:

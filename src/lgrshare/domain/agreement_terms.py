@@ -383,6 +383,12 @@ def terms_problems(
         problem("parties-invalid", "providers", "Say which councils provide the data")
     if not terms.purposes.strip():
         problem("purposes-required", "purposes", "State the purposes the data may be used for")
+    if not terms.data_items:
+        problem(
+            "no-data-items",
+            "standard",
+            "Choose a data standard, or list the data shared under 'Other data items'",
+        )
     if not 2 <= terms.disclosure_threshold <= 100:
         problem(
             "disclosure-threshold-invalid",
@@ -413,8 +419,7 @@ def terms_problems(
             problem(
                 "no-other-recipient",
                 "recipients",
-                "The only councils chosen to receive the data are the ones that provide it, "
-                "and a council always sees its own data. Choose another party to receive it",
+                NO_OTHER_RECIPIENT,
             )
     if not terms.lawful.legal_power.strip():
         problem("legal-power-required", "legal_power", "State the legal power or duty relied on")
@@ -451,6 +456,36 @@ def terms_problems(
             "Give a delete-by date, or a period after an event",
         )
     return sorted(problems, key=lambda p: field_rank(p.field))
+
+
+NO_OTHER_RECIPIENT = (
+    "The only councils chosen to receive the data are the ones that provide it, "
+    "and a council always sees its own data. Choose another party to receive it"
+)
+
+
+def recipient_problems(
+    parties: Mapping[str, bool], recipients: Iterable[str], *, standard_shared: bool
+) -> list[TermsProblem]:
+    """The problems of the ``recipients`` chosen (empty: the default) for a draft that shares a
+    standard or not (``standard_shared``). With a standard the flows planned for them are
+    judged by ``terms_problems``; without one no flow holds the choice, so it is refused here
+    rather than dropped: a recipient that is only ever a provider (``no-other-recipient``,
+    as with a standard) or any choice at all (``recipients-need-standard``)."""
+    chosen = set(recipients)
+    if standard_shared or not chosen:
+        return []
+    providers = [code for code, provides in parties.items() if provides]
+    if providers and not any(r != p for r in chosen for p in providers):
+        return [TermsProblem("no-other-recipient", "recipients", NO_OTHER_RECIPIENT)]
+    return [
+        TermsProblem(
+            "recipients-need-standard",
+            "recipients",
+            "The parties that receive the data are chosen for a data standard's fields. Choose "
+            "a data standard, or leave 'Which parties receive the data?' empty",
+        )
+    ]
 
 
 def flow_problems(

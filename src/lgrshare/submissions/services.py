@@ -31,7 +31,7 @@ from lgrshare.domain.policy import Decision
 from lgrshare.domain.reference import council_identity
 from lgrshare.domain.standards.dialect import Dialect
 from lgrshare.domain.standards.model import Standard
-from lgrshare.domain.validation import CAVEAT_KINDS, Caveat, Report, Subject
+from lgrshare.domain.validation import CAVEAT_KINDS, ERROR_TYPES, Caveat, Report, Subject
 from lgrshare.domain.validation.isolated import validate_isolated
 from lgrshare.domain.validation.stored import read_as_submitted
 from lgrshare.standards.services import standard_get
@@ -371,7 +371,7 @@ def _accept(*, user: User, submission: Submission) -> Submission:
     if missing:
         raise InvalidInput(
             "Explain each kind of error with a 'known error' caveat before accepting: "
-            + ", ".join(missing),
+            + ", ".join(f"'{ERROR_TYPES.get(code, (code, ''))[0]}'" for code in missing),
             code="caveats-needed",
         )
     Submission.objects.filter(

@@ -39,6 +39,7 @@ FACTS = frozenset(
         "classification_below_standards",
         "personal_data_below_standards",
         "delete_by_passed",
+        "no_data_items",
         "standard_unconfirmed",
     }
 )
@@ -102,6 +103,8 @@ class ReadinessFacts:
     delete_by: date | None = None
     today: date | None = None
     article_9_condition: str | None = None
+    # How many data items (standards and other items) the terms name.
+    data_items: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +247,7 @@ def _facts(facts: ReadinessFacts, levels: Levels) -> dict[str, FactValue]:
         "classification_below_standards": bool(_above(facts, levels, "classification")),
         "personal_data_below_standards": bool(_above(facts, levels, "personal_data")),
         "delete_by_passed": bool(facts.delete_by and facts.today and facts.delete_by < facts.today),
+        "no_data_items": facts.data_items == 0,
         "standard_unconfirmed": any(s.proposed for s in facts.standards),
     }
 
