@@ -25,6 +25,6 @@ def test_an_analyst_compiles_the_demo_council_tax_and_reads_its_coverage(page, s
     assert "Woking Borough Council" in coverage.inner_text()
     assert "Missing" not in coverage.inner_text()
     table = page.get_by_test_id("data-table").inner_text()
-    assert "2214.77" in table  # Guildford's 2023-24 Band D area total (DLUHC Table 9)
+    assert "2,214.77" in table  # Guildford's 2023-24 Band D area total (DLUHC Table 9)
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / "compiled.png"), full_page=True)

@@ -156,6 +156,8 @@ ROUTES: dict[str, tuple[frozenset[str], list[dict[str, str]]]] = {
     "held-new": (AREA, [{"county_gss": "area"}]),
     "catalogue-import": (AREA, [{"county_gss": "area"}]),
     "standard-new": (AREA, [{"county_gss": "area"}]),
+    # The field editor of the demo's area standard (drafted from Surrey's example file).
+    "standard-fields": (AREA, [{"name": "surrey-band-d-by-district"}]),
     "options": (AREA, [{"county_gss": "area"}]),
     "option-new": (AREA, [{"county_gss": "area"}]),
     "options-compare": (AREA, [{"county_gss": "area"}]),
