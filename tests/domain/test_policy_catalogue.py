@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from lgrshare.domain.policy import Contractor, PolicyInputError, Subject
+from lgrshare.domain.policy import PolicyInputError
 from lgrshare.domain.policy.catalogue import CatalogueAction, catalogue_roles, decide_catalogue
+from tests.domain.policy_subjects import KENT_AREA, SURREY_AREA, guildford_subject
 
-SURREY_AREA, KENT_AREA, GUILDFORD = "E10000030", "E10000016", "E07000209"
-
-
-def _subject(roles: set[str], *, contractor: bool = False, areas=(SURREY_AREA,)) -> Subject:
-    return Subject(
-        user_id="u",
-        council=None if contractor else GUILDFORD,
-        areas=frozenset(areas),
-        roles=frozenset(roles),
-        contractor=Contractor("c", GUILDFORD) if contractor else None,
-    )
+_subject = guildford_subject
 
 
 @pytest.mark.parametrize(

@@ -160,12 +160,17 @@ class Column:
     description: str
 
 
+# The two columns every table of the pack starts with: which option, which proposed council.
+OPTION_COUNCIL = (
+    Column("option", "string", "The option's name"),
+    Column("council", "string", "The proposed council"),
+)
+
 TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "figures": (
         "Each proposed council's figures, with source, vintage and method",
         (
-            Column("option", "string", "The option's name"),
-            Column("council", "string", "The proposed council"),
+            *OPTION_COUNCIL,
             Column("key", "string", "The figure's stable key"),
             Column("label", "string", "What the figure is"),
             Column("value", "number", "The figure (empty when not available)"),
@@ -179,8 +184,7 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "predecessors": (
         "The districts each proposed council is made of, their Band D and the change to harmonise",
         (
-            Column("option", "string", "The option's name"),
-            Column("council", "string", "The proposed council"),
+            *OPTION_COUNCIL,
             Column("district_code", "string", "GSS code of the predecessor district"),
             Column("district_name", "string", "Its name"),
             Column("fraction", "number", "Share of the district's LSOAs in this council"),
@@ -197,8 +201,7 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "dwellings": (
         "Dwellings on the valuation list by council tax band (October 2022)",
         (
-            Column("option", "string", "The option's name"),
-            Column("council", "string", "The proposed council"),
+            *OPTION_COUNCIL,
             Column("band", "string", "Council tax band A to H"),
             Column(
                 "dwellings", "integer", "Dwellings in the band (a split district's share rounded)"
@@ -208,8 +211,7 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "neighbours": (
         "The existing English unitary councils most like each proposed council",
         (
-            Column("option", "string", "The option's name"),
-            Column("council", "string", "The proposed council"),
+            *OPTION_COUNCIL,
             Column("rank", "integer", "1 = most alike"),
             Column("code", "string", "GSS code of the existing council"),
             Column("name", "string", "Its name"),
@@ -223,8 +225,7 @@ TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
         "Indicators from councils' compiled submissions, with source, vintage, split method "
         "and disclosure control",
         (
-            Column("option", "string", "The option's name"),
-            Column("council", "string", "The proposed council"),
+            *OPTION_COUNCIL,
             Column("indicator", "string", "What is counted (the measure, or its category)"),
             Column("measure", "string", "The standard's field added up"),
             Column("unit", "string", "Its unit"),

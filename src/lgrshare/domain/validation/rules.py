@@ -272,8 +272,9 @@ def _listing(names: tuple[str, ...]) -> str:
 
 
 @dataclass(slots=True)
-class TotalTracker:
-    """A ``total`` rule: collects the part and whole rows of each batch, compares at the end."""
+class _TableRule:
+    """A rule across rows: collects each batch's rows (``keys_query``, then ``add_keys``) and
+    judges them all at the end (``finish``)."""
 
     rule: Rule
     specs: Mapping[str, FieldSpec]
@@ -284,6 +285,14 @@ class TotalTracker:
     @property
     def fields(self) -> tuple[str, ...]:
         return self.rule.fields
+
+    def add_keys(self, rows: pl.DataFrame) -> None:
+        self.parts.append(rows)
+
+
+@dataclass(slots=True)
+class TotalTracker(_TableRule):
+    """A ``total`` rule: collects the part and whole rows of each batch, compares at the end."""
 
     def keys_query(self, frame: pl.DataFrame) -> pl.LazyFrame:
         """Return the query for the batch's part and whole rows with a valid value."""
@@ -302,9 +311,6 @@ class TotalTracker:
             )
             .filter((pl.col("part") | pl.col("whole")) & _valid_by(len(rule.by)))
         )
-
-    def add_keys(self, rows: pl.DataFrame) -> None:
-        self.parts.append(rows)
 
     def finish(self, *, limit: int) -> tuple[int, list[ValidationError]]:
         """Return how many whole rows differ from their parts' sum, and the first as errors."""
@@ -370,19 +376,9 @@ def _figure(value: float) -> str:
 
 
 @dataclass(slots=True)
-class UniqueTracker:
+class UniqueTracker(_TableRule):
     """A ``unique`` rule: collects each batch's combinations; a repeat is reported once,
     naming every row that holds it."""
-
-    rule: Rule
-    specs: Mapping[str, FieldSpec]
-    column: int
-    parts: list[pl.DataFrame] = field(default_factory=list)
-    code: str = "table-rule-error"
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return self.rule.fields
 
     def keys_query(self, frame: pl.DataFrame) -> pl.LazyFrame:
         names = self.rule.of
@@ -391,9 +387,6 @@ class UniqueTracker:
             .select(ROW, *[pl.col(typed_col(name)).alias(f"k{i}") for i, name in enumerate(names)])
             .drop_nulls()
         )
-
-    def add_keys(self, rows: pl.DataFrame) -> None:
-        self.parts.append(rows)
 
     def finish(self, *, limit: int) -> tuple[int, list[ValidationError]]:
         """Return how many combinations repeat, and the first as errors (one per combination,
