@@ -20,9 +20,13 @@ from tests.retention.conftest import DELETE_BY, noon
 
 
 def _pdf_streams(pdf: bytes) -> bytes:
-    """The PDF's content streams, inflated: its text as drawn."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S)
-    return b"\n".join(zlib.decompress(stream) for stream in streams)
+    """The PDF's content streams, inflated: its text as drawn. Each stream is cut by its
+    ``/Length`` (compressed bytes may end in a line break of their own)."""
+    texts = []
+    for found in re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", pdf):
+        start = found.end()
+        texts.append(zlib.decompress(pdf[start : start + int(found[1])]))
+    return b"\n".join(texts)
 
 
 def _expire(agreement):
