@@ -35,12 +35,13 @@ from lgrshare.domain.standards.cells import json_length
 from lgrshare.domain.standards.codelists import code_list
 from lgrshare.domain.standards.model import FieldSpec, Standard
 from lgrshare.domain.validation.errors import ValidationError, short
-from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, column
+from lgrshare.domain.validation.frame import BLANK, CELLS, EXTRA, REPORTED, ROW, column
 
-BLANK = "__blank"
 # A wide table's summary is split into queries of this many checks, or aggregates.
 SUMMARY_CHECKS = 512
 SUMMARY_AGGREGATES = 1536
+# The blank-row flag is worked out over this many columns at a time (``blank_flag``).
+BLANK_COLUMNS = 256
 # A field is checked by value while its batches have at most 1 distinct value per this many rows
 # (judged first on the first batch).
 BY_VALUE_SHARE = 4
@@ -198,26 +199,17 @@ def prepare_frame(
     by_value: Collection[str] = (),
     keyed: Collection[str] = (),
 ) -> pl.DataFrame:
-    """Return ``frame`` with the blank-row flag and each found field's value and typed value.
+    """Return ``frame`` with the blank-row flag (``blank_flag``; a slice of a wide table
+    comes with its own, worked out over all its columns) and each found field's value and typed
+    value.
 
     A field checked by value gets no typed value per cell unless it is ``keyed`` (part of a
     unique key, whose checks need every cell's typed value).
     """
     others = [value for value in standard.missing_values if value != ""]
     empty_is_missing = "" in standard.missing_values
-    # A row is blank when every cell is empty: none is, in a batch with a column never empty.
-    full = not others and any(frame.get_column(column(j)).null_count() == 0 for j in range(width))
-    blank = (
-        pl.lit(False)
-        if full
-        else pl.all_horizontal(
-            pl.col(column(j)).is_null() | (pl.col(column(j)).is_in(others) if others else False)
-            for j in range(width)
-        ).and_(pl.col(CELLS) <= width)
-    )
-    if REPORTED in frame.columns:
-        blank = blank & pl.col(REPORTED).is_null()  # a reported cell was not empty
-    frame = frame.with_columns(blank.alias(BLANK))
+    if BLANK not in frame.columns:
+        frame = frame.hstack([blank_flag(frame, standard=standard, width=width)])
     specs = {spec.name: spec for spec in standard.fields}
     values = {}
     for name, j in columns.items():
@@ -235,6 +227,34 @@ def prepare_frame(
         *[typed(specs[name], values[name], fast=True).alias(typed_col(name)) for name in per_cell],
     )
     return _reread_failures(frame, [specs[name] for name in per_cell])
+
+
+def blank_flag(frame: pl.DataFrame, *, standard: Standard, width: int) -> pl.Series:
+    """Return whether each row of the batch ``frame`` is blank (``BLANK``): every one of its
+    ``width`` cells empty or a missing value, and no reported cell.
+
+    Worked out ``BLANK_COLUMNS`` columns at a time, each slice a frame of its own columns (an
+    expression over a wide frame's every column costs memory with the square of its width).
+    """
+    others = [value for value in standard.missing_values if value != ""]
+    # A row is blank when every cell is empty: none is, in a batch with a column never empty.
+    if not others and any(frame.get_column(column(j)).null_count() == 0 for j in range(width)):
+        return pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True).alias(BLANK)
+    flag = frame.get_column(CELLS) <= width
+    for start in range(0, width, BLANK_COLUMNS):
+        cells = pl.DataFrame(
+            [frame.get_column(column(j)) for j in range(start, min(width, start + BLANK_COLUMNS))]
+        )
+        empty = cells.select(
+            pl.all_horizontal(
+                pl.col(name).is_null() | (pl.col(name).is_in(others) if others else False)
+                for name in cells.columns
+            )
+        )
+        flag = flag & empty.to_series()
+    if REPORTED in frame.columns:
+        flag = flag & frame.get_column(REPORTED).is_null()  # a reported cell was not empty
+    return flag.alias(BLANK)
 
 
 def value_tables(

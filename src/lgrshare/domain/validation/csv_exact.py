@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -21,10 +22,12 @@ import polars as pl
 from lgrshare.domain.validation.csv_fast import BLOCK_BYTES, MAX_RECORD_BYTES
 from lgrshare.domain.validation.csv_layout import CsvLayout
 from lgrshare.domain.validation.encoding import TextDecoder
-from lgrshare.domain.validation.frame import EXTRA, batch_frame, column
+from lgrshare.domain.validation.frame import BLANK, CELLS, EXTRA, ROW, batch_frame, column
 from lgrshare.domain.validation.unreadable import MAX_EXTRA_CELLS, format_error, too_wide
 
 ROWS_PER_BATCH = 100_000
+# A wide table's batches hold at most this many cells (a fraction of ``ROWS_PER_BATCH`` rows).
+CELLS_PER_BATCH = 200_000
 
 
 def exact_batches(
@@ -37,9 +40,27 @@ def exact_batches(
 ) -> Iterator[pl.DataFrame]:
     """Yield the data rows as batch frames, exactly as Python's csv module reads them.
 
+    Raises ``Unreadable`` as ``exact_rows``.
+    """
+    for rows in exact_rows(handle, layout=layout, decoder=decoder, size=size, progress=progress):
+        yield rows.frame()
+
+
+def exact_rows(
+    handle: BinaryIO,
+    *,
+    layout: CsvLayout,
+    decoder: TextDecoder,
+    size: int,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Rows]:
+    """Yield the data rows as ``Rows``, exactly as Python's csv module reads them (a wide
+    table's frames are made from them a slice of columns at a time).
+
     Raises ``Unreadable`` for an encoding error, a cell over 16 MB or a quote never closed.
     """
     width = len(layout.labels)
+    batch_rows = max(1, min(ROWS_PER_BATCH, CELLS_PER_BATCH // max(width, 1)))
     lines = _lines(handle, layout=layout, decoder=decoder, size=size, progress=progress)
     options = layout.csv_options()
     reader = csv.reader(lines, **options)
@@ -84,8 +105,8 @@ def exact_batches(
         for j in range(width):
             values[j].append(record[j] or None if j < len(record) else None)
         extra.append(record[width:] if len(record) > width else None)
-        if len(cells) == ROWS_PER_BATCH:
-            yield _frame(values, cells, extra, first_row=next_row, numbers=numbers)
+        if len(cells) == batch_rows:
+            yield Rows(values, cells, extra, first_row=next_row, numbers=numbers, last=False)
             next_row += len(cells)
             values, cells, extra, numbers = [[] for _ in range(width)], [], [], []
     # A quote left open runs its cell to the end of the file, so it is the last record's.
@@ -96,7 +117,7 @@ def exact_batches(
             row=last_row,
         )
     if cells:
-        yield _frame(values, cells, extra, first_row=next_row, numbers=numbers)
+        yield Rows(values, cells, extra, first_row=next_row, numbers=numbers, last=True)
 
 
 _JOINED = 4096
@@ -181,22 +202,60 @@ def _lines(
     return _Lines(blocks())
 
 
-def _frame(
-    values: list[list[str | None]],
-    cells: list[int],
-    extra: list[list[str] | None],
-    *,
-    first_row: int,
-    numbers: list[int],
-) -> pl.DataFrame:
-    parsed = pl.DataFrame(
-        {column(j): values[j] for j in range(len(values))},
-        schema={column(j): pl.String for j in range(len(values))},
-    )
-    return batch_frame(
-        parsed,
-        cells=pl.Series(cells, dtype=pl.Int32),
-        first_row=first_row,
-        extra=pl.Series(EXTRA, extra, dtype=pl.List(pl.String)),
-        rows=pl.Series(numbers, dtype=pl.Int64) if numbers else None,
-    )
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A batch of records as the csv module read them: each column's cells (``None`` where
+    empty or absent), each record's number of cells and its cells past the header's width;
+    numbered from ``first_row``, or by ``numbers`` where comment rows are left out."""
+
+    values: list[list[str | None]]
+    cells: list[int]
+    extra: list[list[str] | None]
+    first_row: int
+    numbers: list[int]
+    # Whether the file has no more rows (a full batch may be followed by none: then False).
+    last: bool
+
+    def frame(self) -> pl.DataFrame:
+        """Return the batch frame (``frame.batch_frame``) of all the columns."""
+        parsed = pl.DataFrame(
+            {column(j): self.values[j] for j in range(len(self.values))},
+            schema={column(j): pl.String for j in range(len(self.values))},
+        )
+        return batch_frame(
+            parsed,
+            cells=pl.Series(self.cells, dtype=pl.Int32),
+            first_row=self.first_row,
+            extra=pl.Series(EXTRA, self.extra, dtype=pl.List(pl.String)),
+            rows=pl.Series(self.numbers, dtype=pl.Int64) if self.numbers else None,
+        )
+
+    def bookkeeping(self) -> list[pl.Series]:
+        """Return the frame's row numbers, cell counts and extra cells."""
+        height = len(self.cells)
+        return [
+            pl.Series(ROW, self.numbers, dtype=pl.Int64)
+            if self.numbers
+            else pl.int_range(self.first_row, self.first_row + height, eager=True).alias(ROW),
+            pl.Series(CELLS, self.cells, dtype=pl.Int32),
+            pl.Series(EXTRA, self.extra, dtype=pl.List(pl.String)),
+        ]
+
+    def columns(self, indexes: Iterable[int]) -> list[pl.Series]:
+        """Return the frame's columns at ``indexes`` (0-based)."""
+        return [pl.Series(column(j), self.values[j], dtype=pl.String) for j in indexes]
+
+    def blank(self, missing: Collection[str]) -> pl.Series:
+        """Return whether each record is blank (``checks.blank_flag``): no cells past the
+        header's, each empty or one of the ``missing`` values."""
+        width = len(self.values)
+        others = {value for value in missing if value}
+        if not others and any(None not in cells for cells in self.values):
+            flags = [False] * len(self.cells)  # a column with no empty cell
+        else:
+            flags = [
+                number <= width
+                and all(cells[i] is None or cells[i] in others for cells in self.values)
+                for i, number in enumerate(self.cells)
+            ]
+        return pl.Series(BLANK, flags, dtype=pl.Boolean)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +32,7 @@ from lgrshare.domain.validation.checks import (
     BY_VALUE_SHARE,
     Check,
     Findings,
+    blank_flag,
     build_checks,
     by_value_fields,
     checks_by_field,
@@ -45,11 +46,12 @@ from lgrshare.domain.validation.checks import (
     value_tables,
 )
 from lgrshare.domain.validation.compressed import unpacked
-from lgrshare.domain.validation.csv_exact import exact_batches
+from lgrshare.domain.validation.csv_exact import Rows, exact_batches, exact_rows
 from lgrshare.domain.validation.csv_fast import FastPathFailed, Unconfirmed, fast_batches
 from lgrshare.domain.validation.csv_layout import read_layout
 from lgrshare.domain.validation.encoding import TextDecoder
 from lgrshare.domain.validation.errors import ValidationError
+from lgrshare.domain.validation.frame import CELLS, EXTRA, REPORTED, ROW, column
 from lgrshare.domain.validation.header import HeaderMatch, match_header
 from lgrshare.domain.validation.prefetch import prefetched
 from lgrshare.domain.validation.profile import (
@@ -88,6 +90,13 @@ QUERY_GROUP = 64
 # A table of more fields than this is wide: its queries run this few at a time.
 WIDE_TABLE = 256
 WIDE_QUERY_GROUP = 4
+# A table of more columns than this is checked this many fields at a time (``_Sliced``): a
+# query over a Polars frame costs memory by the frame's columns, whatever its rows.
+WIDE_SLICE = 256
+# A CSV file of more columns than this is read by Python's csv module (``csv_exact``): a Polars
+# parse costs about 9 KB a column, and the csv module's rows are made into a frame a slice at a
+# time. (Narrower, Polars reads a wide and tall file several times faster.)
+WIDE_READ = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +194,7 @@ def _read(
     subject: Subject | None = None,
     *,
     lookups: Lookups = MappingProxyType({}),
-) -> _Run:
+) -> _Run | _Sliced:
     if sniff_format(handle, size=size) == "xlsx":
         labels = {text for spec in standard.fields for text in (spec.name, spec.title) if text}
         table = read_xlsx(path, sheet=sheet, expected=labels)
@@ -207,11 +216,12 @@ def _read(
             for spec in standard.fields
             if spec.name in run.header.columns
         }
+        sliced = _sliced(run)
         for batch in table.batches():
-            run.add(run.prepare(excel_dates(batch, types)))
+            sliced.take(excel_dates(batch, types))
         if progress is not None:
             progress(size)
-        return run
+        return sliced
     info["format"] = "csv"
     if progress is not None:
         progress = _onward(progress)
@@ -223,30 +233,46 @@ def _read(
         info["columns"] = list(names)  # the file has no header: its columns are the fields
     # Told now, and again at the end: a file unreadable further on is still described.
     info.update(layout.describe(decoder))
-    run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
+    result: _Run | _Sliced
     try:
         if not layout.plain:
             raise FastPathFailed("the standard's dialect is read by the exact reader")
+        if len(layout.labels) > WIDE_READ:
+            raise FastPathFailed("a very wide table is read by the exact reader")
+        result = _sliced(
+            _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
+        )
         fast = fast_batches(handle, layout=layout, decoder=decoder, size=size, progress=progress)
-        # Three stages in three threads: parse block n+2, prepare n+1, check n. Both stages
-        # are closed (their threads joined) before anything else reads the file.
-        with (
-            closing(prefetched(fast)) as parsed,
-            closing(prefetched(map(run.prepare, parsed))) as prepared,
-        ):
-            for ready in prepared:
-                run.add(ready)
+        if isinstance(result, _Sliced):
+            for block in fast:
+                result.take(block)
+        else:
+            # Three stages in three threads: parse block n+2, prepare n+1, check n. Both
+            # stages are closed (their threads joined) before anything else reads the file.
+            with (
+                closing(prefetched(fast)) as parsed,
+                closing(prefetched(map(result.prepare, parsed))) as prepared,
+            ):
+                for ready in prepared:
+                    result.add(ready)
     except FastPathFailed:
         decoder = TextDecoder(dialect.encoding)
         layout = read_layout(handle, size=size, decoder=decoder, dialect=dialect, names=names)
-        run = _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
-        batches = exact_batches(
-            handle, layout=layout, decoder=decoder, size=size, progress=progress
+        result = _sliced(
+            _Run.start(standard, layout.labels, max_errors, subject=subject, lookups=lookups)
         )
-        for batch in batches:
-            run.add(run.prepare(batch))
+        if isinstance(result, _Sliced):
+            for rows in exact_rows(
+                handle, layout=layout, decoder=decoder, size=size, progress=progress
+            ):
+                result.take(rows)
+        else:
+            for frame in exact_batches(
+                handle, layout=layout, decoder=decoder, size=size, progress=progress
+            ):
+                result.take(frame)
     info.update(layout.describe(decoder))
-    return run
+    return result
 
 
 @dataclass(slots=True)
@@ -273,6 +299,11 @@ class _Run:
     keyed: frozenset[str] = frozenset()
     # The other resources whose references are checked (given to ``validate``).
     checked: frozenset[str] = frozenset()
+    # False for a slice of a wide table after its first (``_Sliced``): the row-wide errors
+    # (blank rows, cells lacking or extra) are the first slice's to count.
+    row_wide: bool = True
+    # Whether the batches come with ``REPORTED`` (an XLSX file's unreadable cells).
+    reported: bool = False
 
     @classmethod
     def start(
@@ -295,7 +326,11 @@ class _Run:
             )
             header = replace(header, errors=moved)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
-        run.checks = build_checks(standard, header.columns, reported=reported)
+        run.reported = reported
+        # A wide table's cell checks are made a slice at a time (``_Sliced``): each costs about
+        # a kilobyte of Polars expressions, and a table may have thousands of fields.
+        if len(labels) <= WIDE_SLICE:
+            run.checks = build_checks(standard, header.columns, reported=reported)
         run.checks += rule_checks(standard, header.columns, subject)
         run._note([*header.errors, *findings])
         columns = header.columns
@@ -341,6 +376,8 @@ class _Run:
         for name, table in ready.tables.items():
             if table.height * BY_VALUE_SHARE > frame.height:
                 self.by_value.discard(name)
+        if not self.row_wide:
+            ready.summary.update(blank=0, lacking=0, extras=0)
         # Errors are listed here, in the read-ahead thread. ``listed`` only grows, so the room
         # left now is at least the room left when ``add`` takes the batch, which cuts again.
         findings = run_checks(
@@ -434,6 +471,10 @@ class _Run:
             sums.update((name, result.get_column(name)[0]) for name in result.columns)
         return sums
 
+    def take(self, batch: pl.DataFrame | Unconfirmed) -> None:
+        """Check one batch (``prepare``, then ``add``)."""
+        self.add(self.prepare(batch))
+
     def add(self, ready: _Ready) -> None:
         """Count and list one prepared batch's errors; add its keys and profile."""
         assert ready.findings is not None, "prepare lists a batch's errors"
@@ -500,6 +541,101 @@ class _Run:
             ),
             caveats=caveats,
         )
+
+
+@dataclass(slots=True)
+class _Sliced:
+    """A wide table's validation: its fields checked ``WIDE_SLICE`` at a time, each slice a
+    ``_Run`` of its own over a frame of only its columns, so that memory follows the slice's
+    width rather than the table's.
+
+    The first slice holds every field a check across fields, a whole-file key or a rule reads
+    (however many), the header's errors and the row-wide checks (blank rows, cells lacking or
+    extra: ``blank_flag`` is worked out over all columns first and given to every slice); the
+    others hold their own fields' checks and profiles. The report is the first's, with the
+    others' counts, errors and profiles merged in.
+    """
+
+    parts: list[_Run]
+    # Each slice's checks across fields (the first's) and of code lists: its cell checks are
+    # made when a batch comes, kept while more may follow, and dropped after the last.
+    others: list[list[Check]]
+
+    def take(self, batch: pl.DataFrame | Unconfirmed | Rows) -> None:
+        """Check one batch, slice after slice (a frame of each slice's columns made from
+        ``Rows`` as it comes: the whole batch is never one frame)."""
+        first = self.parts[0]
+        if isinstance(batch, Rows):
+            flag = batch.blank(first.standard.missing_values)
+            shared = batch.bookkeeping()
+            cells: Callable[[Iterable[int]], list[pl.Series]] = batch.columns
+        else:
+            frame = batch.exact() if isinstance(batch, Unconfirmed) else batch
+            flag = blank_flag(frame, standard=first.standard, width=len(first.labels))
+            names = [name for name in (ROW, CELLS, EXTRA, REPORTED) if name in frame.columns]
+            shared = [frame.get_column(name) for name in names]
+            cells = lambda indexes: [frame.get_column(column(j)) for j in indexes]  # noqa: E731
+        frames = (
+            pl.DataFrame([*shared, flag, *cells(part.header.columns.values())])
+            for part in self.parts
+        )
+        last = isinstance(batch, Rows) and batch.last
+        for part, others, part_frame in zip(self.parts, self.others, frames, strict=True):
+            if part.checks is others:
+                made = build_checks(part.standard, part.header.columns, reported=part.reported)
+                part.checks = [*made, *others]
+            part.take(part_frame)
+            if last:
+                part.checks = others
+
+    def report(
+        self, info: dict[str, Any], *, seconds: float, caveats: tuple[Caveat, ...]
+    ) -> Report:
+        """Return the report of the whole table."""
+        first = self.parts[0]
+        for part in self.parts[1:]:
+            for code, number in part.counts.items():
+                first.counts[code] = first.counts.get(code, 0) + number
+            first._note(part.listed, counted=True)
+            first.profilers += part.profilers
+        return first.report(info, seconds=seconds, caveats=caveats)
+
+
+def _sliced(run: _Run) -> _Run | _Sliced:
+    """Return ``run``, or for a wide table (``WIDE_SLICE``) its fields in slices."""
+    columns = run.header.columns
+    if len(run.labels) <= WIDE_SLICE:
+        return run
+    named = {column(j): name for name, j in columns.items()}
+
+    def fields_of(check: Check) -> set[str]:
+        roots = {*check.mask.meta.root_names(), *check.cell().meta.root_names()}
+        names = {named.get(root) or root.partition(":")[2] for root in roots}
+        return {name for name in names if name in columns}
+
+    # Fields read together stay together, in the first slice.
+    together = set(run.keyed)
+    for check in run.checks:
+        read = fields_of(check)
+        if read - {check.field}:
+            together |= read | {check.field}
+    rest = [name for name in columns if name not in together]
+    room = max(WIDE_SLICE - len(together), 0)
+    groups = [[name for name in columns if name in together] + rest[:room]]
+    groups += [rest[start : start + WIDE_SLICE] for start in range(room, len(rest), WIDE_SLICE)]
+    checks, profilers, keyed, header = run.checks, run.profilers, run.keyed, run.header
+    parts = [run] + [
+        replace(run, counts={}, listed=[], keys=[], row_wide=False) for _ in groups[1:]
+    ]
+    others = []
+    for part, names in zip(parts, groups, strict=True):
+        chosen = set(names)
+        part.header = replace(header, columns={name: columns[name] for name in names}, errors=())
+        part.checks = [check for check in checks if check.field in chosen]
+        others.append(part.checks)
+        part.profilers = [profiler for profiler in profilers if profiler.spec.name in chosen]
+        part.keyed = keyed & chosen
+    return _Sliced(parts, others)
 
 
 def _collect(queries: Sequence[pl.LazyFrame], *, group: int = 0) -> list[pl.DataFrame]:

@@ -6,6 +6,8 @@ width, or null) and ``c0`` … ``c{n-1}`` (String, one per header column, null w
 is empty or has no such cell: ``__cells`` tells which). A reader that has already reported some
 cells as unreadable (an XLSX error value), and read them as empty, adds ``__reported``
 (List[Int32], those cells' column indexes, or null): no check reports them again.
+``__blank`` (Boolean: whether the row is blank) is added by the checks, or given with a slice of
+a wide table's columns.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ ROW = "__row"
 CELLS = "__cells"
 EXTRA = "__extra"
 REPORTED = "__reported"
+BLANK = "__blank"
 
 
 def column(index: int) -> str:
@@ -35,20 +38,31 @@ def batch_frame(
 
     Rows are numbered from ``first_row`` on, or are ``rows`` (where comment rows are left out).
     """
-    width = parsed.width
+    width, height = parsed.width, parsed.height
     numbers = (
-        pl.int_range(first_row, first_row + parsed.height, dtype=pl.Int64)
+        pl.int_range(first_row, first_row + height, dtype=pl.Int64, eager=True)
         if rows is None
-        else pl.lit(rows.cast(pl.Int64))
+        else rows.cast(pl.Int64)
     )
-    frame = parsed.with_columns(
-        numbers.alias(ROW),
-        cells.alias(CELLS).cast(pl.Int32),
-        (extra if extra is not None else pl.lit(None, dtype=pl.List(pl.String))).alias(EXTRA),
-    )
-    if parsed.height and int(cells.min() or 0) < width:  # type: ignore[arg-type]
-        frame = frame.with_columns(
+    counts = cells.cast(pl.Int32)
+    cut = int(counts.min() or 0) if height else width  # type: ignore[arg-type]
+    # Built from the columns, not with a query: a query over a wide frame costs its width.
+    columns = [parsed.get_column(column(j)) for j in range(width)]
+    if cut < width:
+        short = pl.DataFrame([counts.alias(CELLS), *columns[cut:]])
+        columns[cut:] = short.select(
             pl.when(pl.col(CELLS) > j).then(pl.col(column(j))).alias(column(j))
-            for j in range(width)
-        )
-    return frame
+            for j in range(cut, width)
+        ).get_columns()
+    return pl.DataFrame(
+        [
+            *columns,
+            numbers.alias(ROW),
+            counts.alias(CELLS),
+            (
+                extra
+                if extra is not None
+                else pl.Series(EXTRA, [None] * height, dtype=pl.List(pl.String))
+            ).alias(EXTRA),
+        ]
+    )

@@ -41,6 +41,9 @@ WIDE_FIELDS = 64
 WIDE_ROWS = 256
 # A field's counts of at most this many values are sorted in Python.
 FEW_COUNTS = 64
+# A field's first values and hashes, while at most this many, are kept in Python: a wide table
+# has thousands of fields of a few values each, and each Polars object costs a kilobyte or more.
+FEW_KEPT = 64
 HASH_FIELDS = 512
 
 
@@ -55,10 +58,16 @@ class FieldProfiler:
     level: int = 0
     sampled: bool = False
     pruned: bool = False
-    hashes: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+    hashes: pl.Series | None = None
     new_hashes: list[pl.Series] = field(default_factory=list)
     pending: list[pl.DataFrame] = field(default_factory=list)
     counts: pl.DataFrame | None = None
+    # The distinct hashes and value counts while they are few (``FEW_KEPT``), in Python; moved
+    # to the Polars state above for good when they grow.
+    # (Made at the first batch: a wide table's thousands of empty ones would cost megabytes.)
+    few_hashes: set[int] | None = None
+    few_counts: dict[str, int] | None = None
+    grown: bool = False
 
     def aggregates(self) -> list[pl.Expr]:
         """Return the expressions this field needs from a batch's single pass."""
@@ -122,6 +131,19 @@ class FieldProfiler:
             self.high = high
 
     def _add_counts(self, hashes: pl.Series, counts: pl.DataFrame) -> None:
+        if not self.grown:
+            few_hashes, few_counts = self.few_hashes or set(), self.few_counts or {}
+            if (
+                len(few_hashes) + hashes.len() <= FEW_KEPT
+                and len(few_counts) + counts.height <= FEW_KEPT
+            ):
+                few_hashes.update(hashes.to_list())
+                values, numbers = counts.get_column("value"), counts.get_column("n")
+                for value, n in zip(values.to_list(), numbers.to_list(), strict=True):
+                    few_counts[value] = few_counts.get(value, 0) + n
+                self.few_hashes, self.few_counts = few_hashes, few_counts
+                return
+            self._grown()
         self.new_hashes.append(hashes.rename("h"))
         if sum(part.len() for part in self.new_hashes) > EXACT_DISTINCT:
             self._merge_hashes()
@@ -131,6 +153,19 @@ class FieldProfiler:
         pending_rows = sum(frame.height for frame in self.pending)
         if len(self.pending) >= PENDING_BATCHES or pending_rows > 4 * KEEP_COUNTS:
             self._merge()
+
+    def _grown(self) -> None:
+        """Move the few hashes and counts kept in Python to the Polars state."""
+        if self.few_hashes:
+            self.new_hashes.append(pl.Series("h", list(self.few_hashes), dtype=pl.UInt64))
+        if self.few_counts:
+            self.pending.append(
+                pl.DataFrame(
+                    {"value": list(self.few_counts), "n": list(self.few_counts.values())},
+                    schema={"value": pl.String, "n": pl.Int64},
+                )
+            )
+        self.few_hashes, self.few_counts, self.grown = None, None, True
 
     def _merge(self) -> None:
         frames = [self.counts, *self.pending] if self.counts is not None else self.pending
@@ -148,7 +183,7 @@ class FieldProfiler:
         self.counts = merged
 
     def _merge_hashes(self) -> None:
-        parts = [self.hashes, *self.new_hashes] if self.hashes.len() else self.new_hashes
+        parts = [self.hashes, *self.new_hashes] if self.hashes is not None else self.new_hashes
         merged = parts[0] if len(parts) == 1 else pl.concat(parts)
         self.new_hashes = []
         if self.level:
@@ -168,36 +203,48 @@ class FieldProfiler:
 
     def result(self, *, rows: int) -> FieldProfile:
         """Return the profile of the ``rows`` data rows added."""
+        if not self.grown:
+            few = sorted((self.few_counts or {}).items())
+            return self._profile(rows, len(self.few_hashes or ()), few)
         if self.pending:
             self._merge()
         if self.new_hashes:
             self._merge_hashes()
-        exact = not (self.sampled or self.pruned)
-        common: tuple[tuple[str, int], ...] = ()
+        counts: list[tuple[Any, int]] | pl.DataFrame = []
         if self.counts is not None and self.counts.height:
-            least = MIN_SAMPLE_HITS * SAMPLE_EVERY if self.sampled else 0
+            counts = self.counts
             if self.counts.height <= FEW_COUNTS:
-                # Sorted in Python: for a few values, a Polars sort costs more than its work
-                # (in the same order: UTF-8 bytes sort as code points).
-                ordered = sorted(self.counts.iter_rows(), key=lambda row: (-row[1], row[0]))
-                firsts = [(value, n) for value, n in ordered if n >= least][:TOP]
-            else:
-                top = self.counts.sort(["n", "value"], descending=[True, False])
-                firsts = list(top.filter(pl.col("n") >= least).head(TOP).iter_rows())
-            common = tuple((clip(str(value)), int(n)) for value, n in firsts)
+                counts = list(self.counts.iter_rows())
+        distinct = (self.hashes.len() if self.hashes is not None else 0) << self.level
+        return self._profile(rows, distinct, counts)
+
+    def _profile(
+        self, rows: int, distinct: int, counts: list[tuple[Any, int]] | pl.DataFrame
+    ) -> FieldProfile:
+        """Return the profile, given the distinct values and the value counts (a list of a
+        few (value, count) pairs, or a frame)."""
+        least = MIN_SAMPLE_HITS * SAMPLE_EVERY if self.sampled else 0
+        if isinstance(counts, list):
+            # Sorted in Python: for a few values, a Polars sort costs more than its work (in
+            # the same order: UTF-8 bytes sort as code points).
+            ordered = sorted(counts, key=lambda row: (-row[1], row[0]))
+            firsts = [(value, n) for value, n in ordered if n >= least][:TOP]
+        else:
+            top = counts.sort(["n", "value"], descending=[True, False])
+            firsts = list(top.filter(pl.col("n") >= least).head(TOP).iter_rows())
         return FieldProfile(
             name=self.spec.name,
             type=self.spec.type,
             filled=self.filled,
             filled_percent=round(100 * self.filled / rows, 2) if rows else 0.0,
-            distinct=self.hashes.len() << self.level,
+            distinct=distinct,
             distinct_exact=self.level == 0,
             min=None if self._text else display(self.spec, self.low),
             max=None if self._text else display(self.spec, self.high),
             min_length=self.low if self._text else None,
             max_length=self.high if self._text else None,
-            most_common=common,
-            most_common_exact=exact,
+            most_common=tuple((clip(str(value)), int(n)) for value, n in firsts),
+            most_common_exact=not (self.sampled or self.pruned),
         )
 
 

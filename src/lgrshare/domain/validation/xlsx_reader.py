@@ -25,7 +25,6 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from lgrshare.domain.errors import LgrShareError
@@ -115,6 +114,9 @@ def read_xlsx(path: Path, *, sheet: str | None, expected: Collection[str] = ()) 
     Raises ``Unreadable`` for a corrupt, unsafe or empty workbook and ``SheetNotFound`` for a
     sheet name the workbook does not have.
     """
+    # Imported here, not with the module: a CSV file's validation need not hold it (4 MB).
+    import fastexcel
+
     cells = _SheetCells(first_row=1, formulas=[], errors=[])
     try:
         with zipfile.ZipFile(path) as archive:
