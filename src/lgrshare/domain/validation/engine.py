@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO
@@ -58,6 +59,7 @@ from lgrshare.domain.validation.profile import (
     BatchSketch,
     FieldProfiler,
     profile_batch,
+    profilers_for,
     sketch_of,
     sketch_queries,
 )
@@ -350,7 +352,7 @@ class _Run:
         run.keyed = frozenset(
             name for tracker in run.keys for name in tracker.fields
         ) | rule_fields(standard, columns)
-        run.profilers = [FieldProfiler(spec) for spec in standard.fields if spec.name in columns]
+        run.profilers = profilers_for([spec for spec in standard.fields if spec.name in columns])
         return run
 
     def _note(self, errors: Sequence[ValidationError], *, counted: bool = False) -> None:
@@ -574,7 +576,7 @@ class _Sliced:
             flag = blank_flag(frame, standard=first.standard, width=len(first.labels))
             names = [name for name in (ROW, CELLS, EXTRA, REPORTED) if name in frame.columns]
             shared = [frame.get_column(name) for name in names]
-            cells = lambda indexes: [frame.get_column(column(j)) for j in indexes]  # noqa: E731
+            cells = partial(_columns_of, frame)
         frames = (
             pl.DataFrame([*shared, flag, *cells(part.header.columns.values())])
             for part in self.parts
@@ -599,6 +601,11 @@ class _Sliced:
             first._note(part.listed, counted=True)
             first.profilers += part.profilers
         return first.report(info, seconds=seconds, caveats=caveats)
+
+
+def _columns_of(frame: pl.DataFrame, indexes: Iterable[int]) -> list[pl.Series]:
+    """Return the batch ``frame``'s columns at ``indexes`` (taken without a query)."""
+    return [frame.get_column(column(j)) for j in indexes]
 
 
 def _sliced(run: _Run) -> _Run | _Sliced:

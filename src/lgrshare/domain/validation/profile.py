@@ -4,7 +4,10 @@ Per field: cells filled, distinct values, minimum and maximum (of valid typed va
 the shortest and longest length instead), and the most common values. Distinct values are
 counted exactly up to 65,536 (by 64-bit hash); past that by adaptive sampling of the hashes (a
 value is kept when its hash falls below a threshold that halves whenever the sample is full,
-down to half full), an estimate within about 1%.
+down to half full), an estimate within about 1%. A table's fields share a budget
+(``profilers_for``): a table of more than 64 fields counts each exactly to fewer (at least
+1,024, an estimate within about 4% past that) and keeps fewer values' counts for the most common
+(at least 32), so that a wide table's profiles take bounded memory.
 
 A field checked by value (see ``checks``) has its most common values counted exactly from its
 value tables. Otherwise they are counted exactly in batches of up to 50,000 rows; in bigger
@@ -45,6 +48,10 @@ FEW_COUNTS = 64
 # has thousands of fields of a few values each, and each Polars object costs a kilobyte or more.
 FEW_KEPT = 64
 HASH_FIELDS = 512
+# A table's profiles keep at most about this many distinct hashes and value counts in all,
+# shared among its fields (``profilers_for``).
+TABLE_HASHES = 1 << 22
+TABLE_COUNTS = 250_000
 
 
 @dataclass(slots=True)
@@ -52,6 +59,9 @@ class FieldProfiler:
     """Accumulates one field's profile: ``aggregates`` into a batch's pass, then ``add``."""
 
     spec: FieldSpec
+    # Distinct values counted exactly up to ``exact``; ``keep`` values' counts kept.
+    exact: int = EXACT_DISTINCT
+    keep: int = KEEP_COUNTS
     filled: int = 0
     low: Any = None
     high: Any = None
@@ -145,13 +155,13 @@ class FieldProfiler:
                 return
             self._grown()
         self.new_hashes.append(hashes.rename("h"))
-        if sum(part.len() for part in self.new_hashes) > EXACT_DISTINCT:
+        if sum(part.len() for part in self.new_hashes) > self.exact:
             self._merge_hashes()
         self.pending.append(counts)
         # A batch's counts hold on to its text (Polars shares string buffers), so they are
         # merged after a few batches however small they are.
         pending_rows = sum(frame.height for frame in self.pending)
-        if len(self.pending) >= PENDING_BATCHES or pending_rows > 4 * KEEP_COUNTS:
+        if len(self.pending) >= PENDING_BATCHES or pending_rows > 4 * self.keep:
             self._merge()
 
     def _grown(self) -> None:
@@ -177,8 +187,8 @@ class FieldProfiler:
             merged = columns[0]  # one batch's counts: a value once each already
         else:
             merged = pl.concat(columns).group_by("value").agg(pl.col("n").sum())
-        if merged.height > 2 * KEEP_COUNTS:
-            merged = merged.sort("n", descending=True).head(KEEP_COUNTS)
+        if merged.height > 2 * self.keep:
+            merged = merged.sort("n", descending=True).head(self.keep)
             self.pruned = True
         self.counts = merged
 
@@ -190,11 +200,11 @@ class FieldProfiler:
             # A sketch made in the read-ahead thread may predate the last level change.
             merged = merged.filter(merged < self._threshold())
         self.hashes = merged.unique()
-        if self.hashes.len() <= EXACT_DISTINCT:
+        if self.hashes.len() <= self.exact:
             return
         # Halve the sample until it is half full: the next batches then add to it for a
         # while without another merge (the estimate still rests on 16,384 hashes or more).
-        while self.hashes.len() > EXACT_DISTINCT // 2:
+        while self.hashes.len() > self.exact // 2:
             self.level += 1
             self.hashes = self.hashes.filter(self.hashes < self._threshold())
 
@@ -246,6 +256,15 @@ class FieldProfiler:
             most_common=tuple((clip(str(value)), int(n)) for value, n in firsts),
             most_common_exact=not (self.sampled or self.pruned),
         )
+
+
+def profilers_for(specs: Sequence[FieldSpec]) -> list[FieldProfiler]:
+    """Return a profiler for each field, sharing the table's budget (``TABLE_HASHES``,
+    ``TABLE_COUNTS``): up to 64 fields, each gets the most."""
+    fields = max(len(specs), 1)
+    exact = min(EXACT_DISTINCT, max(1_024, TABLE_HASHES // fields))
+    keep = min(KEEP_COUNTS, max(32, TABLE_COUNTS // fields))
+    return [FieldProfiler(spec, exact=exact, keep=keep) for spec in specs]
 
 
 @dataclass(frozen=True, slots=True)
