@@ -168,6 +168,31 @@ def test_the_data_lead_may_have_the_extra_columns_dropped_before_encryption(cast
     assert len(dropped) == 14
 
 
+def test_every_column_not_agreed_is_counted_and_removed_however_many(cast, d1, signed_in):
+    # More unshared columns than a report lists errors (1,000): each one must still go.
+    extras = [f"Extra{j}" for j in range(1_200)]
+    base = assets_csv(SIX).decode().splitlines()
+    content = "\n".join(
+        [",".join([base[0], *extras]), ",".join([base[1], *("secret" for _ in extras)])]
+    ).encode()
+
+    with pytest.raises(InvalidInput) as caught:
+        submit(cast["gary"], d1, content)
+    assert caught.value.code == "fields-not-agreed"
+    assert "1,200 of the file's columns: Extra0, Extra1," in caught.value.message
+    assert "Extra9 and 1,190 more" in caught.value.message
+
+    created = submit(cast["gary"], d1, content, drop_unagreed=True)
+    stored = blob_read_bytes(blob=created.blob).decode()
+    assert stored.splitlines()[0].split(",") == SIX
+    assert "secret" not in stored
+    assert created.report["file"]["columns_dropped"] == extras
+    page = signed_in(cast["gary"]).get(f"/submissions/{created.pk}/").content.decode()
+    assert "1,200 columns (Extra0, Extra1, " in page
+    assert "and 1,190 more)" in page
+    assert "All 1,200 columns removed" in page
+
+
 def test_each_recipient_sees_only_its_own_fields_in_every_read(cast, d1, signed_in, client):
     created = submit(cast["gary"], d1, assets_csv(SIX))
     services.submission_accept(user=cast["gary"], submission=created)

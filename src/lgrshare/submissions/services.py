@@ -43,6 +43,8 @@ UPLOAD_KINDS = TABLE_KINDS
 # The parts of a validation report that quote cells or values, sealed under the file's key.
 SEALED_PARTS = ("errors", "profile")
 REPORT_PURPOSE = "report"
+# A refusal names this many of the columns the agreement does not share, then counts the rest.
+NAMED_COLUMNS = 10
 
 
 def _submission_target(kwargs: Mapping[str, Any]) -> tuple[str, int, str | None]:
@@ -170,7 +172,8 @@ def submission_create(
         )
     source.seek(0)
     name, file_format = checked.name, checked.extension
-    outside = [e.field or "" for e in report.errors if e.code == "extra-label"]
+    # Every column outside the agreement, from the header (the listed errors stop at 1,000).
+    outside = [str(label) for label in report.file.get("extra_labels", ())]
     if outside and not drop_unagreed:
         record(
             user=user,
@@ -180,9 +183,12 @@ def submission_create(
             reason="fields-not-agreed",
             columns=", ".join(outside)[:500],
         )
+        named = ", ".join(outside[:NAMED_COLUMNS])
+        if len(outside) > NAMED_COLUMNS:
+            named += f" and {len(outside) - NAMED_COLUMNS:,} more"
         raise InvalidInput(
-            f"The agreement does not share these columns: {', '.join(outside)}. Remove them "
-            "from the file, or choose to have them removed before it is stored.",
+            f"The agreement does not share {len(outside):,} of the file's columns: {named}. "
+            "Remove them from the file, or choose to have them removed before it is stored.",
             code="fields-not-agreed",
         )
     if outside:

@@ -56,6 +56,21 @@ def test_row_errors_are_counted_once_however_many_slices(tmp_path: Path) -> None
         assert missing == [f"c{j}" for j in range(columns - 4, columns)]
 
 
+def test_a_missing_cell_past_the_first_slice_names_its_field(tmp_path: Path) -> None:
+    labels = [f"c{j}" for j in range(COLUMNS)]
+    labels[COLUMNS - 10] = "wrong_far"  # matched by its place: checked as the field
+    path = tmp_path / "wide.csv"
+    short = _cells(2, COLUMNS)[: COLUMNS - 12]
+    path.write_text(f"{','.join(labels)}\n{','.join(short)}\n", encoding="utf-8")
+
+    report = validate(path, _standard(COLUMNS))
+
+    missing = [(e.field, e.field_number) for e in report.errors if e.code == "missing-cell"]
+    assert missing[2] == (f"c{COLUMNS - 10}", COLUMNS - 9)
+    assert report.errors[0].code == "incorrect-label"
+    assert f"Row 2 has {COLUMNS - 12} cells, not {COLUMNS}" in report.errors[1].message
+
+
 def test_errors_listed_are_the_first_by_row_across_slices(tmp_path: Path) -> None:
     rows = [_cells(i, VERY_WIDE) for i in range(1, 6)]
     rows[3][VERY_WIDE - 1] = "late"  # row 5, the last slice

@@ -783,8 +783,8 @@ def _missing_cells(
             errors.append(
                 ValidationError(
                     code="missing-cell",
-                    message=f"Row {row:,} has {cells} cells, not {width}: no cell for "
-                    f"{field_name(j)!r} (column {j + 1}).",
+                    message=f"Row {row:,} has {cells:,} cells, not {width:,}: no cell for "
+                    f"{field_name(j)!r} (column {j + 1:,}).",
                     row=row,
                     field=field_name(j),
                     field_number=j + 1,
@@ -805,8 +805,8 @@ def _extra_cells(hits: pl.DataFrame, width: int, limit: int) -> list[ValidationE
             errors.append(
                 ValidationError(
                     code="extra-cell",
-                    message=f"Row {row:,} has {cells} cells, but the header has {width}: "
-                    f"column {j + 1} ({short(cell)}) has no label.",
+                    message=f"Row {row:,} has {cells:,} cells, but the header has {width:,}: "
+                    f"column {j + 1:,} ({short(cell)}) has no label.",
                     row=row,
                     field=None,
                     field_number=j + 1,

@@ -306,6 +306,11 @@ class _Run:
     row_wide: bool = True
     # Whether the batches come with ``REPORTED`` (an XLSX file's unreadable cells).
     reported: bool = False
+    # The whole table's header: a slice's own (``header``) has only the slice's fields.
+    whole: HeaderMatch | None = None
+    # The labels of the columns that are no field of the standard (every one, however many
+    # errors are listed): a service removing them needs them all.
+    extra_labels: tuple[str, ...] = ()
 
     @classmethod
     def start(
@@ -329,6 +334,7 @@ class _Run:
             header = replace(header, errors=moved)
         run = cls(standard=standard, labels=labels, header=header, max_errors=max_errors)
         run.reported = reported
+        run.extra_labels = tuple(e.field or "" for e in header.errors if e.code == "extra-label")
         # A wide table's cell checks are made a slice at a time (``_Sliced``): each costs about
         # a kilobyte of Polars expressions, and a table may have thousands of fields.
         if len(labels) <= WIDE_SLICE:
@@ -388,7 +394,7 @@ class _Run:
             self.checks,
             tabled=ready.tables.keys(),
             width=len(self.labels),
-            field_name=lambda j: self.header.name_of(j, self.labels),
+            field_name=lambda j: (self.whole or self.header).name_of(j, self.labels),
             limit=self.max_errors - len(self.listed),
         )
         return replace(ready, findings=findings)
@@ -496,6 +502,8 @@ class _Run:
         if references:
             # Not an error (this file may well be right), but never a silent "valid".
             info["references_unchecked"] = references
+        if self.extra_labels:
+            info["extra_labels"] = list(self.extra_labels)
         if self.header.stripped:
             # Not an error (frictionless strips them too), but said: another tool may not.
             info["labels_stripped"] = [self.labels[i].strip() for i in self.header.stripped]
@@ -642,6 +650,7 @@ def _sliced(run: _Run) -> _Run | _Sliced:
         others.append(part.checks)
         part.profilers = [profiler for profiler in profilers if profiler.spec.name in chosen]
         part.keyed = keyed & chosen
+        part.whole = header
     return _Sliced(parts, others)
 
 

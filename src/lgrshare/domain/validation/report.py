@@ -94,8 +94,9 @@ class Report:
     its header was read as one label with the standard's) for CSV, or ``sheet``, ``first_cell``
     and ``title_rows`` (rows of text above the header) for XLSX; ``compression``,
     ``unpacked_bytes`` and ``inner_path`` for a compressed file; ``labels_stripped`` (labels
-    matched without the spaces around them); ``columns`` (the fields, for a file with no
-    header). ``read_as`` says it in words.
+    matched without the spaces around them); ``extra_labels`` (the labels of every column that
+    is no field of the standard, however many errors are listed); ``columns`` (the fields, for a
+    file with no header). ``read_as`` says it in words.
     """
 
     standard_name: str
