@@ -62,7 +62,7 @@ def batch_frame(
             (
                 extra
                 if extra is not None
-                else pl.Series(EXTRA, [None] * height, dtype=pl.List(pl.String))
+                else pl.repeat(None, height, dtype=pl.List(pl.String), eager=True)
             ).alias(EXTRA),
         ]
     )
