@@ -199,13 +199,14 @@ ENDED = frozenset({"terminated", "expired", "closed"})
 def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     """What the policy lets ``user`` do to ``agreement`` now, action by action, for its page:
     approve, sign, suspend, terminate, review-legal, review-security, record-dpia, edit-draft,
-    vary, accept-terms, submit."""
+    vary, accept-terms, submit; and own-draft: a DPO who may not review it because they drafted
+    it (the page says another DPO of their council reviews it)."""
     subject, facts = subject_of(user), facts_of(agreement)
     now = timezone.now()
-    answers = {
+    decisions = {
         str(action): policy.decide(
             subject=subject, action=action, resource=None, agreement=facts, now=now
-        ).allowed
+        )
         for action in (
             policy.Action.APPROVE,
             policy.Action.SIGN,
@@ -215,6 +216,7 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
             policy.Action.REVIEW_SECURITY,
         )
     }
+    answers = {action: decision.allowed for action, decision in decisions.items()}
     party = subject.council is not None and subject.council in facts.parties
     drafter = party and decide_drafting(subject=subject).allowed
     accepted = (facts.agreement_id, facts.version) in subject.terms_accepted
@@ -222,6 +224,7 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     return answers | {
         "record-dpia": decide_dpia_recording(subject=subject, agreement=facts).allowed
         and status_of(agreement) not in ENDED,
+        "own-draft": decisions[policy.Action.APPROVE].reason is policy.DecisionReason.OWN_DRAFT,
         "edit-draft": drafter and agreement.state == State.DRAFT,
         "vary": drafter and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED},
         "accept-terms": not accepted
@@ -915,8 +918,10 @@ def can_accept_terms(*, user: User, agreement: Agreement) -> bool:
 
 @refusals_recorded("terms-accepted", _agreement_target)
 @transaction.atomic
-def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
+def terms_accept(*, user: User, agreement: Agreement, declared: bool = True) -> TermsAcceptance:
     """Record that ``user`` accepted the current version's terms (needed before seeing data).
+    On the page a person ticks the declaration: unticked (``declared`` False) it raises
+    ``InvalidInput`` (``declaration-required``), once the policy has let them accept.
 
     Only a party's staff, and staff of a contractor the agreement names, may accept (decided by
     ``policy.parties.decide_terms_acceptance``). A refusal is audited (``access-refused``,
@@ -933,6 +938,10 @@ def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
     )
     version = agreement.current().number
     decision.require()
+    if not declared:
+        raise InvalidInput(
+            "Confirm you have read the terms and will keep to them", code="declaration-required"
+        )
     acceptance, created = TermsAcceptance.objects.get_or_create(
         user=user, agreement=agreement, version=version
     )
