@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -49,6 +49,7 @@ from lgrshare.domain.agreement_terms import (
     TermsProblem,
     field_rank,
     plan_flows,
+    recipient_problems,
     terms_problems,
 )
 from lgrshare.domain.contractors import Particulars, Problem, check_particulars
@@ -282,9 +283,10 @@ def _standards_named(
 ) -> Terms:
     """``terms`` with every data item naming a standard at a version: an item naming none gets
     the version in use now (``version_in_use``); an item described in words becomes a draft
-    area standard prefilled from it and from ``request`` (``area_standard_from_item``), shared
-    in full to the recipients the other flows go to, for the data team to confirm
-    (readiness ``standard-not-confirmed`` until they do)."""
+    area standard prefilled from it and from ``request`` (``area_standard_from_item``: the one
+    already drafted from the same words, if the area has one; an item given twice is named
+    once), shared in full to the recipients the other flows go to, for the data team to
+    confirm (readiness ``standard-not-confirmed`` until they do)."""
     items: list[DataItem] = []
     drafted: list[DataItem] = []
     for item in terms.data_items:
@@ -304,7 +306,8 @@ def _standards_named(
                 personal_data=terms.lawful.personal_data,
                 period=request.period if request else "",
             )
-            drafted.append(DataItem(standard=saved.name, version=saved.version))
+            if all(done.standard != saved.name for done in drafted):  # the item given twice
+                drafted.append(DataItem(standard=saved.name, version=saved.version))
     named = replace(terms, data_items=(*items, *drafted))
     if drafted:
         recipients = sorted({flow.recipient for flow in terms.flows}) or None
@@ -502,13 +505,25 @@ def agreement_create(
     named: list[User] | None = None,
     contractors: list[Contractor] | None = None,
     request: DataRequest | None = None,
+    recipients: Iterable[str] = (),
 ) -> Agreement:
     """Draft a new agreement (version 1). ``parties`` maps GSS code → provides data; the
-    drafter's own council must be one (``drafter-not-a-party``). Raises ``TermsInvalid``
-    listing every problem at once (``draft_problems``)."""
+    drafter's own council must be one (``drafter-not-a-party``). ``recipients`` are the
+    parties the drafter chose to receive the data (the API's; the form checks its own): with
+    no standard shared the choice is refused (``recipient_problems``), before any item in
+    words is drafted as a standard. Raises ``TermsInvalid`` listing every problem at once
+    (``draft_problems``)."""
     _require_drafter(user, area)
     _require_drafter_is_party(user, area, parties)
     typed = terms_typed(parties=parties, terms=terms)
+    chosen = recipient_problems(
+        parties, recipients, standard_shared=any(item.standard for item in typed.data_items)
+    )
+    if chosen:
+        others = draft_problems(
+            area=area, parties=parties, terms=typed, title=title, contractors=contractors
+        )
+        raise TermsInvalid(sorted([*chosen, *others], key=lambda p: field_rank(p.field)))
     typed = _standards_named(user, area, parties, typed, request)
     _check_draft(area, parties, typed, title, contractors or [])
     agreement = Agreement.objects.create(
