@@ -236,6 +236,53 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     }
 
 
+# The page's actions the policy answers before their forms are read (``agreement_require``).
+_PAGE_ACTIONS = {
+    "review": policy.Action.APPROVE,
+    "sign": policy.Action.SIGN,
+    "legal-review": policy.Action.REVIEW_LEGAL,
+    "it-security-review": policy.Action.REVIEW_SECURITY,
+}
+# Actions with no form to refuse first: their services ask the policy before anything else.
+_NO_FORM = frozenset({"send", "ask-legal", "suspend", "terminate"})
+
+
+def agreement_require(*, user: User, agreement: Agreement, action: str) -> None:
+    """Ask the policy, before any form is read, whether ``user`` may take the page's ``action``
+    on ``agreement`` (an unknown one: any action of the page); raises ``AccessDenied`` with its
+    reason, recorded as ``access-refused``, otherwise. Someone who may not act is refused (403)
+    however malformed their form; the services ask again in their transactions. ``send`` (no
+    form) and the others in ``_NO_FORM`` are left to their services."""
+    if action in _NO_FORM:
+        return
+    subject, facts = subject_of(user), facts_of(agreement)
+    policy_action: str = action
+    if action == "accept":
+        decision = decide_terms_acceptance(subject=subject, agreement=facts, now=timezone.now())
+    elif action == "dpia":
+        decision = decide_dpia_recording(subject=subject, agreement=facts)
+    elif action in _PAGE_ACTIONS:
+        policy_action = str(_PAGE_ACTIONS[action])
+        decision = decide(user=user, action=_PAGE_ACTIONS[action], agreement=agreement)
+    elif any(permissions(user=user, agreement=agreement).values()):
+        return
+    else:
+        policy_action = str(policy.Action.APPROVE)
+        decision = decide(user=user, action=policy.Action.APPROVE, agreement=agreement)
+    if decision.allowed:
+        return
+    record(
+        user=user,
+        action="access-refused",
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason=str(decision.reason),
+        area=agreement.area.county_id,
+        policy_action=policy_action,
+    )
+    decision.require()
+
+
 def contractor_agreement_permissions(*, user: User, record: ContractorAgreement) -> dict[str, bool]:
     """What the contractors page offers ``user`` for one contractor agreement: sign-off (one
     not yet signed off), download (its signed contract)."""

@@ -231,6 +231,9 @@ def dpia_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    # The policy first, whatever was sent: someone who may not act on this agreement is
+    # refused (403) before an unknown action or a form is answered (400).
+    services.agreement_require(user=person(request), agreement=agreement, action=action)
     try:
         return _act(request, agreement, action)
     except AgreementNotReady as refusal:
