@@ -227,7 +227,9 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
         and status_of(agreement) not in ENDED,
         "own-draft": decisions[policy.Action.APPROVE].reason is policy.DecisionReason.OWN_DRAFT,
         "edit-draft": drafter and agreement.state == State.DRAFT,
-        "vary": drafter and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED},
+        "vary": drafter
+        and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED}
+        and status_of(agreement) not in ENDED,
         "accept-terms": not accepted
         and decide_terms_acceptance(subject=subject, agreement=facts, now=now).allowed,
         "submit": user.council_id is not None
@@ -612,6 +614,7 @@ def terms_from_request(request: DataRequest) -> tuple[str, dict[str, bool], Term
 
 
 @refusals_recorded("agreement-edited", _agreement_target)
+@refusals_recorded("agreement-edited", _agreement_target)
 def agreement_update(
     *,
     user: User,
@@ -624,7 +627,8 @@ def agreement_update(
     """Change the terms or parties. A draft nobody has signed is edited in place; any agreement
     already sent for review, or signed by anyone, gets a new version that every party must
     approve and sign again (it stops being active until then). Raises ``PermissionDenied``
-    (``drafter-not-a-party`` when the new parties leave out the drafter's council) or
+    (``drafter-not-a-party`` when the new parties leave out the drafter's council;
+    ``agreement-expired`` once its data is due for deletion or deleted), recorded, or
     ``InvalidInput``.
     """
     with transaction.atomic():
@@ -636,6 +640,14 @@ def agreement_update(
         _require_drafter_is_party(user, agreement.area, parties)
         if agreement.state == State.TERMINATED:
             raise InvalidInput("A terminated agreement cannot change", code="agreement-terminated")
+        if status_of(agreement) == "expired":
+            # The policy refuses every action on an agreement whose data is due for deletion
+            # or deleted: new terms would reopen sharing the certificate says has ended.
+            raise PermissionDenied(
+                f"{agreement.reference} has expired: its data is due for deletion or deleted, "
+                "so its terms can no longer change",
+                code="agreement-expired",
+            )
         typed = terms_typed(parties=parties, terms=terms)
         typed = _standards_named(user, agreement.area, parties, typed, agreement.request)
         _check_draft(agreement.area, parties, typed, agreement.title, contractors or [])

@@ -50,7 +50,7 @@ def retention_due(
             RetentionDue(
                 version.delete_by,
                 "delete-by-date",
-                f"The agreement's delete-by date, {version.delete_by:%d %B %Y}",
+                f"The agreement's delete-by date, {version.delete_by:%-d %B %Y}",
             )
         )
     if agreement.retention_event_on is not None:
@@ -60,7 +60,7 @@ def retention_due(
                 add_months(agreement.retention_event_on, months),
                 "event-period",
                 f"{_sentence(after_event(months, version.retention_event))}, recorded as "
-                f"{agreement.retention_event_on:%d %B %Y}",
+                f"{agreement.retention_event_on:%-d %B %Y}",
             )
         )
     if agreement.state == State.TERMINATED and agreement.state_changed_at is not None:
@@ -70,7 +70,7 @@ def retention_due(
             RetentionDue(
                 ended + timedelta(days=grace),
                 "terminated",
-                f"{grace} days after the agreement was terminated on {ended:%d %B %Y}",
+                f"{grace} days after the agreement was terminated on {ended:%-d %B %Y}",
             )
         )
     return min(found, key=lambda due: due.on) if found else None

@@ -27,6 +27,7 @@ from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.domain.standards.display import column_titles, rows_text
 from lgrshare.domain.standards.model import Standard, StandardNotFound
 from lgrshare.domain.validation import Report, officers
+from lgrshare.retention.services import certificate_of
 from lgrshare.standards.services import standard_get
 from lgrshare.submissions import services
 from lgrshare.submissions.forms import CaveatForm, WithdrawForm
@@ -76,7 +77,11 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, object] = {
         "dataset": found,
         "perms_for": access.perms_for(
-            dataset={"read-trail": may_read_trail(viewer=user, area=area)}
+            dataset={
+                "read-trail": may_read_trail(viewer=user, area=area),
+                "see-certificate": area is not None
+                and access.may_retention(user=user, action=RetentionAction.VIEW, area=area),
+            }
         ),
     }
     if found.kind == Kind.REGISTER:  # nothing to show but the entry
@@ -84,6 +89,8 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         decision = access.view(user=user, dataset=found)
     context["data_reason"] = decision.reason
+    if decision.reason == "data-deleted":
+        context["certificate"] = certificate_of(dataset_id=found.pk)
     if decision.allowed and found.kind != Kind.REGISTER:
         rows = dataset_rows(user=user, dataset=found, decision=decision)
         standard = services.agreed_standard(found) if found.kind == Kind.SUBMISSION else None
@@ -134,6 +141,10 @@ def _detail(
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     context["data_reason"] = decision.reason
+    if decision.reason == "data-deleted":
+        context["certificate"] = certificate_of(
+            dataset_id=submission.dataset_id, submission_id=submission.pk
+        )
     area = submission.dataset.area
     # Every form and link of the page, as the policy answers for this person.
     context["perms_for"] = access.perms_for(
@@ -147,6 +158,8 @@ def _detail(
                 area=area.county_id,
                 council=submission.dataset.publisher_id,
             ),
+            "see-certificate": area is not None
+            and access.may_retention(user=user, action=RetentionAction.VIEW, area=area.county_id),
         }
     )
     if decision.allowed and submission.state == Submission.State.ACCEPTED:

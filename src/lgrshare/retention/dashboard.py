@@ -1,10 +1,11 @@
-"""What a DPO sees of retention in an area: data due soon, data deleted (with certificates),
+"""What a DPO sees of retention in an area: every agreement whose live data has a deletion date
+(soonest first, those due within 30 days marked), data deleted (with certificates),
 attestations awaited, and for one agreement, when and why its data goes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 
@@ -21,33 +22,45 @@ class DueSoon:
     agreement: Agreement
     due: RetentionDue
     days: int
+    datasets: tuple[str, ...] = ()
+
+    @property
+    def soon(self) -> bool:
+        """Due within ``DUE_SOON_DAYS`` days: the page marks it."""
+        return self.days <= DUE_SOON_DAYS
 
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    due_soon: list[DueSoon]
+    # Every agreement with live data and a deletion date still to come, soonest first.
+    upcoming: list[DueSoon]
     overdue: list[DueSoon]
     certificates: QuerySet[DeletionCertificate]
     awaited: QuerySet[Attestation]
 
 
 def retention_dashboard(*, area: Area, today: date) -> Dashboard:
-    """Return the area's retention at ``today``: data due within 30 days, data due and not yet
+    """Return the area's retention at ``today``: every agreement whose data still held has a
+    deletion date to come (soonest first; ``soon`` within 30 days), data due and not yet
     deleted (the next run deletes it), certificates issued, attestations awaited."""
-    due_soon: list[DueSoon] = []
+    upcoming: list[DueSoon] = []
     overdue: list[DueSoon] = []
-    horizon = today + timedelta(days=DUE_SOON_DAYS)
     live = Agreement.objects.filter(area=area).exclude(state__in=(State.DRAFT, State.CLOSED))
     for agreement in live.prefetch_related("versions"):
         due = retention_due(agreement)
-        if due is None or due.on > horizon:
+        if due is None:
             continue
-        if not agreement.datasets.filter(deleted_at__isnull=True).exists():
+        held = tuple(
+            agreement.datasets.filter(deleted_at__isnull=True)
+            .order_by("title")
+            .values_list("title", flat=True)
+        )
+        if not held:
             continue
-        item = DueSoon(agreement, due, (due.on - today).days)
-        (overdue if due.on <= today else due_soon).append(item)
+        item = DueSoon(agreement, due, (due.on - today).days, held)
+        (overdue if due.on <= today else upcoming).append(item)
     return Dashboard(
-        due_soon=sorted(due_soon, key=lambda d: d.due.on),
+        upcoming=sorted(upcoming, key=lambda d: d.due.on),
         overdue=sorted(overdue, key=lambda d: d.due.on),
         certificates=DeletionCertificate.objects.filter(agreement__area=area).select_related(
             "agreement", "dataset"

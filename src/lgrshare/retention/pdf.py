@@ -43,7 +43,7 @@ def render_certificate_pdf(
     _line(pdf, "Version", str(agreement["version"]))
     _line(pdf, "Rule applied", body["rule"]["text"])
     _line(pdf, "Due on", _day(body["rule"]["due_on"]))
-    _line(pdf, "Deleted at", f"{timezone.localtime(certificate.issued_at):%d %B %Y %H:%M %Z}")
+    _line(pdf, "Deleted at", f"{timezone.localtime(certificate.issued_at):%-d %B %Y %H:%M %Z}")
     _line(pdf, "Deleted by", certificate.issued_by_words)
     _line(pdf, "Certificate SHA-256", certificate.body_sha256)
     pdf.ln(3)
@@ -70,7 +70,7 @@ def render_certificate_pdf(
         if attestation.confirmed_at is not None:
             text = (
                 f"Confirmed by {attestation.confirmed_by_name} on "
-                f"{attestation.confirmed_at:%d %B %Y}: {attestation.statement}"
+                f"{attestation.confirmed_at:%-d %B %Y}: {attestation.statement}"
             )
         else:
             text = "Awaited"
@@ -83,6 +83,6 @@ def render_certificate_pdf(
 def _day(iso: str | None) -> str:
     """Return an ISO date as people write it ("31 March 2027"), or what was given."""
     try:
-        return f"{date.fromisoformat(iso or ''):%d %B %Y}"
+        return f"{date.fromisoformat(iso or ''):%-d %B %Y}"
     except ValueError:
         return iso or ""

@@ -111,7 +111,7 @@ def superseded_due(*, today: date) -> list[Due]:
             on,
             "superseded",
             f"{keep} days after version {submission.version} for {submission.period} was "
-            f"superseded by version {later.version} on {superseded_on:%d %B %Y}",
+            f"superseded by version {later.version} on {superseded_on:%-d %B %Y}",
         )
         deletion = Deletion(
             dataset=submission.dataset,
@@ -441,3 +441,14 @@ def certificate_get_for_user(*, pk: int, user: User) -> DeletionCertificate:
         target_id=found.pk,
     )
     return found
+
+
+def certificate_of(
+    *, dataset_id: int, submission_id: int | None = None
+) -> DeletionCertificate | None:
+    """The certificate that records the deletion of a dataset (or of one of its submissions,
+    deleted early), for a page that says the data was deleted to link straight to it."""
+    scopes = [f"dataset:{dataset_id}"]
+    if submission_id is not None:
+        scopes.append(f"submission:{submission_id}")
+    return DeletionCertificate.objects.filter(scope__in=scopes).order_by("issued_at").first()

@@ -4,6 +4,8 @@ event data is kept until, and the area's retention dashboard."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from lgrshare import access
 from lgrshare.accounts.auth import person
 from lgrshare.agreements.services import agreement_get_for_user
 from lgrshare.agreements.status import after_event, retention_due
+from lgrshare.councils.models import User
 from lgrshare.councils.services import area_get_for_user
 from lgrshare.domain.policy.retention import RetentionAction
 from lgrshare.retention import services
@@ -27,17 +30,42 @@ from lgrshare.submissions.services import submission_get_for_user
 
 def _attestations(certificate: DeletionCertificate) -> list[Attestation]:
     return list(
-        Attestation.objects.filter(agreement=certificate.agreement).select_related("council")
+        Attestation.objects.filter(agreement=certificate.agreement).select_related(
+            "council", "agreement__area"
+        )
     )
+
+
+def _attestation_rows(user: User, attestations: Iterable[Attestation]) -> list[dict[str, Any]]:
+    """Each council's confirmation with the policy's answer for it: only a DPO or data lead of
+    that council is offered to confirm its copies are gone."""
+    return [
+        {
+            "attestation": a,
+            "perms": access.perms_for(
+                attestation={
+                    "attest": a.confirmed_at is None
+                    and access.may_retention(
+                        user=user,
+                        action=RetentionAction.ATTEST,
+                        area=a.agreement.area.county_id,
+                        council=a.council_id,
+                    )
+                }
+            )["attestation"],
+        }
+        for a in attestations
+    ]
 
 
 @require_safe
 def certificate_page(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = services.certificate_get_for_user(pk=pk, user=person(request))
+    user = person(request)
+    certificate = services.certificate_get_for_user(pk=pk, user=user)
     context = {
         "certificate": certificate,
         "body": certificate.body,
-        "attestations": _attestations(certificate),
+        "attestations": _attestation_rows(user, _attestations(certificate)),
         "area": certificate.agreement.area,
     }
     return render(request, "retention/certificate.html", context)
@@ -78,6 +106,17 @@ def certificate_json(request: HttpRequest, pk: int) -> HttpResponse:
 def attestation_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = person(request)
     attestation = services.attestation_get_for_user(pk=pk, user=user)
+    if request.method == "POST":
+        # The policy first: a confirmation for another council is refused (recorded) before
+        # its form is read.
+        access.require_retention(
+            user=user,
+            action=RetentionAction.ATTEST,
+            area=attestation.agreement.area.county_id,
+            target_type="agreement",
+            target_id=attestation.agreement_id,
+            council=attestation.council_id,
+        )
     form = AttestationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.attestation_confirm(
@@ -129,7 +168,12 @@ def agreement_retention(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates": DeletionCertificate.objects.filter(agreement=agreement).select_related(
             "dataset"
         ),
-        "attestations": Attestation.objects.filter(agreement=agreement).select_related("council"),
+        "attestations": _attestation_rows(
+            user,
+            Attestation.objects.filter(agreement=agreement).select_related(
+                "council", "agreement__area"
+            ),
+        ),
         "form": form,
         "may_record_event": bool(version.retention_event)
         and not DeletionCertificate.objects.filter(agreement=agreement).exists()
