@@ -43,3 +43,12 @@ def test_someone_who_could_not_see_it_keeps_the_policys_answer(shared, cast, cli
     assert "certificates" not in outsider.json()["message"]
     elsewhere = api(client, charlie)(url)
     assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "dataset-not-found")
+
+
+def test_compiling_a_standard_whose_only_data_was_deleted_is_gone_too(shared, cast, client):
+    agreement, dataset, _ = shared
+    retention_run(now=noon(DELETE_BY), run_by="cli:cron")
+    url = f"/api/v1/agreements/{agreement.pk}/compile/{dataset.standard_name}"
+    gone = api(client, cast["surrey_analyst"])(url)
+    assert (gone.status_code, gone.json()["code"]) == (410, "data-deleted")
+    assert "/retention/certificates/" in gone.json()["message"]

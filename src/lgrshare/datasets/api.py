@@ -217,7 +217,7 @@ def submissions_download(request: HttpRequest, submission_id: int, fmt: str) -> 
 
 @router.get(
     "/agreements/{agreement_id}/compile/{standard}",
-    response={200: CompiledOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CompiledOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Every council's accepted submissions of a standard, compiled, with coverage",
 )
 def compiled_api(
@@ -255,7 +255,7 @@ def compiled_api(
 
 @router.get(
     "/agreements/{agreement_id}/compile/{standard}/download.{fmt}",
-    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Download a compiled standard with its coverage and caveats",
     openapi_extra=DOWNLOAD,
 )

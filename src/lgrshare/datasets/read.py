@@ -144,12 +144,7 @@ def dataset_rows(
     if decision is None:
         if submission is not None:
             detail = {"submission": submission.pk, **detail}
-        try:
-            decision = access.require(user=user, action=action, dataset=dataset, **detail)
-        except AccessDenied as refused:
-            if refused.code == DecisionReason.DATA_DELETED and _could_see(user, action, dataset):
-                raise _deleted(dataset) from refused
-            raise
+        decision = data_require(user=user, action=action, dataset=dataset, **detail)
     decision.require()
     if submission is not None and submission.state != Submission.State.ACCEPTED:
         raise InvalidInput("Only accepted submissions can be read", code="submission-not-accepted")
@@ -168,6 +163,20 @@ def dataset_rows(
             district_county=load_public_table("lookup-district-county"),
         )
     return Rows(dataset=dataset, decision=decision, frame=frame, versions=tuple(versions))
+
+
+def data_require(
+    *, user: User, action: Action, dataset: Dataset, **detail: str | int | bool
+) -> Decision:
+    """``access.require`` for reading ``dataset``'s data, recorded the same way; but data
+    deleted under the retention rules is ``DataDeleted`` (410, when and where its certificate
+    is) to someone the policy would have let read it, and stays the policy's 403 to others."""
+    try:
+        return access.require(user=user, action=action, dataset=dataset, **detail)
+    except AccessDenied as refused:
+        if refused.code == DecisionReason.DATA_DELETED and _could_see(user, action, dataset):
+            raise _deleted(dataset) from refused
+        raise
 
 
 def _fields_check(dataset: Dataset, frame: pl.DataFrame, asked: list[str]) -> None:
