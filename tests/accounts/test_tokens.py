@@ -52,3 +52,26 @@ def test_token_names_are_unique_among_a_persons_live_tokens(signed_in, alice):
     response = client.post("/account/tokens", {"name": "Script"})
     assert "already have a token called" in response.content.decode()
     assert ApiToken.objects.filter(user=alice).count() == 1
+
+
+def test_the_expiry_is_a_numeric_text_box_with_errors_beside_it_and_in_a_summary(signed_in, alice):
+    client = signed_in(alice)
+    page = client.get("/account/tokens").content.decode()
+    assert 'type="number"' not in page
+    assert 'name="days"' in page
+    assert 'inputmode="numeric"' in page
+    for typed, words in [
+        ("ninety", "Enter the number of days as a whole number, like 90"),
+        ("0", "A token must last at least 1 day"),
+        ("366", "A token can last at most 365 days"),
+    ]:
+        response = client.post("/account/tokens", {"name": "script", "days": typed})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert "There is a problem" in body
+        assert body.count(words) == 2  # in the summary and beside the field
+        assert 'id="id_days-error"' in body
+        assert f'value="{typed}"' in body
+    assert not ApiToken.objects.exists()
+    client.post("/account/tokens", {"name": "script", "days": " 30 "})
+    assert ApiToken.objects.get(user=alice).expires_at is not None

@@ -170,3 +170,49 @@ def test_new_recovery_codes_are_made_only_after_the_person_confirms(alice):
     after = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
     assert after
     assert not after & before
+
+
+def test_set_up_speaks_of_recovery_codes_as_still_to_come(dora):
+    client = Client()
+    _sign_in(client, "dora")
+    page = client.get("/account/two-factor/set-up").content.decode()
+    assert "or one of your recovery codes" not in page  # none exist yet
+    assert "we will give you recovery codes" in page
+
+
+def test_after_the_recovery_codes_continue_goes_where_they_were_going(dora):
+    client = Client()
+    client.post("/sign-in", {"username": "dora", "password": PASSWORD})
+    wanted = f"/areas/{SURREY}/"
+    asked = client.get(wanted)
+    assert asked["Location"].startswith("/account/two-factor/set-up?next=")
+    client.get(asked["Location"])
+    device = TOTPDevice.objects.get(user=dora, confirmed=False)
+    page = client.post(asked["Location"], {"code": _now_code(device)}, follow=True)
+    assert f'href="{wanted}">Continue</a>' in page.content.decode()
+
+
+def test_continue_never_leaves_the_service_and_otherwise_goes_to_the_settings(dora):
+    client = Client()
+    _sign_in(client, "dora")
+    url = "/account/two-factor/set-up?next=https://evil.example/"
+    client.get(url)
+    device = TOTPDevice.objects.get(user=dora, confirmed=False)
+    page = client.post(url, {"code": _now_code(device)}, follow=True).content.decode()
+    assert "evil.example" not in page
+    assert 'href="/account/two-factor">Continue</a>' in page
+
+
+def test_the_code_step_shows_no_service_menu_until_the_code_is_given(dora):
+    first = Client()
+    _sign_in(first, "dora")
+    _set_up(first, dora)
+    assert "API tokens" in first.get("/account/two-factor").content.decode()  # signed in: menu
+
+    client = Client()
+    page = _sign_in(client, "dora").content.decode()
+    assert page.count("Enter the code from your authenticator app") == 1
+    assert "API tokens" not in page
+    assert "Find data" not in page
+    assert "Change password" not in page
+    assert 'action="/sign-out"' in page

@@ -74,3 +74,13 @@ def test_another_council_cannot_post_an_acceptance_of_the_terms(draft, cast, wok
     assert response.status_code == 403
     assert _refused_once(active, audited) == "not-a-party"
     assert not TermsAcceptance.objects.filter(agreement=active).exists()
+
+
+def test_an_outsider_posting_no_declaration_hears_the_policy_not_the_form(
+    draft, cast, woking, signed_in
+):
+    active = _sign_off(draft, cast)
+    audited = _count(active)
+    response = signed_in(woking["lead"]).post(f"/agreements/{active.pk}/accept", {})
+    assert response.status_code == 403
+    assert _refused_once(active, audited) == "not-a-party"

@@ -182,7 +182,15 @@ def test_the_accept_button_needs_the_declaration_and_shows_only_to_those_who_may
     assert "I accept these terms" in client.get(address).content.decode()
     refused = client.post(f"{address}accept")
     assert refused.status_code == 400
-    assert b"declaration-required" in refused.content
+    # The same page again: an error summary linking to the declaration, the error beside it.
+    page = refused.content.decode()
+    assert "<title>Error: " in page
+    assert 'class="govuk-error-summary"' in page
+    assert '<a href="#id_declaration">Confirm you have read the terms' in page
+    beside = '<span class="govuk-visually-hidden">Error:</span> Confirm you have read the terms'
+    assert f'<p class="govuk-error-message">{beside}' in page
+    assert 'id="id_declaration"' in page
+    assert "I accept these terms" in page
     assert not TermsAcceptance.objects.filter(user=alice).exists()
     client.post(f"{address}accept", {"declaration": "on"})
     assert TermsAcceptance.objects.filter(user=alice).exists()

@@ -295,7 +295,7 @@ def test_the_matrix_covers_every_action_role_state_access_kind_and_reason():
     # So have the request policy's (test_policy_requests); person-level-rows needs a
     # person-derived standard, and its own test below covers it.
     requests = {request_expected(*cell) for cell in REQUEST_CELLS} - {"allowed"}
-    others = {"not-named", "not-named-on-live-agreement", "person-level-rows"}
+    others = {"not-named", "not-named-on-live-agreement", "person-level-rows", "own-draft"}
     others |= PEOPLE_AND_PARTY_REASONS
     others |= requests - table_reasons
     assert table_reasons == {reason.value for reason in DecisionReason} - others
@@ -492,6 +492,25 @@ def test_governance_actions_need_no_dataset_and_keep_outsiders_out():
     approve = {"action": "approve", "resource": None, "agreement": in_review, "now": WHEN["before"]}
     assert decide(subject=dpo, **approve).reason == "allowed"
     assert decide(subject=outsider, **approve).reason == "other-area"
+
+
+def test_a_dpo_does_not_review_what_they_drafted_but_another_dpo_of_the_council_does():
+    dpo = _subject("party", "dpo", "accepted")
+    drafted = _agreement("in-review", drafters=frozenset({dpo.user_id}))
+    approve = {"action": "approve", "resource": None, "now": WHEN["before"]}
+    assert decide(subject=dpo, agreement=drafted, **approve).reason == "own-draft"
+    colleague = Subject(
+        user_id="another-dpo", council=dpo.council, areas=dpo.areas, roles=dpo.roles
+    )
+    assert decide(subject=colleague, agreement=drafted, **approve).reason == "allowed"
+    # Drafting stops only the review: the drafter may still suspend or terminate it once live.
+    active = _agreement("active", drafters=frozenset({dpo.user_id}))
+    terminate = approve | {"action": "terminate"}
+    assert decide(subject=dpo, agreement=active, **terminate).reason == "allowed"
+    # A drafter without the DPO role hears about their role, not about the draft.
+    lead = _subject("party", "data-lead", "accepted")
+    theirs = _agreement("in-review", drafters=frozenset({lead.user_id}))
+    assert decide(subject=lead, agreement=theirs, **approve).reason == "role-not-permitted"
 
 
 def test_require_raises_access_denied_carrying_the_reason_code():

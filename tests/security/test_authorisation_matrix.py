@@ -64,9 +64,10 @@ PARTY = AREA_STAFF | {"non-party"}  # the parties of the agreement (and named co
 DATA = PARTY | {"party-without-terms"}  # the data itself: parties who accepted the terms
 
 REFUSED = {401, 403, 404, 405}
-# A POST with an empty form may be refused as bad input (400) before the permission is asked;
-# nothing changes (checked) and the body names nothing (checked).
-REFUSED_POST = REFUSED | {400}
+# A POST with an empty form is refused like any other request: the policy is asked before the
+# input is read, so someone who may not act there gets its 403/404, never a 400 that would tell
+# them their form reached the check of its fields.
+REFUSED_POST = REFUSED
 # Pages the product shows to someone without any of the object's data, by design: the submit
 # page of an agreement shows a non-party's council nothing to submit (an empty list).
 SHOWN_WITHOUT_DATA = {
@@ -535,3 +536,39 @@ def test_a_reader_who_accepted_the_terms_sees_the_data_markers(world, ids, db):
     )
     assert rows.status_code == 200
     assert DATA_MARKERS[0] in _body(rows)
+
+
+# Malformed input, sent by people of the area who may not act there (an Elmbridge person with
+# every role: a council of the area, party to no agreement; contractor staff, who take no part
+# in requests): the policy answers first, so each gets its refusal (403/404), never the 400 that
+# the same input earns someone allowed.
+MALFORMED: list[tuple[str, str, dict[str, str], dict[str, str]]] = [
+    ("non-party", "person-action", {"pk": "person", "action": "no-such-action"}, {}),
+    ("non-party", "person-action", {"pk": "person", "action": "grant"}, {"role": "no-such-role"}),
+    ("non-party", "person-action", {"pk": "person", "action": "remove"}, {"role": "nobody"}),
+    ("non-party", "person-action", {"pk": "person", "action": "confirm-role"}, {"role": "x"}),
+    ("non-party", "submission-action", {"pk": "submission", "action": "no-such-action"}, {}),
+    ("non-party", "submission-action", {"pk": "submission", "action": "withdraw"}, {"x": "?"}),
+    ("non-party", "submission-action", {"pk": "submission", "action": "caveat"}, {"kind": "x"}),
+    ("contractor-not-named", "request-action", {"pk": "request", "action": "nonsense"}, {}),
+    ("contractor-not-named", "request-action", {"pk": "request", "action": "close"}, {"note": "x"}),
+    ("contractor-not-named", "request-action", {"pk": "request", "action": "answer"}, {"x": "y"}),
+    ("non-party", "request-action", {"pk": "request", "action": "close"}, {"reason": "x"}),
+    ("non-party", "agreement-action", {"pk": A, "action": "no-such-action"}, {}),
+    ("non-party", "agreement-action", {"pk": A, "action": "sign"}, {"version": "x"}),
+    ("non-party", "agreement-action", {"pk": A, "action": "review"}, {"decision": "x"}),
+    ("non-party", "agreement-action", {"pk": A, "action": "legal-review"}, {"outcome": "x"}),
+    ("non-party", "agreement-action", {"pk": A, "action": "accept"}, {}),
+    ("non-party", "agreement-action", {"pk": A, "action": "dpia"}, {"status": "x"}),
+]
+
+
+@pytest.mark.parametrize(("actor", "name", "kwargs", "form"), MALFORMED)
+def test_malformed_input_from_someone_who_may_not_act_gets_the_policys_refusal(
+    actor, name, kwargs, form, world, ids, db
+):
+    url, client = _url(name, kwargs, ids), _client(world, actor)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, form)
+    assert response.status_code in {403, 404}, _body(response)[:2000]
+    assert not _writes(captured.captured_queries)

@@ -70,6 +70,16 @@ class TokenCreateForm(forms.Form):
         max_value=365,
         initial=90,
         required=False,
+        # GOV.UK asks for numbers in a text box: a number box changes the value when scrolled
+        # over and lets browsers refuse input in their own words.
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "class": "govuk-input--width-3",
+            }
+        ),
         help_text="From 1 to 365 days. It stops working then, or earlier if you revoke it or "
         "change your password.",
         error_messages={

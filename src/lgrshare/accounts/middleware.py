@@ -76,6 +76,10 @@ class TwoFactorMiddleware:
         if user.is_verified():
             return None
         if getattr(view_func, "two_factor_pending_allowed", False):
+            # Not fully signed in yet: the page shows no service navigation (the context
+            # processor reads this), only the way to sign out.
+            pending = two_factor.has_second_factor(user) or two_factor.required_for(user)
+            request.two_factor_pending = pending  # type: ignore[attr-defined]
             return None
         if getattr(view_func, "login_required", True) is False:
             return None  # sign-in, sign-out and the public pages

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -18,6 +19,7 @@ from lgrshare.accounts.auth import person
 from lgrshare.domain.errors import InvalidInput
 
 _SHOW_ONCE_KEY = "lgrshare.recovery-codes"
+_CONTINUE_KEY = "lgrshare.recovery-codes-next"
 NEXT = "next"
 
 
@@ -36,18 +38,28 @@ class CodeForm(forms.Form):
         error_messages={"required": "Enter the code from your authenticator app"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, help_text: str | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if help_text is not None:
+            self.fields["code"].help_text = help_text
         attrs = self.fields["code"].widget.attrs
         attrs.update({"autocomplete": "one-time-code", "spellcheck": "false"})
         attrs["class"] = "govuk-input govuk-input--width-10"
 
 
-def _next(request: HttpRequest) -> str:
-    target = request.POST.get(NEXT) or request.GET.get(NEXT) or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return "/"
+def _next(request: HttpRequest, default: str = "/") -> str:
+    """Where the person was going (``next``, sent or in the address), if it is a page of this
+    service; ``default`` otherwise."""
+    target = request.POST.get(NEXT) or request.GET.get(NEXT) or default
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
     return target
+
+
+# Set-up comes before any recovery code exists: those are given once the app's code is right.
+_SET_UP_HINT = "The 6-digit code your authenticator app shows for LGR Share"
 
 
 @pending_allowed
@@ -85,7 +97,7 @@ def code(request: HttpRequest) -> HttpResponse:
 def set_up(request: HttpRequest) -> HttpResponse:
     """Scan a QR code (or type the key), then confirm with the app's first code."""
     user = person(request)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, help_text=_SET_UP_HINT)
     device = two_factor.app_pending(user=user)
     if request.method == "POST" and device is not None and form.is_valid():
         try:
@@ -95,12 +107,15 @@ def set_up(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, device)
             request.session[_SHOW_ONCE_KEY] = codes
+            # After the codes, on to where they were going (or their two-factor settings).
+            request.session[_CONTINUE_KEY] = _next(request, default=reverse("two-factor"))
             return redirect("two-factor-recovery-codes")
     if device is None or request.method == "GET":
         device = two_factor.app_begin(user=user)
     key = _base32(device.bin_key)
     context = {
         "form": form,
+        "next": request.POST.get(NEXT) or request.GET.get(NEXT) or "",
         "required": two_factor.required_for(user),
         "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code"),
         # Grouped in fours, as authenticator apps show keys typed in by hand.
@@ -117,9 +132,11 @@ def _base32(key: bytes) -> str:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Show new recovery codes once."""
     codes = request.session.pop(_SHOW_ONCE_KEY, None)
+    onward = request.session.pop(_CONTINUE_KEY, None) or reverse("two-factor")
     if not codes:
         return redirect("two-factor")
-    return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
+    context = {"codes": codes, "continue_to": onward}
+    return render(request, "accounts/two_factor_recovery_codes.html", context)
 
 
 @require_http_methods(["GET"])
@@ -162,6 +179,7 @@ def renew_codes(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _confirm(request, "renew")
     request.session[_SHOW_ONCE_KEY] = two_factor.recovery_codes_renew(user=person(request))
+    request.session[_CONTINUE_KEY] = reverse("two-factor")
     return redirect("two-factor-recovery-codes")
 
 

@@ -92,7 +92,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "new_token": request.session.pop(_SHOW_ONCE_KEY, None) if request.method == "GET" else None,
         "tokens": ApiToken.objects.filter(user=person(request)),
     }
-    return render(request, "accounts/tokens.html", context)
+    return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

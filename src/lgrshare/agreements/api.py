@@ -261,7 +261,14 @@ def agreements_create(request: HttpRequest, payload: FromRequestIn) -> Status[Ag
         fields_for=payload.fields,
     )
     created = services.agreement_create(
-        user=user, area=source.area, title=title, parties=parties, terms=terms, request=source
+        user=user,
+        area=source.area,
+        title=title,
+        parties=parties,
+        terms=terms,
+        request=source,
+        # A recipient given its own field list is chosen too.
+        recipients=[*(payload.recipients or []), *payload.fields],
     )
     return Status(201, created)
 

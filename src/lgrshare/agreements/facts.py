@@ -38,6 +38,9 @@ def facts_of(agreement: Agreement) -> policy.AgreementFacts:
         starts_on=version.starts_on,
         delete_by=_access_ends(agreement, version),
         flows=flows_of(version),
+        drafters=frozenset(
+            str(pk) for pk in (agreement.created_by_id, version.created_by_id) if pk is not None
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -49,6 +49,7 @@ from lgrshare.domain.agreement_terms import (
     TermsProblem,
     field_rank,
     plan_flows,
+    recipient_problems,
     terms_problems,
 )
 from lgrshare.domain.contractors import Particulars, Problem, check_particulars
@@ -199,13 +200,14 @@ ENDED = frozenset({"terminated", "expired", "closed"})
 def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     """What the policy lets ``user`` do to ``agreement`` now, action by action, for its page:
     approve, sign, suspend, terminate, review-legal, review-security, record-dpia, edit-draft,
-    vary, accept-terms, submit."""
+    vary, accept-terms, submit; and own-draft: a DPO who may not review it because they drafted
+    it (the page says another DPO of their council reviews it)."""
     subject, facts = subject_of(user), facts_of(agreement)
     now = timezone.now()
-    answers = {
+    decisions = {
         str(action): policy.decide(
             subject=subject, action=action, resource=None, agreement=facts, now=now
-        ).allowed
+        )
         for action in (
             policy.Action.APPROVE,
             policy.Action.SIGN,
@@ -215,6 +217,7 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
             policy.Action.REVIEW_SECURITY,
         )
     }
+    answers = {action: decision.allowed for action, decision in decisions.items()}
     party = subject.council is not None and subject.council in facts.parties
     drafter = party and decide_drafting(subject=subject).allowed
     accepted = (facts.agreement_id, facts.version) in subject.terms_accepted
@@ -222,6 +225,7 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
     return answers | {
         "record-dpia": decide_dpia_recording(subject=subject, agreement=facts).allowed
         and status_of(agreement) not in ENDED,
+        "own-draft": decisions[policy.Action.APPROVE].reason is policy.DecisionReason.OWN_DRAFT,
         "edit-draft": drafter and agreement.state == State.DRAFT,
         "vary": drafter and agreement.state in {State.IN_REVIEW, State.ACTIVE, State.SUSPENDED},
         "accept-terms": not accepted
@@ -230,6 +234,53 @@ def permissions(*, user: User, agreement: Agreement) -> dict[str, bool]:
         and mine is not None
         and access.check(user=user, action=access.Action.SUBMIT, dataset=mine).allowed,
     }
+
+
+# The page's actions the policy answers before their forms are read (``agreement_require``).
+_PAGE_ACTIONS = {
+    "review": policy.Action.APPROVE,
+    "sign": policy.Action.SIGN,
+    "legal-review": policy.Action.REVIEW_LEGAL,
+    "it-security-review": policy.Action.REVIEW_SECURITY,
+}
+# Actions with no form to refuse first: their services ask the policy before anything else.
+_NO_FORM = frozenset({"send", "ask-legal", "suspend", "terminate"})
+
+
+def agreement_require(*, user: User, agreement: Agreement, action: str) -> None:
+    """Ask the policy, before any form is read, whether ``user`` may take the page's ``action``
+    on ``agreement`` (an unknown one: any action of the page); raises ``AccessDenied`` with its
+    reason, recorded as ``access-refused``, otherwise. Someone who may not act is refused (403)
+    however malformed their form; the services ask again in their transactions. ``send`` (no
+    form) and the others in ``_NO_FORM`` are left to their services."""
+    if action in _NO_FORM:
+        return
+    subject, facts = subject_of(user), facts_of(agreement)
+    policy_action: str = action
+    if action == "accept":
+        decision = decide_terms_acceptance(subject=subject, agreement=facts, now=timezone.now())
+    elif action == "dpia":
+        decision = decide_dpia_recording(subject=subject, agreement=facts)
+    elif action in _PAGE_ACTIONS:
+        policy_action = str(_PAGE_ACTIONS[action])
+        decision = decide(user=user, action=_PAGE_ACTIONS[action], agreement=agreement)
+    elif any(permissions(user=user, agreement=agreement).values()):
+        return
+    else:
+        policy_action = str(policy.Action.APPROVE)
+        decision = decide(user=user, action=policy.Action.APPROVE, agreement=agreement)
+    if decision.allowed:
+        return
+    record(
+        user=user,
+        action="access-refused",
+        target_type="agreement",
+        target_id=agreement.reference,
+        reason=str(decision.reason),
+        area=agreement.area.county_id,
+        policy_action=policy_action,
+    )
+    decision.require()
 
 
 def contractor_agreement_permissions(*, user: User, record: ContractorAgreement) -> dict[str, bool]:
@@ -279,9 +330,10 @@ def _standards_named(
 ) -> Terms:
     """``terms`` with every data item naming a standard at a version: an item naming none gets
     the version in use now (``version_in_use``); an item described in words becomes a draft
-    area standard prefilled from it and from ``request`` (``area_standard_from_item``), shared
-    in full to the recipients the other flows go to, for the data team to confirm
-    (readiness ``standard-not-confirmed`` until they do)."""
+    area standard prefilled from it and from ``request`` (``area_standard_from_item``: the one
+    already drafted from the same words, if the area has one; an item given twice is named
+    once), shared in full to the recipients the other flows go to, for the data team to
+    confirm (readiness ``standard-not-confirmed`` until they do)."""
     items: list[DataItem] = []
     drafted: list[DataItem] = []
     for item in terms.data_items:
@@ -301,7 +353,8 @@ def _standards_named(
                 personal_data=terms.lawful.personal_data,
                 period=request.period if request else "",
             )
-            drafted.append(DataItem(standard=saved.name, version=saved.version))
+            if all(done.standard != saved.name for done in drafted):  # the item given twice
+                drafted.append(DataItem(standard=saved.name, version=saved.version))
     named = replace(terms, data_items=(*items, *drafted))
     if drafted:
         recipients = sorted({flow.recipient for flow in terms.flows}) or None
@@ -499,13 +552,25 @@ def agreement_create(
     named: list[User] | None = None,
     contractors: list[Contractor] | None = None,
     request: DataRequest | None = None,
+    recipients: Iterable[str] = (),
 ) -> Agreement:
     """Draft a new agreement (version 1). ``parties`` maps GSS code → provides data; the
-    drafter's own council must be one (``drafter-not-a-party``). Raises ``TermsInvalid``
-    listing every problem at once (``draft_problems``)."""
+    drafter's own council must be one (``drafter-not-a-party``). ``recipients`` are the
+    parties the drafter chose to receive the data (the API's; the form checks its own): with
+    no standard shared the choice is refused (``recipient_problems``), before any item in
+    words is drafted as a standard. Raises ``TermsInvalid`` listing every problem at once
+    (``draft_problems``)."""
     _require_drafter(user, area)
     _require_drafter_is_party(user, area, parties)
     typed = terms_typed(parties=parties, terms=terms)
+    chosen = recipient_problems(
+        parties, recipients, standard_shared=any(item.standard for item in typed.data_items)
+    )
+    if chosen:
+        others = draft_problems(
+            area=area, parties=parties, terms=typed, title=title, contractors=contractors
+        )
+        raise TermsInvalid(sorted([*chosen, *others], key=lambda p: field_rank(p.field)))
     typed = _standards_named(user, area, parties, typed, request)
     _check_draft(area, parties, typed, title, contractors or [])
     agreement = Agreement.objects.create(
@@ -915,8 +980,10 @@ def can_accept_terms(*, user: User, agreement: Agreement) -> bool:
 
 @refusals_recorded("terms-accepted", _agreement_target)
 @transaction.atomic
-def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
+def terms_accept(*, user: User, agreement: Agreement, declared: bool = True) -> TermsAcceptance:
     """Record that ``user`` accepted the current version's terms (needed before seeing data).
+    On the page a person ticks the declaration: unticked (``declared`` False) it raises
+    ``InvalidInput`` (``declaration-required``), once the policy has let them accept.
 
     Only a party's staff, and staff of a contractor the agreement names, may accept (decided by
     ``policy.parties.decide_terms_acceptance``). A refusal is audited (``access-refused``,
@@ -933,6 +1000,10 @@ def terms_accept(*, user: User, agreement: Agreement) -> TermsAcceptance:
     )
     version = agreement.current().number
     decision.require()
+    if not declared:
+        raise InvalidInput(
+            "Confirm you have read the terms and will keep to them", code="declaration-required"
+        )
     acceptance, created = TermsAcceptance.objects.get_or_create(
         user=user, agreement=agreement, version=version
     )

@@ -231,6 +231,9 @@ def dpia_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     agreement = services.agreement_get_for_user(pk=pk, user=person(request))
+    # The policy first, whatever was sent: someone who may not act on this agreement is
+    # refused (403) before an unknown action or a form is answered (400).
+    services.agreement_require(user=person(request), agreement=agreement, action=action)
     try:
         return _act(request, agreement, action)
     except AgreementNotReady as refusal:
@@ -306,15 +309,17 @@ def _act(request: HttpRequest, agreement: Agreement, action: str) -> HttpRespons
         stop(user=user, agreement=agreement, reason=reason)
         messages.success(request, f"The agreement is {action}ed.")
     elif action == "accept":
-        if not AcceptTermsForm(request.POST).is_valid():
-            refused = InvalidInput(
-                "Confirm you have read the terms and will keep to them: tick the declaration "
-                "above the button",
-                code="declaration-required",
-            )
-            refused.next_step = ("Back to the agreement", f"/agreements/{agreement.pk}/")
-            raise refused
-        services.terms_accept(user=user, agreement=agreement)
+        accept = AcceptTermsForm(request.POST)
+        declared = accept.is_valid()
+        try:
+            # The policy first: only someone who may accept hears about the declaration.
+            services.terms_accept(user=user, agreement=agreement, declared=declared)
+        except InvalidInput as exc:
+            if exc.code != "declaration-required" or declared:
+                raise
+            # Back to the page with the error summary and the error beside the declaration.
+            context = _context(request, agreement) | {"accept_form": accept}
+            return render(request, "agreements/detail.html", context, status=400)
         messages.success(request, "You have accepted the terms.")
         return redirect("agreement", pk=agreement.pk)
     elif action == "dpia":

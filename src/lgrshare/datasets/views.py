@@ -192,10 +192,22 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, services.submission_get_for_user(pk=pk, user=person(request)))
 
 
+_SUBMISSION_ACTIONS = {
+    "caveat": access.Action.ADD_CAVEAT,
+    "accept": access.Action.ACCEPT_SUBMISSION,
+    "withdraw": access.Action.WITHDRAW_SUBMISSION,
+}
+
+
 @require_POST
 def submission_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = person(request)
     submission = services.submission_get_for_user(pk=pk, user=user)
+    # The policy first, whatever was sent: someone who may not act on this submission is
+    # refused (403) before an unknown action or a form is answered (400).
+    services.submission_require(
+        user=user, submission=submission, action=_SUBMISSION_ACTIONS.get(action)
+    )
     if action == "caveat":
         form = CaveatForm(
             request.POST, codes=list(submission.report.get("stats", {}).get("counts", {}))

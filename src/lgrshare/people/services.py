@@ -73,6 +73,35 @@ def _require(
     return people_require(user=user, action=action, target=target, target_id=target_id, **detail)
 
 
+# What may be done to an existing person from their page.
+PERSON_ACTIONS = (
+    PeopleAction.GRANT_ROLE,
+    PeopleAction.REMOVE_ROLE,
+    PeopleAction.CONFIRM_ROLE,
+    PeopleAction.CONFIRM_PERSON,
+    PeopleAction.DEACTIVATE_PERSON,
+)
+
+
+def person_require(*, user: User, person: User, action: PeopleAction | None = None) -> Decision:
+    """Ask the policy, before any input is read, whether ``user`` may do ``action`` to
+    ``person`` at all (``None``: any of ``PERSON_ACTIONS``), whatever role they name: someone who
+    may not act on this person is refused (403, audited) however malformed their request.
+
+    The role-free question: the services ask again with the role once it is known.
+    """
+    target = person_target(person)
+    decisions = [
+        (wanted, decide(user=user, action=wanted, target=target))
+        for wanted in ((action,) if action is not None else PERSON_ACTIONS)
+    ]
+    for _, decision in decisions:
+        if decision.allowed:
+            return decision
+    refused, decision = decisions[0]
+    _refuse(user, refused, person.username, decision)
+
+
 def dpos_to_tell(council: Council, *, event: str, link: str) -> str:
     """Tell the council's DPOs, in the app and by email, that its people, roles or contractors
     changed (``event``, an audit event name, says how); return who was told, for the change's
@@ -182,6 +211,7 @@ def role_grant(*, admin: User, person: User, role: str) -> RoleGrant:
     ``role-not-for-contractors``, ...) or ``InvalidInput`` (``unknown-role``,
     ``role-already-held``, ``person-deactivated``).
     """
+    person_require(user=admin, person=person, action=PeopleAction.GRANT_ROLE)
     (parsed,) = roles_parse([role])
     decision = _require(
         admin,
@@ -219,6 +249,7 @@ def role_remove(*, admin: User, person: User, role: str) -> None:
 
     Raises ``AccessDenied`` or ``InvalidInput`` (``role-not-held``).
     """
+    person_require(user=admin, person=person, action=PeopleAction.REMOVE_ROLE)
     grant = _grant(person, role)
     decision = _require(
         admin,
@@ -247,6 +278,7 @@ def role_confirm(*, confirmer: User, person: User, role: str) -> RoleGrant:
     Raises ``AccessDenied`` (``own-grant``, ``own-account``, ``not-your-council``, ...) or
     ``InvalidInput`` (``role-not-held``, ``role-not-pending``, ``person-not-confirmed``).
     """
+    person_require(user=confirmer, person=person, action=PeopleAction.CONFIRM_ROLE)
     grant = _grant(person, role)
     decision = _require(
         confirmer,

@@ -119,10 +119,22 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/person.html", context)
 
 
+_PERSON_ACTIONS = {
+    "grant": PeopleAction.GRANT_ROLE,
+    "remove": PeopleAction.REMOVE_ROLE,
+    "confirm-role": PeopleAction.CONFIRM_ROLE,
+    "confirm": PeopleAction.CONFIRM_PERSON,
+    "deactivate": PeopleAction.DEACTIVATE_PERSON,
+}
+
+
 @require_POST
 def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = person(request)
     someone, _ = _person_for(user, pk)
+    # The policy first, whatever was sent: someone who may not act on this person is refused
+    # (403) before an unknown action or role is answered (400).
+    services.person_require(user=user, person=someone, action=_PERSON_ACTIONS.get(action))
     role = request.POST.get("role", "")
     if action == "grant":
         grant = services.role_grant(admin=user, person=someone, role=role)

@@ -101,6 +101,35 @@ def permissions(user: User, request: DataRequest) -> dict[str, bool]:
     }
 
 
+# What may be done to a request from its page (``request_action``), the first the
+# representative asked when the action named is unknown.
+PAGE_ACTIONS = {
+    "comment": RequestAction.COMMENT,
+    "open": RequestAction.OPEN,
+    "answer": RequestAction.ANSWER,
+    "join": RequestAction.JOIN,
+    "fulfil": RequestAction.FULFIL,
+    "close": RequestAction.CLOSE,
+}
+
+
+def request_require(*, user: User, request: DataRequest, action: str) -> None:
+    """Ask the policy, before any input is read, whether ``user`` may take the page's
+    ``action`` on ``request`` (an unknown one: any of ``PAGE_ACTIONS``); raises, recorded, as
+    ``check`` does otherwise. Someone who may not act on the request is refused (403) however
+    malformed their form; the services ask again in their transactions."""
+    wanted = PAGE_ACTIONS.get(action)
+    if wanted is None:
+        facts = _facts(request)
+        if any(
+            access.may_on_request(user=user, action=each, request=facts)
+            for each in PAGE_ACTIONS.values()
+        ):
+            return
+        wanted = RequestAction.COMMENT
+    check(user, wanted, request)
+
+
 def _short(action: RequestAction) -> str:
     return action.value.split("-")[0]
 

@@ -199,6 +199,9 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """
     found = services.request_get_for_user(pk=pk, user=person(request))
     user = person(request)
+    # The policy first, whatever was sent: someone who may not act on this request is refused
+    # (403) before an unknown action or a form is answered (400).
+    services.request_require(user=user, request=found, action=action)
     form = _FORMS[action](request.POST, request.FILES) if action in _FORMS else None
     if form is not None and not form.is_valid():
         return _detail(request, found, **{f"{action}_form": form})

@@ -17,6 +17,7 @@ from lgrshare.domain.errors import InvalidInput
 from lgrshare.domain.policy.standards import StandardAction
 from lgrshare.domain.standards.drafting import (
     copy_of,
+    drafted_from_item,
     item_standard_name,
     propose_from_example,
     propose_from_item,
@@ -100,11 +101,19 @@ def area_standard_from_item(
     its geography level, personal-data class and period), for the data team to finish
     (``AreaStandard.proposed``). Named after the area and the item's first words.
 
+    An item the area already has a standard drafted from (the same words, whatever their case
+    and spacing) gets that standard again, at its latest version (the fields the data team
+    confirmed since, or the version agreed), so the same item described twice (a second draft
+    from one request, another agreement for it) is one standard to finish, not two.
+
     Raises ``AccessDenied`` (recorded) unless ``user`` may draft the agreement's items as
     standards in ``area`` (``StandardAction.DRAFT_FROM_ITEM``)."""
     access.require_standards(user=user, action=StandardAction.DRAFT_FROM_ITEM, area=area.county_id)
     if not text.strip():
         raise InvalidInput("Describe the data item", code="data-items-required")
+    made = _made_from_item(area, text)
+    if made is not None:
+        return made
     taken = set(AreaStandard.objects.values_list("name", flat=True).distinct()) | {
         standard.name for standard in standard_list()
     }
@@ -118,6 +127,16 @@ def area_standard_from_item(
         period=period,
     )
     return _save(user=user, area=area, data=data, source=AreaStandard.Source.ITEM)
+
+
+def _made_from_item(area: Area, text: str) -> AreaStandard | None:
+    """The standard ``area`` already drafted from the data item ``text``, at its latest
+    version; None when there is none."""
+    firsts = AreaStandard.objects.filter(area=area, source=AreaStandard.Source.ITEM)
+    for first in firsts.order_by("drafted_at", "pk"):
+        if drafted_from_item(str(first.definition.get("description", "")), text):
+            return area_standard_versions(first.name)[0]
+    return None
 
 
 def area_standard_fields(

@@ -292,11 +292,7 @@ def permissions(user: User, submission: Submission) -> dict[str, bool]:
     facts = facts_of(submission)
     return {
         str(action): access.may_act_on_submission(user=user, action=action, submission=facts)
-        for action in (
-            access.Action.ACCEPT_SUBMISSION,
-            access.Action.ADD_CAVEAT,
-            access.Action.WITHDRAW_SUBMISSION,
-        )
+        for action in SUBMISSION_ACTIONS
     }
 
 
@@ -304,6 +300,28 @@ def _require(user: User, action: access.Action, submission: Submission) -> None:
     access.require_on_submission(
         user=user, action=action, submission=facts_of(submission), target_id=submission.pk
     )
+
+
+# What may be done to a submission from its page.
+SUBMISSION_ACTIONS = (
+    access.Action.ACCEPT_SUBMISSION,
+    access.Action.ADD_CAVEAT,
+    access.Action.WITHDRAW_SUBMISSION,
+)
+
+
+def submission_require(
+    *, user: User, submission: Submission, action: access.Action | None = None
+) -> None:
+    """Ask the policy, before any input is read, whether ``user`` may do ``action`` to
+    ``submission`` (``None``: any of ``SUBMISSION_ACTIONS``); raises ``AccessDenied`` with its
+    reason, recorded, otherwise. The services ask again under their own locks."""
+    if action is None:
+        allowed = permissions(user, submission)
+        if any(allowed.values()):
+            return
+        action = SUBMISSION_ACTIONS[0]
+    _require(user, action, submission)
 
 
 @refusals_recorded("caveat-added", _submission_target)

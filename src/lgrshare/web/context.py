@@ -22,6 +22,10 @@ def service(request: HttpRequest) -> dict[str, Any]:
         ("API tokens", reverse("tokens"), (reverse("tokens"),)),
     ]
     path = request.path
+    if getattr(request, "two_factor_pending", False):
+        # Signed in with a password, the second factor still to give: no way into the service
+        # yet, so no menu (the header keeps "Sign out").
+        return {"service_name": settings.SERVICE_NAME, "navigation": [], "two_factor_pending": True}
     navigation = [
         {"text": text, "href": href, "current": path == href or path.startswith(sections)}
         for text, href, sections in items

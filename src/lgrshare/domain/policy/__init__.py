@@ -30,6 +30,8 @@ run in this order and the first that fails is the reason:
    ``agreement-expired``, ``data-deleted`` once closed); approve and sign need one in review
    (``agreement-not-in-review``); suspend needs an active one, terminate an active or
    suspended one (else the state's reason).
+   Separation of duties: nobody approves (or returns) a version they drafted, nor the agreement
+   they drafted (``own-draft``): another DPO of their council reviews it.
 8. **Dates**, in UK time: from the delete-by date on, every agreement action is
    ``agreement-expired``; before the start date reading and submitting are
    ``agreement-not-active``.
@@ -153,6 +155,7 @@ def decide(
         or (DecisionReason.NOT_A_RECIPIENT if fields == frozenset() else None)
         or _role(subject, act, agreement, policy)
         or _state(act, state, policy)
+        or _own_draft(subject, act, agreement)
         or _dates(act, agreement, today)
         or _terms(subject, act, agreement, policy)
         or _airlock(subject, act, resource, policy)
@@ -261,6 +264,12 @@ def _state(act: Action, state: AgreementState, policy: AccessPolicy) -> Decision
             return None
         return policy.wrong_state_reasons.get(act) or policy.state_reasons[state]
     return None if state is AgreementState.ACTIVE else policy.state_reasons[state]
+
+
+def _own_draft(subject: Subject, act: Action, agreement: AgreementFacts) -> DecisionReason | None:
+    if act is Action.APPROVE and subject.user_id in agreement.drafters:
+        return DecisionReason.OWN_DRAFT
+    return None
 
 
 def _dates(act: Action, agreement: AgreementFacts, today: date) -> DecisionReason | None:

@@ -100,6 +100,7 @@ class DecisionReason(StrEnum):
     NOT_THE_SUBMITTER = "not-the-submitter"
     SUBMISSION_NOT_PENDING = "submission-not-pending"
     SECOND_PERSON_NEEDED = "second-person-needed"
+    OWN_DRAFT = "own-draft"
     PERSON_LEVEL_ROWS = "person-level-rows"
     NOT_NAMED_ON_LIVE_AGREEMENT = "not-named-on-live-agreement"
     # People and contractors (policy.people); what only a party may do (policy.parties).
@@ -151,6 +152,8 @@ _MESSAGES = {
     "submission-not-pending": "This can only be done while the submission waits for its data lead.",
     "second-person-needed": "The agreement asks for a second person: someone other than the "
     "submitter accepts it.",
+    "own-draft": "You drafted this agreement or its current version: another DPO of your "
+    "council must review it.",
     "person-level-rows": "This data is derived from records about people: other councils "
     "see it only compiled, with small numbers withheld, never row by row.",
     "not-named-on-live-agreement": "Contractor staff can open this only when an active data "

@@ -97,7 +97,8 @@ class AgreementFacts:
     leaves out takes the default of ``rules/access-policy.json``. ``named_people`` (user ids),
     when not empty, limits reading to those people. ``contractors`` are the contractor ids the
     agreement names. ``starts_on`` is the first day of access; ``delete_by`` is the day access
-    ends and by which the data must be deleted.
+    ends and by which the data must be deleted. ``drafters`` are the user ids of who drafted
+    the agreement and its current version: none of them gives a DPO review of it.
     """
 
     agreement_id: str
@@ -111,6 +112,7 @@ class AgreementFacts:
     starts_on: date | None = None
     delete_by: date | None = None
     flows: tuple[Flow, ...] = ()
+    drafters: frozenset[str] = frozenset()
 
     def fields_for(
         self, *, standard: str | None, provider: str | None, recipient: str

@@ -95,6 +95,20 @@ def item_standard_name(text: str, *, prefix: str, taken: set[str]) -> str:
     return candidate
 
 
+ITEM_DESCRIPTION = "Drafted from the data item: "
+
+
+def drafted_from_item(description: str, text: str) -> bool:
+    """Whether a standard whose description is ``description`` was proposed
+    (``propose_from_item``) from the data item ``text``: the same words, whatever their case
+    and spacing."""
+    said = description.split("\n\n", 1)[0]
+    if not said.startswith(ITEM_DESCRIPTION):
+        return False
+    words = " ".join(said.removeprefix(ITEM_DESCRIPTION).split())
+    return words.casefold() == " ".join(text.split()).casefold()
+
+
 def propose_from_item(
     text: str,
     *,
@@ -111,7 +125,7 @@ def propose_from_item(
     goes into the description."""
     item = " ".join(text.split())
     title = item if len(item) <= 200 else item[:197].rstrip() + "..."
-    description = f"Drafted from the data item: {item}" + (f"\n\n{context}" if context else "")
+    description = f"{ITEM_DESCRIPTION}{item}" + (f"\n\n{context}" if context else "")
     label = " ".join(item.split()[:8])
     field_name = _field_name(label, {"organisation", "period"})
     data = {

@@ -20,7 +20,9 @@ _CLASSES = {
 def govuk_widget(field: BoundField) -> SafeString:
     """Return the field's widget HTML with GOV.UK classes, error state and hint/error links."""
     base, error = _CLASSES.get(field.widget_type, ("govuk-input", "govuk-input--error"))
-    classes = [base] + ([error] if field.errors else [])
+    # The form's own classes (a width, such as ``govuk-input--width-3``) are kept.
+    own = str(field.field.widget.attrs.get("class", "")).split()
+    classes = list(dict.fromkeys([base, *own, *([error] if field.errors else [])]))
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}-hint")
