@@ -341,6 +341,25 @@ def test_the_compile_api_filters_and_pages_as_the_rows_api_does(cast, tax, clien
         assert (refused.status_code, refused.json()["code"]) == (400, code), query
 
 
+def test_the_compile_api_refuses_a_filter_given_empty_twice_or_not_as_a_period(cast, tax, client):  # noqa: F811
+    _submit(cast["gary"], tax, TAX, GUILDFORD, _council_tax_csv(GUILDFORD))
+    agreements.terms_accept(user=cast["sam"], agreement=tax)
+    sam = api(client, cast["sam"])
+    url = f"/api/v1/agreements/{tax.pk}/compile/{TAX}"
+    for query, code, words in (
+        ("district=", "filter-empty", "district has no value"),
+        ("period=banana", "period-invalid", "this table has 2023-24"),
+        (
+            f"district={GUILDFORD}&district={WOKING}",
+            "filter-repeated",
+            "district may be given once",
+        ),
+    ):
+        refused = sam(f"{url}?{query}")
+        assert (refused.status_code, refused.json()["code"]) == (400, code), query
+        assert words in refused.json()["message"], query
+
+
 def test_filtering_the_airlock_down_to_a_place_never_reveals_a_withheld_count(
     cast,  # noqa: F811
     demand,

@@ -10,7 +10,7 @@ from lgrshare.audit.models import AuditEntry
 from lgrshare.datasets.read import LINEAGE
 from lgrshare.submissions import services
 from tests.conftest import GUILDFORD, SURREY, WOKING
-from tests.submissions.test_flows import SIX, _activate, api, assets_csv, cast  # noqa: F401
+from tests.submissions.test_flows import SIX, _activate, api, assets_csv, cast, d1  # noqa: F401
 
 
 @pytest.fixture
@@ -204,3 +204,73 @@ def test_a_party_that_receives_nothing_is_refused_with_its_reason(cast, client):
     response = api(client, cast["bob"])(f"/api/v1/catalogue/{dataset.slug}/rows")
     assert response.status_code == 403
     assert response.json()["code"] == "not-a-recipient"
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "words"),
+    [
+        ("district=", "filter-empty", "district has no value"),
+        ("county=&period=2023-24", "filter-empty", "county has no value"),
+        ("fields=", "filter-empty", "fields has no value"),
+        ("period=banana", "period-invalid", "financial year such as 2023-24"),
+        ("period=2023-2024", "period-invalid", "this table has 2023-24"),
+        ("district=E07000209&district=E07000217", "filter-repeated", "district may be given once"),
+        ("period=2023-24&period=2024-25", "filter-repeated", "period may be given once"),
+    ],
+)
+def test_a_filter_that_cannot_be_meant_is_refused_not_answered_with_rows(
+    cast,  # noqa: F811
+    assets,
+    client,
+    query,
+    code,
+    words,
+):
+    _submit(cast["gary"], assets, "2023-24")
+    agreements.terms_accept(user=cast["sam"], agreement=assets.agreement)
+    response = api(client, cast["sam"])(f"/api/v1/catalogue/{assets.slug}/rows?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert words in response.json()["message"]
+
+
+def test_a_period_written_as_the_data_writes_them_filters_even_when_there_is_none(
+    cast,  # noqa: F811
+    assets,
+    client,
+):
+    _submit(cast["gary"], assets, "2023-24")
+    agreements.terms_accept(user=cast["sam"], agreement=assets.agreement)
+    get = api(client, cast["sam"])
+    assert get(f"/api/v1/catalogue/{assets.slug}/rows?period=2023-24").json()["total"] == 1
+    assert get(f"/api/v1/catalogue/{assets.slug}/rows?period=2019-20").json()["total"] == 0
+
+
+def test_a_field_the_dataset_lacks_is_named_with_the_fields_it_has(cast, d1, client):  # noqa: F811
+    _submit(cast["gary"], d1, "2023-24")
+    agreements.terms_accept(user=cast["bob"], agreement=d1.agreement)
+    get = api(client, cast["bob"])  # Woking: three of the six fields
+    unknown = get(f"/api/v1/catalogue/{d1.slug}/rows?fields=AssetCode,nope")
+    assert unknown.status_code == 400
+    body = unknown.json()
+    assert body["code"] == "field-unknown"
+    assert "no field nope" in body["message"]
+    assert "AssetCode" in body["message"]
+    assert "source_period" in body["message"]
+    # A field the dataset has that the agreement does not give Woking stays the policy's.
+    not_agreed = get(f"/api/v1/catalogue/{d1.slug}/rows?fields=AssetCode,HoldingType")
+    assert (not_agreed.status_code, not_agreed.json()["code"]) == (403, "fields-not-agreed")
+
+
+def test_someone_who_may_not_see_the_dataset_gets_the_policys_answer_before_field_unknown(
+    cast,  # noqa: F811
+    assets,
+    client,
+    charlie,
+):
+    _submit(cast["gary"], assets, "2023-24")
+    # Surrey has not accepted the agreement's terms: the policy refuses before any field.
+    refused = api(client, cast["sam"])(f"/api/v1/catalogue/{assets.slug}/rows?fields=nope")
+    assert (refused.status_code, refused.json()["code"]) == (403, "terms-not-accepted")
+    elsewhere = api(client, charlie)(f"/api/v1/catalogue/{assets.slug}/rows?fields=nope")
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "dataset-not-found")

@@ -39,6 +39,17 @@ DOWNLOAD = {
 }
 
 
+# What a value of each parameter looks like, for the words of a refusal.
+_EXAMPLES = {
+    "district": "district=E07000209, a district or unitary council's code (E06-E09)",
+    "county": "county=E10000030, a county's code (E10)",
+    "period": "period=2023-24, a year or financial year as the data writes it",
+    "fields": "fields=AssetCode,TenureType, column names separated by commas",
+    "offset": "offset=100",
+    "limit": "limit=100",
+}
+
+
 class ErrorOut(Schema):
     code: str
     message: str
@@ -67,6 +78,11 @@ class FilterUnknown(InvalidInput):
     title = "The table cannot be filtered by that"
 
 
+class QueryInvalid(InvalidInput):
+    code = "filter-invalid"
+    title = "A parameter is given twice or without a value"
+
+
 class RowsOut(Schema):
     columns: list[str]
     rows: list[list[Any]]
@@ -85,13 +101,30 @@ class CompiledOut(RowsOut):
 
 
 def _known(request: HttpRequest, params: type[Schema]) -> None:
-    """Refuse a query parameter the endpoint does not know (``filter-unknown``): a filter
-    that is ignored answers every row as if it had been applied."""
+    """Refuse a query parameter the endpoint does not know (``filter-unknown``), one given
+    more than once (``filter-repeated``) or given with no value (``filter-empty``): a filter
+    that is ignored, or only one of two applied, answers rows as if it had been applied."""
     known = set(params.model_fields)
     unknown = sorted(k for k in request.GET if k not in known)
     if unknown:
         raise FilterUnknown(
             f"Unknown parameter {', '.join(unknown)}: this address takes {', '.join(sorted(known))}"
+        )
+    repeated = sorted(k for k in request.GET if len(request.GET.getlist(k)) > 1)
+    if repeated:
+        names = ", ".join(repeated)
+        raise QueryInvalid(
+            f"{names} may be given once: ask for one value at a time",
+            code="filter-repeated",
+        )
+    empty = sorted(k for k in request.GET if not str(request.GET.get(k, "")).strip())
+    if empty:
+        names = ", ".join(empty)
+        verb = "has" if len(empty) == 1 else "have"
+        example = _EXAMPLES.get(empty[0], "see the documentation")
+        raise QueryInvalid(
+            f"{names} {verb} no value: give one (for example {example}) or leave it out",
+            code="filter-empty",
         )
 
 
@@ -128,7 +161,7 @@ def _attachment(made: Export) -> HttpResponse:
 
 @router.get(
     "/catalogue/{slug}/rows",
-    response={200: RowsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: RowsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Rows of a dataset you may see, filtered and paged",
 )
 def dataset_rows_api(request: HttpRequest, slug: str, params: Query[RowsParams]) -> dict[str, Any]:
@@ -160,7 +193,7 @@ def dataset_rows_api(request: HttpRequest, slug: str, params: Query[RowsParams])
 
 @router.get(
     "/catalogue/{slug}/download.{fmt}",
-    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Download a dataset with its context (csv, xlsx or zip)",
     openapi_extra=DOWNLOAD,
 )
@@ -184,7 +217,7 @@ def submissions_download(request: HttpRequest, submission_id: int, fmt: str) -> 
 
 @router.get(
     "/agreements/{agreement_id}/compile/{standard}",
-    response={200: CompiledOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CompiledOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Every council's accepted submissions of a standard, compiled, with coverage",
 )
 def compiled_api(
@@ -222,7 +255,7 @@ def compiled_api(
 
 @router.get(
     "/agreements/{agreement_id}/compile/{standard}/download.{fmt}",
-    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Download a compiled standard with its coverage and caveats",
     openapi_extra=DOWNLOAD,
 )

@@ -26,7 +26,7 @@ from lgrshare.agreements.models import Agreement
 from lgrshare.catalogue.models import Dataset, Kind
 from lgrshare.councils.models import User
 from lgrshare.datasets.bundle import Bundle
-from lgrshare.datasets.read import Rows, dataset_rows
+from lgrshare.datasets.read import Rows, data_require, dataset_rows
 from lgrshare.domain import disclosure
 from lgrshare.domain.deadline import deadline_check
 from lgrshare.domain.errors import InvalidInput, NotFound
@@ -167,7 +167,7 @@ def compile_standard(*, user: User, agreement: Agreement, standard_name: str) ->
             continue
         read.append(rows)
     if len(refusals) == len(datasets):  # recorded, with the policy's reason
-        access.require(user=user, action=Action.COMPILE, dataset=refusals[0])
+        data_require(user=user, action=Action.COMPILE, dataset=refusals[0])
     if not any(rows.versions for rows in read):
         raise NothingToCompile(
             f"No council has an accepted submission of {standard.title} under "

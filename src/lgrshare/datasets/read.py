@@ -18,27 +18,44 @@ Every page, API endpoint, download, export, compile and CLI command that shows d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
+from django.urls import reverse
 
 from lgrshare import access
 from lgrshare.catalogue.models import Dataset, Kind, MetricValue
 from lgrshare.councils.models import User
+from lgrshare.domain import policy
 from lgrshare.domain.deadline import deadline_check
 from lgrshare.domain.errors import InvalidInput, NotFound
 from lgrshare.domain.paging import Paging, paging_check
-from lgrshare.domain.policy import Action, Decision
+from lgrshare.domain.policy import AccessDenied, Action, Decision, DecisionReason, Resource, uk_date
 from lgrshare.domain.public_data import load_public_table
 from lgrshare.domain.row_filters import RowFilter, filter_rows
 from lgrshare.domain.validation import CAVEAT_KINDS
 from lgrshare.domain.validation.stored import read_as_submitted
+from lgrshare.retention.models import DeletionCertificate
 from lgrshare.submissions.models import Submission
 from lgrshare.vault.services import blob_read_bytes
 
 # Columns the read path adds to a submission's rows: which file each row came from.
 LINEAGE = ("source_submission", "source_version", "source_period")
+
+
+class DataDeleted(AccessDenied):
+    """The data was deleted under the retention rules, told to someone who could see it (an
+    ``AccessDenied``, so a caller that reads several datasets counts it as refused)."""
+
+    code = "data-deleted"
+    title = "The data was deleted"
+    status = 410
+
+
+class FieldUnknown(InvalidInput):
+    code = "field-unknown"
+    title = "The dataset has no such field"
 
 
 @dataclass(frozen=True)
@@ -119,20 +136,22 @@ def dataset_rows(
     ``decision``: the policy's allowed answer when the caller already asked (a page that shows
     data only to those allowed); else the policy is asked here and the answer recorded.
     ``submission``: read that one accepted version only. Raises ``AccessDenied`` with the
-    policy's reason (or ``fields-not-agreed``), ``NotFound`` (``no-data-here``) for an entry
-    whose data is held elsewhere, ``InvalidInput`` for a submission not accepted or a filter the
-    table cannot answer.
+    policy's reason (or ``fields-not-agreed``), ``DataDeleted`` (410) to someone who could see
+    the data before it was deleted under the retention rules, ``NotFound`` (``no-data-here``)
+    for an entry whose data is held elsewhere, ``InvalidInput`` for a submission not accepted,
+    a field the dataset does not have (``field-unknown``) or a filter the table cannot answer.
     """
     if decision is None:
         if submission is not None:
             detail = {"submission": submission.pk, **detail}
-        decision = access.require(user=user, action=action, dataset=dataset, **detail)
+        decision = data_require(user=user, action=action, dataset=dataset, **detail)
     decision.require()
     if submission is not None and submission.state != Submission.State.ACCEPTED:
         raise InvalidInput("Only accepted submissions can be read", code="submission-not-accepted")
     frame, versions = _frame(dataset, decision, submission)
     if fields:
         asked = [name.strip() for name in fields if name.strip()]
+        _fields_check(dataset, frame, asked)
         frame = frame.select(
             access.columns(user=user, dataset=dataset, shown=frame.columns, asked=asked)
         )
@@ -144,6 +163,74 @@ def dataset_rows(
             district_county=load_public_table("lookup-district-county"),
         )
     return Rows(dataset=dataset, decision=decision, frame=frame, versions=tuple(versions))
+
+
+def data_require(
+    *, user: User, action: Action, dataset: Dataset, **detail: str | int | bool
+) -> Decision:
+    """``access.require`` for reading ``dataset``'s data, recorded the same way; but data
+    deleted under the retention rules is ``DataDeleted`` (410, when and where its certificate
+    is) to someone the policy would have let read it, and stays the policy's 403 to others."""
+    try:
+        return access.require(user=user, action=action, dataset=dataset, **detail)
+    except AccessDenied as refused:
+        if refused.code == DecisionReason.DATA_DELETED and _could_see(user, action, dataset):
+            raise _deleted(dataset) from refused
+        raise
+
+
+def _fields_check(dataset: Dataset, frame: pl.DataFrame, asked: list[str]) -> None:
+    """Refuse a field the dataset does not have (``field-unknown``), naming the fields it has:
+    those its catalogue entry lists (shown to anyone who may see the entry) and the columns
+    this reader is shown. A field it has that the reader may not see is the policy's
+    (``fields-not-agreed``)."""
+    fields = dataset.field_names or [c for c in frame.columns if c not in LINEAGE]
+    there = list(dict.fromkeys([*fields, *frame.columns]))
+    unknown = [name for name in asked if name not in there]
+    if unknown:
+        names, fields_there = ", ".join(unknown), ", ".join(there)
+        raise FieldUnknown(f"This dataset has no field {names}: its fields are {fields_there}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A dataset as it was before its data was deleted: the policy's view with ``deleted``
+    false, to ask whether someone could see the data then."""
+
+    of: access.Gated
+
+    def policy_resource(self) -> Resource:
+        return replace(self.of.policy_resource(), deleted=False)
+
+    def policy_agreement(self) -> policy.AgreementFacts | None:
+        return self.of.policy_agreement()
+
+
+def _could_see(user: User, action: Action, dataset: Dataset) -> bool:
+    """Whether the policy would let ``user`` read ``dataset`` had its data not been deleted.
+    Closing the agreement is how retention ends it: a refusal for that reason (``data-deleted``
+    from the agreement's state) still means the reader was one it shared the data with."""
+    before = access.check(user=user, action=action, dataset=_Kept(dataset))
+    return before.allowed or before.reason == DecisionReason.DATA_DELETED
+
+
+def _deleted(dataset: Dataset) -> DataDeleted:
+    """The 410 for a reader who could see the data: when it was deleted and where the
+    certificate that proves it is."""
+    when = f" on {uk_date(dataset.deleted_at):%-d %B %Y}" if dataset.deleted_at else ""
+    certificate = DeletionCertificate.objects.filter(scope=f"dataset:{dataset.pk}").first()
+    if certificate is not None:
+        where = f"its deletion certificate is at {reverse('certificate', args=[certificate.pk])}"
+    elif dataset.agreement_id is not None:
+        where = "its deletion certificate is listed at " + reverse(
+            "agreement-retention", args=[dataset.agreement_id]
+        )
+    else:
+        where = "ask its publisher for its deletion certificate"
+    return DataDeleted(
+        f"The data of {dataset.title} was deleted{when} under its agreement's retention "
+        f"rules: {where}"
+    )
 
 
 def page_of(frame: pl.DataFrame, paging: Paging) -> Page:

@@ -18,6 +18,8 @@ from lgrshare.domain.errors import InvalidInput
 GSS = r"^E\d{8}$"
 DISTRICT = r"^E0[6-9]\d{6}$"
 COUNTY = r"^E10\d{6}$"
+# How the data writes a period: a year (2024) or a financial year (2023-24, or 2023/24).
+PERIOD = r"^\d{4}([-/]\d{2})?$"
 # Finest first: the column used to place a row is the finest one the table has.
 _LEVELS = (("E01", "lsoa"), ("E05", "ward"), ("E0", "council"), ("E1", "council"))
 
@@ -30,7 +32,8 @@ class RowFilterInvalid(InvalidInput):
 @dataclass(frozen=True, slots=True)
 class RowFilter:
     """``district``: a district, unitary or borough GSS code; ``county``: a county's (E10);
-    ``period``: a period as the data names it (e.g. ``2023-24``)."""
+    ``period``: a period as the data names it (e.g. ``2023-24``). An empty one is no filter:
+    the API refuses an empty value given explicitly before it builds one."""
 
     district: str = ""
     county: str = ""
@@ -88,12 +91,14 @@ def filter_rows(
     of counts whose totals are named ``Total``); else the finest column of codes.
     ``lsoa_lookup`` has ``lsoa21_code``, ``ward24_code``, ``ltla24_code``; ``district_county``
     has ``ltla23_code``, ``utla23_code``. Raises ``RowFilterInvalid`` when the table names no
-    places (``no-geography``) or no period (``no-period``) and the filter asks for one.
+    places (``no-geography``) or no period (``no-period``) and the filter asks for one, or for
+    a period that is neither one of the table's nor written as periods are (``period-invalid``).
     """
     if where.period:
         column = next((c for c in period_columns if c in frame.columns), None)
         if column is None:
             raise RowFilterInvalid("This table has no period to filter by", code="no-period")
+        _period_check(where.period, frame.get_column(column).cast(pl.String))
         frame = frame.filter(pl.col(column).cast(pl.String) == where.period)
     if not (where.district or where.county):
         return frame
@@ -111,6 +116,21 @@ def filter_rows(
     if where.county and not where.district:
         inside = inside | (codes == where.county)
     return frame.filter(inside)
+
+
+def _period_check(period: str, periods: pl.Series) -> None:
+    """Refuse a period that is not one of the table's and not written as the data writes
+    periods: it would answer no rows, as if there were none for a period that cannot exist. A
+    period in that form that the table lacks is a filter that keeps no rows."""
+    have = sorted(str(p) for p in periods.drop_nulls().unique().to_list())
+    if period in have or re.match(PERIOD, period):
+        return
+    shown = ", ".join(have[:12]) + (f" and {len(have) - 12} more" if len(have) > 12 else "")
+    raise RowFilterInvalid(
+        f"period {period!r} is not a period as the data writes them: a year such as 2024 or a "
+        f"financial year such as 2023-24" + (f" (this table has {shown})" if have else ""),
+        code="period-invalid",
+    )
 
 
 def _districts_in(where: RowFilter, district_county: pl.DataFrame) -> list[str]:
