@@ -55,7 +55,7 @@ def test_the_recipient_sees_only_the_six_agreed_fields_of_a_20_column_upload(pag
     page.get_by_label("The file", exact=True).set_input_files(str(full))
     page.get_by_role("button", name="Check and submit").click()
     summary = page.locator(".govuk-error-summary").inner_text()
-    assert "does not share these columns" in summary
+    assert "does not share 14 of the file's columns" in summary
     assert "UPRN" in summary
     assert "GeoX" in summary
     assert_accessible(page)
