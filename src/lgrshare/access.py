@@ -249,7 +249,7 @@ def require_on_submission(
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may do
     ``action`` (accept, add a caveat, withdraw) to the submission ``target_id``."""
     decision = decide_submission(subject=subject_of(user), action=action, submission=submission)
-    _require_recorded(user, decision, action, "submission", target_id)
+    require_recorded(user, decision, action, "submission", target_id)
 
 
 def may_on_request(
@@ -326,7 +326,7 @@ def require_catalogue(*, user: User, action: CatalogueAction, area: str) -> None
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (import published figures, record a holding) in ``area``'s catalogue."""
     decision = decide_catalogue(subject=subject_of(user), action=action, area=area)
-    _require_recorded(user, decision, action, "area", area)
+    require_recorded(user, decision, action, "area", area)
 
 
 def may_on_standards(*, user: User, action: StandardAction, area: str) -> bool:
@@ -340,7 +340,7 @@ def require_standards(*, user: User, action: StandardAction, area: str) -> None:
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (draft a standard) on ``area``'s standards."""
     decision = decide_standards(subject=subject_of(user), action=action, area=area)
-    _require_recorded(user, decision, action, "area", area)
+    require_recorded(user, decision, action, "area", area)
 
 
 def may_retention(
@@ -375,7 +375,7 @@ def require_retention(
     decision = decide_retention(
         subject=subject_of(user), action=action, area=area, parties=parties, council=council
     )
-    _require_recorded(user, decision, action, target_type, target_id)
+    require_recorded(user, decision, action, target_type, target_id)
 
 
 def may_on_options(*, user: User, action: OptionsAction, area: str) -> bool:
@@ -389,13 +389,19 @@ def require_on_options(*, user: User, action: OptionsAction, area: str) -> None:
     """Raises ``AccessDenied`` with the policy's reason, recorded, unless ``user`` may take
     ``action`` (appraise, save, export) on ``area``'s unitary options."""
     decision = decide_options(subject=subject_of(user), action=action, area=area)
-    _require_recorded(user, decision, action, "area", area)
+    require_recorded(user, decision, action, "area", area)
 
 
-def _require_recorded(
-    user: User, decision: Decision, action: str, target_type: str, target_id: str | int
+def require_recorded(
+    user: User,
+    decision: Decision,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    **detail: str,
 ) -> None:
-    """Record a refusal as ``access-refused`` with the policy's reason, then raise it."""
+    """Record a refusal as ``access-refused`` with the policy's reason (and ``detail``, such as
+    the ``area``), then raise it."""
     if not decision.allowed:
         record(
             user=user,
@@ -404,5 +410,6 @@ def _require_recorded(
             target_id=target_id,
             reason=str(decision.reason),
             policy_action=str(action),
+            **detail,
         )
     decision.require()

@@ -271,18 +271,10 @@ def agreement_require(*, user: User, agreement: Agreement, action: str) -> None:
     else:
         policy_action = str(policy.Action.APPROVE)
         decision = decide(user=user, action=policy.Action.APPROVE, agreement=agreement)
-    if decision.allowed:
-        return
-    record(
-        user=user,
-        action="access-refused",
-        target_type="agreement",
-        target_id=agreement.reference,
-        reason=str(decision.reason),
+    access.require_recorded(
+        user, decision, policy_action, "agreement", agreement.reference,
         area=agreement.area.county_id,
-        policy_action=policy_action,
-    )
-    decision.require()
+    )  # fmt: skip
 
 
 def contractor_agreement_permissions(*, user: User, record: ContractorAgreement) -> dict[str, bool]:
